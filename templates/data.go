@@ -1,0 +1,89 @@
+package templates
+
+import "time"
+
+// Data is everything a template can refer to. The caller fills it from the
+// database and the config; times are already in the zone the reader lives
+// in, so templates only format them.
+type Data struct {
+	// User is the person onward works for; drafts go out in their name.
+	User Person
+	// App is the application the message is about. It is the zero value
+	// for the digest, which is about every application.
+	App App
+	// Lessons are the lessons logged for App, oldest first (let_go), or the
+	// lessons logged this week (digest).
+	Lessons []Lesson
+	// Draft is set for draft_ready: the recruiter draft that became due.
+	Draft *Draft
+	// Digest is set for digest.
+	Digest *DigestData
+	// Now is when the message is rendered, in the reader's zone.
+	Now time.Time
+}
+
+// Person is a name and an email address.
+type Person struct {
+	Name  string
+	Email string
+}
+
+// App is one job application as a template sees it.
+type App struct {
+	ID        int64
+	Company   string
+	Role      string
+	Recruiter Person // Email is empty when the user has not recorded it
+	URL       string
+	Stage     string // applied, interviewing, rejected, offer, withdrawn
+	// Interview is the start of the latest interview; zero if none.
+	Interview time.Time
+	// Rejected is when the rejection was recorded; zero if not rejected.
+	Rejected time.Time
+}
+
+// Lesson is one thing the user learned and wrote down.
+type Lesson struct {
+	Text    string
+	Company string // the application it was logged on; empty if none
+	At      time.Time
+}
+
+// Draft describes a recruiter draft waiting for the user.
+type Draft struct {
+	ID          int64  // the message id, for `onward drafts send ID`
+	Kind        string // thank_you, status_check, feedback_request, stay_in_touch
+	To          string // formatted recipient, or empty when the address is missing
+	Subject     string
+	Text        string
+	Mailto      string // a mailto: URL that opens the draft pre-filled
+	SendCommand string // the command that sends it, e.g. "onward drafts send 12"
+}
+
+// DigestData is the weekly look at the whole job hunt. It is not called
+// Digest because that name is the kind constant, which callers use more.
+type DigestData struct {
+	Since, Until  time.Time     // the week it covers
+	Stages        []StageCount  // the pipeline, by stage, only stages with applications
+	DraftsWaiting []MessageLine // recruiter drafts the user has not sent or discarded
+	Sent          []MessageLine // sent during the week
+	Failed        []MessageLine // failed or expired during the week, with Error
+	DueNextWeek   []MessageLine // scheduled for the coming week
+}
+
+// StageCount is how many applications are in one stage.
+type StageCount struct {
+	Stage     string
+	Count     int
+	Companies []string
+}
+
+// MessageLine is one message as a line in the digest.
+type MessageLine struct {
+	ID      int64
+	Kind    string
+	Company string
+	Subject string
+	At      time.Time // due, sent or failed time, whichever the list is about
+	Error   string
+}

@@ -1,0 +1,46 @@
+package templates
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current templates")
+
+// TestGolden pins the rendered samples, so a change to the words shows up in
+// review as a diff a person can read. Regenerate with
+// go test ./templates -update.
+func TestGolden(t *testing.T) {
+	s := mustLoad(t, "")
+	for _, kind := range Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			r, err := s.Render(kind, Sample(kind))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := "-- subject --\n" + r.Subject + "\n-- text --\n" + r.Text
+			if r.HTML != "" {
+				got += "-- html --\n" + r.HTML
+			}
+			path := filepath.Join("testdata", kind+".golden")
+			if *update {
+				if err := os.MkdirAll("testdata", 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./templates -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("%s differs from the rendered sample (run with -update if the change is intended)\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
+			}
+		})
+	}
+}

@@ -1,0 +1,362 @@
+// Package templates turns onward's messages into words: the drafts the user
+// sends to recruiters and the check-ins onward sends to the user.
+//
+// Each kind of message is one file, <kind>.tmpl, that defines "subject",
+// "text" and, optionally, "html". The defaults are embedded in the binary; a
+// user may override any of them by putting a file of the same name in an
+// override folder. Load parses everything once and executes each template on
+// sample data, so a broken override stops the daemon at start (or is refused
+// on SIGHUP) instead of failing a send at 3 a.m.
+//
+// Subject and text are executed with text/template: they are plain text, and
+// the mailer is responsible for encoding them. HTML is executed with
+// html/template, so whatever the user typed into a company or recruiter name
+// is escaped.
+package templates
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	texttemplate "text/template"
+	"text/template/parse"
+)
+
+// The kinds of message, in the order Kinds returns them. Each is also the
+// base name of its template file.
+const (
+	ThankYou        = "thank_you"
+	StatusCheck     = "status_check"
+	FeedbackRequest = "feedback_request"
+	StayInTouch     = "stay_in_touch"
+	Learn           = "learn"
+	LetGo           = "let_go"
+	Digest          = "digest"
+	DraftReady      = "draft_ready"
+)
+
+// Kinds returns every kind of message, recruiter drafts first. The slice is
+// new on each call, so callers may modify it.
+func Kinds() []string {
+	return []string{ThankYou, StatusCheck, FeedbackRequest, StayInTouch, Learn, LetGo, Digest, DraftReady}
+}
+
+//go:embed default/*.tmpl
+var defaults embed.FS
+
+// maxOutput bounds what one template may write. Real messages are a few
+// kilobytes; the limit only exists so that a recursive override cannot fill
+// memory before text/template's own depth limit stops it.
+const maxOutput = 1 << 20
+
+// Rendered is one message ready for the mailer.
+type Rendered struct {
+	Subject string // one line, no surrounding space
+	Text    string // ends with exactly one newline
+	HTML    string // empty when the template defines no "html"
+}
+
+// Set is a parsed, checked set of templates, one per kind. It is read-only
+// after Load and safe for concurrent use.
+type Set struct {
+	byKind map[string]*entry
+}
+
+type entry struct {
+	src    string
+	origin string // "built-in" or the override's path
+	name   string // the file name used in errors
+	text   *texttemplate.Template
+	html   *htmltemplate.Template // nil when the file defines no "html"
+}
+
+// Load parses the built-in templates and, when dir is non-empty and exists,
+// the overrides in dir. An override replaces the whole built-in file of the
+// same name; kinds without an override keep the built-in one. A missing dir
+// is not an error, so a fresh install needs no setup. Files in dir that are
+// not named after a kind are an error, because a misspelt override that is
+// silently ignored is worse than a refusal to start; hidden files (editor
+// swap files, .DS_Store) and sub-folders are ignored.
+//
+// Every template is executed on Sample data and again with the optional
+// fields empty, so mistakes show up here with the file and line.
+func Load(dir string) (*Set, error) {
+	overrides, err := readOverrides(dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Set{byKind: make(map[string]*entry)}
+	for _, kind := range Kinds() {
+		file := kind + ".tmpl"
+		e := &entry{origin: "built-in", name: "default/" + file}
+		if path, ok := overrides[file]; ok {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return nil, fmt.Errorf("templates: load %s: %w", path, err)
+			}
+			e.src, e.origin, e.name = string(b), path, path
+		} else {
+			b, err := defaults.ReadFile("default/" + file)
+			if err != nil {
+				// Only a build that forgot a file gets here.
+				return nil, fmt.Errorf("templates: load built-in %s: %w", file, err)
+			}
+			e.src = string(b)
+		}
+		if err := e.parse(); err != nil {
+			return nil, err
+		}
+		if err := e.check(kind); err != nil {
+			return nil, err
+		}
+		s.byKind[kind] = e
+	}
+	return s, nil
+}
+
+// readOverrides maps each override file name in dir to its path.
+func readOverrides(dir string) (map[string]string, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("templates: load %s: %w", dir, err)
+	}
+	valid := make(map[string]bool)
+	var names []string
+	for _, k := range Kinds() {
+		valid[k+".tmpl"] = true
+		names = append(names, k+".tmpl")
+	}
+	found := make(map[string]string)
+	for _, de := range entries {
+		name := de.Name()
+		if de.IsDir() || strings.HasPrefix(name, ".") {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		if !valid[name] {
+			return nil, fmt.Errorf("templates: %s: unknown template file; valid names are %s", path, strings.Join(names, ", "))
+		}
+		found[name] = path
+	}
+	return found, nil
+}
+
+// parse parses the source twice: with text/template for subject and text,
+// and with html/template for html. Both see the same functions, so a file
+// that parses once parses twice.
+func (e *entry) parse() error {
+	t, err := texttemplate.New(e.name).Funcs(funcs).Option("missingkey=error").Parse(e.src)
+	if err != nil {
+		return e.wrap("", err)
+	}
+	for _, part := range []string{"subject", "text"} {
+		if t.Lookup(part) == nil {
+			return fmt.Errorf("templates: %s: no {{define %q}}; each file needs \"subject\" and \"text\"", e.name, part)
+		}
+	}
+	// Anything outside a define is never rendered; most likely the user
+	// forgot to wrap a body in {{define "text"}}, so say so.
+	if t.Tree != nil {
+		for _, n := range t.Tree.Root.Nodes {
+			pos := int(n.Position())
+			if tn, ok := n.(*parse.TextNode); ok {
+				if len(bytes.TrimSpace(tn.Text)) == 0 {
+					continue
+				}
+				pos += len(tn.Text) - len(bytes.TrimLeft(tn.Text, " \t\r\n"))
+			}
+			line := 1 + strings.Count(e.src[:min(pos, len(e.src))], "\n")
+			return fmt.Errorf("templates: %s:%d: text outside {{define}} is never used; put it inside \"subject\", \"text\" or \"html\"", e.name, line)
+		}
+	}
+	e.text = t
+	if t.Lookup("html") == nil {
+		return nil
+	}
+	h, err := htmltemplate.New(e.name).Funcs(htmltemplate.FuncMap(funcs)).Option("missingkey=error").Parse(e.src)
+	if err != nil {
+		return e.wrap("", err)
+	}
+	e.html = h
+	return nil
+}
+
+// check renders the template on the sample for its kind and on a sparse copy
+// of it, so branches for missing optional data are exercised too.
+func (e *entry) check(kind string) error {
+	full := Sample(kind)
+	if _, err := e.render(full); err != nil {
+		return e.wrap("", err)
+	}
+	if _, err := e.render(sparse(full)); err != nil {
+		return e.wrap("on the sample with role, recruiter, dates, lessons and address empty", err)
+	}
+	return nil
+}
+
+// Render executes the template of kind with d.
+func (s *Set) Render(kind string, d Data) (Rendered, error) {
+	e, ok := s.byKind[kind]
+	if !ok {
+		return Rendered{}, fmt.Errorf("templates: render %s: unknown kind; want one of %s", kind, strings.Join(Kinds(), ", "))
+	}
+	r, err := e.render(d)
+	if err != nil {
+		return Rendered{}, fmt.Errorf("templates: render %s: %w", kind, cleanError(e.name, err))
+	}
+	return r, nil
+}
+
+// Source returns the template text of kind and where it came from: "built-in"
+// or the path of the override. It backs a preview or "show template" command.
+func (s *Set) Source(kind string) (src, origin string, err error) {
+	e, ok := s.byKind[kind]
+	if !ok {
+		return "", "", fmt.Errorf("templates: source %s: unknown kind; want one of %s", kind, strings.Join(Kinds(), ", "))
+	}
+	return e.src, e.origin, nil
+}
+
+func (e *entry) render(d Data) (Rendered, error) {
+	var r Rendered
+	subject, err := execute(e.text, "subject", d)
+	if err != nil {
+		return r, err
+	}
+	r.Subject = strings.TrimSpace(subject)
+	// The subject becomes a mail header: a line break in it would let a
+	// company name such as "Acme\r\nBcc: x" add headers.
+	if strings.ContainsAny(r.Subject, "\r\n") {
+		return r, e.partError("subject", "contains a line break; a subject must be one line")
+	}
+	if r.Subject == "" {
+		return r, e.partError("subject", "is empty")
+	}
+	text, err := execute(e.text, "text", d)
+	if err != nil {
+		return r, err
+	}
+	r.Text = tidyText(text)
+	if r.Text == "" {
+		return r, e.partError("text", "is empty")
+	}
+	if e.html != nil {
+		html, err := execute(e.html, "html", d)
+		if err != nil {
+			return r, err
+		}
+		r.HTML = strings.TrimSpace(html) + "\n"
+	}
+	return r, nil
+}
+
+// partError points at the define of a part whose output is unusable.
+func (e *entry) partError(part, problem string) error {
+	loc := e.name
+	if t := e.text.Lookup(part); t != nil && t.Tree != nil {
+		loc, _ = t.Tree.ErrorContext(t.Tree.Root)
+	}
+	return fmt.Errorf("%s: %q %s", loc, part, problem)
+}
+
+// executor is what text/template and html/template have in common.
+type executor interface {
+	ExecuteTemplate(w io.Writer, name string, data any) error
+}
+
+func execute(t executor, name string, d Data) (string, error) {
+	w := &limitWriter{part: name, max: maxOutput}
+	if err := t.ExecuteTemplate(w, name, d); err != nil {
+		return "", err
+	}
+	return w.buf.String(), nil
+}
+
+// tidyText normalises the text body so template authors need not fight
+// whitespace: line endings become \n, leading and trailing blank lines go,
+// runs of blank lines (left by sections that rendered nothing) become one,
+// and the body ends with exactly one newline.
+func tidyText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	var out []string
+	blank := true // drops leading blank lines
+	for _, line := range strings.Split(s, "\n") {
+		if strings.TrimSpace(line) == "" {
+			if !blank {
+				out = append(out, "")
+			}
+			blank = true
+			continue
+		}
+		out = append(out, strings.TrimRight(line, " \t"))
+		blank = false
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return strings.Join(out, "\n") + "\n"
+}
+
+// wrap turns a template error into one that starts with the file and line,
+// as in "templates: /path/thank_you.tmpl:3: function "nope" not defined".
+func (e *entry) wrap(context string, err error) error {
+	err = cleanError(e.name, err)
+	if context != "" {
+		return fmt.Errorf("templates: %w (%s)", err, context)
+	}
+	return fmt.Errorf("templates: %w", err)
+}
+
+// cleanError strips the "template: " and "html/template:" prefixes the
+// standard library puts on its errors, since ours already say "templates:",
+// and makes sure the message names the file. The original error stays
+// reachable with errors.Unwrap.
+func cleanError(name string, err error) error {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "template: ")
+	msg = strings.TrimPrefix(msg, "html/template:")
+	msg = strings.TrimSpace(msg)
+	if !strings.HasPrefix(msg, name) {
+		msg = name + ": " + msg
+	}
+	return &fileError{msg: msg, err: err}
+}
+
+type fileError struct {
+	msg string
+	err error
+}
+
+func (e *fileError) Error() string { return e.msg }
+func (e *fileError) Unwrap() error { return e.err }
+
+// limitWriter fails once more than max bytes are written, which stops the
+// template execution with an error.
+type limitWriter struct {
+	buf  bytes.Buffer
+	part string
+	max  int
+}
+
+func (w *limitWriter) Write(p []byte) (int, error) {
+	if w.buf.Len()+len(p) > w.max {
+		return 0, fmt.Errorf("%q writes more than %d bytes", w.part, w.max)
+	}
+	return w.buf.Write(p)
+}

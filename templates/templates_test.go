@@ -1,0 +1,572 @@
+package templates
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func mustLoad(t *testing.T, dir string) *Set {
+	t.Helper()
+	s, err := Load(dir)
+	if err != nil {
+		t.Fatalf("Load(%q): %v", dir, err)
+	}
+	return s
+}
+
+// overrideDir writes files into a fresh folder and returns its path.
+func overrideDir(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func render(t *testing.T, s *Set, kind string, d Data) Rendered {
+	t.Helper()
+	r, err := s.Render(kind, d)
+	if err != nil {
+		t.Fatalf("Render(%s): %v", kind, err)
+	}
+	return r
+}
+
+// sentenceHole finds the marks an empty field leaves: two spaces between
+// words, a space before punctuation, an unset value.
+var sentenceHole = regexp.MustCompile(`[a-z,]  +[a-zA-Z]| [,.:;]|<no value>|\(\)`)
+
+var recruiterKinds = []string{ThankYou, StatusCheck, FeedbackRequest, StayInTouch}
+
+func TestKinds(t *testing.T) {
+	got := Kinds()
+	want := []string{"thank_you", "status_check", "feedback_request", "stay_in_touch", "learn", "let_go", "digest", "draft_ready"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("Kinds() = %v, want %v", got, want)
+	}
+	got[0] = "changed"
+	if Kinds()[0] != ThankYou {
+		t.Error("Kinds returns a shared slice; a caller changed it")
+	}
+}
+
+func TestRenderSamples(t *testing.T) {
+	s := mustLoad(t, "")
+	withHTML := map[string]bool{Digest: true, DraftReady: true}
+	for _, kind := range Kinds() {
+		for _, tc := range []struct {
+			name string
+			data Data
+		}{
+			{"sample", Sample(kind)},
+			{"sparse", sparse(Sample(kind))},
+		} {
+			t.Run(kind+"/"+tc.name, func(t *testing.T) {
+				r := render(t, s, kind, tc.data)
+				if r.Subject == "" || strings.ContainsAny(r.Subject, "\r\n") || strings.TrimSpace(r.Subject) != r.Subject {
+					t.Errorf("subject %q: want one trimmed, non-empty line", r.Subject)
+				}
+				if len(r.Subject) > 78 {
+					t.Errorf("subject %q is %d bytes; keep it short", r.Subject, len(r.Subject))
+				}
+				if r.Text == "" || !strings.HasSuffix(r.Text, "\n") || strings.HasSuffix(r.Text, "\n\n") || strings.HasPrefix(r.Text, "\n") {
+					t.Errorf("text must start with a non-blank line and end with exactly one newline:\n%q", r.Text)
+				}
+				// An empty optional field must not leave holes in a sentence.
+				if hole := sentenceHole.FindString(r.Text); hole != "" {
+					t.Errorf("text contains %q:\n%s", hole, r.Text)
+				}
+				if got := r.HTML != ""; got != withHTML[kind] {
+					t.Errorf("HTML present = %v, want %v", got, withHTML[kind])
+				}
+			})
+		}
+	}
+}
+
+// TestRecruiterDrafts holds the promises of every draft that goes out in the
+// user's name: short, addressed, signed, specific, no filler.
+func TestRecruiterDrafts(t *testing.T) {
+	s := mustLoad(t, "")
+	for _, kind := range recruiterKinds {
+		t.Run(kind, func(t *testing.T) {
+			d := Sample(kind)
+			r := render(t, s, kind, d)
+			if n := len(strings.Fields(r.Text)); n >= 120 {
+				t.Errorf("%d words; a recruiter draft stays under 120:\n%s", n, r.Text)
+			}
+			if !strings.HasPrefix(r.Text, "Hi Dana,\n") {
+				t.Errorf("want the recruiter's first name in the greeting:\n%s", r.Text)
+			}
+			if !strings.HasSuffix(r.Text, "\nAlex Morgan\n") {
+				t.Errorf("want the draft signed with the user's name:\n%s", r.Text)
+			}
+			if !strings.Contains(r.Subject+r.Text, "Platform Engineer") || !strings.Contains(r.Subject+r.Text, "Northwind Labs") {
+				t.Errorf("want the role and the company named:\n%s\n%s", r.Subject, r.Text)
+			}
+			lower := strings.ToLower(r.Text)
+			for _, filler := range []string{"just checking", "just following", "just wanted", "touching base", "circling back", "sorry", "reconsider"} {
+				if strings.Contains(lower, filler) {
+					t.Errorf("contains %q:\n%s", filler, r.Text)
+				}
+			}
+
+			// Without a recruiter name the greeting stays neutral.
+			r = render(t, s, kind, sparse(d))
+			if !strings.HasPrefix(r.Text, "Hello,\n") {
+				t.Errorf("want a neutral greeting without a recruiter name:\n%s", r.Text)
+			}
+		})
+	}
+}
+
+func TestFeedbackRequestIsOptional(t *testing.T) {
+	r := render(t, mustLoad(t, ""), FeedbackRequest, Sample(FeedbackRequest))
+	if strings.Count(strings.ToLower(r.Text), "feedback") != 1 {
+		t.Errorf("ask for feedback exactly once:\n%s", r.Text)
+	}
+	if !strings.Contains(r.Text, "don't feel obliged") {
+		t.Errorf("answering must be explicitly optional:\n%s", r.Text)
+	}
+}
+
+func TestHTMLEscapesUserData(t *testing.T) {
+	s := mustLoad(t, "")
+	const evil = `<script>alert(1)</script>`
+	for _, kind := range []string{Digest, DraftReady} {
+		t.Run(kind, func(t *testing.T) {
+			d := Sample(kind)
+			d.App.Company = evil
+			if d.Digest != nil {
+				d.Digest.Stages[0].Companies[0] = evil
+				d.Digest.DraftsWaiting[0].Company = evil
+			}
+			r := render(t, s, kind, d)
+			if strings.Contains(r.HTML, "<script>") {
+				t.Errorf("HTML contains a raw <script>:\n%s", r.HTML)
+			}
+			if !strings.Contains(r.HTML, "&lt;script&gt;") {
+				t.Errorf("HTML lacks the escaped company:\n%s", r.HTML)
+			}
+		})
+	}
+}
+
+func TestSubjectRejectsLineBreaks(t *testing.T) {
+	s := mustLoad(t, "")
+	for _, company := range []string{"Acme\r\nBcc: victim@example.com", "Acme\nBcc: x"} {
+		d := Sample(StayInTouch)
+		d.App.Company = company
+		_, err := s.Render(StayInTouch, d)
+		if err == nil {
+			t.Fatalf("company %q: Render succeeded; a line break in the subject must fail", company)
+		}
+		for _, want := range []string{"render stay_in_touch", "default/stay_in_touch.tmpl:", "line break"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q lacks %q", err, want)
+			}
+		}
+	}
+}
+
+// TestRenderConcurrently backs the promise that a Set may be shared by the
+// dispatcher's workers; run with -race.
+func TestRenderConcurrently(t *testing.T) {
+	s := mustLoad(t, "")
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for _, kind := range Kinds() {
+				if _, err := s.Render(kind, Sample(kind)); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestRenderUnknownKind(t *testing.T) {
+	s := mustLoad(t, "")
+	if _, err := s.Render("thanks", Sample(ThankYou)); err == nil || !strings.Contains(err.Error(), "thank_you") {
+		t.Errorf("Render(thanks) error = %v, want one listing the valid kinds", err)
+	}
+	if _, _, err := s.Source("thanks"); err == nil {
+		t.Error("Source(thanks) succeeded")
+	}
+}
+
+func TestRenderErrorWrapsKind(t *testing.T) {
+	s := mustLoad(t, "")
+	d := Sample(DraftReady)
+	d.Draft = nil // a caller bug: draft_ready without its draft
+	_, err := s.Render(DraftReady, d)
+	if err == nil {
+		t.Fatal("Render succeeded without a Draft")
+	}
+	if !strings.HasPrefix(err.Error(), "templates: render draft_ready: default/draft_ready.tmpl:") {
+		t.Errorf("error %q: want it to name the kind, then the file and line", err)
+	}
+	var fe *fileError
+	if !errors.As(err, &fe) || errors.Unwrap(fe) == nil {
+		t.Errorf("error %q does not keep the template error underneath", err)
+	}
+}
+
+const goodSubject = `{{define "subject"}}Thanks{{end}}` + "\n"
+
+func TestLoadErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  []string // substrings; "DIR" stands for the override folder
+	}{
+		{
+			name: "missing field",
+			files: map[string]string{"thank_you.tmpl": goodSubject +
+				"{{define \"text\"}}\nHi,\n{{.App.Nope}}\n{{end}}\n"},
+			want: []string{"templates: DIR/thank_you.tmpl:4:", "Nope"},
+		},
+		{
+			name: "unknown function",
+			files: map[string]string{"thank_you.tmpl": "{{/* a comment */}}\n\n" +
+				`{{define "subject"}}{{nope .App.Company}}{{end}}` + "\n"},
+			want: []string{`templates: DIR/thank_you.tmpl:3: function "nope" not defined`},
+		},
+		{
+			name: "syntax error",
+			files: map[string]string{"learn.tmpl": goodSubject +
+				"{{define \"text\"}}\n{{if .App.Role}}\n{{end}}\n"},
+			want: []string{"templates: DIR/learn.tmpl:", "unexpected"},
+		},
+		{
+			name:  "unknown file name",
+			files: map[string]string{"thanks.tmpl": goodSubject},
+			want:  []string{"DIR/thanks.tmpl", "unknown template file", "thank_you.tmpl", "draft_ready.tmpl"},
+		},
+		{
+			name:  "no text",
+			files: map[string]string{"thank_you.tmpl": goodSubject},
+			want:  []string{"DIR/thank_you.tmpl", `no {{define "text"}}`},
+		},
+		{
+			name: "text outside define",
+			files: map[string]string{"thank_you.tmpl": goodSubject +
+				"{{define \"text\"}}Hi{{end}}\nDear {{.App.Recruiter.Name}}\n"},
+			want: []string{"DIR/thank_you.tmpl:3:", "outside {{define}}"},
+		},
+		{
+			name: "subject with a line break",
+			files: map[string]string{"thank_you.tmpl": "{{define \"subject\"}}Thanks\nagain{{end}}\n" +
+				"{{define \"text\"}}Hi{{end}}\n"},
+			want: []string{"DIR/thank_you.tmpl:1:", "line break"},
+		},
+		{
+			name: "html that ends inside a tag",
+			files: map[string]string{"digest.tmpl": goodSubject +
+				"{{define \"text\"}}Hi{{end}}\n{{define \"html\"}}<a href=\"{{.App.URL}}{{end}}\n"},
+			want: []string{"templates: DIR/digest.tmpl", "non-text context"},
+		},
+		{
+			name: "works only when lessons exist",
+			files: map[string]string{"let_go.tmpl": goodSubject +
+				"{{define \"text\"}}{{(index .Lessons 0).Text}}{{end}}\n"},
+			want: []string{"DIR/let_go.tmpl:2:", "index", "lessons and address empty"},
+		},
+		{
+			name: "draft field outside draft_ready",
+			files: map[string]string{"thank_you.tmpl": goodSubject +
+				"{{define \"text\"}}{{.Draft.Subject}}{{end}}\n"},
+			want: []string{"DIR/thank_you.tmpl:2:", "nil pointer"},
+		},
+		{
+			name: "runaway recursion",
+			files: map[string]string{"thank_you.tmpl": goodSubject +
+				`{{define "text"}}{{template "loop" .}}{{end}}` +
+				`{{define "loop"}}{{.App.Company}}{{template "loop" .}}{{template "loop" .}}{{end}}`},
+			want: []string{"DIR/thank_you.tmpl", `"text" writes more than`},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := overrideDir(t, tc.files)
+			s, err := Load(dir)
+			if err == nil {
+				t.Fatalf("Load succeeded; want an error")
+			}
+			if s != nil {
+				t.Error("Load returned a Set with its error")
+			}
+			t.Log(err)
+			for _, w := range tc.want {
+				w = strings.ReplaceAll(w, "DIR", dir)
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadDirIsAFile(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "templates")
+	if err := os.WriteFile(f, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(f); err == nil || !strings.Contains(err.Error(), f) {
+		t.Errorf("Load(file) error = %v, want one naming %s", err, f)
+	}
+}
+
+func TestLoadMissingDirIsFine(t *testing.T) {
+	for _, dir := range []string{"", filepath.Join(t.TempDir(), "does-not-exist")} {
+		s := mustLoad(t, dir)
+		for _, kind := range Kinds() {
+			if _, origin, err := s.Source(kind); err != nil || origin != "built-in" {
+				t.Errorf("Source(%s) = %q, %v; want built-in", kind, origin, err)
+			}
+		}
+	}
+}
+
+func TestOverrideOneKind(t *testing.T) {
+	src := `{{define "subject"}}Thanks, {{first .App.Recruiter.Name}}{{end}}
+{{define "text"}}
+Thank you, {{first .App.Recruiter.Name}}.
+{{.User.Name}}
+{{end}}
+`
+	dir := overrideDir(t, map[string]string{
+		"thank_you.tmpl":     src,
+		".thank_you.tmpl.sw": "editor swap file, ignored",
+	})
+	if err := os.Mkdir(filepath.Join(dir, "old"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := mustLoad(t, dir)
+	for _, kind := range Kinds() {
+		got, origin, err := s.Source(kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kind == ThankYou {
+			if origin != filepath.Join(dir, "thank_you.tmpl") || got != src {
+				t.Errorf("Source(thank_you) = %q from %q; want the override", got, origin)
+			}
+			continue
+		}
+		builtin, _ := defaults.ReadFile("default/" + kind + ".tmpl")
+		if origin != "built-in" || got != string(builtin) {
+			t.Errorf("Source(%s) origin = %q; want the built-in", kind, origin)
+		}
+	}
+	r := render(t, s, ThankYou, Sample(ThankYou))
+	if r.Subject != "Thanks, Dana" || r.Text != "Thank you, Dana.\nAlex Morgan\n" {
+		t.Errorf("override rendered %q / %q", r.Subject, r.Text)
+	}
+}
+
+func TestLearn(t *testing.T) {
+	s := mustLoad(t, "")
+	r := render(t, s, Learn, Sample(Learn))
+	for _, want := range []string{
+		"Hi Alex,",
+		`onward log "Northwind Labs" "what I learned"`,
+		"rarely personal",
+	} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("learn lacks %q:\n%s", want, r.Text)
+		}
+	}
+
+	// A company name must make a command that still works when pasted.
+	d := Sample(Learn)
+	d.App.Company = `Smith "$HOME" & Sons`
+	r = render(t, s, Learn, d)
+	if want := `onward log "Smith \"\$HOME\" & Sons" "what I learned"`; !strings.Contains(r.Text, want) {
+		t.Errorf("learn lacks %s:\n%s", want, r.Text)
+	}
+}
+
+func TestLetGo(t *testing.T) {
+	s := mustLoad(t, "")
+	t.Run("with lessons", func(t *testing.T) {
+		r := render(t, s, LetGo, Sample(LetGo))
+		for _, l := range Sample(LetGo).Lessons {
+			if want := "- " + l.At.Format("Monday 2 January") + ": " + l.Text; !strings.Contains(r.Text, want) {
+				t.Errorf("let_go lacks %q:\n%s", want, r.Text)
+			}
+		}
+		if strings.Contains(r.Text, "onward log") {
+			t.Errorf("let_go asks for a lesson although some are logged:\n%s", r.Text)
+		}
+		if !strings.Contains(r.Text, "next interview") {
+			t.Errorf("let_go does not turn to the next interview:\n%s", r.Text)
+		}
+	})
+	t.Run("without lessons", func(t *testing.T) {
+		d := Sample(LetGo)
+		d.Lessons = nil
+		r := render(t, s, LetGo, d)
+		for _, want := range []string{`onward log "Northwind Labs"`, "nothing in your log", "next interview"} {
+			if !strings.Contains(r.Text, want) {
+				t.Errorf("let_go lacks %q:\n%s", want, r.Text)
+			}
+		}
+	})
+}
+
+func TestDigest(t *testing.T) {
+	s := mustLoad(t, "")
+	t.Run("full week", func(t *testing.T) {
+		r := render(t, s, Digest, Sample(Digest))
+		if r.Subject != "Your week in the job hunt: 2 drafts waiting" {
+			t.Errorf("subject %q", r.Subject)
+		}
+		for _, want := range []string{
+			"interviewing (2): Adventure Works, Tailspin Toys",
+			"onward drafts show 12", "onward drafts send 15",
+			"Sent this week", "too late to send", "Lessons this week", "Coming up",
+		} {
+			for part, body := range map[string]string{"text": r.Text, "html": r.HTML} {
+				if !strings.Contains(body, want) {
+					t.Errorf("%s lacks %q:\n%s", part, want, body)
+				}
+			}
+		}
+	})
+	t.Run("quiet week", func(t *testing.T) {
+		r := render(t, s, Digest, sparse(Sample(Digest)))
+		for _, unwanted := range []string{"Drafts waiting", "Sent this week", "Not sent", "Lessons", "Coming up"} {
+			if strings.Contains(r.Text, unwanted) || strings.Contains(r.HTML, unwanted) {
+				t.Errorf("empty section %q shown:\n%s\n%s", unwanted, r.Text, r.HTML)
+			}
+		}
+		if !strings.Contains(r.Text, "A quiet week") {
+			t.Errorf("quiet week not said:\n%s", r.Text)
+		}
+	})
+}
+
+func TestDraftReady(t *testing.T) {
+	s := mustLoad(t, "")
+	t.Run("with address", func(t *testing.T) {
+		d := Sample(DraftReady)
+		r := render(t, s, DraftReady, d)
+		for _, want := range []string{
+			"To:      Dana Reyes <dana.reyes@northwind.example>",
+			"Subject: " + d.Draft.Subject,
+			"    Best regards,\n    Alex Morgan\n",
+			d.Draft.Mailto,
+			d.Draft.SendCommand,
+			"Nothing goes to Dana until you send it.",
+		} {
+			if !strings.Contains(r.Text, want) {
+				t.Errorf("text lacks %q:\n%s", want, r.Text)
+			}
+		}
+		if strings.Contains(r.Text, "missing") {
+			t.Errorf("text says something is missing:\n%s", r.Text)
+		}
+	})
+	t.Run("address missing", func(t *testing.T) {
+		d := Sample(DraftReady)
+		d.Draft.To = ""
+		r := render(t, s, DraftReady, d)
+		for part, body := range map[string]string{"text": r.Text, "html": r.HTML} {
+			for _, want := range []string{"address is missing", `onward edit `, `--recruiter "Dana Reyes `, "address", d.Draft.SendCommand} {
+				if !strings.Contains(body, want) {
+					t.Errorf("%s lacks %q:\n%s", part, want, body)
+				}
+			}
+		}
+		if !strings.Contains(r.Text, `onward edit "Northwind Labs" --recruiter "Dana Reyes <address>"`) {
+			t.Errorf("text lacks the edit command:\n%s", r.Text)
+		}
+	})
+}
+
+// TestSampleDraftMatchesThankYou keeps the draft_ready preview honest: the
+// draft it shows is what the thank_you template really writes.
+func TestSampleDraftMatchesThankYou(t *testing.T) {
+	r := render(t, mustLoad(t, ""), ThankYou, Sample(ThankYou))
+	dr := Sample(DraftReady).Draft
+	if dr.Subject != r.Subject || dr.Text != r.Text {
+		t.Errorf("Sample(draft_ready).Draft is out of date with thank_you.tmpl\ngot:  %q\n%q\nwant: %q\n%q", dr.Subject, dr.Text, r.Subject, r.Text)
+	}
+}
+
+func TestSampleIsDeterministic(t *testing.T) {
+	for _, kind := range Kinds() {
+		a, b := Sample(kind), Sample(kind)
+		if a.Now.IsZero() || !a.Now.Equal(b.Now) || a.Now.Year() != 2026 {
+			t.Errorf("Sample(%s).Now = %v, %v; want a fixed time in 2026", kind, a.Now, b.Now)
+		}
+	}
+}
+
+func TestFuncs(t *testing.T) {
+	call := func(name string, args ...any) string {
+		switch f := funcs[name].(type) {
+		case func(time.Time) string:
+			return f(args[0].(time.Time))
+		case func(string) string:
+			return f(args[0].(string))
+		case func(string, string) string:
+			return f(args[0].(string), args[1].(string))
+		case func(string, []string) string:
+			return f(args[0].(string), args[1].([]string))
+		case func(int, string, string) string:
+			return f(args[0].(int), args[1].(string), args[2].(string))
+		}
+		t.Fatalf("func %s has an unexpected type %T", name, funcs[name])
+		return ""
+	}
+	tue := time.Date(2026, time.March, 3, 14, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		args []any
+		want string
+	}{
+		{"date", []any{tue}, "Tuesday 3 March"},
+		{"date", []any{time.Time{}}, ""},
+		{"datetime", []any{tue}, "Tuesday 3 March, 14:00"},
+		{"datetime", []any{time.Time{}}, ""},
+		{"first", []any{"Dana Reyes"}, "Dana"},
+		{"first", []any{"  Dana  "}, "Dana"},
+		{"first", []any{""}, ""},
+		{"join", []any{", ", []string{"a", "b"}}, "a, b"},
+		{"indent", []any{"> ", "a\n\nb\n"}, "> a\n>\n> b"},
+		{"plural", []any{1, "draft", "drafts"}, "1 draft"},
+		{"plural", []any{0, "draft", "drafts"}, "0 drafts"},
+		{"quote", []any{`a "b" $c \d` + "`e`"}, `"a \"b\" \$c \\d` + "\\`e\\`" + `"`},
+		{"label", []any{StatusCheck}, "status check"},
+		{"label", []any{"new_kind"}, "new kind"},
+	} {
+		if got := call(tc.name, tc.args...); got != tc.want {
+			t.Errorf("%s%q = %q, want %q", tc.name, tc.args, got, tc.want)
+		}
+	}
+}
+
+func TestTidyText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"\n\n  \nHi,\n\n\n\nBye  \n\n", "Hi,\n\nBye\n"},
+		{"a\r\nb", "a\nb\n"},
+		{"    indented\n", "    indented\n"},
+		{" \n\t\n", ""},
+	} {
+		if got := tidyText(tc.in); got != tc.want {
+			t.Errorf("tidyText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
