@@ -1,0 +1,181 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/config"
+	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/store"
+	"github.com/onward-app/onward/templates"
+)
+
+func (a *app) configCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "config",
+		Short: "Check the configuration",
+	}
+	c.AddCommand(&cobra.Command{
+		Use:   "check",
+		Short: "Validate the config and templates and print the effective config, secrets masked",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := a.config()
+			if err != nil {
+				return err
+			}
+			if _, err := a.templates(); err != nil {
+				return err
+			}
+			src := cfg.Path
+			if src == "" {
+				src = "none found at " + config.DefaultPath() + "; built-in defaults"
+			}
+			fmt.Fprintf(a.stdout, "# config: %s\n# time zone: %s\n", src, cfg.Location())
+			if cfg.Delivery.Transport == "smtp" {
+				status := "ok"
+				if _, err := cfg.SMTP.ResolvePassword(cmd.Context()); err != nil {
+					status = err.Error()
+				}
+				fmt.Fprintf(a.stdout, "# smtp password: from %s (%s)\n", cfg.SMTP.PasswordSource(), status)
+			}
+			if !cfg.DigestSpec().IsZero() {
+				fmt.Fprintf(a.stdout, "# next digest: %s\n", a.when(cfg.DigestSpec().Next(a.now(), cfg.Location())))
+			}
+			fmt.Fprintln(a.stdout, "# the config is valid")
+			b, err := toml.Marshal(cfg.Masked())
+			if err != nil {
+				return err
+			}
+			_, err = a.stdout.Write(b)
+			return err
+		},
+	})
+	return c
+}
+
+func (a *app) initCmd() *cobra.Command {
+	var force bool
+	c := &cobra.Command{
+		Use:   "init",
+		Short: "Write a commented starter config to the config path",
+		Long: `Writes config.example.toml, commented line by line, to the config path
+(--config, $ONWARD_CONFIG, or ` + config.DefaultPath() + `). Edit [user]
+first: your name signs the drafts.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			path, _ := config.Find(a.configFlag)
+			if _, err := os.Stat(path); err == nil && !force {
+				return usagef("%s already exists; use --force to overwrite it", path)
+			} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				return err
+			}
+			if err := os.WriteFile(path, onward.ExampleConfig, 0o600); err != nil {
+				return err
+			}
+			// WriteFile keeps the mode of a file it overwrites.
+			if err := os.Chmod(path, 0o600); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "Wrote %s. Edit [user] with your name and address, then run: onward config check\n", path)
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&force, "force", false, "overwrite an existing file")
+	return c
+}
+
+func (a *app) templatesCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "templates",
+		Short: "List, show and preview the email templates",
+	}
+	c.AddCommand(&cobra.Command{
+		Use:   "list",
+		Short: "List the templates and where each comes from",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			tpl, err := a.templates()
+			if err != nil {
+				return err
+			}
+			for _, k := range templates.Kinds() {
+				_, origin, err := tpl.Source(k)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "%-17s %-9s %s\n", k, scheduler.AudienceOf(k), origin)
+			}
+			return nil
+		},
+	})
+	c.AddCommand(&cobra.Command{
+		Use:   "show KIND",
+		Short: "Print a template's source (copy it into your templates folder to change it)",
+		Args:  exactArgs(1, "a kind (see `onward templates list`)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			tpl, err := a.templates()
+			if err != nil {
+				return err
+			}
+			src, origin, err := tpl.Source(args[0])
+			if err != nil {
+				return usagef("unknown kind %q; one of %s", args[0], strings.Join(templates.Kinds(), ", "))
+			}
+			fmt.Fprintf(a.stdout, "{{/* %s: %s */}}\n%s", args[0], origin, src)
+			return nil
+		},
+	})
+	var ref string
+	preview := &cobra.Command{
+		Use:   "preview KIND [--app APP]",
+		Short: "Render a template with an application's real data, or sample data",
+		Args:  exactArgs(1, "a kind (see `onward templates list`)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			kind := args[0]
+			tpl, err := a.templates()
+			if err != nil {
+				return err
+			}
+			if _, _, err := tpl.Source(kind); err != nil {
+				return usagef("unknown kind %q; one of %s", kind, strings.Join(templates.Kinds(), ", "))
+			}
+			data := templates.Sample(kind)
+			if ref != "" {
+				app, err := a.find(ctx, ref)
+				if err != nil {
+					return err
+				}
+				if kind == templates.DraftReady || kind == templates.Digest {
+					return usagef("--app works with the per-application kinds, not %s", kind)
+				}
+				c := &scheduler.Composer{Store: a.st, Templates: tpl, User: a.userAddress(), Location: a.cfg.Location()}
+				m := store.Message{ApplicationID: app.ID, Kind: kind, Audience: scheduler.AudienceOf(kind)}
+				if data, err = c.Data(ctx, m, a.now()); err != nil {
+					return err
+				}
+			}
+			r, err := tpl.Render(kind, data)
+			if err != nil {
+				return badInput{err}
+			}
+			fmt.Fprintf(a.stdout, "Subject: %s\n\n%s", r.Subject, r.Text)
+			return nil
+		},
+	}
+	preview.Flags().StringVar(&ref, "app", "", "use this application's data")
+	c.AddCommand(preview)
+	return c
+}

@@ -1,0 +1,217 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/onward-app/onward/config"
+	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/store"
+	"github.com/onward-app/onward/templates"
+)
+
+func (a *app) deliveryCmds() []*cobra.Command {
+	return []*cobra.Command{a.runCmd(), a.flushCmd(), a.draftsCmd(), a.demoCmd()}
+}
+
+func newLogger(w io.Writer, format string) (*slog.Logger, error) {
+	switch format {
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, usagef("--log-format: %q is not \"text\" or \"json\"", format)
+}
+
+func (a *app) runCmd() *cobra.Command {
+	var logFormat string
+	c := &cobra.Command{
+		Use:   "run",
+		Short: "Run the daemon: deliver every planned message on time",
+		Long: `Run the daemon. It sleeps until the next message is due, delivers it and
+records the result; it notices within a second when the CLI changes the
+database. Check-ins go to you; recruiter drafts reach you as configured in
+[delivery] drafts, and never go to a recruiter until 'onward drafts send'.
+
+Signals: SIGINT or SIGTERM finish the send in flight (at most 10 s) and exit;
+SIGHUP reloads the config and templates, keeping the old ones if the new ones
+are invalid. One daemon runs per database.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			log, err := newLogger(a.stderr, logFormat)
+			if err != nil {
+				return err
+			}
+			return a.daemon(cmd.Context(), log, nil)
+		},
+	}
+	c.Flags().StringVar(&logFormat, "log-format", "text", `log format: "text" or "json"`)
+	return c
+}
+
+// daemon runs the dispatcher until ctx ends. onDelivery, when set, sees
+// each delivery (the demo prints them).
+func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(scheduler.Delivery)) error {
+	cfg, err := a.config()
+	if err != nil {
+		return err
+	}
+	tpl, err := a.templates()
+	if err != nil {
+		return err
+	}
+	if err := a.open(ctx); err != nil {
+		return err
+	}
+	lock, err := store.LockDaemon(cfg.Storage.Database)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	setup, smtp, err := a.buildSetup(ctx, cfg, tpl)
+	if err != nil {
+		return err
+	}
+	closeSMTP := func() {
+		if smtp != nil {
+			smtp.Close()
+		}
+	}
+	defer func() { closeSMTP() }()
+
+	d := &scheduler.Dispatcher{Store: a.st, Now: a.now, Log: log, OnDelivery: onDelivery}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				next, nextSMTP, err := a.reload(ctx, cfg)
+				if err != nil {
+					log.Error("reload refused; keeping the running config and templates", "err", err)
+					continue
+				}
+				d.Reload(next)
+				old := closeSMTP
+				closeSMTP = func() {
+					if nextSMTP != nil {
+						nextSMTP.Close()
+					}
+				}
+				old()
+				log.Info("reloaded config and templates")
+			}
+		}
+	}()
+	log.Info("onward daemon started", "database", cfg.Storage.Database, "transport", cfg.Delivery.Transport,
+		"drafts", cfg.Delivery.Drafts, "config", cfg.Path, "pid", os.Getpid())
+	if err := d.Run(ctx, setup); err != nil {
+		return err
+	}
+	log.Info("onward daemon stopped")
+	return nil
+}
+
+// reload reads the config and templates again. The database and its path
+// stay: moving them under a running daemon would split the state.
+func (a *app) reload(ctx context.Context, running *config.Config) (*scheduler.Setup, interface{ Close() error }, error) {
+	path, explicit := config.Find(a.configFlag)
+	cfg, err := config.Load(path, explicit)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.Storage.Database != running.Storage.Database {
+		return nil, nil, fmt.Errorf("storage.database changed from %s to %s; restart the daemon to move it", running.Storage.Database, cfg.Storage.Database)
+	}
+	tpl, err := templates.Load(cfg.Templates.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, smtp, err := a.buildSetup(ctx, cfg, tpl)
+	if err != nil {
+		return nil, nil, err
+	}
+	if smtp == nil {
+		return s, nil, nil
+	}
+	return s, smtp, nil
+}
+
+func (a *app) flushCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "flush",
+		Short: "Deliver everything due now, once, and exit (the daemon does this continuously)",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			cfg, err := a.config()
+			if err != nil {
+				return err
+			}
+			tpl, err := a.templates()
+			if err != nil {
+				return err
+			}
+			if err := a.open(ctx); err != nil {
+				return err
+			}
+			// flush is the daemon's work done by hand: it must not run
+			// beside a daemon on the same database.
+			lock, err := store.LockDaemon(cfg.Storage.Database)
+			if err != nil {
+				return err
+			}
+			defer lock.Unlock()
+			setup, smtp, err := a.buildSetup(ctx, cfg, tpl)
+			if err != nil {
+				return err
+			}
+			if smtp != nil {
+				defer smtp.Close()
+			}
+			n := 0
+			d := &scheduler.Dispatcher{Store: a.st, Now: a.now, OnDelivery: func(v scheduler.Delivery) {
+				n++
+				a.printDelivery(v, cfg)
+			}}
+			if _, err := d.Cycle(ctx, setup); err != nil {
+				return err
+			}
+			if n == 0 {
+				fmt.Fprintln(a.stdout, "Nothing is due.")
+			}
+			return nil
+		},
+	}
+}
+
+func (a *app) printDelivery(v scheduler.Delivery, cfg *config.Config) {
+	m := v.Message
+	line := fmt.Sprintf("%-9s %-16s message %d", v.Outcome, m.Kind, m.ID)
+	switch v.Outcome {
+	case store.StatusSent:
+		if cfg.Delivery.Transport == "outbox" {
+			line += " → " + cfg.Delivery.Outbox
+		}
+	case store.StatusDrafted:
+		line += " (a draft for you to review: onward drafts show " + fmt.Sprint(m.ID) + ")"
+	default:
+		if m.LastError != "" {
+			line += ": " + m.LastError
+		}
+	}
+	fmt.Fprintln(a.stdout, line)
+}
+
+

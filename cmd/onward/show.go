@@ -1,0 +1,232 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/onward-app/onward/store"
+)
+
+func (a *app) statusCmd() *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "status",
+		Short: "Show each application with its stage, last event and next message",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if err := a.open(ctx); err != nil {
+				return err
+			}
+			apps, err := a.st.Applications(ctx)
+			if err != nil {
+				return err
+			}
+			out := []appOut{}
+			w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			if !asJSON {
+				if len(apps) == 0 {
+					fmt.Fprintln(a.stdout, "No applications yet. Record one with: onward apply --company NAME --role TITLE")
+					return nil
+				}
+				fmt.Fprintln(w, "ID\tCOMPANY\tROLE\tSTAGE\tLAST EVENT\tNEXT")
+			}
+			for _, app := range apps {
+				var last *store.Event
+				if e, err := a.st.LastEvent(ctx, app.ID); err == nil {
+					last = &e
+				} else if !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
+				var next *store.Message
+				if m, err := a.st.NextPending(ctx, app.ID); err == nil {
+					next = &m
+				} else if !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
+				if asJSON {
+					out = append(out, appJSON(app, last, next))
+					continue
+				}
+				lastText, nextText := "—", "—"
+				if last != nil {
+					lastText = last.Kind + " " + a.day(last.At)
+				}
+				if next != nil {
+					nextText = next.Kind + " " + a.when(next.DueAt)
+				}
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", app.ID, clip(app.Company, 30), clip(app.Role, 30), app.Stage, lastText, nextText)
+			}
+			if asJSON {
+				return a.writeJSON(out)
+			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			return a.printAttention(cmd)
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	return c
+}
+
+// printAttention lists what waits on the user: drafts and failures.
+func (a *app) printAttention(cmd *cobra.Command) error {
+	ctx := cmd.Context()
+	drafts, err := a.st.Messages(ctx, store.MessageFilter{Status: store.StatusDrafted})
+	if err != nil {
+		return err
+	}
+	failed, err := a.st.Messages(ctx, store.MessageFilter{Status: store.StatusFailed})
+	if err != nil {
+		return err
+	}
+	if len(drafts) > 0 {
+		fmt.Fprintf(a.stdout, "\n%d draft%s waiting for you: onward drafts\n", len(drafts), plural(len(drafts)))
+	}
+	for _, m := range failed {
+		fmt.Fprintf(a.stdout, "\nfailed: message %d (%s): %s\n", m.ID, m.Kind, m.LastError)
+	}
+	return nil
+}
+
+// day formats a date in the user's zone.
+func (a *app) day(t time.Time) string {
+	return t.In(a.cfg.Location()).Format("Mon 2 Jan 2006")
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func (a *app) messagesCmd() *cobra.Command {
+	var ref, status string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "messages [--app APP] [--status STATUS]",
+		Short: "List the outbox: every message onward planned, with its status",
+		Long: `List the outbox. Statuses: scheduled (waiting for its time), sending,
+drafted (a recruiter draft waiting for you), sent, discarded, cancelled (by a
+reply, an outcome or a withdrawal), failed (see last_error) and expired (found
+too late to send politely).`,
+		Args: exactArgs(0, "no arguments (use --app)"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if status != "" && !slices.Contains(store.Statuses, status) {
+				return usagef("--status: %q is not one of %s", status, strings.Join(store.Statuses, ", "))
+			}
+			if err := a.open(ctx); err != nil {
+				return err
+			}
+			f := store.MessageFilter{Status: status}
+			if ref != "" {
+				app, err := a.find(ctx, ref)
+				if err != nil {
+					return err
+				}
+				f.ApplicationID = app.ID
+			}
+			msgs, err := a.st.Messages(ctx, f)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				out := make([]messageOut, 0, len(msgs))
+				for _, m := range msgs {
+					out = append(out, messageJSON(m))
+				}
+				return a.writeJSON(out)
+			}
+			if len(msgs) == 0 {
+				fmt.Fprintln(a.stdout, "No messages.")
+				return nil
+			}
+			w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "ID\tAPP\tKIND\tSTATUS\tDUE\tTO")
+			for _, m := range msgs {
+				to := m.To
+				if to == "" {
+					to = "(recruiter's address missing)"
+				}
+				fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%s\n", m.ID, m.ApplicationID, m.Kind, m.Status, a.when(m.DueAt), to)
+			}
+			return w.Flush()
+		},
+	}
+	c.Flags().StringVar(&ref, "app", "", "only this application")
+	c.Flags().StringVar(&status, "status", "", "only this status")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	return c
+}
+
+func (a *app) lessonsCmd() *cobra.Command {
+	var ref string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "lessons [--app APP]",
+		Short: "Show the lessons you logged",
+		Args:  exactArgs(0, "no arguments (use --app)"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if err := a.open(ctx); err != nil {
+				return err
+			}
+			var f store.LessonFilter
+			if ref != "" {
+				app, err := a.find(ctx, ref)
+				if err != nil {
+					return err
+				}
+				f.ApplicationID = app.ID
+			}
+			ls, err := a.st.Lessons(ctx, f)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				type lessonOut struct {
+					ID            int64   `json:"id"`
+					ApplicationID *int64  `json:"application_id"`
+					Company       string  `json:"company"`
+					Text          string  `json:"text"`
+					CreatedAt     *string `json:"created_at"`
+				}
+				out := make([]lessonOut, 0, len(ls))
+				for _, l := range ls {
+					o := lessonOut{ID: l.ID, Company: l.Company, Text: l.Text, CreatedAt: rfc3339(l.CreatedAt)}
+					if l.ApplicationID != 0 {
+						id := l.ApplicationID
+						o.ApplicationID = &id
+					}
+					out = append(out, o)
+				}
+				return a.writeJSON(out)
+			}
+			if len(ls) == 0 {
+				fmt.Fprintln(a.stdout, `No lessons yet. Log one with: onward log [APP] "what I learned"`)
+				return nil
+			}
+			for _, l := range ls {
+				where := ""
+				if l.Company != "" {
+					where = " · " + l.Company
+				}
+				fmt.Fprintf(a.stdout, "%s%s\n  %s\n\n", a.day(l.CreatedAt), where, strings.ReplaceAll(l.Text, "\n", "\n  "))
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&ref, "app", "", "only this application")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	return c
+}

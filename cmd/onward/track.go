@@ -1,0 +1,384 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/onward-app/onward/store"
+	"github.com/onward-app/onward/tracker"
+)
+
+// parseAt reads an --at flag in the user's zone; empty means now.
+func (a *app) parseAt(v string) (time.Time, error) {
+	if v == "" {
+		return a.now().UTC(), nil
+	}
+	t, err := tracker.ParseTime(v, a.cfg.Location())
+	if err != nil {
+		return t, usagef("--at: %v", strings.TrimPrefix(err.Error(), "time: "))
+	}
+	return t, nil
+}
+
+// find resolves the APP argument after opening the database.
+func (a *app) find(ctx context.Context, ref string) (store.Application, error) {
+	if err := a.open(ctx); err != nil {
+		return store.Application{}, err
+	}
+	return a.tr.Find(ctx, ref)
+}
+
+func (a *app) applyCmd() *cobra.Command {
+	var n tracker.NewApplication
+	var at string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "apply --company NAME --role TITLE [flags]",
+		Short: "Record a new application and print its id",
+		Example: `  onward apply --company Acme --role "Platform Engineer" \
+      --recruiter "Dana Reyes <dana@acme.example>" --recruiter-tz America/New_York`,
+		Args: exactArgs(0, "no arguments (use --company and --role)"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if err := a.open(ctx); err != nil {
+				return err
+			}
+			t, err := a.parseAt(at)
+			if err != nil {
+				return err
+			}
+			if at != "" {
+				n.At = t
+			}
+			app, err := a.tr.Apply(ctx, n)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return a.writeJSON(appJSON(app, nil, nil))
+			}
+			fmt.Fprintln(a.stdout, app.ID)
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&n.Company, "company", "", "the company (required)")
+	f.StringVar(&n.Role, "role", "", "the job title (required)")
+	f.StringVar(&n.Recruiter, "recruiter", "", `the recruiter, as "Name <address>", an address or a name`)
+	f.StringVar(&n.RecruiterTZ, "recruiter-tz", "", "the recruiter's time zone (IANA name); drafts fall due in their business hours")
+	f.StringVar(&n.URL, "url", "", "the job posting")
+	f.StringVar(&n.Notes, "notes", "", "anything worth remembering")
+	f.StringVar(&at, "at", "", "when you applied (default now)")
+	f.BoolVar(&asJSON, "json", false, "print the application as JSON")
+	c.MarkFlagRequired("company")
+	c.MarkFlagRequired("role")
+	return c
+}
+
+func (a *app) editCmd() *cobra.Command {
+	var company, role, recruiter, tz, url, notes string
+	c := &cobra.Command{
+		Use:     "edit APP [flags]",
+		Short:   "Change an application's details",
+		Example: `  onward edit acme --recruiter "Dana Reyes <dana@acme.example>"`,
+		Args:    exactArgs(1, "one application (an id or a company name)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			app, err := a.find(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			var ch tracker.Changes
+			f := cmd.Flags()
+			for name, dst := range map[string]**string{"company": &ch.Company, "role": &ch.Role,
+				"recruiter": &ch.Recruiter, "recruiter-tz": &ch.RecruiterTZ, "url": &ch.URL, "notes": &ch.Notes} {
+				if f.Changed(name) {
+					v, _ := f.GetString(name)
+					*dst = &v
+				}
+			}
+			if ch == (tracker.Changes{}) {
+				return usagef("nothing to change: give at least one of --company, --role, --recruiter, --recruiter-tz, --url, --notes")
+			}
+			app, err = a.tr.Edit(ctx, app.ID, ch)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "Updated %d: %s — %s\n", app.ID, app.Company, app.Role)
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&company, "company", "", "the company")
+	f.StringVar(&role, "role", "", "the job title")
+	f.StringVar(&recruiter, "recruiter", "", `the recruiter, as "Name <address>"; empty to forget`)
+	f.StringVar(&tz, "recruiter-tz", "", "the recruiter's time zone (IANA name)")
+	f.StringVar(&url, "url", "", "the job posting")
+	f.StringVar(&notes, "notes", "", "notes (replaces the old ones)")
+	return c
+}
+
+// eventCmd builds the commands that record one event on one application.
+func (a *app) eventCmd(use, short, example string, flags func(*cobra.Command), do func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error)) *cobra.Command {
+	var at string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:     use,
+		Short:   short,
+		Example: example,
+		Args:    exactArgs(1, "one application (an id or a company name)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			app, err := a.find(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			t, err := a.parseAt(at)
+			if err != nil {
+				return err
+			}
+			res, err := do(ctx, app, t)
+			if err != nil {
+				return err
+			}
+			return a.printResult(res, asJSON)
+		},
+	}
+	c.Flags().StringVar(&at, "at", "", `when it happened: "2026-03-02 14:00", "2026-03-02" or RFC 3339 (default now)`)
+	c.Flags().BoolVar(&asJSON, "json", false, "print what was planned as JSON")
+	if flags != nil {
+		flags(c)
+	}
+	return c
+}
+
+func (a *app) interviewCmd() *cobra.Command {
+	var duration time.Duration
+	return a.eventCmd("interview APP [--at TIME] [--duration 1h]",
+		"Record an interview: plans a thank-you and a status check",
+		`  onward interview acme --at "2026-03-02 14:00" --duration 45m`,
+		func(c *cobra.Command) {
+			c.Flags().DurationVar(&duration, "duration", time.Hour, "how long the interview lasts")
+		},
+		func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error) {
+			if duration <= 0 || duration > 24*time.Hour {
+				return tracker.Result{}, usagef("--duration: %s is not between 1m and 24h", duration)
+			}
+			return a.tr.Interview(ctx, app.ID, at, duration)
+		})
+}
+
+func (a *app) rejectCmd() *cobra.Command {
+	var note string
+	return a.eventCmd("reject APP [--at TIME] [--note TEXT]",
+		"Record a rejection: plans a feedback request, a stay-in-touch note and two check-ins to you",
+		`  onward reject acme --note "went with someone with more Kubernetes"`,
+		func(c *cobra.Command) { c.Flags().StringVar(&note, "note", "", "what they said") },
+		func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error) {
+			return a.tr.Reject(ctx, app.ID, at, note)
+		})
+}
+
+func (a *app) replyCmd() *cobra.Command {
+	return a.eventCmd("reply APP [--at TIME]",
+		"Record that the recruiter answered: cancels the pending status check",
+		"  onward reply acme", nil,
+		func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error) {
+			return a.tr.Reply(ctx, app.ID, at)
+		})
+}
+
+func (a *app) offerCmd() *cobra.Command {
+	return a.eventCmd("offer APP [--at TIME]", "Record an offer: cancels the pending status check",
+		"  onward offer acme", nil,
+		func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error) {
+			return a.tr.Offer(ctx, app.ID, at)
+		})
+}
+
+func (a *app) withdrawCmd() *cobra.Command {
+	return a.eventCmd("withdraw APP [--at TIME]", "Record that you withdrew: cancels everything pending for it",
+		"  onward withdraw acme", nil,
+		func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error) {
+			return a.tr.Withdraw(ctx, app.ID, at)
+		})
+}
+
+func (a *app) logCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "log [APP] TEXT",
+		Short: "Write down a lesson, on an application or on none",
+		Long: `Learn, Log, Let Go: write the lesson down so it leaves your head. It
+stays in the log to look back on ('onward lessons'), and the let-go check-in
+shows it back to you.`,
+		Example: `  onward log acme "Bring two concrete numbers to the system design round"
+  onward log "Ask about the team's on-call before the final round"`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			var appID int64
+			var text string
+			switch len(args) {
+			case 1:
+				text = args[0]
+				if err := a.open(ctx); err != nil {
+					return err
+				}
+			case 2:
+				app, err := a.find(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				appID, text = app.ID, args[1]
+			default:
+				return usagef("log needs the lesson, optionally after an application: onward log [APP] TEXT (quote the text)")
+			}
+			l, err := a.tr.Log(ctx, appID, text)
+			if err != nil {
+				return err
+			}
+			where := ""
+			if l.Company != "" {
+				where = " on " + l.Company
+			}
+			fmt.Fprintf(a.stdout, "Logged lesson %d%s.\n", l.ID, where)
+			return nil
+		},
+	}
+}
+
+// printResult shows what an event planned and cancelled.
+func (a *app) printResult(res tracker.Result, asJSON bool) error {
+	if asJSON {
+		out := struct {
+			Application any   `json:"application"`
+			Scheduled   []any `json:"scheduled"`
+			Cancelled   int   `json:"cancelled"`
+			Unchanged   bool  `json:"unchanged"`
+		}{Application: appJSON(res.App, nil, nil), Scheduled: []any{}, Cancelled: res.Cancelled, Unchanged: res.Unchanged}
+		for _, m := range res.Scheduled {
+			out.Scheduled = append(out.Scheduled, messageJSON(m))
+		}
+		return a.writeJSON(out)
+	}
+	if res.Unchanged {
+		fmt.Fprintf(a.stdout, "%s (%d) is already %s; nothing changed.\n", res.App.Company, res.App.ID, res.App.Stage)
+		return nil
+	}
+	fmt.Fprintf(a.stdout, "%s — %s: %s\n", res.App.Company, res.App.Role, res.App.Stage)
+	if res.Cancelled > 0 {
+		fmt.Fprintf(a.stdout, "  cancelled %d pending message%s\n", res.Cancelled, plural(res.Cancelled))
+	}
+	for _, m := range res.Scheduled {
+		fmt.Fprintf(a.stdout, "  planned %-16s %s  %s\n", m.Kind, a.when(m.DueAt), describeAudience(m))
+	}
+	return nil
+}
+
+func describeAudience(m store.Message) string {
+	if m.Audience == "recruiter" {
+		if m.To == "" {
+			return "draft for you to send (recruiter's address missing: onward edit APP --recruiter ...)"
+		}
+		return "draft for you to send to " + m.To
+	}
+	return "to you"
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// when formats a time in the user's zone.
+func (a *app) when(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(a.cfg.Location()).Format("Mon 2 Jan 2006 15:04 MST")
+}
+
+func (a *app) writeJSON(v any) error {
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func rfc3339(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}
+
+type messageOut struct {
+	ID            int64   `json:"id"`
+	ApplicationID *int64  `json:"application_id"`
+	Kind          string  `json:"kind"`
+	Audience      string  `json:"audience"`
+	To            string  `json:"to"`
+	Subject       string  `json:"subject"`
+	Status        string  `json:"status"`
+	DueAt         *string `json:"due_at"`
+	SentAt        *string `json:"sent_at"`
+	Attempts      int     `json:"attempts"`
+	LastError     string  `json:"last_error"`
+	MessageID     string  `json:"message_id"`
+}
+
+func messageJSON(m store.Message) messageOut {
+	out := messageOut{ID: m.ID, Kind: m.Kind, Audience: m.Audience, To: m.To, Subject: m.Subject,
+		Status: m.Status, DueAt: rfc3339(m.DueAt), SentAt: rfc3339(m.SentAt), Attempts: m.Attempts,
+		LastError: m.LastError, MessageID: m.MessageID}
+	if m.ApplicationID != 0 {
+		id := m.ApplicationID
+		out.ApplicationID = &id
+	}
+	return out
+}
+
+type appOut struct {
+	ID          int64       `json:"id"`
+	Company     string      `json:"company"`
+	Role        string      `json:"role"`
+	Recruiter   string      `json:"recruiter"`
+	RecruiterTZ string      `json:"recruiter_tz"`
+	URL         string      `json:"url"`
+	Notes       string      `json:"notes"`
+	Stage       string      `json:"stage"`
+	AppliedAt   *string     `json:"applied_at"`
+	UpdatedAt   *string     `json:"updated_at"`
+	LastEvent   *eventOut   `json:"last_event"`
+	Next        *messageOut `json:"next_message"`
+}
+
+type eventOut struct {
+	Kind string  `json:"kind"`
+	At   *string `json:"at"`
+	Note string  `json:"note,omitempty"`
+}
+
+func appJSON(a store.Application, last *store.Event, next *store.Message) appOut {
+	out := appOut{ID: a.ID, Company: a.Company, Role: a.Role, Recruiter: tracker.RecruiterAddress(a),
+		RecruiterTZ: a.RecruiterTZ, URL: a.URL, Notes: a.Notes, Stage: a.Stage,
+		AppliedAt: rfc3339(a.AppliedAt), UpdatedAt: rfc3339(a.UpdatedAt)}
+	if out.Recruiter == "" {
+		out.Recruiter = a.RecruiterName
+	}
+	if last != nil {
+		out.LastEvent = &eventOut{Kind: last.Kind, At: rfc3339(last.At), Note: last.Note}
+	}
+	if next != nil {
+		m := messageJSON(*next)
+		out.Next = &m
+	}
+	return out
+}
+

@@ -1,0 +1,456 @@
+// Package config loads onward's TOML configuration, fills in defaults and
+// checks every value before anything else runs, so a typo is reported with
+// its file, line and key instead of surfacing as a wrong email at 3 a.m.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/onward-app/onward/scheduler"
+)
+
+// Config is the whole configuration. The exported fields mirror the TOML
+// file; the parsed forms of durations, zones and specs are reached through
+// methods once Validate has succeeded.
+type Config struct {
+	User      User      `toml:"user"`
+	Storage   Storage   `toml:"storage"`
+	Delivery  Delivery  `toml:"delivery"`
+	SMTP      SMTP      `toml:"smtp"`
+	Schedule  Schedule  `toml:"schedule"`
+	Followups Followups `toml:"followups"`
+	Digest    Digest    `toml:"digest"`
+	Templates Templates `toml:"templates"`
+
+	// Path is the file the config came from; empty for built-in defaults.
+	Path string `toml:"-"`
+
+	parsed parsed
+	lines  map[string]int // key → line in Path, for error messages
+}
+
+// User is the person onward works for.
+type User struct {
+	Name     string `toml:"name"`
+	Email    string `toml:"email"`
+	Timezone string `toml:"timezone"`
+}
+
+// Storage says where the database lives.
+type Storage struct {
+	Database string `toml:"database"`
+}
+
+// Delivery says how messages leave onward.
+type Delivery struct {
+	Transport   string            `toml:"transport"`
+	Outbox      string            `toml:"outbox"`
+	Drafts      string            `toml:"drafts"`
+	GiveUpAfter string            `toml:"give_up_after"`
+	Stale       map[string]string `toml:"stale"`
+}
+
+// SMTP is the outgoing mail server. The password comes from exactly one of
+// PasswordEnv, PasswordFile, PasswordCommand or, discouraged, Password.
+type SMTP struct {
+	Host            string `toml:"host"`
+	Port            int    `toml:"port"`
+	Username        string `toml:"username"`
+	Password        string `toml:"password"`
+	PasswordEnv     string `toml:"password_env"`
+	PasswordFile    string `toml:"password_file"`
+	PasswordCommand string `toml:"password_command"`
+	Security        string `toml:"security"`
+	MaxPerMinute    int    `toml:"max_per_minute"`
+	Timeout         string `toml:"timeout"`
+}
+
+// Schedule bounds when messages may fall due.
+type Schedule struct {
+	SendWindow string `toml:"send_window"`
+	QuietHours string `toml:"quiet_hours"`
+}
+
+// Followups holds the delay of each follow-up after its event.
+type Followups struct {
+	ThankYou        string `toml:"thank_you"`
+	StatusCheck     string `toml:"status_check"`
+	FeedbackRequest string `toml:"feedback_request"`
+	StayInTouch     string `toml:"stay_in_touch"`
+	Learn           string `toml:"learn"`
+	LetGo           string `toml:"let_go"`
+}
+
+// Digest schedules the weekly digest.
+type Digest struct {
+	Schedule string `toml:"schedule"`
+}
+
+// Templates points at the user's template overrides.
+type Templates struct {
+	Dir string `toml:"dir"`
+}
+
+type parsed struct {
+	location    *time.Location
+	delays      map[string]scheduler.Delay
+	window      scheduler.Spec
+	quiet       scheduler.QuietHours
+	digest      scheduler.Spec
+	giveUpAfter scheduler.Delay
+	stale       map[string]scheduler.Delay
+	timeout     time.Duration
+}
+
+// Default returns the configuration used when there is no file: mail goes
+// to an outbox folder, so onward works on a fresh machine without an
+// account.
+func Default() *Config {
+	data := dataDir()
+	name, email := whoami()
+	return &Config{
+		User:    User{Name: name, Email: email},
+		Storage: Storage{Database: filepath.Join(data, "onward.db")},
+		Delivery: Delivery{
+			Transport:   "outbox",
+			Outbox:      filepath.Join(data, "outbox"),
+			Drafts:      "email",
+			GiveUpAfter: "3d",
+			Stale: map[string]string{
+				"thank_you":        "2d",
+				"feedback_request": "10d",
+				"learn":            "3d",
+			},
+		},
+		SMTP: SMTP{Port: 587, Security: "starttls", MaxPerMinute: 20, Timeout: "30s"},
+		Schedule: Schedule{
+			SendWindow: "* 9-17 * * MON-FRI",
+			QuietHours: "21:00-08:00",
+		},
+		Followups: Followups{
+			ThankYou:        "3h",
+			StatusCheck:     "7d",
+			FeedbackRequest: "1d",
+			StayInTouch:     "45d",
+			Learn:           "1d",
+			LetGo:           "7d",
+		},
+		Digest:    Digest{Schedule: "0 18 * * SUN"},
+		Templates: Templates{Dir: filepath.Join(configDir(), "templates")},
+	}
+}
+
+// whoami guesses a name and address for the built-in default, so that the
+// outbox shows who a message would be from before any config exists.
+func whoami() (name, email string) {
+	name = "You"
+	login := "you"
+	if u, err := user.Current(); err == nil {
+		if u.Username != "" {
+			login = u.Username
+		}
+		if full, _, _ := strings.Cut(u.Name, ","); strings.TrimSpace(full) != "" {
+			name = strings.TrimSpace(full)
+		}
+	}
+	return name, login + "@localhost"
+}
+
+func configDir() string {
+	if d := os.Getenv("XDG_CONFIG_HOME"); d != "" {
+		return filepath.Join(d, "onward")
+	}
+	return filepath.Join(home(), ".config", "onward")
+}
+
+func dataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "onward")
+	}
+	return filepath.Join(home(), ".local", "share", "onward")
+}
+
+func home() string {
+	if h, err := os.UserHomeDir(); err == nil {
+		return h
+	}
+	return "."
+}
+
+// DefaultPath is where the config is looked for when neither --config nor
+// $ONWARD_CONFIG names one.
+func DefaultPath() string { return filepath.Join(configDir(), "config.toml") }
+
+// expandHome turns a leading "~/" into the home folder.
+func expandHome(p string) string {
+	if p == "~" {
+		return home()
+	}
+	if strings.HasPrefix(p, "~/") {
+		return filepath.Join(home(), p[2:])
+	}
+	return p
+}
+
+// Location is the user's time zone.
+func (c *Config) Location() *time.Location { return c.parsed.location }
+
+// Delay returns the configured delay of a follow-up kind.
+func (c *Config) Delay(kind string) scheduler.Delay { return c.parsed.delays[kind] }
+
+// SendWindow is the cron spec whose minutes recruiter drafts may fall due in.
+func (c *Config) SendWindow() scheduler.Spec { return c.parsed.window }
+
+// Quiet is the span in which the user gets no check-ins.
+func (c *Config) Quiet() scheduler.QuietHours { return c.parsed.quiet }
+
+// DigestSpec is the schedule of the weekly digest.
+func (c *Config) DigestSpec() scheduler.Spec { return c.parsed.digest }
+
+// GiveUpAfter is how long temporary failures are retried.
+func (c *Config) GiveUpAfter() scheduler.Delay { return c.parsed.giveUpAfter }
+
+// Stale returns how late a kind may still be sent; ok is false for kinds
+// that are never too late.
+func (c *Config) Stale(kind string) (d scheduler.Delay, ok bool) {
+	d, ok = c.parsed.stale[kind]
+	return d, ok
+}
+
+// StaleLimits maps each kind that can be too late to its limit.
+func (c *Config) StaleLimits() map[string]scheduler.Delay {
+	out := make(map[string]scheduler.Delay, len(c.parsed.stale))
+	for k, v := range c.parsed.stale {
+		out[k] = v
+	}
+	return out
+}
+
+// SMTPTimeout is the dial and per-command timeout.
+func (c *Config) SMTPTimeout() time.Duration { return c.parsed.timeout }
+
+// Policy is what the planner needs from the config.
+func (c *Config) Policy() scheduler.Policy {
+	return scheduler.Policy{
+		Location: c.parsed.location,
+		Window:   c.parsed.window,
+		Quiet:    c.parsed.quiet,
+		Delays:   c.parsed.delays,
+	}
+}
+
+// Error is one problem with one key of the config.
+type Error struct {
+	File string
+	Line int
+	Key  string
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("config: ")
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.Line)
+		}
+		b.WriteString(": ")
+	}
+	if e.Key != "" {
+		b.WriteString(e.Key)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// validator collects every problem so the user can fix them in one pass.
+type validator struct {
+	c    *Config
+	errs []error
+}
+
+func (v *validator) fail(key, format string, args ...any) {
+	v.errs = append(v.errs, &Error{File: v.c.Path, Line: v.c.lines[key], Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) delay(key, value string) scheduler.Delay {
+	d, err := scheduler.ParseDelay(value)
+	if err != nil {
+		v.fail(key, "%v", err)
+	}
+	return d
+}
+
+func (v *validator) spec(key, value string) scheduler.Spec {
+	s, err := scheduler.ParseSpec(value)
+	if err != nil {
+		v.fail(key, "%v", err)
+	}
+	return s
+}
+
+func (v *validator) address(key, value string) {
+	if strings.ContainsAny(value, "\r\n\x00") {
+		v.fail(key, "address contains a line break or NUL")
+		return
+	}
+	a, err := mail.ParseAddress(value)
+	if err != nil || a.Name != "" {
+		v.fail(key, "%q is not a plain email address like alex@example.com", value)
+	}
+}
+
+// Validate checks every value and parses durations, zones and specs. The
+// error lists every problem found, each naming its key and line.
+func (c *Config) Validate() error {
+	v := &validator{c: c}
+	p := parsed{delays: map[string]scheduler.Delay{}, stale: map[string]scheduler.Delay{}}
+
+	if strings.TrimSpace(c.User.Name) == "" {
+		v.fail("user.name", "must not be empty")
+	} else if strings.ContainsAny(c.User.Name, "\r\n\x00") {
+		v.fail("user.name", "contains a line break or NUL")
+	}
+	v.address("user.email", c.User.Email)
+	p.location = time.Local
+	if c.User.Timezone != "" {
+		loc, err := LoadLocation(c.User.Timezone)
+		if err != nil {
+			v.fail("user.timezone", "%v", err)
+		}
+		p.location = loc
+	}
+
+	if strings.TrimSpace(c.Storage.Database) == "" {
+		v.fail("storage.database", "must not be empty")
+	}
+	c.Storage.Database = expandHome(c.Storage.Database)
+	c.Delivery.Outbox = expandHome(c.Delivery.Outbox)
+	c.Templates.Dir = expandHome(c.Templates.Dir)
+	c.SMTP.PasswordFile = expandHome(c.SMTP.PasswordFile)
+
+	switch c.Delivery.Transport {
+	case "outbox":
+		if strings.TrimSpace(c.Delivery.Outbox) == "" {
+			v.fail("delivery.outbox", "must name a folder when transport is \"outbox\"")
+		}
+	case "smtp":
+		c.validateSMTP(v)
+	default:
+		v.fail("delivery.transport", "%q is not one of \"outbox\", \"smtp\"", c.Delivery.Transport)
+	}
+	switch c.Delivery.Drafts {
+	case "email":
+	case "outbox":
+		if strings.TrimSpace(c.Delivery.Outbox) == "" {
+			v.fail("delivery.outbox", "must name a folder when drafts is \"outbox\"")
+		}
+	default:
+		v.fail("delivery.drafts", "%q is not one of \"email\", \"outbox\"", c.Delivery.Drafts)
+	}
+	p.giveUpAfter = v.delay("delivery.give_up_after", c.Delivery.GiveUpAfter)
+	for kind, value := range c.Delivery.Stale {
+		key := "delivery.stale." + kind
+		if !isKind(kind) {
+			v.fail(key, "unknown message kind %q (known: %s)", kind, strings.Join(kinds, ", "))
+			continue
+		}
+		p.stale[kind] = v.delay(key, value)
+	}
+	if c.SMTP.Timeout != "" {
+		d, err := time.ParseDuration(c.SMTP.Timeout)
+		if err != nil || d <= 0 || d > 10*time.Minute {
+			v.fail("smtp.timeout", "%q is not a duration between 1s and 10m, such as 30s", c.SMTP.Timeout)
+		}
+		p.timeout = d
+	}
+
+	// An empty window or digest schedule switches them off.
+	if strings.TrimSpace(c.Schedule.SendWindow) != "" {
+		p.window = v.spec("schedule.send_window", c.Schedule.SendWindow)
+	}
+	q, err := scheduler.ParseQuietHours(c.Schedule.QuietHours)
+	if err != nil {
+		v.fail("schedule.quiet_hours", "%v", err)
+	}
+	p.quiet = q
+
+	for _, f := range []struct{ kind, value string }{
+		{"thank_you", c.Followups.ThankYou},
+		{"status_check", c.Followups.StatusCheck},
+		{"feedback_request", c.Followups.FeedbackRequest},
+		{"stay_in_touch", c.Followups.StayInTouch},
+		{"learn", c.Followups.Learn},
+		{"let_go", c.Followups.LetGo},
+	} {
+		p.delays[f.kind] = v.delay("followups."+f.kind, f.value)
+	}
+	if strings.TrimSpace(c.Digest.Schedule) != "" {
+		p.digest = v.spec("digest.schedule", c.Digest.Schedule)
+	}
+
+	if err := errors.Join(v.errs...); err != nil {
+		return err
+	}
+	c.parsed = p
+	return nil
+}
+
+func (c *Config) validateSMTP(v *validator) {
+	s := &c.SMTP
+	if strings.TrimSpace(s.Host) == "" {
+		v.fail("smtp.host", "must be set when delivery.transport is \"smtp\"")
+	}
+	if s.Port < 1 || s.Port > 65535 {
+		v.fail("smtp.port", "%d is not a port between 1 and 65535", s.Port)
+	}
+	switch s.Security {
+	case "starttls", "tls":
+	case "none":
+		if !IsLoopback(s.Host) {
+			v.fail("smtp.security", "\"none\" sends your password in clear text; it is allowed only for a loopback host, not %q", s.Host)
+		}
+	default:
+		v.fail("smtp.security", "%q is not one of \"starttls\", \"tls\", \"none\"", s.Security)
+	}
+	if s.MaxPerMinute < 1 || s.MaxPerMinute > 10000 {
+		v.fail("smtp.max_per_minute", "%d is not between 1 and 10000", s.MaxPerMinute)
+	}
+	sources := 0
+	for _, set := range []bool{s.Password != "", s.PasswordEnv != "", s.PasswordFile != "", s.PasswordCommand != ""} {
+		if set {
+			sources++
+		}
+	}
+	if sources > 1 {
+		v.fail("smtp.password", "set only one of password, password_env, password_file, password_command")
+	}
+	if s.Username != "" && sources == 0 {
+		v.fail("smtp.password_env", "smtp.username is set but no password source is (password_env, password_file or password_command)")
+	}
+	if s.Password != "" && c.Path != "" {
+		if fi, err := os.Stat(c.Path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			v.fail("smtp.password", "the file holds a password but is readable by others (mode %04o); run: chmod 600 %s, or better, use password_env or password_command", fi.Mode().Perm(), c.Path)
+		}
+	}
+}
+
+var kinds = []string{"thank_you", "status_check", "feedback_request", "stay_in_touch", "learn", "let_go", "digest", "draft_ready"}
+
+func isKind(k string) bool {
+	for _, x := range kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}

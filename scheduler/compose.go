@@ -1,0 +1,261 @@
+package scheduler
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/store"
+	"github.com/onward-app/onward/templates"
+)
+
+// Composer turns a stored message into an email: it gathers what the
+// template needs from the database and renders it.
+type Composer struct {
+	Store     *store.Store
+	Templates *templates.Set
+	User      mailer.Address
+	Location  *time.Location // the user's zone, for dates in check-ins
+	// Command is how the user runs onward, for the commands a message
+	// quotes ("onward drafts send 12").
+	Command string
+}
+
+// Data gathers the template data for m at now.
+func (c *Composer) Data(ctx context.Context, m store.Message, now time.Time) (templates.Data, error) {
+	d := templates.Data{
+		User: templates.Person{Name: c.User.Name, Email: c.User.Email},
+		Now:  now.In(c.Location),
+	}
+	if m.ApplicationID != 0 {
+		a, err := c.Store.Application(ctx, m.ApplicationID)
+		if err != nil {
+			return d, err
+		}
+		d.App, err = c.app(ctx, a, m.Audience)
+		if err != nil {
+			return d, err
+		}
+	}
+	switch m.Kind {
+	case templates.LetGo:
+		ls, err := c.Store.Lessons(ctx, store.LessonFilter{ApplicationID: m.ApplicationID})
+		if err != nil {
+			return d, err
+		}
+		d.Lessons = c.lessons(ls)
+	case templates.DraftReady:
+		draft, err := c.Store.Message(ctx, m.DraftID)
+		if err != nil {
+			return d, err
+		}
+		d.Draft = c.draft(draft)
+	case templates.Digest:
+		dg, ls, err := c.digest(ctx, now)
+		if err != nil {
+			return d, err
+		}
+		d.Digest, d.Lessons = dg, ls
+	}
+	return d, nil
+}
+
+func (c *Composer) app(ctx context.Context, a store.Application, audience string) (templates.App, error) {
+	out := templates.App{
+		ID: a.ID, Company: a.Company, Role: a.Role, URL: a.URL, Stage: a.Stage,
+		Recruiter: templates.Person{Name: a.RecruiterName, Email: a.RecruiterEmail},
+	}
+	// Times in a recruiter draft read best on the recruiter's clock.
+	loc := c.Location
+	if audience == Recruiter && a.RecruiterTZ != "" {
+		if l, err := time.LoadLocation(a.RecruiterTZ); err == nil {
+			loc = l
+		}
+	}
+	if e, err := c.Store.LastEventOf(ctx, a.ID, Interview); err == nil {
+		out.Interview = e.At.In(loc)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return out, err
+	}
+	if e, err := c.Store.LastEventOf(ctx, a.ID, Rejected); err == nil {
+		out.Rejected = e.At.In(loc)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return out, err
+	}
+	return out, nil
+}
+
+func (c *Composer) lessons(ls []store.Lesson) []templates.Lesson {
+	out := make([]templates.Lesson, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, templates.Lesson{Text: l.Text, Company: l.Company, At: l.CreatedAt.In(c.Location)})
+	}
+	return out
+}
+
+func (c *Composer) draft(m store.Message) *templates.Draft {
+	return &templates.Draft{
+		ID:          m.ID,
+		Kind:        m.Kind,
+		To:          m.To,
+		Subject:     m.Subject,
+		Text:        m.Text,
+		Mailto:      Mailto(m.To, m.Subject, m.Text),
+		SendCommand: fmt.Sprintf("%s drafts send %d", c.command(), m.ID),
+	}
+}
+
+func (c *Composer) command() string {
+	if c.Command == "" {
+		return "onward"
+	}
+	return c.Command
+}
+
+// Mailto builds a mailto: URL that opens a pre-filled message.
+func Mailto(to, subject, body string) string {
+	addr := to
+	if a, err := mailer.ParseAddress(to); err == nil {
+		addr = a.Email
+	}
+	q := url.Values{}
+	q.Set("subject", subject)
+	q.Set("body", body)
+	// mailto wants %20 for spaces, not "+" (RFC 6068).
+	return "mailto:" + url.PathEscape(addr) + "?" + strings.ReplaceAll(q.Encode(), "+", "%20")
+}
+
+func (c *Composer) digest(ctx context.Context, now time.Time) (*templates.DigestData, []templates.Lesson, error) {
+	since := now.AddDate(0, 0, -7)
+	d := &templates.DigestData{Since: since.In(c.Location), Until: now.In(c.Location)}
+	apps, err := c.Store.Applications(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := map[int64]string{}
+	byStage := map[string]*templates.StageCount{}
+	for _, a := range apps {
+		names[a.ID] = a.Company
+		sc := byStage[a.Stage]
+		if sc == nil {
+			sc = &templates.StageCount{Stage: a.Stage}
+			byStage[a.Stage] = sc
+		}
+		sc.Count++
+		sc.Companies = append(sc.Companies, a.Company)
+	}
+	for _, st := range []string{store.StageApplied, store.StageInterviewing, store.StageOffer, store.StageRejected, store.StageWithdrawn} {
+		if sc := byStage[st]; sc != nil {
+			d.Stages = append(d.Stages, *sc)
+		}
+	}
+	line := func(m store.Message, at time.Time) templates.MessageLine {
+		return templates.MessageLine{ID: m.ID, Kind: m.Kind, Company: names[m.ApplicationID], Subject: m.Subject,
+			At: at.In(c.Location), Error: m.LastError}
+	}
+	drafts, err := c.Store.Messages(ctx, store.MessageFilter{Status: store.StatusDrafted})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, m := range drafts {
+		d.DraftsWaiting = append(d.DraftsWaiting, line(m, m.DueAt))
+	}
+	sent, err := c.Store.MessagesBetween(ctx, store.StatusSent, since, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, m := range sent {
+		if m.Kind != templates.Digest && m.Kind != templates.DraftReady {
+			d.Sent = append(d.Sent, line(m, m.SentAt))
+		}
+	}
+	for _, st := range []string{store.StatusFailed, store.StatusExpired} {
+		bad, err := c.Store.MessagesBetween(ctx, st, since, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, m := range bad {
+			d.Failed = append(d.Failed, line(m, m.UpdatedAt))
+		}
+	}
+	next, err := c.Store.MessagesBetween(ctx, store.StatusScheduled, now, now.AddDate(0, 0, 7))
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, m := range next {
+		if m.Kind != templates.Digest {
+			d.DueNextWeek = append(d.DueNextWeek, line(m, m.DueAt))
+		}
+	}
+	ls, err := c.Store.Lessons(ctx, store.LessonFilter{Since: since})
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, c.lessons(ls), nil
+}
+
+// Compose renders m into an email dated now. The Message-ID is the one
+// fixed when m was planned, so a retry is the same email.
+func (c *Composer) Compose(ctx context.Context, m store.Message, now time.Time) (*mailer.Message, error) {
+	d, err := c.Data(ctx, m, now)
+	if err != nil {
+		return nil, fmt.Errorf("compose %s %d: %w", m.Kind, m.ID, err)
+	}
+	r, err := c.Templates.Render(m.Kind, d)
+	if err != nil {
+		return nil, fmt.Errorf("compose %s %d: %w", m.Kind, m.ID, err)
+	}
+	out := &mailer.Message{
+		From:      c.User,
+		Subject:   r.Subject,
+		Text:      r.Text,
+		HTML:      r.HTML,
+		MessageID: m.MessageID,
+		Date:      now,
+	}
+	if m.Audience == User {
+		out.To = c.User
+		// Check-ins are written by a program; saying so keeps them out
+		// of vacation auto-replies and tells mail filters what they are.
+		out.AutoSubmitted = true
+	} else if m.To != "" {
+		to, err := mailer.ParseAddress(m.To)
+		if err != nil {
+			return nil, fmt.Errorf("compose %s %d: recipient: %w", m.Kind, m.ID, err)
+		}
+		out.To = to
+	}
+	return out, nil
+}
+
+// DraftEmail rebuilds the email of a recruiter draft from what is stored,
+// so what the user reviewed (and perhaps edited) is exactly what is sent.
+func (c *Composer) DraftEmail(m store.Message, now time.Time) (*mailer.Message, error) {
+	out := &mailer.Message{From: c.User, Subject: m.Subject, Text: m.Text, HTML: m.HTML, MessageID: m.MessageID, Date: now}
+	if m.To != "" {
+		to, err := mailer.ParseAddress(m.To)
+		if err != nil {
+			return nil, fmt.Errorf("draft %d: recipient: %w", m.ID, err)
+		}
+		out.To = to
+	}
+	return out, nil
+}
+
+// Attach adds a draft to a message as an .eml file the user can open,
+// edit and send from their mail program.
+func Attach(to *mailer.Message, draft *mailer.Message) error {
+	var b bytes.Buffer
+	if _, err := draft.WriteTo(&b); err != nil {
+		return fmt.Errorf("attach draft: %w", err)
+	}
+	to.Attachments = append(to.Attachments, mailer.Attachment{
+		Name: "draft.eml", ContentType: "message/rfc822", Data: b.Bytes(),
+	})
+	return nil
+}

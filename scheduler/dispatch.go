@@ -1,0 +1,463 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/store"
+	"github.com/onward-app/onward/templates"
+)
+
+// Mailer delivers one email. mailer.SMTP and mailer.Outbox satisfy it.
+type Mailer interface {
+	Send(ctx context.Context, m *mailer.Message) error
+}
+
+var (
+	_ Mailer = (*mailer.SMTP)(nil)
+	_ Mailer = (*mailer.Outbox)(nil)
+)
+
+// Setup is everything the dispatcher reads from the config and the
+// templates. A SIGHUP swaps it whole, so one delivery never sees half an
+// old config and half a new one.
+type Setup struct {
+	Composer *Composer
+	// Mail delivers check-ins to the user, and draft_ready notices.
+	Mail Mailer
+	// DraftOutbox, when set, receives recruiter drafts as .eml files
+	// instead of a draft_ready email to the user.
+	DraftOutbox Mailer
+	// Send delivers a draft to the recruiter when the user says so; nil
+	// when no SMTP server is configured.
+	Send        Mailer
+	Stale       map[string]Delay
+	GiveUpAfter Delay
+	Digest      Spec
+	Location    *time.Location
+}
+
+// Delivery reports what became of one message, for logs and the demo.
+type Delivery struct {
+	Message store.Message
+	Outcome string // sent, drafted, retry, failed, expired
+	Err     error
+}
+
+// Dispatcher is the daemon loop: it sleeps until the next message is due,
+// claims it, renders it, delivers it and records the answer.
+type Dispatcher struct {
+	Store *store.Store
+	Now   func() time.Time
+	Log   *slog.Logger
+	// Lease is how long a claim holds before another run may take the
+	// message again; it must outlast one send.
+	Lease time.Duration
+	// Batch is how many due messages one claim takes.
+	Batch int
+	// Watch is how often the database is checked for other processes'
+	// writes; a cheap PRAGMA read.
+	Watch time.Duration
+	// Drain is how long an in-flight send may go on after shutdown began.
+	Drain time.Duration
+	// OnDelivery, if set, is called after each message is recorded.
+	OnDelivery func(Delivery)
+
+	setup  atomic.Pointer[Setup]
+	wake   chan struct{}
+	wakeMu sync.Once
+}
+
+// DigestJob names the weekly digest in the jobs table.
+const DigestJob = "digest"
+
+// Reload swaps in a new setup; deliveries already under way finish with
+// the old one.
+func (d *Dispatcher) Reload(s *Setup) {
+	d.setup.Store(s)
+	d.Wake()
+}
+
+// Wake makes a sleeping Run look at the database again now.
+func (d *Dispatcher) Wake() {
+	d.init()
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (d *Dispatcher) init() {
+	d.wakeMu.Do(func() {
+		d.wake = make(chan struct{}, 1)
+		if d.Now == nil {
+			d.Now = time.Now
+		}
+		if d.Log == nil {
+			d.Log = slog.New(slog.DiscardHandler)
+		}
+		if d.Lease == 0 {
+			d.Lease = 5 * time.Minute
+		}
+		if d.Batch == 0 {
+			d.Batch = 32
+		}
+		if d.Watch == 0 {
+			d.Watch = 500 * time.Millisecond
+		}
+		if d.Drain == 0 {
+			d.Drain = 10 * time.Second
+		}
+	})
+}
+
+// Run delivers until ctx is cancelled. It returns nil on cancellation:
+// claims it had not started on are released, the one in flight finishes.
+func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
+	d.init()
+	d.setup.Store(s)
+	if n, err := d.Store.ExpireDaemonClaims(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		d.Log.Info("resuming messages claimed by a daemon that stopped mid-send", "count", n)
+	}
+	version, err := d.Store.DataVersion(ctx)
+	if err != nil {
+		return err
+	}
+	// Sends run on their own context: shutdown stops new claims at once
+	// but lets the send on the wire finish, for at most Drain.
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-work.Done():
+			return
+		}
+		t := time.NewTimer(d.Drain)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancelWork()
+		case <-work.Done():
+		}
+	}()
+	watch := time.NewTicker(d.Watch)
+	defer watch.Stop()
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-d.wake:
+		case <-timer.C:
+		case <-watch.C:
+			v, err := d.Store.DataVersion(ctx)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				d.Log.Error("watch database", "err", err)
+				continue
+			}
+			if v == version {
+				continue
+			}
+			version = v
+		}
+		next, err := d.cycle(ctx, work)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			// A locked or briefly unwritable database should not end the
+			// daemon: try again soon, and say so.
+			d.Log.Error("deliver", "err", err)
+			next = d.Now().Add(5 * time.Second)
+		}
+		// Our own writes bump nothing for us, but re-read so a CLI write
+		// during the cycle is not mistaken for one we have seen.
+		if v, err := d.Store.DataVersion(ctx); err == nil {
+			version = v
+		}
+		wait := time.Until(next)
+		if next.IsZero() || wait > time.Hour {
+			wait = time.Hour
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(max(wait, 0))
+	}
+}
+
+// Cycle delivers everything due now, runs recurring jobs that are due, and
+// returns when it next has something to do.
+func (d *Dispatcher) Cycle(ctx context.Context, s *Setup) (time.Time, error) {
+	d.init()
+	d.setup.Store(s)
+	return d.cycle(ctx, ctx)
+}
+
+// cycle stops claiming when ctx ends; sends run on work.
+func (d *Dispatcher) cycle(ctx, work context.Context) (time.Time, error) {
+	if err := d.runJobs(ctx); err != nil {
+		return time.Time{}, err
+	}
+	for ctx.Err() == nil {
+		msgs, err := d.Store.ClaimDue(ctx, d.Now(), d.Lease, d.Batch)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if len(msgs) == 0 {
+			break
+		}
+		for i, m := range msgs {
+			if ctx.Err() != nil {
+				// Shutting down: hand back what was not started.
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+				err := d.Store.Release(rctx, msgs[i:])
+				cancel()
+				return time.Time{}, err
+			}
+			if err := d.deliver(work, m); err != nil {
+				return time.Time{}, err
+			}
+		}
+	}
+	return d.nextWake(ctx)
+}
+
+func (d *Dispatcher) nextWake(ctx context.Context) (time.Time, error) {
+	next, ok, err := d.Store.NextWake(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	job, jobOK, err := d.Store.JobNext(ctx, DigestJob)
+	if err != nil {
+		return time.Time{}, err
+	}
+	switch {
+	case ok && jobOK:
+		if job.Before(next) {
+			return job, nil
+		}
+		return next, nil
+	case jobOK:
+		return job, nil
+	}
+	return next, nil
+}
+
+// runJobs plans the digest when its time has come. Several missed runs
+// (the machine was off for a month) become one digest, and the next run
+// is counted from now, so a restart neither repeats nor drops one.
+func (d *Dispatcher) runJobs(ctx context.Context) error {
+	s := d.setup.Load()
+	if s.Digest.IsZero() {
+		return nil
+	}
+	now := d.Now()
+	next, ok, err := d.Store.JobNext(ctx, DigestJob)
+	if err != nil {
+		return err
+	}
+	if ok && now.Before(next) {
+		return nil
+	}
+	return d.Store.Update(ctx, func(tx *store.Tx) error {
+		if ok {
+			m := store.Message{Kind: templates.Digest, Audience: User, To: s.Composer.User.String(),
+				DueAt: now, MessageID: store.NewMessageID(s.Composer.User.Email)}
+			if err := tx.InsertMessage(ctx, &m); err != nil {
+				return err
+			}
+			d.Log.Info("digest planned", "message", m.ID, "was_due", next.Format(time.RFC3339))
+		}
+		return tx.SetJobNext(ctx, DigestJob, s.Digest.Next(now, s.Location))
+	})
+}
+
+// backoff is the wait before retry n (1-based) after a temporary failure.
+func backoff(attempt int) time.Duration {
+	steps := []time.Duration{time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour}
+	if attempt-1 < len(steps) {
+		return steps[max(attempt-1, 0)]
+	}
+	return 6 * time.Hour
+}
+
+// deliver carries one claimed message to its end or its next try. An
+// error return means the outcome could not be recorded.
+func (d *Dispatcher) deliver(ctx context.Context, m store.Message) error {
+	s := d.setup.Load()
+	now := d.Now()
+	if limit, ok := s.Stale[m.Kind]; ok && now.After(limit.After(m.PlannedAt, s.Location)) {
+		reason := fmt.Sprintf("expired: due %s, found %s late (a %s is not sent more than %s late)",
+			m.PlannedAt.In(s.Location).Format("Mon 2 Jan 15:04"), now.Sub(m.PlannedAt).Round(time.Minute),
+			m.Kind, limit)
+		return d.finish(ctx, m, store.Outcome{Status: store.StatusExpired, Error: reason, KeepBody: true}, nil)
+	}
+	if m.Audience == Recruiter {
+		return d.draft(ctx, s, m, now)
+	}
+	email, err := s.Composer.Compose(ctx, m, now)
+	if err == nil && m.Kind == templates.DraftReady {
+		err = d.attachDraft(ctx, s, m, email, now)
+	}
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) && m.Kind == templates.DraftReady {
+			return d.finish(ctx, m, store.Outcome{Status: store.StatusCancelled, Error: "the draft no longer exists", KeepBody: true}, nil)
+		}
+		return d.finish(ctx, m, store.Outcome{Status: store.StatusFailed, Error: err.Error(), KeepBody: true}, err)
+	}
+	out := store.Outcome{To: email.To.String(), Subject: email.Subject, Text: email.Text, HTML: email.HTML}
+	sendErr := s.Mail.Send(ctx, email)
+	switch {
+	case sendErr == nil:
+		out.Status, out.At = store.StatusSent, d.Now()
+	case mailer.Temporary(sendErr) && d.Now().Before(s.GiveUpAfter.After(m.PlannedAt, s.Location)):
+		out.Status, out.At, out.Error = store.StatusScheduled, d.Now().Add(backoff(m.Attempts)), sendErr.Error()
+	case mailer.Temporary(sendErr):
+		out.Status, out.Error = store.StatusFailed, "gave up after "+s.GiveUpAfter.String()+": "+sendErr.Error()
+	default:
+		out.Status, out.Error = store.StatusFailed, sendErr.Error()
+	}
+	return d.finish(ctx, m, out, sendErr)
+}
+
+// draft renders a recruiter message and hands it to the user: as a
+// draft_ready email planned in the same transaction, or as an .eml in the
+// outbox. It never goes to the recruiter from here.
+func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now time.Time) error {
+	email, err := s.Composer.Compose(ctx, m, now)
+	if err != nil {
+		return d.finish(ctx, m, store.Outcome{Status: store.StatusFailed, Error: err.Error(), KeepBody: true}, err)
+	}
+	out := store.Outcome{Status: store.StatusDrafted, To: m.To, Subject: email.Subject, Text: email.Text, HTML: email.HTML}
+	if s.DraftOutbox != nil {
+		if email.To.Email == "" {
+			// An .eml needs a To; the user fills in the real one.
+			email.To = mailer.Address{Name: "Recruiter (address missing)", Email: "recruiter@invalid"}
+		}
+		if err := s.DraftOutbox.Send(ctx, email); err != nil {
+			out = store.Outcome{Status: store.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: err.Error(), KeepBody: true}
+			return d.finish(ctx, m, out, err)
+		}
+		return d.finish(ctx, m, out, nil)
+	}
+	var delivery Delivery
+	err = d.Store.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.Finish(ctx, m, out); err != nil {
+			return err
+		}
+		notice := store.Message{ApplicationID: m.ApplicationID, DraftID: m.ID, Kind: templates.DraftReady,
+			Audience: User, To: s.Composer.User.String(), DueAt: now,
+			MessageID: store.NewMessageID(s.Composer.User.Email)}
+		return tx.InsertMessage(ctx, &notice)
+	})
+	if err != nil {
+		return err
+	}
+	m.Status, m.Subject = store.StatusDrafted, out.Subject
+	delivery = Delivery{Message: m, Outcome: store.StatusDrafted}
+	d.report(delivery)
+	return nil
+}
+
+func (d *Dispatcher) attachDraft(ctx context.Context, s *Setup, notice store.Message, email *mailer.Message, now time.Time) error {
+	draft, err := d.Store.Message(ctx, notice.DraftID)
+	if err != nil {
+		return err
+	}
+	de, err := s.Composer.DraftEmail(draft, now)
+	if err != nil {
+		return err
+	}
+	if de.To.Email == "" {
+		de.To = mailer.Address{Name: "Recruiter (address missing)", Email: "recruiter@invalid"}
+	}
+	return Attach(email, de)
+}
+
+func (d *Dispatcher) finish(ctx context.Context, m store.Message, o store.Outcome, cause error) error {
+	// Record the answer even while shutting down: the server has spoken.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := d.Store.Finish(rctx, m, o); err != nil {
+		return err
+	}
+	outcome := o.Status
+	if o.Status == store.StatusScheduled {
+		outcome = "retry"
+	}
+	m.Status = o.Status
+	m.LastError = o.Error
+	if !o.KeepBody {
+		m.Subject = o.Subject
+	}
+	d.report(Delivery{Message: m, Outcome: outcome, Err: cause})
+	return nil
+}
+
+func (d *Dispatcher) report(v Delivery) {
+	attrs := []any{"message", v.Message.ID, "kind", v.Message.Kind, "outcome", v.Outcome, "attempt", v.Message.Attempts}
+	if v.Message.ApplicationID != 0 {
+		attrs = append(attrs, "application", v.Message.ApplicationID)
+	}
+	switch v.Outcome {
+	case "retry", store.StatusFailed, store.StatusExpired:
+		attrs = append(attrs, "reason", v.Message.LastError)
+		d.Log.Warn("delivery", attrs...)
+	default:
+		d.Log.Info("delivery", attrs...)
+	}
+	if d.OnDelivery != nil {
+		d.OnDelivery(v)
+	}
+}
+
+// SendDraft sends a recruiter draft now, by the user's hand, through the
+// same claim the daemon uses, so it can never go out twice. It works
+// whether or not the daemon runs.
+func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.Message, error) {
+	d.init()
+	if s.Send == nil {
+		return store.Message{}, errors.New("no SMTP server is configured ([delivery] transport = \"smtp\" and [smtp]); open the draft in your mail program instead")
+	}
+	m, err := d.Store.Message(ctx, id)
+	if err != nil {
+		return m, err
+	}
+	if m.Audience != Recruiter {
+		return m, fmt.Errorf("message %d is a %s to you, not a draft", id, m.Kind)
+	}
+	if m.Status == store.StatusDrafted && m.To == "" {
+		return m, fmt.Errorf("draft %d has no recipient: add the recruiter's address with: onward edit %d --recruiter \"Name <address>\"", id, m.ApplicationID)
+	}
+	m, err = d.Store.ClaimDraft(ctx, id, d.Lease)
+	if err != nil {
+		return m, err
+	}
+	email, err := s.Composer.DraftEmail(m, d.Now())
+	if err != nil {
+		d.finish(ctx, m, store.Outcome{Status: store.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
+		return m, err
+	}
+	if err := s.Send.Send(ctx, email); err != nil {
+		d.finish(ctx, m, store.Outcome{Status: store.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
+		return m, fmt.Errorf("send draft %d: %w", id, err)
+	}
+	return m, d.finish(ctx, m, store.Outcome{Status: store.StatusSent, At: d.Now(), KeepBody: true}, nil)
+}

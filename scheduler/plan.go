@@ -1,0 +1,137 @@
+package scheduler
+
+import (
+	"time"
+
+	"github.com/onward-app/onward/templates"
+)
+
+// Audiences of a message: the user gets check-ins sent by onward, a
+// recruiter only ever gets drafts the user sends.
+const (
+	User      = "user"
+	Recruiter = "recruiter"
+)
+
+// AudienceOf says who a kind of message is for.
+func AudienceOf(kind string) string {
+	switch kind {
+	case templates.ThankYou, templates.StatusCheck, templates.FeedbackRequest, templates.StayInTouch:
+		return Recruiter
+	}
+	return User
+}
+
+// Events that change an application's plan.
+const (
+	Applied   = "applied"
+	Interview = "interview"
+	Rejected  = "rejected"
+	Reply     = "reply"
+	Offer     = "offer"
+	Withdrawn = "withdrawn"
+)
+
+// Policy is the part of the config that turns events into due times.
+type Policy struct {
+	Location *time.Location // the user's zone
+	Window   Spec           // minutes in which recruiter drafts may fall due; zero: any
+	Quiet    QuietHours     // no check-ins to the user inside these
+	Delays   map[string]Delay
+}
+
+// Event is something that happened to an application.
+type Event struct {
+	Kind string
+	At   time.Time
+	// End is when an interview ends; zero for other events.
+	End time.Time
+	// RecruiterLocation is the recruiter's zone when known, else nil.
+	RecruiterLocation *time.Location
+}
+
+// Planned is one message the plan wants, and when.
+type Planned struct {
+	Kind  string
+	DueAt time.Time
+}
+
+// Step is what an event does to the pending messages of its application:
+// pending messages of the Cancel kinds are cancelled, then Schedule is
+// added. Cancelling before scheduling makes a repeated event (a second
+// interview) replace what the first one planned.
+type Step struct {
+	Cancel   []string
+	Schedule []Planned
+}
+
+var pendingAll = []string{
+	templates.ThankYou, templates.StatusCheck, templates.FeedbackRequest, templates.StayInTouch,
+	templates.Learn, templates.LetGo,
+}
+
+// Plan returns the step for ev. now clamps due times: a message whose
+// planned time has already passed (an interview recorded late) falls due
+// now, not in the past.
+func (p Policy) Plan(ev Event, now time.Time) Step {
+	switch ev.Kind {
+	case Interview:
+		end := ev.End
+		if end.IsZero() {
+			end = ev.At
+		}
+		return Step{
+			Cancel: []string{templates.ThankYou, templates.StatusCheck},
+			Schedule: []Planned{
+				p.plan(templates.ThankYou, end, now, ev.RecruiterLocation),
+				p.plan(templates.StatusCheck, end, now, ev.RecruiterLocation),
+			},
+		}
+	case Rejected:
+		return Step{
+			Cancel: pendingAll,
+			Schedule: []Planned{
+				p.plan(templates.FeedbackRequest, ev.At, now, ev.RecruiterLocation),
+				p.plan(templates.StayInTouch, ev.At, now, ev.RecruiterLocation),
+				p.plan(templates.Learn, ev.At, now, nil),
+				p.plan(templates.LetGo, ev.At, now, nil),
+			},
+		}
+	case Reply, Offer:
+		return Step{Cancel: []string{templates.StatusCheck}}
+	case Withdrawn:
+		return Step{Cancel: pendingAll}
+	}
+	return Step{}
+}
+
+func (p Policy) plan(kind string, base, now time.Time, recruiterLoc *time.Location) Planned {
+	return Planned{Kind: kind, DueAt: p.Due(kind, base, now, recruiterLoc)}
+}
+
+// Due returns when a message of kind, counted from base, falls due.
+// Recruiter drafts fall in the send window of the recruiter's zone (the
+// user's when unknown); check-ins to the user skip the quiet hours.
+func (p Policy) Due(kind string, base, now time.Time, recruiterLoc *time.Location) time.Time {
+	t := p.Delays[kind].After(base, p.Location)
+	if AudienceOf(kind) == Recruiter {
+		loc := p.Location
+		if recruiterLoc != nil {
+			loc = recruiterLoc
+			t = p.Delays[kind].After(base, loc)
+		}
+		if t.Before(now) {
+			t = now
+		}
+		if !p.Window.IsZero() {
+			if w := p.Window.AtOrAfter(t, loc); !w.IsZero() {
+				t = w
+			}
+		}
+		return t.UTC()
+	}
+	if t.Before(now) {
+		t = now
+	}
+	return p.Quiet.Skip(t, p.Location).UTC()
+}

@@ -1,0 +1,260 @@
+package scheduler
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Delay is how long to wait before a follow-up: whole calendar days (d, w)
+// plus clock time (h, m, s). Days and clock time are kept apart because
+// "1 day later" means the same wall-clock time on the next date, which is 23
+// or 25 hours across a DST change, while "3h" means three elapsed hours.
+type Delay struct {
+	Days  int
+	Clock time.Duration
+}
+
+// maxDelay keeps a typo such as "4000d" from planning mail for a decade.
+const maxDelayDays = 366
+
+// ParseDelay reads a delay such as "3h", "7d", "2w", "1d12h" or "90m".
+// Units: w (7 calendar days), d (calendar day), h, m, s.
+func ParseDelay(s string) (Delay, error) {
+	in := strings.TrimSpace(s)
+	if in == "" {
+		return Delay{}, errors.New("empty duration")
+	}
+	var d Delay
+	rest := in
+	for rest != "" {
+		i := 0
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		if i == 0 {
+			if rest[0] == '-' {
+				return Delay{}, fmt.Errorf("duration %q is negative", in)
+			}
+			return Delay{}, fmt.Errorf("duration %q: expected a number at %q (examples: 3h, 7d, 2w, 1d12h)", in, rest)
+		}
+		if i > 6 {
+			return Delay{}, fmt.Errorf("duration %q is too long", in)
+		}
+		n, _ := strconv.Atoi(rest[:i])
+		rest = rest[i:]
+		if rest == "" {
+			return Delay{}, fmt.Errorf("duration %q: missing unit after %d (use w, d, h, m or s)", in, n)
+		}
+		unit := rest[0]
+		rest = rest[1:]
+		switch unit {
+		case 'w':
+			d.Days += 7 * n
+		case 'd':
+			d.Days += n
+		case 'h':
+			d.Clock += time.Duration(n) * time.Hour
+		case 'm':
+			d.Clock += time.Duration(n) * time.Minute
+		case 's':
+			d.Clock += time.Duration(n) * time.Second
+		default:
+			return Delay{}, fmt.Errorf("duration %q: unknown unit %q (use w, d, h, m or s)", in, unit)
+		}
+	}
+	if d.Days+int(d.Clock/(24*time.Hour)) > maxDelayDays {
+		return Delay{}, fmt.Errorf("duration %q is longer than a year", in)
+	}
+	return d, nil
+}
+
+// After returns t plus the delay, counting days on the calendar of loc.
+func (d Delay) After(t time.Time, loc *time.Location) time.Time {
+	return t.In(loc).AddDate(0, 0, d.Days).Add(d.Clock)
+}
+
+// Before returns t minus the delay, counting days on the calendar of loc.
+func (d Delay) Before(t time.Time, loc *time.Location) time.Time {
+	return t.In(loc).Add(-d.Clock).AddDate(0, 0, -d.Days)
+}
+
+// IsZero reports whether the delay is nothing at all.
+func (d Delay) IsZero() bool { return d.Days == 0 && d.Clock == 0 }
+
+func (d Delay) String() string {
+	if d.IsZero() {
+		return "0s"
+	}
+	var b strings.Builder
+	if d.Days > 0 {
+		fmt.Fprintf(&b, "%dd", d.Days)
+	}
+	if d.Clock > 0 {
+		b.WriteString(strings.TrimSuffix(strings.TrimSuffix(d.Clock.String(), "0s"), "0m"))
+	}
+	return b.String()
+}
+
+// Spec is a parsed five-field cron expression, evaluated on the wall clock
+// of whatever zone the caller names.
+//
+// robfig/cron evaluates specs on real instants, which skips a run whose
+// wall-clock time falls in a spring-forward gap and can repeat one in a
+// fall-back hour. Spec instead evaluates on a floating wall clock (UTC,
+// which has no DST) and maps the answer back into the zone: a time in a gap
+// moves forward to the first instant that exists, and a repeated hour runs
+// once.
+type Spec struct {
+	text  string
+	sched cron.Schedule
+}
+
+// ParseSpec parses a standard five-field cron spec ("0 18 * * SUN").
+// Zone prefixes are refused: the zone comes from the config.
+func ParseSpec(s string) (sp Spec, err error) {
+	in := strings.TrimSpace(s)
+	if in == "" {
+		return Spec{}, errors.New("empty cron spec")
+	}
+	if strings.HasPrefix(in, "TZ=") || strings.HasPrefix(in, "CRON_TZ=") {
+		return Spec{}, fmt.Errorf("cron spec %q: a zone prefix is not allowed here; set [user] timezone instead", in)
+	}
+	if strings.HasPrefix(in, "@") {
+		return Spec{}, fmt.Errorf("cron spec %q: descriptors such as @daily are not supported; use five fields", in)
+	}
+	// robfig/cron panics on some malformed input; a config file must not
+	// be able to crash the daemon.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cron spec %q does not parse", in)
+		}
+	}()
+	sched, err := cron.ParseStandard(in)
+	if err != nil {
+		return Spec{}, fmt.Errorf("cron spec %q: %w (want five fields: minute hour day-of-month month day-of-week)", in, err)
+	}
+	sp = Spec{text: in, sched: sched}
+	if sp.Next(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.UTC).IsZero() {
+		return Spec{}, fmt.Errorf("cron spec %q never matches a real date", in)
+	}
+	return sp, nil
+}
+
+// String returns the spec as written.
+func (s Spec) String() string { return s.text }
+
+// IsZero reports whether the spec was never set.
+func (s Spec) IsZero() bool { return s.sched == nil }
+
+// Next returns the first instant strictly after t whose wall-clock time in
+// loc matches the spec, or the zero time if there is none within five years.
+func (s Spec) Next(t time.Time, loc *time.Location) time.Time {
+	wall := floating(t, loc)
+	// In a fall-back hour the wall-clock answer can map to an instant not
+	// after t (its first occurrence); a few steps on always leave the hour.
+	for range 120 {
+		next := s.sched.Next(wall)
+		if next.IsZero() {
+			return time.Time{}
+		}
+		if at := fromFloating(next, loc); at.After(t) {
+			return at
+		}
+		wall = next
+	}
+	return time.Time{}
+}
+
+// AtOrAfter returns t itself if the minute containing t matches the spec,
+// else the next matching minute.
+func (s Spec) AtOrAfter(t time.Time, loc *time.Location) time.Time {
+	minute := t.Truncate(time.Minute)
+	if s.Next(minute.Add(-time.Second), loc).Equal(minute) {
+		return t
+	}
+	return s.Next(t, loc)
+}
+
+// floating returns the wall clock of t in loc as the same numbers in UTC.
+func floating(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), time.UTC)
+}
+
+func fromFloating(f time.Time, loc *time.Location) time.Time {
+	return time.Date(f.Year(), f.Month(), f.Day(), f.Hour(), f.Minute(), f.Second(), f.Nanosecond(), loc)
+}
+
+// QuietHours is a daily span of wall-clock time in which onward sends the
+// user nothing. The span may cross midnight ("21:00-08:00").
+type QuietHours struct {
+	start, end int // minutes after midnight; start == end means none
+}
+
+// ParseQuietHours reads "HH:MM-HH:MM"; the empty string means no quiet hours.
+func ParseQuietHours(s string) (QuietHours, error) {
+	in := strings.TrimSpace(s)
+	if in == "" {
+		return QuietHours{}, nil
+	}
+	from, to, ok := strings.Cut(in, "-")
+	if !ok {
+		return QuietHours{}, fmt.Errorf("quiet hours %q: want HH:MM-HH:MM, for example 21:00-08:00", in)
+	}
+	start, err := parseClock(from)
+	if err != nil {
+		return QuietHours{}, fmt.Errorf("quiet hours %q: %w", in, err)
+	}
+	end, err := parseClock(to)
+	if err != nil {
+		return QuietHours{}, fmt.Errorf("quiet hours %q: %w", in, err)
+	}
+	if start == end {
+		return QuietHours{}, fmt.Errorf("quiet hours %q: start and end are the same", in)
+	}
+	return QuietHours{start: start, end: end}, nil
+}
+
+func parseClock(s string) (int, error) {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a time of day like 08:00", strings.TrimSpace(s))
+	}
+	return t.Hour()*60 + t.Minute(), nil
+}
+
+func (q QuietHours) String() string {
+	if q.start == q.end {
+		return ""
+	}
+	return fmt.Sprintf("%02d:%02d-%02d:%02d", q.start/60, q.start%60, q.end/60, q.end%60)
+}
+
+// contains reports whether a minute of the day lies inside the span.
+func (q QuietHours) contains(minute int) bool {
+	if q.start < q.end {
+		return minute >= q.start && minute < q.end
+	}
+	return minute >= q.start || minute < q.end
+}
+
+// Skip returns t, or the end of the quiet hours if t falls inside them.
+func (q QuietHours) Skip(t time.Time, loc *time.Location) time.Time {
+	if q.start == q.end {
+		return t
+	}
+	l := t.In(loc)
+	if !q.contains(l.Hour()*60 + l.Minute()) {
+		return t
+	}
+	end := time.Date(l.Year(), l.Month(), l.Day(), q.end/60, q.end%60, 0, 0, loc)
+	if !end.After(t) {
+		end = time.Date(l.Year(), l.Month(), l.Day()+1, q.end/60, q.end%60, 0, 0, loc)
+	}
+	return end
+}

@@ -1,0 +1,472 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Statuses of a message; DESIGN.md draws the machine.
+const (
+	StatusScheduled = "scheduled"
+	StatusSending   = "sending"
+	StatusDrafted   = "drafted"
+	StatusSent      = "sent"
+	StatusDiscarded = "discarded"
+	StatusCancelled = "cancelled"
+	StatusFailed    = "failed"
+	StatusExpired   = "expired"
+)
+
+// Statuses lists every status, for validating user input.
+var Statuses = []string{StatusScheduled, StatusSending, StatusDrafted, StatusSent, StatusDiscarded,
+	StatusCancelled, StatusFailed, StatusExpired}
+
+// ErrNotClaimable means a message is not in a state the caller may take.
+var ErrNotClaimable = errors.New("message is not in a state that allows this")
+
+// Message is one planned email, from planning to its end.
+type Message struct {
+	ID            int64
+	ApplicationID int64 // 0 for messages about no application (the digest)
+	DraftID       int64 // draft_ready: the recruiter draft it announces
+	Kind          string
+	Audience      string
+	To            string
+	Status        string
+	DueAt         time.Time
+	PlannedAt     time.Time // the first due time; retries move DueAt only
+	LeaseUntil    time.Time
+	Attempts      int
+	LastError     string
+	MessageID     string // fixed at creation so every retry carries the same one
+	Subject       string
+	Text          string
+	HTML          string
+	SentAt        time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// Pending reports whether the message may still go out.
+func (m Message) Pending() bool {
+	return m.Status == StatusScheduled || m.Status == StatusSending || m.Status == StatusDrafted
+}
+
+const msgColumns = `id, COALESCE(application_id, 0), COALESCE(draft_id, 0), kind, audience, recipient, status, due_at,
+	planned_at, lease_until, attempts, last_error, message_id, subject, body_text, body_html, sent_at, created_at, updated_at`
+
+func scanMessage(row interface{ Scan(...any) error }) (Message, error) {
+	var m Message
+	var due, planned, created, updated int64
+	var lease, sent sql.NullInt64
+	err := row.Scan(&m.ID, &m.ApplicationID, &m.DraftID, &m.Kind, &m.Audience, &m.To, &m.Status, &due,
+		&planned, &lease, &m.Attempts, &m.LastError, &m.MessageID, &m.Subject, &m.Text, &m.HTML, &sent, &created, &updated)
+	m.DueAt, m.PlannedAt, m.LeaseUntil, m.SentAt = fromMS(due), fromMS(planned), fromNullMS(lease), fromNullMS(sent)
+	m.CreatedAt, m.UpdatedAt = fromMS(created), fromMS(updated)
+	return m, err
+}
+
+func scanMessages(rows *sql.Rows) ([]Message, error) {
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// NewMessageID returns a fresh, globally unique Message-ID (without angle
+// brackets) in the domain of the user's address.
+func NewMessageID(fromAddr string) string {
+	domain := "onward.invalid"
+	if _, d, ok := strings.Cut(fromAddr, "@"); ok && d != "" && !strings.ContainsAny(d, " <>\r\n") {
+		domain = d
+	}
+	var b [12]byte
+	rand.Read(b[:])
+	return "onward." + hex.EncodeToString(b[:]) + "@" + domain
+}
+
+// InsertMessage plans a message and sets its ID. Status defaults to
+// scheduled.
+func (t *Tx) InsertMessage(ctx context.Context, m *Message) error {
+	if m.Status == "" {
+		m.Status = StatusScheduled
+	}
+	m.CreatedAt, m.UpdatedAt = t.now, t.now
+	if m.PlannedAt.IsZero() {
+		m.PlannedAt = m.DueAt
+	}
+	app := sql.NullInt64{Int64: m.ApplicationID, Valid: m.ApplicationID != 0}
+	draft := sql.NullInt64{Int64: m.DraftID, Valid: m.DraftID != 0}
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO messages (application_id, draft_id, kind, audience, recipient,
+		status, due_at, planned_at, message_id, subject, body_text, body_html, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		app, draft, m.Kind, m.Audience, m.To, m.Status, ms(m.DueAt), ms(m.PlannedAt), m.MessageID, m.Subject, m.Text, m.HTML,
+		ms(m.CreatedAt), ms(m.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("store: insert %s message: %w", m.Kind, err)
+	}
+	m.ID, err = res.LastInsertId()
+	return err
+}
+
+// CancelPending cancels the scheduled and drafted messages of an
+// application whose kind is one of kinds, and returns how many it
+// cancelled. A message being sent right now is left alone: it is already
+// on the wire.
+func (t *Tx) CancelPending(ctx context.Context, appID int64, kinds []string, reason string) (int, error) {
+	if len(kinds) == 0 {
+		return 0, nil
+	}
+	args := []any{reason, ms(t.now), appID}
+	for _, k := range kinds {
+		args = append(args, k)
+	}
+	res, err := t.tx.ExecContext(ctx, `UPDATE messages SET status = 'cancelled', last_error = ?, lease_until = NULL, updated_at = ?
+		WHERE application_id = ? AND status IN ('scheduled', 'drafted') AND kind IN (`+placeholders(len(kinds))+`)`, args...)
+	if err != nil {
+		return 0, fmt.Errorf("store: cancel messages of application %d: %w", appID, err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// CountMessages counts an application's messages of one kind in any status.
+func (t *Tx) CountMessages(ctx context.Context, appID int64, kind string) (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM messages WHERE application_id = ? AND kind = ?", appID, kind).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count %s messages: %w", kind, err)
+	}
+	return n, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// MessageFilter narrows Messages; zero fields match everything.
+type MessageFilter struct {
+	ApplicationID int64
+	Status        string
+	Kind          string
+	Audience      string
+	Limit         int
+}
+
+// Messages lists messages by due time.
+func (s *Store) Messages(ctx context.Context, f MessageFilter) ([]Message, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT "+msgColumns+` FROM messages
+		WHERE (? = 0 OR application_id = ?) AND (? = '' OR status = ?) AND (? = '' OR kind = ?) AND (? = '' OR audience = ?)
+		ORDER BY due_at, id LIMIT ?`,
+		f.ApplicationID, f.ApplicationID, f.Status, f.Status, f.Kind, f.Kind, f.Audience, f.Audience, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: list messages: %w", err)
+	}
+	out, err := scanMessages(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: list messages: %w", err)
+	}
+	return out, nil
+}
+
+// Message reads one message.
+func (s *Store) Message(ctx context.Context, id int64) (Message, error) {
+	return message(ctx, s.db, id)
+}
+
+// Message reads one message inside the transaction.
+func (t *Tx) Message(ctx context.Context, id int64) (Message, error) {
+	return message(ctx, t.tx, id)
+}
+
+func message(ctx context.Context, q querier, id int64) (Message, error) {
+	m, err := scanMessage(q.QueryRowContext(ctx, "SELECT "+msgColumns+" FROM messages WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, fmt.Errorf("store: message %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return m, fmt.Errorf("store: message %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// NextPending returns the earliest scheduled message of an application.
+func (s *Store) NextPending(ctx context.Context, appID int64) (Message, error) {
+	m, err := scanMessage(s.db.QueryRowContext(ctx, "SELECT "+msgColumns+` FROM messages
+		WHERE application_id = ? AND status = 'scheduled' ORDER BY due_at, id LIMIT 1`, appID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, ErrNotFound
+	}
+	if err != nil {
+		return m, fmt.Errorf("store: next message of application %d: %w", appID, err)
+	}
+	return m, nil
+}
+
+// NextWake returns the earliest time at which a message becomes due or a
+// claim expires; ok is false when nothing is pending.
+func (s *Store) NextWake(ctx context.Context) (t time.Time, ok bool, err error) {
+	// Two index lookups on (status, due_at) / (status, lease_until)
+	// rather than one MIN over an OR, which would scan.
+	var due, lease sql.NullInt64
+	err = s.db.QueryRowContext(ctx, `SELECT
+		(SELECT due_at FROM messages WHERE status = 'scheduled' ORDER BY due_at LIMIT 1),
+		(SELECT MIN(lease_until) FROM messages WHERE status = 'sending')`).Scan(&due, &lease)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("store: next wake: %w", err)
+	}
+	switch {
+	case due.Valid && lease.Valid:
+		return fromMS(min(due.Int64, lease.Int64)), true, nil
+	case due.Valid:
+		return fromMS(due.Int64), true, nil
+	case lease.Valid:
+		return fromMS(lease.Int64), true, nil
+	}
+	return time.Time{}, false, nil
+}
+
+// ClaimDue claims up to limit messages that are due at now, or whose
+// earlier claim by the dispatcher has expired, by marking them sending
+// with a lease until now+lease. Claiming happens before any network call,
+// so two dispatchers never take the same message, and a crash leaves a
+// lease that expires. A hand claim (drafts send) that expired goes back to
+// drafted: only the user may send a draft to a recruiter.
+func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Message, error) {
+	var out []Message
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = 'drafted', lease_until = NULL, claimed_by = '',
+			last_error = 'sending was interrupted; nothing was confirmed sent, send it again', updated_at = ?1
+			WHERE status = 'sending' AND claimed_by = 'hand' AND lease_until <= ?1`, ms(now)); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT "+msgColumns+` FROM messages WHERE id IN (
+			SELECT id FROM (
+				SELECT id, due_at FROM messages WHERE status = 'scheduled' AND due_at <= ?1
+				UNION ALL
+				SELECT id, due_at FROM messages WHERE status = 'sending' AND claimed_by = 'daemon' AND lease_until <= ?1
+			) ORDER BY due_at LIMIT ?2) ORDER BY due_at, id`, ms(now), limit)
+		if err != nil {
+			return err
+		}
+		out, err = scanMessages(rows)
+		if err != nil || len(out) == 0 {
+			return err
+		}
+		args := make([]any, 0, len(out)+2)
+		args = append(args, ms(now.Add(lease)), ms(now))
+		for _, m := range out {
+			args = append(args, m.ID)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE messages SET status = 'sending', claimed_by = 'daemon', lease_until = ?,
+			updated_at = ?, attempts = attempts + 1 WHERE id IN (`+placeholders(len(out))+`)`, args...)
+		for i := range out {
+			out[i].Status = StatusSending
+			out[i].LeaseUntil = now.Add(lease)
+			out[i].Attempts++
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claim due messages: %w", explain(err))
+	}
+	return out, nil
+}
+
+// ExpireDaemonClaims makes every dispatcher claim claimable now. Only one
+// daemon runs per database, so at its start any such claim belongs to a
+// process that died mid-send.
+func (s *Store) ExpireDaemonClaims(ctx context.Context) (int, error) {
+	now := ms(s.Now())
+	res, err := s.db.ExecContext(ctx, `UPDATE messages SET lease_until = ? WHERE status = 'sending'
+		AND claimed_by = 'daemon' AND lease_until > ?`, now, now)
+	if err != nil {
+		return 0, fmt.Errorf("store: expire claims: %w", explain(err))
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// ClaimDraft claims a drafted message for sending now by the user's hand.
+// It fails with ErrNotClaimable if the message is not a draft any more
+// (sent, discarded, or being sent by another process).
+func (s *Store) ClaimDraft(ctx context.Context, id int64, lease time.Duration) (Message, error) {
+	var m Message
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if m, err = message(ctx, tx, id); err != nil {
+			return err
+		}
+		now := s.Now().UTC()
+		if m.Status != StatusDrafted {
+			return fmt.Errorf("message %d is %s: %w", id, m.Status, ErrNotClaimable)
+		}
+		m.Status, m.LeaseUntil = StatusSending, now.Add(lease)
+		m.Attempts++
+		_, err = tx.ExecContext(ctx, `UPDATE messages SET status = 'sending', claimed_by = 'hand', lease_until = ?,
+			attempts = attempts + 1, updated_at = ? WHERE id = ?`, ms(m.LeaseUntil), ms(now), id)
+		return err
+	})
+	if err != nil {
+		return m, fmt.Errorf("store: claim draft %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// Outcome is what became of a claimed message.
+type Outcome struct {
+	Status   string    // sent, drafted, scheduled (retry), failed, expired, or drafted again after a failed hand send
+	At       time.Time // sent_at for sent; the new due time for a retry
+	Error    string    // kept in last_error
+	To       string
+	Subject  string
+	Text     string
+	HTML     string
+	KeepBody bool // leave subject and bodies as stored
+}
+
+// Finish records the outcome of a claimed message, but only while the
+// claim is still ours: a message whose lease ran out and was claimed
+// again is left to the new owner.
+func (s *Store) Finish(ctx context.Context, m Message, o Outcome) error {
+	return s.Update(ctx, func(tx *Tx) error { return tx.Finish(ctx, m, o) })
+}
+
+// Finish is Store.Finish inside a transaction, for callers that record
+// more in the same step (a draft_ready notice with its draft).
+func (t *Tx) Finish(ctx context.Context, m Message, o Outcome) error {
+	due := ms(m.DueAt)
+	if o.Status == StatusScheduled {
+		due = ms(o.At)
+	}
+	sent := sql.NullInt64{}
+	if o.Status == StatusSent {
+		sent = nullMS(o.At)
+	}
+	body := "subject = ?, body_text = ?, body_html = ?, recipient = ?,"
+	args := []any{o.Subject, o.Text, o.HTML, o.To}
+	if o.KeepBody {
+		body, args = "", nil
+	}
+	args = append(args, o.Status, due, o.Error, sent, ms(t.now), m.ID, ms(m.LeaseUntil))
+	res, err := t.tx.ExecContext(ctx, `UPDATE messages SET `+body+` status = ?, due_at = ?, last_error = ?,
+		sent_at = COALESCE(?, sent_at), lease_until = NULL, claimed_by = '', updated_at = ?
+		WHERE id = ? AND status = 'sending' AND lease_until = ?`, args...)
+	if err != nil {
+		return fmt.Errorf("store: record %s for message %d: %w", o.Status, m.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: record %s for message %d: the claim was lost: %w", o.Status, m.ID, ErrNotClaimable)
+	}
+	return nil
+}
+
+// Release hands claimed messages back unsent, due as before, for a
+// daemon that is shutting down before it got to them.
+func (s *Store) Release(ctx context.Context, msgs []Message) error {
+	return s.Update(ctx, func(tx *Tx) error {
+		for _, m := range msgs {
+			_, err := tx.tx.ExecContext(ctx, `UPDATE messages SET status = 'scheduled', lease_until = NULL, claimed_by = '',
+				attempts = MAX(attempts - 1, 0), updated_at = ? WHERE id = ? AND status = 'sending' AND lease_until = ?`,
+				ms(tx.now), m.ID, ms(m.LeaseUntil))
+			if err != nil {
+				return fmt.Errorf("store: release message %d: %w", m.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// SetDraft changes a draft's subject and text, for `drafts edit`.
+func (t *Tx) SetDraft(ctx context.Context, id int64, subject, text string) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE messages SET subject = ?, body_text = ?, body_html = '', updated_at = ?
+		WHERE id = ? AND status = 'drafted'`, subject, text, ms(t.now), id)
+	if err != nil {
+		return fmt.Errorf("store: edit draft %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: edit draft %d: %w", id, ErrNotClaimable)
+	}
+	return nil
+}
+
+// Discard marks a draft discarded.
+func (t *Tx) Discard(ctx context.Context, id int64) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE messages SET status = 'discarded', updated_at = ?
+		WHERE id = ? AND status = 'drafted'`, ms(t.now), id)
+	if err != nil {
+		return fmt.Errorf("store: discard draft %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: discard draft %d: %w", id, ErrNotClaimable)
+	}
+	return nil
+}
+
+// CountByStatus counts messages per status.
+func (s *Store) CountByStatus(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT status, count(*) FROM messages GROUP BY status")
+	if err != nil {
+		return nil, fmt.Errorf("store: count messages: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("store: count messages: %w", err)
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+// MessagesBetween lists messages of a status whose time (sent_at for sent,
+// updated_at for failed and expired, due_at otherwise) lies in [from, to).
+func (s *Store) MessagesBetween(ctx context.Context, status string, from, to time.Time) ([]Message, error) {
+	col := "due_at"
+	switch status {
+	case StatusSent:
+		col = "sent_at"
+	case StatusFailed, StatusExpired:
+		col = "updated_at"
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT "+msgColumns+" FROM messages WHERE status = ? AND "+col+" >= ? AND "+col+" < ? ORDER BY "+col+", id",
+		status, ms(from), ms(to))
+	if err != nil {
+		return nil, fmt.Errorf("store: list %s messages: %w", status, err)
+	}
+	out, err := scanMessages(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: list %s messages: %w", status, err)
+	}
+	return out, nil
+}
+
+// SetRecipient points an application's pending messages for one audience
+// at a new address.
+func (t *Tx) SetRecipient(ctx context.Context, appID int64, audience, to string) error {
+	_, err := t.tx.ExecContext(ctx, `UPDATE messages SET recipient = ?, updated_at = ?
+		WHERE application_id = ? AND audience = ? AND status IN ('scheduled', 'drafted')`, to, ms(t.now), appID, audience)
+	if err != nil {
+		return fmt.Errorf("store: set recipient of application %d: %w", appID, err)
+	}
+	return nil
+}

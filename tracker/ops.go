@@ -1,0 +1,299 @@
+package tracker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/store"
+	"github.com/onward-app/onward/templates"
+)
+
+// NewApplication is what the user knows when they apply.
+type NewApplication struct {
+	Company     string
+	Role        string
+	Recruiter   string // "Name <addr>", a bare address, a name, or empty
+	RecruiterTZ string
+	URL         string
+	Notes       string
+	At          time.Time // zero: now
+}
+
+// Apply records a new application.
+func (t *Tracker) Apply(ctx context.Context, n NewApplication) (store.Application, error) {
+	var a store.Application
+	var err error
+	if a.Company, err = checkLine("company", n.Company, true); err != nil {
+		return a, err
+	}
+	if a.Role, err = checkLine("role", n.Role, true); err != nil {
+		return a, err
+	}
+	if a.RecruiterName, a.RecruiterEmail, err = parseRecruiter(n.Recruiter); err != nil {
+		return a, err
+	}
+	if a.RecruiterTZ, err = checkZone(n.RecruiterTZ); err != nil {
+		return a, err
+	}
+	if a.URL, err = checkLine("url", n.URL, false); err != nil {
+		return a, err
+	}
+	if a.Notes, err = checkText("notes", n.Notes, maxNotes); err != nil {
+		return a, err
+	}
+	a.AppliedAt = n.At.UTC()
+	err = t.store.Update(ctx, func(tx *store.Tx) error {
+		if a.AppliedAt.IsZero() {
+			a.AppliedAt = tx.Now()
+		}
+		if err := tx.InsertApplication(ctx, &a); err != nil {
+			return err
+		}
+		return tx.InsertEvent(ctx, &store.Event{ApplicationID: a.ID, Kind: scheduler.Applied, At: a.AppliedAt})
+	})
+	if err != nil {
+		return a, fmt.Errorf("apply: %w", err)
+	}
+	return a, nil
+}
+
+// Changes holds the fields to edit; nil means "leave as is".
+type Changes struct {
+	Company, Role, Recruiter, RecruiterTZ, URL, Notes *string
+}
+
+// Edit changes an application's details. Pending recruiter messages get
+// the new address, so a draft never goes to an address the user replaced.
+func (t *Tracker) Edit(ctx context.Context, id int64, c Changes) (store.Application, error) {
+	var a store.Application
+	err := t.store.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if a, err = tx.Application(ctx, id); err != nil {
+			return err
+		}
+		if c.Company != nil {
+			if a.Company, err = checkLine("company", *c.Company, true); err != nil {
+				return err
+			}
+		}
+		if c.Role != nil {
+			if a.Role, err = checkLine("role", *c.Role, true); err != nil {
+				return err
+			}
+		}
+		if c.Recruiter != nil {
+			if a.RecruiterName, a.RecruiterEmail, err = parseRecruiter(*c.Recruiter); err != nil {
+				return err
+			}
+		}
+		if c.RecruiterTZ != nil {
+			if a.RecruiterTZ, err = checkZone(*c.RecruiterTZ); err != nil {
+				return err
+			}
+		}
+		if c.URL != nil {
+			if a.URL, err = checkLine("url", *c.URL, false); err != nil {
+				return err
+			}
+		}
+		if c.Notes != nil {
+			if a.Notes, err = checkText("notes", *c.Notes, maxNotes); err != nil {
+				return err
+			}
+		}
+		if err := tx.UpdateApplication(ctx, &a); err != nil {
+			return err
+		}
+		return tx.SetRecipient(ctx, a.ID, scheduler.Recruiter, RecruiterAddress(a))
+	})
+	if err != nil {
+		return a, fmt.Errorf("edit: %w", err)
+	}
+	return a, nil
+}
+
+// event runs one event through a transaction: load the application, check
+// the transition, move the stage, record the event, apply the plan.
+func (t *Tracker) event(ctx context.Context, id int64, ev store.Event, next func(a store.Application) (stage string, unchanged bool, err error)) (Result, error) {
+	var res Result
+	err := t.store.Update(ctx, func(tx *store.Tx) error {
+		a, err := tx.Application(ctx, id)
+		if err != nil {
+			return err
+		}
+		stage, unchanged, err := next(a)
+		if err != nil || unchanged {
+			res = Result{App: a, Unchanged: unchanged}
+			return err
+		}
+		if ev.At.IsZero() {
+			ev.At = tx.Now()
+		}
+		ev.ApplicationID = a.ID
+		if err := tx.InsertEvent(ctx, &ev); err != nil {
+			return err
+		}
+		if stage != a.Stage {
+			a.Stage = stage
+			if err := tx.UpdateApplication(ctx, &a); err != nil {
+				return err
+			}
+		}
+		skip := map[string]bool{}
+		if ev.Kind == scheduler.Rejected {
+			// One request for feedback per application, ever: asking
+			// twice turns a courtesy into pressure.
+			n, err := tx.CountMessages(ctx, a.ID, templates.FeedbackRequest)
+			if err != nil {
+				return err
+			}
+			skip[templates.FeedbackRequest] = n > 0
+		}
+		res, err = t.apply(ctx, tx, a, scheduler.Event{
+			Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLocation(a),
+		}, skip)
+		return err
+	})
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", ev.Kind, err)
+	}
+	return res, nil
+}
+
+func closedErr(a store.Application) error {
+	return invalid("application", "%s (%d) is already %s", a.Company, a.ID, a.Stage)
+}
+
+// Interview records an interview from at for duration (zero: one hour)
+// and plans the thank-you and the status check. A later interview
+// replaces what the earlier one planned.
+func (t *Tracker) Interview(ctx context.Context, id int64, at time.Time, duration time.Duration) (Result, error) {
+	if duration < 0 || duration > 24*time.Hour {
+		return Result{}, invalid("duration", "%s is not between 0 and 24h", duration)
+	}
+	if duration == 0 {
+		duration = time.Hour
+	}
+	if at.IsZero() {
+		at = t.store.Now()
+	}
+	ev := store.Event{Kind: scheduler.Interview, At: at.UTC(), EndsAt: at.Add(duration).UTC()}
+	return t.event(ctx, id, ev, func(a store.Application) (string, bool, error) {
+		if a.Closed() {
+			return "", false, closedErr(a)
+		}
+		return store.StageInterviewing, false, nil
+	})
+}
+
+// Reject records a rejection and plans the feedback request, the
+// stay-in-touch note and the two check-ins to the user. Rejecting twice
+// changes nothing.
+func (t *Tracker) Reject(ctx context.Context, id int64, at time.Time, note string) (Result, error) {
+	note, err := checkText("note", note, maxNotes)
+	if err != nil {
+		return Result{}, err
+	}
+	ev := store.Event{Kind: scheduler.Rejected, At: at.UTC(), Note: note}
+	return t.event(ctx, id, ev, func(a store.Application) (string, bool, error) {
+		switch a.Stage {
+		case store.StageRejected:
+			return "", true, nil
+		case store.StageWithdrawn, store.StageOffer:
+			return "", false, closedErr(a)
+		}
+		return store.StageRejected, false, nil
+	})
+}
+
+// Reply records that the recruiter answered, which makes the status
+// check unnecessary.
+func (t *Tracker) Reply(ctx context.Context, id int64, at time.Time) (Result, error) {
+	ev := store.Event{Kind: scheduler.Reply, At: at.UTC()}
+	return t.event(ctx, id, ev, func(a store.Application) (string, bool, error) {
+		return a.Stage, false, nil
+	})
+}
+
+// Offer records an offer.
+func (t *Tracker) Offer(ctx context.Context, id int64, at time.Time) (Result, error) {
+	ev := store.Event{Kind: scheduler.Offer, At: at.UTC()}
+	return t.event(ctx, id, ev, func(a store.Application) (string, bool, error) {
+		switch a.Stage {
+		case store.StageOffer:
+			return "", true, nil
+		case store.StageWithdrawn, store.StageRejected:
+			return "", false, closedErr(a)
+		}
+		return store.StageOffer, false, nil
+	})
+}
+
+// Withdraw records that the user stepped back, and cancels everything
+// still pending for the application.
+func (t *Tracker) Withdraw(ctx context.Context, id int64, at time.Time) (Result, error) {
+	ev := store.Event{Kind: scheduler.Withdrawn, At: at.UTC()}
+	return t.event(ctx, id, ev, func(a store.Application) (string, bool, error) {
+		if a.Stage == store.StageWithdrawn {
+			return "", true, nil
+		}
+		return store.StageWithdrawn, false, nil
+	})
+}
+
+// Log records a lesson, on an application or (appID 0) on none.
+func (t *Tracker) Log(ctx context.Context, appID int64, text string) (store.Lesson, error) {
+	l := store.Lesson{ApplicationID: appID}
+	var err error
+	if l.Text, err = checkText("lesson", text, maxNotes); err != nil {
+		return l, err
+	}
+	if l.Text == "" {
+		return l, invalid("lesson", "is empty; write what you learned")
+	}
+	err = t.store.Update(ctx, func(tx *store.Tx) error {
+		if appID != 0 {
+			a, err := tx.Application(ctx, appID)
+			if err != nil {
+				return err
+			}
+			l.Company = a.Company
+		}
+		return tx.InsertLesson(ctx, &l)
+	})
+	if err != nil {
+		return l, fmt.Errorf("log: %w", err)
+	}
+	return l, nil
+}
+
+// EditDraft replaces a waiting draft's subject and text with the user's.
+func (t *Tracker) EditDraft(ctx context.Context, id int64, subject, text string) error {
+	subject, err := checkLine("subject", subject, true)
+	if err != nil {
+		return err
+	}
+	if text, err = checkText("text", text, maxNotes); err != nil {
+		return err
+	}
+	if text == "" {
+		return invalid("text", "is empty")
+	}
+	err = t.store.Update(ctx, func(tx *store.Tx) error { return tx.SetDraft(ctx, id, subject, text+"\n") })
+	if errors.Is(err, store.ErrNotClaimable) {
+		return invalid("draft", "%d is not a waiting draft any more", id)
+	}
+	return err
+}
+
+// DiscardDraft throws a waiting draft away.
+func (t *Tracker) DiscardDraft(ctx context.Context, id int64) error {
+	err := t.store.Update(ctx, func(tx *store.Tx) error { return tx.Discard(ctx, id) })
+	if errors.Is(err, store.ErrNotClaimable) {
+		return invalid("draft", "%d is not a waiting draft any more", id)
+	}
+	return err
+}

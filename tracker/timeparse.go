@@ -1,0 +1,35 @@
+package tracker
+
+import (
+	"strings"
+	"time"
+)
+
+// ParseTime reads a time the way a person types it: RFC 3339, or
+// "YYYY-MM-DD HH:MM" or "YYYY-MM-DD" on the wall clock of loc. A date
+// alone means 09:00 that day, a plausible start for an interview.
+func ParseTime(s string, loc *time.Location) (time.Time, error) {
+	in := strings.TrimSpace(s)
+	t, err := parseTime(in, loc)
+	if err != nil {
+		return time.Time{}, invalid("time", "%q is not a time; use \"2026-03-02 14:00\", \"2026-03-02\" or RFC 3339", in)
+	}
+	if t.Year() < 2000 || t.Year() > 2100 {
+		return time.Time{}, invalid("time", "%q is not a plausible date", in)
+	}
+	return t.UTC(), nil
+}
+
+func parseTime(in string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, in); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02", in, loc); err == nil {
+		return time.Date(t.Year(), t.Month(), t.Day(), 9, 0, 0, 0, loc), nil
+	}
+	t, err := time.ParseInLocation("2006-01-02 15:04", in, loc)
+	if err != nil {
+		t, err = time.ParseInLocation("2006-01-02T15:04", in, loc)
+	}
+	return t, err
+}

@@ -1,0 +1,235 @@
+// Package tracker is the one door through which the user's changes reach
+// the database, whether they come from the CLI or, later, the inbox. Each
+// operation is one transaction that records the event and applies the
+// follow-up plan it causes, so the two are never out of step.
+package tracker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/store"
+)
+
+// ErrInvalid marks errors caused by the user's input, as opposed to the
+// machine's. Callers test it with errors.Is to choose an exit code.
+var ErrInvalid = errors.New("invalid input")
+
+// InputError names the field that is wrong and why.
+type InputError struct {
+	Field string
+	Msg   string
+}
+
+func (e *InputError) Error() string { return e.Field + ": " + e.Msg }
+
+// Is makes every InputError match ErrInvalid.
+func (e *InputError) Is(target error) bool { return target == ErrInvalid }
+
+func invalid(field, format string, args ...any) error {
+	return &InputError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Tracker applies the user's changes.
+type Tracker struct {
+	store  *store.Store
+	policy scheduler.Policy
+	user   mailer.Address
+}
+
+// New returns a tracker that plans with policy and sends check-ins to user.
+func New(st *store.Store, policy scheduler.Policy, user mailer.Address) *Tracker {
+	return &Tracker{store: st, policy: policy, user: user}
+}
+
+// Result is what an operation did.
+type Result struct {
+	App       store.Application
+	Scheduled []store.Message
+	Cancelled int
+	// Unchanged is set when the operation had already been applied (a
+	// second reject): nothing was written.
+	Unchanged bool
+}
+
+// Limits keep one careless paste from filling an email or the database.
+const (
+	maxLine  = 200
+	maxNotes = 10000
+)
+
+// checkLine rejects what must fit on one line of an email header.
+func checkLine(field, v string, required bool) (string, error) {
+	v = strings.TrimSpace(v)
+	switch {
+	case required && v == "":
+		return "", invalid(field, "must not be empty")
+	case !utf8.ValidString(v):
+		return "", invalid(field, "is not valid UTF-8")
+	case strings.ContainsAny(v, "\r\n"):
+		return "", invalid(field, "must be one line (it contains a line break)")
+	case strings.ContainsRune(v, 0) || hasControl(v):
+		return "", invalid(field, "contains a control character")
+	case utf8.RuneCountInString(v) > maxLine:
+		return "", invalid(field, "is longer than %d characters", maxLine)
+	}
+	return v, nil
+}
+
+func checkText(field, v string, limit int) (string, error) {
+	v = strings.TrimSpace(v)
+	switch {
+	case !utf8.ValidString(v):
+		return "", invalid(field, "is not valid UTF-8")
+	case strings.ContainsRune(v, 0):
+		return "", invalid(field, "contains a NUL character")
+	case utf8.RuneCountInString(v) > limit:
+		return "", invalid(field, "is longer than %d characters", limit)
+	}
+	return v, nil
+}
+
+func hasControl(s string) bool {
+	for _, r := range s {
+		if r < 0x20 && r != '\t' || r == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// parseRecruiter reads "Name <addr>" or a bare address; the empty string
+// means "unknown".
+func parseRecruiter(v string) (name, email string, err error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", "", nil
+	}
+	if strings.ContainsAny(v, "\r\n\x00") {
+		return "", "", invalid("recruiter", "must be one line (it contains a line break or NUL)")
+	}
+	a, err := mailer.ParseAddress(v)
+	if err != nil {
+		// A name without an address is common early in a hunt.
+		if !strings.ContainsAny(v, "@<>,;\"") {
+			n, err := checkLine("recruiter", v, true)
+			return n, "", err
+		}
+		return "", "", invalid("recruiter", "%q is not an address like \"Dana Reyes <dana@acme.example>\"", v)
+	}
+	if _, err := checkLine("recruiter", a.Name, false); err != nil {
+		return "", "", err
+	}
+	return a.Name, a.Email, nil
+}
+
+func checkZone(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	if v == "Local" || strings.ContainsAny(v, "\r\n\x00") {
+		return "", invalid("recruiter-tz", "%q is not a time zone; use an IANA name such as America/New_York", v)
+	}
+	if _, err := time.LoadLocation(v); err != nil {
+		return "", invalid("recruiter-tz", "unknown time zone %q; use an IANA name such as America/New_York", v)
+	}
+	return v, nil
+}
+
+// Find resolves what the user typed for an application: its id, or a
+// company name or unique prefix, ignoring case.
+func (t *Tracker) Find(ctx context.Context, ref string) (store.Application, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return store.Application{}, invalid("application", "is empty; give an id or a company name")
+	}
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		a, err := t.store.Application(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			// A company may be called "42": fall through to names.
+			if apps, _ := t.store.FindApplications(ctx, ref); len(apps) == 1 {
+				return apps[0], nil
+			}
+			return a, invalid("application", "no application with id %d (see `onward status`)", id)
+		}
+		return a, err
+	}
+	apps, err := t.store.FindApplications(ctx, ref)
+	if err != nil {
+		return store.Application{}, err
+	}
+	switch len(apps) {
+	case 0:
+		return store.Application{}, invalid("application", "no application matches %q (see `onward status`)", ref)
+	case 1:
+		return apps[0], nil
+	}
+	var b strings.Builder
+	for _, a := range apps {
+		fmt.Fprintf(&b, "\n  %d  %s — %s", a.ID, a.Company, a.Role)
+	}
+	return store.Application{}, invalid("application", "%q matches %d applications; use an id:%s", ref, len(apps), b.String())
+}
+
+// recruiterLocation is the recruiter's zone, or nil when unknown.
+func recruiterLocation(a store.Application) *time.Location {
+	if a.RecruiterTZ == "" {
+		return nil
+	}
+	loc, err := time.LoadLocation(a.RecruiterTZ)
+	if err != nil {
+		return nil
+	}
+	return loc
+}
+
+// RecruiterAddress formats an application's recruiter for a To header, or
+// "" when the address is not known.
+func RecruiterAddress(a store.Application) string {
+	if a.RecruiterEmail == "" {
+		return ""
+	}
+	return mailer.Address{Name: a.RecruiterName, Email: a.RecruiterEmail}.String()
+}
+
+// apply records ev and carries out the plan step in tx.
+func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application, ev scheduler.Event, skip map[string]bool) (Result, error) {
+	step := t.policy.Plan(ev, tx.Now())
+	res := Result{App: app}
+	reason := "cancelled by " + ev.Kind + " on " + ev.At.In(t.policy.Location).Format("2 Jan 2006")
+	n, err := tx.CancelPending(ctx, app.ID, step.Cancel, reason)
+	if err != nil {
+		return res, err
+	}
+	res.Cancelled = n
+	for _, p := range step.Schedule {
+		if skip[p.Kind] {
+			continue
+		}
+		m := store.Message{
+			ApplicationID: app.ID,
+			Kind:          p.Kind,
+			Audience:      scheduler.AudienceOf(p.Kind),
+			DueAt:         p.DueAt,
+			MessageID:     store.NewMessageID(t.user.Email),
+		}
+		m.To = t.user.String()
+		if m.Audience == scheduler.Recruiter {
+			m.To = RecruiterAddress(app)
+		}
+		if err := tx.InsertMessage(ctx, &m); err != nil {
+			return res, err
+		}
+		res.Scheduled = append(res.Scheduled, m)
+	}
+	return res, nil
+}
+
