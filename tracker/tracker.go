@@ -232,4 +232,3 @@ func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application
 	}
 	return res, nil
 }
-

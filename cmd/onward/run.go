@@ -213,5 +213,3 @@ func (a *app) printDelivery(v scheduler.Delivery, cfg *config.Config) {
 	}
 	fmt.Fprintln(a.stdout, line)
 }
-
-

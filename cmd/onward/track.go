@@ -381,4 +381,3 @@ func appJSON(a store.Application, last *store.Event, next *store.Message) appOut
 	}
 	return out
 }
-
