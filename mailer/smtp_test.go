@@ -14,13 +14,15 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+
+	"github.com/onward-app/onward/internal/smtptest"
 )
 
 // newSender connects an SMTP sender to ts over plain loopback; change
 // adjusts the config first.
-func newSender(t *testing.T, ts *testServer, change func(*SMTPConfig)) *SMTP {
+func newSender(t *testing.T, ts *smtptest.Server, change func(*SMTPConfig)) *SMTP {
 	t.Helper()
-	cfg := SMTPConfig{Host: ts.Host, Port: ts.Port, Security: "none", Timeout: waitTimeout}
+	cfg := SMTPConfig{Host: ts.Host, Port: ts.Port, Security: "none", Timeout: smtptest.WaitTimeout}
 	if change != nil {
 		change(&cfg)
 	}
@@ -57,7 +59,7 @@ func waitSend(t *testing.T, done <-chan error) error {
 	select {
 	case err := <-done:
 		return err
-	case <-time.After(waitTimeout):
+	case <-time.After(smtptest.WaitTimeout):
 		t.Fatal("Send did not return")
 		return nil
 	}
@@ -76,7 +78,7 @@ func TestSMTPDelivers(t *testing.T) {
 	tests := []struct {
 		name   string
 		msg    *Message
-		script serverScript
+		script smtptest.Script
 		change func(*SMTPConfig)
 	}{
 		{name: "text only", msg: testMessage(1)},
@@ -85,19 +87,19 @@ func TestSMTPDelivers(t *testing.T) {
 		{
 			name:   "with AUTH PLAIN on loopback",
 			msg:    testMessage(4),
-			script: serverScript{User: "alex", Pass: "s3cret pass"},
+			script: smtptest.Script{User: "alex", Pass: "s3cret pass"},
 			change: func(c *SMTPConfig) { c.Username, c.Password = "alex", "s3cret pass" },
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ts := startServer(t, tt.script)
+			ts := smtptest.Start(t, tt.script)
 			s := newSender(t, ts, tt.change)
 			if err := s.Send(t.Context(), tt.msg); err != nil {
 				t.Fatalf("Send: %v", err)
 			}
-			got := ts.nextMessage(t)
+			got := ts.Next(t)
 			if got.From != tt.msg.From.Email || len(got.To) != 1 || got.To[0] != tt.msg.To.Email {
 				t.Errorf("envelope = %q -> %q, want %q -> %q", got.From, got.To, tt.msg.From.Email, tt.msg.To.Email)
 			}
@@ -167,13 +169,13 @@ func checkReceived(t *testing.T, m *Message, raw []byte) {
 
 func TestSMTPReusesOneConnection(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, serverScript{})
+	ts := smtptest.Start(t, smtptest.Script{})
 	s := newSender(t, ts, nil)
 	for i := range 3 {
 		if err := s.Send(t.Context(), testMessage(i)); err != nil {
 			t.Fatalf("Send %d: %v", i, err)
 		}
-		if got := ts.nextMessage(t); !bytes.Contains(got.Data, []byte(testMessage(i).MessageID)) {
+		if got := ts.Next(t); !bytes.Contains(got.Data, []byte(testMessage(i).MessageID)) {
 			t.Errorf("message %d arrived without its Message-ID", i)
 		}
 	}
@@ -184,17 +186,17 @@ func TestSMTPReusesOneConnection(t *testing.T) {
 
 func TestSMTPRedialsAfterServerDroppedIdleSession(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, serverScript{})
+	ts := smtptest.Start(t, smtptest.Script{})
 	s := newSender(t, ts, nil)
 	if err := s.Send(t.Context(), testMessage(1)); err != nil {
 		t.Fatalf("first Send: %v", err)
 	}
-	ts.nextMessage(t)
-	ts.dropConnections()
+	ts.Next(t)
+	ts.DropConnections()
 	if err := s.Send(t.Context(), testMessage(2)); err != nil {
 		t.Fatalf("Send after the server dropped the session: %v", err)
 	}
-	ts.nextMessage(t)
+	ts.Next(t)
 	if n := ts.Connections(); n != 2 {
 		t.Errorf("connections = %d, want 2", n)
 	}
@@ -221,7 +223,7 @@ func TestSMTPReplies(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ts := startServer(t, serverScript{Reject: tt.reject})
+			ts := smtptest.Start(t, smtptest.Script{Reject: tt.reject})
 			s := newSender(t, ts, nil)
 			m := testMessage(1)
 			err := s.Send(t.Context(), m)
@@ -234,7 +236,7 @@ func TestSMTPReplies(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.words) || !strings.Contains(err.Error(), m.MessageID) {
 				t.Errorf("error %q does not carry the server's words %q and the Message-ID", err, tt.words)
 			}
-			if ts.Received() != 0 {
+			if ts.Pending() != 0 {
 				t.Error("the server recorded a message it rejected")
 			}
 		})
@@ -245,17 +247,17 @@ func TestSMTPNetworkFailuresAreTemporary(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
-		script  serverScript
+		script  smtptest.Script
 		timeout time.Duration
 	}{
-		{name: "connection dropped after the final dot", script: serverScript{DropAfterData: true}, timeout: waitTimeout},
-		{name: "server stalls at RCPT", script: serverScript{Stall: "RCPT"}, timeout: 300 * time.Millisecond},
-		{name: "server stalls after the final dot", script: serverScript{Stall: "DATA"}, timeout: 300 * time.Millisecond},
+		{name: "connection dropped after the final dot", script: smtptest.Script{DropAfterData: true}, timeout: smtptest.WaitTimeout},
+		{name: "server stalls at RCPT", script: smtptest.Script{Stall: "RCPT"}, timeout: 300 * time.Millisecond},
+		{name: "server stalls after the final dot", script: smtptest.Script{Stall: "DATA"}, timeout: 300 * time.Millisecond},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ts := startServer(t, tt.script)
+			ts := smtptest.Start(t, tt.script)
 			s := newSender(t, ts, func(c *SMTPConfig) { c.Timeout = tt.timeout })
 			err := waitSend(t, sendAsync(t.Context(), s, testMessage(1)))
 			if err == nil {
@@ -276,7 +278,7 @@ func TestSMTPRefusedConnectionIsTemporary(t *testing.T) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	_ = l.Close()
-	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: port, Security: "none", Timeout: waitTimeout})
+	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: port, Security: "none", Timeout: smtptest.WaitTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,13 +291,13 @@ func TestSMTPRefusedConnectionIsTemporary(t *testing.T) {
 
 func TestSMTPAcceptedMessageWithFailedRSETIsDelivered(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, serverScript{DropAfterAccept: true})
+	ts := smtptest.Start(t, smtptest.Script{DropAfterAccept: true})
 	s := newSender(t, ts, nil)
 	for i := range 2 {
 		if err := s.Send(t.Context(), testMessage(i)); err != nil {
 			t.Fatalf("Send %d: %v (the server accepted it; only RSET failed)", i, err)
 		}
-		ts.nextMessage(t)
+		ts.Next(t)
 	}
 	if n := ts.Connections(); n != 2 {
 		t.Errorf("connections = %d, want 2: the session in doubt must be replaced", n)
@@ -304,11 +306,11 @@ func TestSMTPAcceptedMessageWithFailedRSETIsDelivered(t *testing.T) {
 
 func TestSMTPContextCancelStopsAStalledSend(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, serverScript{Stall: "RCPT"})
+	ts := smtptest.Start(t, smtptest.Script{Stall: "RCPT"})
 	s := newSender(t, ts, nil) // a long timeout: only the context can end the wait
 	ctx, cancel := context.WithCancel(t.Context())
 	done := sendAsync(ctx, s, testMessage(1))
-	ts.waitStalled(t)
+	ts.WaitStalled(t)
 	cancel()
 	err := waitSend(t, done)
 	if !errors.Is(err, context.Canceled) || !Temporary(err) {
@@ -318,12 +320,12 @@ func TestSMTPContextCancelStopsAStalledSend(t *testing.T) {
 
 func TestSMTPTLS(t *testing.T) {
 	t.Parallel()
-	serverConfig, roots := serverTLS(t)
+	serverConfig, roots := smtptest.TLS(t)
 	for _, security := range []string{"tls", "starttls"} {
 		for _, trusted := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s trusted=%v", security, trusted), func(t *testing.T) {
 				t.Parallel()
-				ts := startServer(t, serverScript{
+				ts := smtptest.Start(t, smtptest.Script{
 					TLS: serverConfig, ImplicitTLS: security == "tls",
 					User: "alex", Pass: "s3cret",
 				})
@@ -339,7 +341,7 @@ func TestSMTPTLS(t *testing.T) {
 					if err != nil {
 						t.Fatalf("Send: %v", err)
 					}
-					checkReceived(t, testMessage(1), ts.nextMessage(t).Data)
+					checkReceived(t, testMessage(1), ts.Next(t).Data)
 					return
 				}
 				if err == nil {
@@ -348,7 +350,7 @@ func TestSMTPTLS(t *testing.T) {
 				if Temporary(err) || !errors.Is(err, ErrUntrustedCertificate) || !strings.Contains(err.Error(), "certificate") {
 					t.Errorf("Send = %v (temporary %v), want a permanent error about the certificate", err, Temporary(err))
 				}
-				if ts.authAttempts.Load() != 0 || ts.Received() != 0 {
+				if ts.AuthAttempts.Load() != 0 || ts.Pending() != 0 {
 					t.Error("credentials or mail went to a server whose certificate failed")
 				}
 			})
@@ -358,7 +360,7 @@ func TestSMTPTLS(t *testing.T) {
 
 func TestSMTPRequiresSTARTTLS(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, serverScript{User: "alex", Pass: "s3cret"}) // no TLS to offer
+	ts := smtptest.Start(t, smtptest.Script{User: "alex", Pass: "s3cret"}) // no TLS to offer
 	s := newSender(t, ts, func(c *SMTPConfig) {
 		c.Security = "starttls"
 		c.Username, c.Password = "alex", "s3cret"
@@ -370,7 +372,7 @@ func TestSMTPRequiresSTARTTLS(t *testing.T) {
 	if Temporary(err) || !errors.Is(err, ErrNoSTARTTLS) || !strings.Contains(err.Error(), "STARTTLS") {
 		t.Errorf("Send = %v (temporary %v), want a permanent error naming STARTTLS", err, Temporary(err))
 	}
-	if ts.authAttempts.Load() != 0 || ts.Received() != 0 {
+	if ts.AuthAttempts.Load() != 0 || ts.Pending() != 0 {
 		t.Error("credentials or mail were sent in clear")
 	}
 }
@@ -378,7 +380,7 @@ func TestSMTPRequiresSTARTTLS(t *testing.T) {
 func TestSMTPAuthFailureKeepsPasswordSecret(t *testing.T) {
 	t.Parallel()
 	const password = "wrong-horse-battery"
-	ts := startServer(t, serverScript{User: "alex", Pass: "right"})
+	ts := smtptest.Start(t, smtptest.Script{User: "alex", Pass: "right"})
 	s := newSender(t, ts, func(c *SMTPConfig) { c.Username, c.Password = "alex", password })
 	err := s.Send(t.Context(), testMessage(1))
 	if err == nil {
@@ -457,7 +459,7 @@ func TestSMTPRefusesInvalidMessageBeforeConnecting(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ts := startServer(t, serverScript{})
+			ts := smtptest.Start(t, smtptest.Script{})
 			s := newSender(t, ts, nil)
 			m := testMessage(1)
 			tt.change(m)
@@ -476,7 +478,7 @@ func TestSMTPRateLimit(t *testing.T) {
 	t.Parallel()
 	t.Run("high limit never waits", func(t *testing.T) {
 		t.Parallel()
-		ts := startServer(t, serverScript{})
+		ts := smtptest.Start(t, smtptest.Script{})
 		s := newSender(t, ts, func(c *SMTPConfig) { c.MaxPerMinute = 1000 })
 		s.limit.onWait = func(d time.Duration) { t.Errorf("Send waited %s for the rate limit", d) }
 		for i := range 5 {
@@ -487,7 +489,7 @@ func TestSMTPRateLimit(t *testing.T) {
 	})
 	t.Run("third send within the minute waits", func(t *testing.T) {
 		t.Parallel()
-		ts := startServer(t, serverScript{})
+		ts := smtptest.Start(t, smtptest.Script{})
 		s := newSender(t, ts, func(c *SMTPConfig) { c.MaxPerMinute = 2 })
 		waiting := make(chan time.Duration, 1)
 		s.limit.onWait = func(d time.Duration) { waiting <- d }
@@ -503,7 +505,7 @@ func TestSMTPRateLimit(t *testing.T) {
 			if d <= 0 || d > time.Minute {
 				t.Errorf("waiting %s, want within (0, 1m]", d)
 			}
-		case <-time.After(waitTimeout):
+		case <-time.After(smtptest.WaitTimeout):
 			t.Fatal("the third Send did not wait for the rate limit")
 		}
 		cancel()
@@ -511,8 +513,8 @@ func TestSMTPRateLimit(t *testing.T) {
 		if !errors.Is(err, context.Canceled) || !Temporary(err) {
 			t.Errorf("Send = %v, want a temporary context.Canceled", err)
 		}
-		if ts.Connections() != 1 || ts.Received() != 2 {
-			t.Errorf("server got %d messages on %d connections, want 2 on 1", ts.Received(), ts.Connections())
+		if ts.Connections() != 1 || ts.Pending() != 2 {
+			t.Errorf("server got %d messages on %d connections, want 2 on 1", ts.Pending(), ts.Connections())
 		}
 	})
 }
@@ -551,7 +553,7 @@ func TestLimiterWindow(t *testing.T) {
 
 func TestSMTPClose(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, serverScript{})
+	ts := smtptest.Start(t, smtptest.Script{})
 	s := newSender(t, ts, nil)
 	if err := s.Send(t.Context(), testMessage(1)); err != nil {
 		t.Fatal(err)
@@ -586,7 +588,7 @@ func TestSMTPInterruptedTLSHandshakeIsTemporary(t *testing.T) {
 			_ = c.Close()
 		}
 	}()
-	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port, Security: "tls", Timeout: waitTimeout})
+	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port, Security: "tls", Timeout: smtptest.WaitTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -599,14 +601,14 @@ func TestSMTPInterruptedTLSHandshakeIsTemporary(t *testing.T) {
 
 func TestSMTPReplacesIdleSession(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, serverScript{})
+	ts := smtptest.Start(t, smtptest.Script{})
 	s := newSender(t, ts, nil)
 	s.maxIdle = 0 // every session counts as idle too long
 	for i := range 2 {
 		if err := s.Send(t.Context(), testMessage(i)); err != nil {
 			t.Fatalf("Send %d: %v", i, err)
 		}
-		ts.nextMessage(t)
+		ts.Next(t)
 	}
 	if n := ts.Connections(); n != 2 {
 		t.Errorf("connections = %d, want 2", n)
@@ -615,11 +617,11 @@ func TestSMTPReplacesIdleSession(t *testing.T) {
 
 func TestSMTPCloseReleasesWaitingSends(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, serverScript{Stall: "RCPT"})
+	ts := smtptest.Start(t, smtptest.Script{Stall: "RCPT"})
 	s := newSender(t, ts, nil)
 	ctx, cancel := context.WithCancel(t.Context())
 	inFlight := sendAsync(ctx, s, testMessage(1))
-	ts.waitStalled(t) // the first Send holds the session
+	ts.WaitStalled(t) // the first Send holds the session
 	waiting := sendAsync(t.Context(), s, testMessage(2))
 	closed := make(chan error, 1)
 	go func() { closed <- s.Close() }()

@@ -1,4 +1,8 @@
-package mailer
+// Package smtptest runs a real SMTP server (emersion/go-smtp) on
+// 127.0.0.1:0 for tests, scriptable to misbehave the way real servers do:
+// reject a command, stall, drop the connection after DATA. Tests of every
+// package that sends mail use it instead of faking the network.
+package smtptest
 
 import (
 	"crypto/ecdsa"
@@ -20,16 +24,12 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// This file runs a real SMTP server (emersion/go-smtp) on 127.0.0.1:0 for
-// the tests. Its behaviour is scripted per test with serverScript; extend
-// the script rather than faking the network.
-
-// waitTimeout bounds every wait on the server in tests. It only catches a
+// WaitTimeout bounds every wait on the server in tests. It only catches a
 // hang; no test depends on anything being fast.
-const waitTimeout = 10 * time.Second
+const WaitTimeout = 10 * time.Second
 
-// serverScript says how the test server behaves.
-type serverScript struct {
+// Script says how the test server behaves.
+type Script struct {
 	// Reject answers a command with an error reply instead of accepting it.
 	// Keys: "MAIL", "RCPT", and "DATA" for the reply after the final dot.
 	Reject map[string]*smtp.SMTPError
@@ -50,35 +50,35 @@ type serverScript struct {
 	ImplicitTLS bool
 }
 
-// received is one message as the server saw it.
-type received struct {
+// Received is one message as the server saw it.
+type Received struct {
 	From string
 	To   []string
 	Data []byte
 }
 
-type testServer struct {
+type Server struct {
 	Host string
 	Port int
 
-	script   serverScript
-	messages chan received
+	script   Script
+	messages chan Received
 	stalled  chan string   // receives the command that stalls
 	release  chan struct{} // closed at cleanup to free stalled sessions
 
 	connections  atomic.Int32
-	authAttempts atomic.Int32
+	AuthAttempts atomic.Int32
 
 	mu    sync.Mutex
 	conns []*smtp.Conn
 }
 
-// startServer starts a scripted SMTP server and stops it when the test ends.
-func startServer(t *testing.T, script serverScript) *testServer {
+// Start starts a scripted SMTP server and stops it when the test ends.
+func Start(t testing.TB, script Script) *Server {
 	t.Helper()
-	ts := &testServer{
+	ts := &Server{
 		script:   script,
-		messages: make(chan received, 100),
+		messages: make(chan Received, 100000),
 		stalled:  make(chan string, 10),
 		release:  make(chan struct{}),
 	}
@@ -86,8 +86,8 @@ func startServer(t *testing.T, script serverScript) *testServer {
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true // AUTH on plain loopback, as security "none" allows
 	srv.EnableSMTPUTF8 = true
-	srv.ReadTimeout = waitTimeout
-	srv.WriteTimeout = waitTimeout
+	srv.ReadTimeout = WaitTimeout
+	srv.WriteTimeout = WaitTimeout
 	srv.ErrorLog = log.New(io.Discard, "", 0)
 
 	var l net.Listener
@@ -112,37 +112,37 @@ func startServer(t *testing.T, script serverScript) *testServer {
 }
 
 // Connections returns how many TCP connections the server accepted.
-func (ts *testServer) Connections() int { return int(ts.connections.Load()) }
+func (ts *Server) Connections() int { return int(ts.connections.Load()) }
 
-// nextMessage waits for the next message the server received.
-func (ts *testServer) nextMessage(t *testing.T) received {
+// Next waits for the next message the server Received.
+func (ts *Server) Next(t testing.TB) Received {
 	t.Helper()
 	select {
 	case m := <-ts.messages:
 		return m
-	case <-time.After(waitTimeout):
-		t.Fatal("the server received no message")
-		return received{}
+	case <-time.After(WaitTimeout):
+		t.Fatal("the server Received no message")
+		return Received{}
 	}
 }
 
-// Received returns how many messages the server has recorded and not yet
-// handed to nextMessage.
-func (ts *testServer) Received() int { return len(ts.messages) }
+// Pending returns how many messages the server has recorded and not yet
+// handed to Next.
+func (ts *Server) Pending() int { return len(ts.messages) }
 
-// waitStalled waits until a session stalls on the scripted command.
-func (ts *testServer) waitStalled(t *testing.T) {
+// WaitStalled waits until a session stalls on the scripted command.
+func (ts *Server) WaitStalled(t testing.TB) {
 	t.Helper()
 	select {
 	case <-ts.stalled:
-	case <-time.After(waitTimeout):
+	case <-time.After(WaitTimeout):
 		t.Fatal("the server never stalled")
 	}
 }
 
-// dropConnections closes every connection from the server's side, as a
+// DropConnections closes every connection from the server's side, as a
 // server does with clients that stay idle too long.
-func (ts *testServer) dropConnections() {
+func (ts *Server) DropConnections() {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	for _, c := range ts.conns {
@@ -150,7 +150,7 @@ func (ts *testServer) dropConnections() {
 	}
 }
 
-func (ts *testServer) newSession(c *smtp.Conn) (smtp.Session, error) {
+func (ts *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
 	ts.mu.Lock()
 	ts.conns = append(ts.conns, c)
 	ts.mu.Unlock()
@@ -159,7 +159,7 @@ func (ts *testServer) newSession(c *smtp.Conn) (smtp.Session, error) {
 
 // session implements smtp.Session and smtp.AuthSession.
 type session struct {
-	ts       *testServer
+	ts       *Server
 	conn     *smtp.Conn
 	authed   bool
 	from     string
@@ -175,7 +175,7 @@ func (s *session) AuthMechanisms() []string {
 }
 
 func (s *session) Auth(string) (sasl.Server, error) {
-	s.ts.authAttempts.Add(1)
+	s.ts.AuthAttempts.Add(1)
 	return sasl.NewPlainServer(func(_, user, pass string) error {
 		if user != s.ts.script.User || pass != s.ts.script.Pass {
 			return smtp.ErrAuthFailed
@@ -225,7 +225,7 @@ func (s *session) Data(r io.Reader) error {
 	if err := s.step("DATA"); err != nil {
 		return err
 	}
-	s.ts.messages <- received{From: s.from, To: s.to, Data: data}
+	s.ts.messages <- Received{From: s.from, To: s.to, Data: data}
 	if s.ts.script.DropAfterData {
 		// The message arrived, but the client never hears so.
 		_ = s.conn.Conn().Close()
@@ -289,8 +289,8 @@ var testCert = sync.OnceValues(func() (tls.Certificate, error) {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, nil
 })
 
-// serverTLS returns the test server's TLS config and a pool that trusts it.
-func serverTLS(t *testing.T) (*tls.Config, *x509.CertPool) {
+// TLS returns the test server's TLS config and a pool that trusts it.
+func TLS(t testing.TB) (*tls.Config, *x509.CertPool) {
 	t.Helper()
 	cert, err := testCert()
 	if err != nil {
