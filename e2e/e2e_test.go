@@ -211,4 +211,3 @@ func (d *daemon) signal(t *testing.T, sig syscall.Signal) {
 		t.Fatalf("signal %v: %v", sig, err)
 	}
 }
-
