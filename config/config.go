@@ -10,10 +10,12 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/templates"
 )
 
 // Config is the whole configuration. The exported fields mirror the TOML
@@ -86,6 +88,7 @@ type Followups struct {
 	StayInTouch     string `toml:"stay_in_touch"`
 	Learn           string `toml:"learn"`
 	LetGo           string `toml:"let_go"`
+	Prep            string `toml:"prep"`
 }
 
 // Digest schedules the weekly digest.
@@ -107,6 +110,8 @@ type parsed struct {
 	giveUpAfter scheduler.Delay
 	stale       map[string]scheduler.Delay
 	timeout     time.Duration
+	prep        scheduler.PrepRule
+	prepOn      bool
 }
 
 // Default returns the configuration used when there is no file: mail goes
@@ -141,6 +146,7 @@ func Default() *Config {
 			StayInTouch:     "45d",
 			Learn:           "1d",
 			LetGo:           "7d",
+			Prep:            "18:00 the day before",
 		},
 		Digest:    Digest{Schedule: "0 18 * * SUN"},
 		Templates: Templates{Dir: filepath.Join(configDir(), "templates")},
@@ -243,6 +249,8 @@ func (c *Config) Policy() scheduler.Policy {
 		Window:   c.parsed.window,
 		Quiet:    c.parsed.quiet,
 		Delays:   c.parsed.delays,
+		Prep:     c.parsed.prep,
+		PrepOn:   c.parsed.prepOn,
 	}
 }
 
@@ -361,7 +369,7 @@ func (c *Config) Validate() error {
 	for kind, value := range c.Delivery.Stale {
 		key := "delivery.stale." + kind
 		if !isKind(kind) {
-			v.fail(key, "unknown message kind %q (known: %s)", kind, strings.Join(kinds, ", "))
+			v.fail(key, "unknown message kind %q (known: %s)", kind, strings.Join(templates.Kinds(), ", "))
 			continue
 		}
 		p.stale[kind] = v.delay(key, value)
@@ -394,6 +402,11 @@ func (c *Config) Validate() error {
 	} {
 		p.delays[f.kind] = v.delay("followups."+f.kind, f.value)
 	}
+	prep, on, err := scheduler.ParsePrep(c.Followups.Prep)
+	if err != nil {
+		v.fail("followups.prep", "%v", err)
+	}
+	p.prep, p.prepOn = prep, on
 	if strings.TrimSpace(c.Digest.Schedule) != "" {
 		p.digest = v.spec("digest.schedule", c.Digest.Schedule)
 	}
@@ -444,13 +457,4 @@ func (c *Config) validateSMTP(v *validator) {
 	}
 }
 
-var kinds = []string{"thank_you", "status_check", "feedback_request", "stay_in_touch", "learn", "let_go", "digest", "draft_ready"}
-
-func isKind(k string) bool {
-	for _, x := range kinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
+func isKind(k string) bool { return slices.Contains(templates.Kinds(), k) }

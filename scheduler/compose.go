@@ -43,6 +43,12 @@ func (c *Composer) Data(ctx context.Context, m store.Message, now time.Time) (te
 		}
 	}
 	switch m.Kind {
+	case templates.Prep:
+		ls, err := c.Store.Lessons(ctx, store.LessonFilter{})
+		if err != nil {
+			return d, err
+		}
+		d.Lessons = c.lessons(RankLessons(ls, d.App.Company, prepLessons))
 	case templates.LetGo:
 		ls, err := c.Store.Lessons(ctx, store.LessonFilter{ApplicationID: m.ApplicationID})
 		if err != nil {
@@ -93,7 +99,7 @@ func (c *Composer) app(ctx context.Context, a store.Application, audience string
 func (c *Composer) lessons(ls []store.Lesson) []templates.Lesson {
 	out := make([]templates.Lesson, 0, len(ls))
 	for _, l := range ls {
-		out = append(out, templates.Lesson{Text: l.Text, Company: l.Company, At: l.CreatedAt.In(c.Location)})
+		out = append(out, templates.Lesson{Text: l.Text, Company: l.Company, At: l.CreatedAt.In(c.Location), Tags: l.Tags})
 	}
 	return out
 }
@@ -196,7 +202,48 @@ func (c *Composer) digest(ctx context.Context, now time.Time) (*templates.Digest
 	if err != nil {
 		return nil, nil, err
 	}
+	if d.Patterns, err = c.patterns(ctx, now); err != nil {
+		return nil, nil, err
+	}
 	return d, c.lessons(ls), nil
+}
+
+// Thresholds below which the digest says "not enough data" rather than
+// show numbers that mean nothing.
+const (
+	patternWindowDays  = 90
+	patternMinLessons  = 3
+	patternTopTags     = 3
+	patternMinTagCount = 2
+)
+
+func (c *Composer) patterns(ctx context.Context, now time.Time) (*templates.Patterns, error) {
+	tags, err := c.Store.TagCounts(ctx, now.AddDate(0, 0, -patternWindowDays))
+	if err != nil {
+		return nil, err
+	}
+	p := &templates.Patterns{}
+	total := 0
+	for _, t := range tags {
+		total += t.Lessons
+	}
+	for _, t := range tags[:min(len(tags), patternTopTags)] {
+		if t.Lessons >= patternMinTagCount {
+			p.TopTags = append(p.TopTags, templates.TagCount{Tag: t.Tag, Lessons: t.Lessons, Applications: t.Applications})
+		}
+	}
+	p.Enough = total >= patternMinLessons && len(p.TopTags) > 0
+	week := func(from, to time.Time) (templates.Funnel, error) {
+		f, err := c.Store.FunnelBetween(ctx, from, to)
+		return templates.Funnel{Applications: f.Applications, Interviews: f.Interviews, Offers: f.Offers, Rejections: f.Rejections}, err
+	}
+	if p.ThisWeek, err = week(now.AddDate(0, 0, -7), now); err != nil {
+		return nil, err
+	}
+	if p.LastWeek, err = week(now.AddDate(0, 0, -14), now.AddDate(0, 0, -7)); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // Compose renders m into an email dated now. The Message-ID is the one

@@ -38,6 +38,9 @@ type Policy struct {
 	Window   Spec           // minutes in which recruiter drafts may fall due; zero: any
 	Quiet    QuietHours     // no check-ins to the user inside these
 	Delays   map[string]Delay
+	// Prep plans a note before each future interview; PrepOn switches it on.
+	Prep   PrepRule
+	PrepOn bool
 }
 
 // Event is something that happened to an application.
@@ -67,7 +70,7 @@ type Step struct {
 
 var pendingAll = []string{
 	templates.ThankYou, templates.StatusCheck, templates.FeedbackRequest, templates.StayInTouch,
-	templates.Learn, templates.LetGo,
+	templates.Learn, templates.LetGo, templates.Prep,
 }
 
 // Plan returns the step for ev. now clamps due times: a message whose
@@ -80,13 +83,17 @@ func (p Policy) Plan(ev Event, now time.Time) Step {
 		if end.IsZero() {
 			end = ev.At
 		}
-		return Step{
-			Cancel: []string{templates.ThankYou, templates.StatusCheck},
+		step := Step{
+			Cancel: []string{templates.ThankYou, templates.StatusCheck, templates.Prep},
 			Schedule: []Planned{
 				p.plan(templates.ThankYou, end, now, ev.RecruiterLocation),
 				p.plan(templates.StatusCheck, end, now, ev.RecruiterLocation),
 			},
 		}
+		if due, ok := p.prepDue(ev.At, now); ok {
+			step.Schedule = append(step.Schedule, Planned{Kind: templates.Prep, DueAt: due})
+		}
+		return step
 	case Rejected:
 		return Step{
 			Cancel: pendingAll,
@@ -97,8 +104,10 @@ func (p Policy) Plan(ev Event, now time.Time) Step {
 				p.plan(templates.LetGo, ev.At, now, nil),
 			},
 		}
-	case Reply, Offer:
+	case Reply:
 		return Step{Cancel: []string{templates.StatusCheck}}
+	case Offer:
+		return Step{Cancel: []string{templates.StatusCheck, templates.Prep}}
 	case Withdrawn:
 		return Step{Cancel: pendingAll}
 	}
@@ -134,4 +143,23 @@ func (p Policy) Due(kind string, base, now time.Time, recruiterLoc *time.Locatio
 		t = now
 	}
 	return p.Quiet.Skip(t, p.Location).UTC()
+}
+
+// prepDue returns when the prep note for an interview starting at start
+// falls due: by the rule, never in the past, never inside quiet hours, and
+// never once the interview has begun. ok is false when there is no time
+// left that fits (the interview is past, or only quiet hours remain).
+func (p Policy) prepDue(start, now time.Time) (time.Time, bool) {
+	if !p.PrepOn || !start.After(now) {
+		return time.Time{}, false
+	}
+	due := p.Prep.at(start, p.Location)
+	if due.Before(now) {
+		due = now
+	}
+	due = p.Quiet.Skip(due, p.Location)
+	if !due.Before(start) {
+		return time.Time{}, false
+	}
+	return due.UTC(), true
 }

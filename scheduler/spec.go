@@ -258,3 +258,51 @@ func (q QuietHours) Skip(t time.Time, loc *time.Location) time.Time {
 	}
 	return end
 }
+
+// PrepRule says when the prep note falls due before an interview: at a
+// clock time the day before ("18:00 the day before"), or a delay before
+// the start ("3h", "1d").
+type PrepRule struct {
+	dayBefore bool
+	clock     int // minutes after midnight, with dayBefore
+	before    Delay
+}
+
+// ParsePrep reads a prep rule; the empty string switches prep notes off.
+func ParsePrep(s string) (PrepRule, bool, error) {
+	in := strings.TrimSpace(s)
+	if in == "" {
+		return PrepRule{}, false, nil
+	}
+	if clock, ok := strings.CutSuffix(in, " the day before"); ok {
+		m, err := parseClock(clock)
+		if err != nil {
+			return PrepRule{}, false, fmt.Errorf("prep %q: %w", in, err)
+		}
+		return PrepRule{dayBefore: true, clock: m}, true, nil
+	}
+	d, err := ParseDelay(in)
+	if err != nil {
+		return PrepRule{}, false, fmt.Errorf("prep %q: want \"HH:MM the day before\" or a duration before the start such as 3h: %w", in, err)
+	}
+	if d.IsZero() {
+		return PrepRule{}, false, fmt.Errorf("prep %q: a prep note at the start of the interview is too late", in)
+	}
+	return PrepRule{before: d}, true, nil
+}
+
+func (r PrepRule) String() string {
+	if r.dayBefore {
+		return fmt.Sprintf("%02d:%02d the day before", r.clock/60, r.clock%60)
+	}
+	return r.before.String()
+}
+
+// at returns when the note is planned for an interview starting at start.
+func (r PrepRule) at(start time.Time, loc *time.Location) time.Time {
+	if r.dayBefore {
+		l := start.In(loc)
+		return time.Date(l.Year(), l.Month(), l.Day()-1, r.clock/60, r.clock%60, 0, 0, loc)
+	}
+	return r.before.Before(start, loc)
+}

@@ -47,6 +47,7 @@ type Lesson struct {
 	Text    string
 	Company string // the application it was logged on; empty if none
 	At      time.Time
+	Tags    []string
 }
 
 // Draft describes a recruiter draft waiting for the user.
@@ -69,6 +70,7 @@ type DigestData struct {
 	Sent          []MessageLine // sent during the week
 	Failed        []MessageLine // failed or expired during the week, with Error
 	DueNextWeek   []MessageLine // scheduled for the coming week
+	Patterns      *Patterns     // what the last weeks show; nil to leave the part out
 }
 
 // StageCount is how many applications are in one stage.
@@ -86,4 +88,26 @@ type MessageLine struct {
 	Subject string
 	At      time.Time // due, sent or failed time, whichever the list is about
 	Error   string
+}
+
+// Patterns is the digest's short look across rejections.
+type Patterns struct {
+	// Enough is false when there is too little data to mean anything; the
+	// digest then says so instead of showing numbers.
+	Enough   bool
+	TopTags  []TagCount // the most used tags of the last 90 days
+	ThisWeek Funnel
+	LastWeek Funnel
+}
+
+// TagCount is one tag and how often it came up.
+type TagCount struct {
+	Tag          string
+	Lessons      int
+	Applications int // rejected applications whose lessons carry it
+}
+
+// Funnel counts applications by what happened to them in a week.
+type Funnel struct {
+	Applications, Interviews, Offers, Rejections int
 }

@@ -64,6 +64,13 @@ func Sample(kind string) Data {
 			Mailto:      mailto("dana.reyes@northwind.example", subject, text),
 			SendCommand: "onward drafts send 12",
 		}
+	case Prep:
+		d.App.Interview = at(24, 10, 0) // Tuesday 24 March
+		d.Now = at(23, 18, 0)
+		d.Lessons = []Lesson{
+			{Text: "Practise the system design round out loud, with a timer. #system-design", Company: "Northwind Labs", At: at(13, 20, 15), Tags: []string{"system-design"}},
+			{Text: "Ask about the on-call rota in the first call, not the last.", Company: "Contoso", At: at(15, 11, 0)},
+		}
 	default:
 		d.Now = at(3, 17, 0)
 	}
@@ -107,6 +114,15 @@ func sampleDigest() *DigestData {
 			{ID: 13, Kind: LetGo, Company: "Northwind Labs", At: at(19, 9, 0)},
 			{ID: 16, Kind: StatusCheck, Company: "Adventure Works", At: at(20, 10, 0)},
 		},
+		Patterns: &Patterns{
+			Enough: true,
+			TopTags: []TagCount{
+				{Tag: "system-design", Lessons: 3, Applications: 2},
+				{Tag: "salary", Lessons: 2, Applications: 1},
+			},
+			ThisWeek: Funnel{Applications: 3, Interviews: 2, Rejections: 1},
+			LastWeek: Funnel{Applications: 2, Interviews: 1},
+		},
 	}
 }
 
@@ -135,7 +151,7 @@ func sparse(d Data) Data {
 		d.Draft = &dr
 	}
 	if d.Digest != nil {
-		d.Digest = &DigestData{Since: d.Digest.Since, Until: d.Digest.Until}
+		d.Digest = &DigestData{Since: d.Digest.Since, Until: d.Digest.Until, Patterns: &Patterns{}}
 	}
 	return d
 }

@@ -40,12 +40,13 @@ const (
 	LetGo           = "let_go"
 	Digest          = "digest"
 	DraftReady      = "draft_ready"
+	Prep            = "prep"
 )
 
 // Kinds returns every kind of message, recruiter drafts first. The slice is
 // new on each call, so callers may modify it.
 func Kinds() []string {
-	return []string{ThankYou, StatusCheck, FeedbackRequest, StayInTouch, Learn, LetGo, Digest, DraftReady}
+	return []string{ThankYou, StatusCheck, FeedbackRequest, StayInTouch, Learn, LetGo, Digest, DraftReady, Prep}
 }
 
 //go:embed default/*.tmpl

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/onward-app/onward/scheduler"
@@ -244,8 +245,10 @@ func (t *Tracker) Withdraw(ctx context.Context, id int64, at time.Time) (Result,
 	})
 }
 
-// Log records a lesson, on an application or (appID 0) on none.
-func (t *Tracker) Log(ctx context.Context, appID int64, text string) (store.Lesson, error) {
+// Log records a lesson, on an application or (appID 0) on none. Its tags
+// are the #words in the text plus extra, so a lesson logged by replying to
+// a check-in is tagged the same way as one logged with --tag.
+func (t *Tracker) Log(ctx context.Context, appID int64, text string, extra ...string) (store.Lesson, error) {
 	l := store.Lesson{ApplicationID: appID}
 	var err error
 	if l.Text, err = checkText("lesson", text, maxNotes); err != nil {
@@ -254,6 +257,16 @@ func (t *Tracker) Log(ctx context.Context, appID int64, text string) (store.Less
 	if l.Text == "" {
 		return l, invalid("lesson", "is empty; write what you learned")
 	}
+	l.Tags = Tags(l.Text)
+	for _, raw := range extra {
+		tag, ok := NormalizeTag(raw)
+		if !ok {
+			return l, invalid("tag", "%q is not a tag: use letters, digits, - and _ (at most %d)", raw, maxTag)
+		}
+		l.Tags = append(l.Tags, tag)
+	}
+	slices.Sort(l.Tags)
+	l.Tags = slices.Compact(l.Tags)
 	err = t.store.Update(ctx, func(tx *store.Tx) error {
 		if appID != 0 {
 			a, err := tx.Application(ctx, appID)

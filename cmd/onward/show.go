@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/onward-app/onward/store"
+	"github.com/onward-app/onward/tracker"
 )
 
 func (a *app) statusCmd() *cobra.Command {
@@ -170,7 +171,7 @@ too late to send politely).`,
 }
 
 func (a *app) lessonsCmd() *cobra.Command {
-	var ref string
+	var ref, tag string
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "lessons [--app APP]",
@@ -182,6 +183,13 @@ func (a *app) lessonsCmd() *cobra.Command {
 				return err
 			}
 			var f store.LessonFilter
+			if tag != "" {
+				norm, ok := tracker.NormalizeTag(tag)
+				if !ok {
+					return usagef("--tag: %q is not a tag: use letters, digits, - and _", tag)
+				}
+				f.Tag = norm
+			}
 			if ref != "" {
 				app, err := a.find(ctx, ref)
 				if err != nil {
@@ -195,15 +203,19 @@ func (a *app) lessonsCmd() *cobra.Command {
 			}
 			if asJSON {
 				type lessonOut struct {
-					ID            int64   `json:"id"`
-					ApplicationID *int64  `json:"application_id"`
-					Company       string  `json:"company"`
-					Text          string  `json:"text"`
-					CreatedAt     *string `json:"created_at"`
+					ID            int64    `json:"id"`
+					ApplicationID *int64   `json:"application_id"`
+					Company       string   `json:"company"`
+					Text          string   `json:"text"`
+					Tags          []string `json:"tags"`
+					CreatedAt     *string  `json:"created_at"`
 				}
 				out := make([]lessonOut, 0, len(ls))
 				for _, l := range ls {
-					o := lessonOut{ID: l.ID, Company: l.Company, Text: l.Text, CreatedAt: rfc3339(l.CreatedAt)}
+					o := lessonOut{ID: l.ID, Company: l.Company, Text: l.Text, Tags: l.Tags, CreatedAt: rfc3339(l.CreatedAt)}
+					if o.Tags == nil {
+						o.Tags = []string{}
+					}
 					if l.ApplicationID != 0 {
 						id := l.ApplicationID
 						o.ApplicationID = &id
@@ -221,12 +233,16 @@ func (a *app) lessonsCmd() *cobra.Command {
 				if l.Company != "" {
 					where = " · " + l.Company
 				}
+				if len(l.Tags) > 0 {
+					where += "  #" + strings.Join(l.Tags, " #")
+				}
 				fmt.Fprintf(a.stdout, "%s%s\n  %s\n\n", a.day(l.CreatedAt), where, strings.ReplaceAll(l.Text, "\n", "\n  "))
 			}
 			return nil
 		},
 	}
 	c.Flags().StringVar(&ref, "app", "", "only this application")
+	c.Flags().StringVar(&tag, "tag", "", "only lessons with this tag")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
 	return c
 }

@@ -210,14 +210,19 @@ func (a *app) withdrawCmd() *cobra.Command {
 }
 
 func (a *app) logCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "log [APP] TEXT",
+	var tags []string
+	c := &cobra.Command{
+		Use:   "log [APP] TEXT [--tag NAME]...",
 		Short: "Write down a lesson, on an application or on none",
 		Long: `Learn, Log, Let Go: write the lesson down so it leaves your head. It
 stays in the log to look back on ('onward lessons'), and the let-go check-in
-shows it back to you.`,
-		Example: `  onward log acme "Bring two concrete numbers to the system design round"
-  onward log "Ask about the team's on-call before the final round"`,
+shows it back to you, and the prep note before your next interview brings
+back the ones that matter for it.
+
+Tags group lessons across applications: write #words in the text, or add
+--tag. 'onward patterns' counts them.`,
+		Example: `  onward log acme "Bring two concrete numbers to the #system-design round"
+  onward log "Ask about the team's on-call before the final round" --tag questions`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			var appID int64
@@ -237,7 +242,7 @@ shows it back to you.`,
 			default:
 				return usagef("log needs the lesson, optionally after an application: onward log [APP] TEXT (quote the text)")
 			}
-			l, err := a.tr.Log(ctx, appID, text)
+			l, err := a.tr.Log(ctx, appID, text, tags...)
 			if err != nil {
 				return err
 			}
@@ -245,10 +250,15 @@ shows it back to you.`,
 			if l.Company != "" {
 				where = " on " + l.Company
 			}
+			if len(l.Tags) > 0 {
+				where += " (#" + strings.Join(l.Tags, " #") + ")"
+			}
 			fmt.Fprintf(a.stdout, "Logged lesson %d%s.\n", l.ID, where)
 			return nil
 		},
 	}
+	c.Flags().StringArrayVar(&tags, "tag", nil, "a tag for the lesson (repeatable)")
+	return c
 }
 
 // printResult shows what an event planned and cancelled.
