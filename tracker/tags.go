@@ -72,5 +72,8 @@ func NormalizeTag(s string) (string, bool) {
 		}
 	}
 	// "#1" is a ranking, not a topic.
-	return s, !digits
+	if digits {
+		return "", false
+	}
+	return s, true
 }
