@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/store"
+	"github.com/onward-app/onward/templates"
+)
+
+// newSMTP is the client the daemon builds for a loopback server, with the
+// rate limit out of the way: the figure is about onward, not about the
+// provider's limit.
+func newSMTP(sk *sink) (*mailer.SMTP, error) {
+	return mailer.NewSMTP(mailer.SMTPConfig{Host: sk.Host, Port: sk.Port, Security: "none",
+		MaxPerMinute: 1 << 30, Timeout: 30 * time.Second})
+}
+
+// throughput delivers N due check-ins through the real dispatcher and, as
+// the baseline, the same N messages pre-rendered through mailer.SMTP alone,
+// one connection each, to the same discarding SMTP server.
+func throughput(ctx context.Context, o *options) (string, error) {
+	tpl, err := templates.Load("")
+	if err != nil {
+		return "", err
+	}
+	loc, err := time.LoadLocation(userZone)
+	if err != nil {
+		return "", err
+	}
+	sk, err := startSink(false)
+	if err != nil {
+		return "", err
+	}
+	defer sk.Close()
+
+	var base, subj []time.Duration
+	var sendShare []float64
+	for r := range o.rounds {
+		path, err := newDB(o.dir, "throughput.db")
+		if err != nil {
+			return "", err
+		}
+		pre, err := prepareThroughput(ctx, path, o, tpl, loc, uint64(r))
+		if err != nil {
+			return "", err
+		}
+		baseline := func() error {
+			d, err := sendPrebuilt(ctx, sk, pre)
+			base = append(base, d)
+			progress("throughput round %d: baseline %d messages in %s (%.0f/s)", r+1, len(pre), d.Round(time.Millisecond), rate(len(pre), d))
+			return err
+		}
+		subject := func() error {
+			d, share, err := dispatchAll(ctx, sk, path, o, tpl, loc, r == 0)
+			subj = append(subj, d)
+			if share > 0 {
+				sendShare = append(sendShare, share)
+			}
+			progress("throughput round %d: subject %d messages in %s (%.0f/s)", r+1, o.n, d.Round(time.Millisecond), rate(o.n, d))
+			return err
+		}
+		order := []func() error{baseline, subject}
+		if r%2 == 1 {
+			order = []func() error{subject, baseline}
+		}
+		for _, f := range order {
+			runtime.GC()
+			if err := f(); err != nil {
+				return "", err
+			}
+		}
+	}
+	b, s := median(base), median(subj)
+	ratio := rate(o.n, s) / rate(o.n, b)
+	line := fmt.Sprintf("1 throughput   N=%d, 1 connection, %d rounds (medians): baseline go-mail pre-rendered %.0f msg/s; onward claim+render+send+record %.0f msg/s; ratio %.2f (target >= 0.8: %s)",
+		o.n, o.rounds, rate(o.n, b), rate(o.n, s), ratio, verdict(ratio >= 0.8))
+	if len(sendShare) > 0 {
+		slices.Sort(sendShare)
+		line += fmt.Sprintf("; SMTP send share of the subject's time %.0f%%", 100*sendShare[len(sendShare)/2])
+	}
+	return line, nil
+}
+
+func rate(n int, d time.Duration) float64 { return float64(n) / d.Seconds() }
+
+// prepareThroughput seeds a fresh database with N check-ins due a minute
+// ago and renders each one for the baseline. None of it is timed.
+func prepareThroughput(ctx context.Context, path string, o *options, tpl *templates.Set, loc *time.Location, seed uint64) ([]*mailer.Message, error) {
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	rng := rand.New(rand.NewPCG(seed, 1))
+	apps, err := seedApps(ctx, st, o.apps, rng)
+	if err != nil {
+		return nil, err
+	}
+	due := time.Now().Add(-time.Minute)
+	if _, err := seedMessages(ctx, st, apps, o.n, func(int) time.Time { return due }); err != nil {
+		return nil, err
+	}
+	msgs, err := st.Messages(ctx, store.MessageFilter{Status: store.StatusScheduled})
+	if err != nil {
+		return nil, err
+	}
+	c := composer(st, tpl, loc)
+	pre := make([]*mailer.Message, 0, len(msgs))
+	for _, m := range msgs {
+		e, err := c.Compose(ctx, m, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		pre = append(pre, e)
+	}
+	return pre, nil
+}
+
+// sendPrebuilt is the baseline: go-mail through mailer.SMTP, no database.
+func sendPrebuilt(ctx context.Context, sk *sink, pre []*mailer.Message) (time.Duration, error) {
+	smtp, err := newSMTP(sk)
+	if err != nil {
+		return 0, err
+	}
+	defer smtp.Close()
+	before := sk.Received()
+	t := time.Now()
+	for _, m := range pre {
+		if err := smtp.Send(ctx, m); err != nil {
+			return 0, err
+		}
+	}
+	d := time.Since(t)
+	if got := sk.Received() - before; got != int64(len(pre)) {
+		return d, fmt.Errorf("baseline: the server got %d of %d messages", got, len(pre))
+	}
+	return d, nil
+}
+
+// timedMailer measures how long the subject spends in SMTP sends, for
+// -breakdown only.
+type timedMailer struct {
+	m    scheduler.Mailer
+	busy atomic.Int64
+}
+
+func (t *timedMailer) Send(ctx context.Context, m *mailer.Message) error {
+	start := time.Now()
+	err := t.m.Send(ctx, m)
+	t.busy.Add(int64(time.Since(start)))
+	return err
+}
+
+// dispatchAll is the subject: the daemon's own dispatcher, on the database
+// file as the daemon opens it (WAL, synchronous=FULL), logging each
+// delivery as the daemon does, delivering everything due in one Cycle.
+func dispatchAll(ctx context.Context, sk *sink, path string, o *options, tpl *templates.Set, loc *time.Location, first bool) (time.Duration, float64, error) {
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer st.Close()
+	smtp, err := newSMTP(sk)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer smtp.Close()
+	var mail scheduler.Mailer = smtp
+	var timed *timedMailer
+	if o.breakdown {
+		timed = &timedMailer{m: smtp}
+		mail = timed
+	}
+	setup := &scheduler.Setup{Composer: composer(st, tpl, loc), Mail: mail, Send: mail,
+		GiveUpAfter: scheduler.Delay{Days: 3}, Location: loc}
+	var sent, other int
+	d := &scheduler.Dispatcher{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		OnDelivery: func(v scheduler.Delivery) {
+			if v.Outcome == store.StatusSent {
+				sent++
+			} else {
+				other++
+			}
+		}}
+	before := sk.Received()
+	if first && o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return 0, 0, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return 0, 0, err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	t := time.Now()
+	if _, err := d.Cycle(ctx, setup); err != nil {
+		return 0, 0, err
+	}
+	el := time.Since(t)
+	if sent != o.n || other != 0 {
+		return el, 0, fmt.Errorf("subject: %d sent and %d otherwise of %d", sent, other, o.n)
+	}
+	if got := sk.Received() - before; got != int64(o.n) {
+		return el, 0, fmt.Errorf("subject: the server got %d of %d messages", got, o.n)
+	}
+	counts, err := st.CountByStatus(ctx)
+	if err != nil {
+		return el, 0, err
+	}
+	if counts[store.StatusSent] != o.n {
+		return el, 0, fmt.Errorf("subject: %d recorded sent of %d", counts[store.StatusSent], o.n)
+	}
+	share := 0.0
+	if timed != nil {
+		share = float64(timed.busy.Load()) / float64(el)
+	}
+	return el, share, nil
+}
