@@ -1,0 +1,53 @@
+package tracker_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/onward-app/onward/tracker"
+)
+
+// FuzzParseTime: a time is accepted only within 2000–2100, and an error
+// always says what was wrong with the input.
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{"2026-03-02 14:00", "2026-03-02", "2026-03-02T14:00:00Z", "2026-03-02T14:00", "tomorrow",
+		"1999-01-01", "2101-01-01", "2026-02-30", "2026-03-29 02:30", "", "\x00", "2026-03-02 24:00"} {
+		f.Add(s)
+	}
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := tracker.ParseTime(s, loc)
+		if err != nil {
+			if !strings.Contains(err.Error(), "time") {
+				t.Fatalf("error %q does not name the field", err)
+			}
+			return
+		}
+		if got.Year() < 1999 || got.Year() > 2101 || got.Location() != time.UTC {
+			t.Fatalf("ParseTime(%q) = %v", s, got)
+		}
+	})
+}
+
+// FuzzTags: tags are normalised words, never containing #, spaces or
+// upper case, and each appears once.
+func FuzzTags(f *testing.F) {
+	for _, s := range []string{"Practise #system-design", "C# and F#", "https://x.example/#a", "#Ü #ü", "##", "#-_-", "(#a)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		seen := map[string]bool{}
+		for _, tag := range tracker.Tags(s) {
+			if tag == "" || seen[tag] || strings.ContainsAny(tag, "# \t\r\n") || strings.ToLower(tag) != tag ||
+				!utf8.ValidString(tag) || utf8.RuneCountInString(tag) > 40 {
+				t.Fatalf("Tags(%q) gave bad tag %q", s, tag)
+			}
+			seen[tag] = true
+		}
+	})
+}
