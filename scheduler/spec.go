@@ -19,7 +19,7 @@ type Delay struct {
 	Clock time.Duration
 }
 
-// maxDelay keeps a typo such as "4000d" from planning mail for a decade.
+// maxDelayDays keeps a typo such as "4000d" from planning mail for a decade.
 const maxDelayDays = 366
 
 // ParseDelay reads a delay such as "3h", "7d", "2w", "1d12h" or "90m".
@@ -52,6 +52,9 @@ func ParseDelay(s string) (Delay, error) {
 		}
 		unit := rest[0]
 		rest = rest[1:]
+		if n > maxDelayDays*24*3600 {
+			return Delay{}, fmt.Errorf("duration %q is longer than a year", in)
+		}
 		switch unit {
 		case 'w':
 			d.Days += 7 * n
@@ -66,26 +69,67 @@ func ParseDelay(s string) (Delay, error) {
 		default:
 			return Delay{}, fmt.Errorf("duration %q: unknown unit %q (use w, d, h, m or s)", in, unit)
 		}
-	}
-	if d.Days+int(d.Clock/(24*time.Hour)) > maxDelayDays {
-		return Delay{}, fmt.Errorf("duration %q is longer than a year", in)
+		// Checked after every part, so a long sum cannot overflow.
+		if d.Days+int(d.Clock/(24*time.Hour)) > maxDelayDays {
+			return Delay{}, fmt.Errorf("duration %q is longer than a year", in)
+		}
 	}
 	return d, nil
 }
 
 // After returns t plus the delay, counting days on the calendar of loc.
 func (d Delay) After(t time.Time, loc *time.Location) time.Time {
-	return t.In(loc).AddDate(0, 0, d.Days).Add(d.Clock)
+	return addDays(t, d.Days, loc).Add(d.Clock)
 }
 
 // Before returns t minus the delay, counting days on the calendar of loc.
 func (d Delay) Before(t time.Time, loc *time.Location) time.Time {
-	return t.In(loc).Add(-d.Clock).AddDate(0, 0, -d.Days)
+	return addDays(t.Add(-d.Clock), -d.Days, loc)
+}
+
+// addDays moves t by whole calendar days, keeping its wall-clock time.
+func addDays(t time.Time, days int, loc *time.Location) time.Time {
+	if days == 0 {
+		return t.In(loc)
+	}
+	l := t.In(loc)
+	return Wall(l.Year(), l.Month(), l.Day()+days, l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), loc)
+}
+
+// Wall returns the instant a wall-clock time names in loc, the same way in
+// every zone: a time inside a spring-forward gap moves forward by the
+// length of the gap (02:30 becomes 03:30), and a time that occurs twice in
+// a fall-back hour is its second occurrence. time.Date leaves both cases
+// unspecified, and in practice Berlin and New York differ.
+func Wall(year int, month time.Month, day, hour, min, sec, nsec int, loc *time.Location) time.Time {
+	norm := time.Date(year, month, day, hour, min, sec, nsec, time.UTC)
+	t := time.Date(year, month, day, hour, min, sec, nsec, loc)
+	_, before := t.Add(-3 * time.Hour).Zone()
+	_, after := t.Add(3 * time.Hour).Zone()
+	if before == after {
+		return t
+	}
+	a := norm.Add(-time.Duration(before) * time.Second).In(loc)
+	b := norm.Add(-time.Duration(after) * time.Second).In(loc)
+	reads := func(x time.Time) bool { return floating(x, loc).Equal(norm) }
+	switch {
+	case reads(a) && !reads(b):
+		return a
+	case reads(b) && !reads(a):
+		return b
+	}
+	// Both readings exist (a repeated hour) or neither does (a gap): the
+	// later instant is the second occurrence, or the one past the gap.
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // IsZero reports whether the delay is nothing at all.
 func (d Delay) IsZero() bool { return d.Days == 0 && d.Clock == 0 }
 
+// String writes the delay the way ParseDelay reads it: "1d2h30m".
 func (d Delay) String() string {
 	if d.IsZero() {
 		return "0s"
@@ -94,8 +138,15 @@ func (d Delay) String() string {
 	if d.Days > 0 {
 		fmt.Fprintf(&b, "%dd", d.Days)
 	}
-	if d.Clock > 0 {
-		b.WriteString(strings.TrimSuffix(strings.TrimSuffix(d.Clock.String(), "0s"), "0m"))
+	c := d.Clock
+	for _, u := range []struct {
+		unit time.Duration
+		name string
+	}{{time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if n := c / u.unit; n > 0 {
+			fmt.Fprintf(&b, "%d%s", n, u.name)
+			c -= n * u.unit
+		}
 	}
 	return b.String()
 }
@@ -155,8 +206,14 @@ func (s Spec) IsZero() bool { return s.sched == nil }
 // loc matches the spec, or the zero time if there is none within five years.
 func (s Spec) Next(t time.Time, loc *time.Location) time.Time {
 	wall := floating(t, loc)
-	// In a fall-back hour the wall-clock answer can map to an instant not
-	// after t (its first occurrence); a few steps on always leave the hour.
+	// Just before a fall-back change the clock will show earlier times
+	// again; search from the earliest wall time still to come, so a run
+	// in the repeated hour (whose second occurrence is the one that
+	// counts, see Wall) is not skipped.
+	_, now := t.In(loc).Zone()
+	if _, later := t.Add(2 * time.Hour).In(loc).Zone(); later < now {
+		wall = wall.Add(-time.Duration(now-later) * time.Second)
+	}
 	for range 120 {
 		next := s.sched.Next(wall)
 		if next.IsZero() {
@@ -187,7 +244,7 @@ func floating(t time.Time, loc *time.Location) time.Time {
 }
 
 func fromFloating(f time.Time, loc *time.Location) time.Time {
-	return time.Date(f.Year(), f.Month(), f.Day(), f.Hour(), f.Minute(), f.Second(), f.Nanosecond(), loc)
+	return Wall(f.Year(), f.Month(), f.Day(), f.Hour(), f.Minute(), f.Second(), f.Nanosecond(), loc)
 }
 
 // QuietHours is a daily span of wall-clock time in which onward sends the
@@ -252,9 +309,9 @@ func (q QuietHours) Skip(t time.Time, loc *time.Location) time.Time {
 	if !q.contains(l.Hour()*60 + l.Minute()) {
 		return t
 	}
-	end := time.Date(l.Year(), l.Month(), l.Day(), q.end/60, q.end%60, 0, 0, loc)
+	end := Wall(l.Year(), l.Month(), l.Day(), q.end/60, q.end%60, 0, 0, loc)
 	if !end.After(t) {
-		end = time.Date(l.Year(), l.Month(), l.Day()+1, q.end/60, q.end%60, 0, 0, loc)
+		end = Wall(l.Year(), l.Month(), l.Day()+1, q.end/60, q.end%60, 0, 0, loc)
 	}
 	return end
 }
@@ -302,7 +359,7 @@ func (r PrepRule) String() string {
 func (r PrepRule) at(start time.Time, loc *time.Location) time.Time {
 	if r.dayBefore {
 		l := start.In(loc)
-		return time.Date(l.Year(), l.Month(), l.Day()-1, r.clock/60, r.clock%60, 0, 0, loc)
+		return Wall(l.Year(), l.Month(), l.Day()-1, r.clock/60, r.clock%60, 0, 0, loc)
 	}
 	return r.before.Before(start, loc)
 }
