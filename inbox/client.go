@@ -1,0 +1,441 @@
+// Package inbox is onward's IMAP side: it puts recruiter drafts into the
+// user's own Drafts mailbox, notices when they were sent, reads the mail
+// that arrived since the last poll, and recognises replies, rejections and
+// the lessons the user writes back.
+//
+// It keeps no state of its own. The caller stores a Cursor per mailbox
+// between polls and decides what each Mail means; this package only talks
+// IMAP and reads mail, so it can be tested against a real server without a
+// database. The pure functions (ParseMail, IsAutoReply, LooksLikeRejection,
+// NewText) need no network at all.
+//
+// Nothing here changes a message the user already has: mailboxes are
+// opened read-only (EXAMINE), bodies are fetched with BODY.PEEK so \Seen
+// stays as it was, and the only write is APPEND of a new draft.
+package inbox
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// Sentinel errors, for callers that need errors.Is. The messages around
+// them say what exactly was wrong.
+var (
+	// ErrAuth marks a login the server refused: wrong user name or
+	// password, or an account that may not log in. Retrying with the same
+	// credentials will not help. The error never carries the password.
+	ErrAuth = errors.New("IMAP login refused")
+	// ErrInsecure marks a Config that would expose the password or the
+	// mail: security "none" to a host that is not loopback, or TLS
+	// certificate verification turned off.
+	ErrInsecure = errors.New("insecure IMAP connection refused")
+	// ErrNoMailbox marks a mailbox that does not exist, or a Drafts or
+	// Sent mailbox that could not be found.
+	ErrNoMailbox = errors.New("no such mailbox")
+	// ErrInvalidConfig marks a Config that Dial refused before connecting.
+	ErrInvalidConfig = errors.New("invalid IMAP config")
+	// ErrClosed is returned by a Client whose connection is gone: closed by
+	// Close, by a cancelled context, or by the network. Dial again.
+	ErrClosed = errors.New("IMAP connection closed")
+)
+
+// Config says how to reach the user's mailbox.
+type Config struct {
+	Host               string
+	Port               int // default 993 for "tls", 143 otherwise
+	Username, Password string
+	// Security is "tls" (implicit TLS, the default when empty), "starttls",
+	// or "none", which is allowed only to a loopback host.
+	Security string
+	// Timeout bounds the dial and every wait on the server after it: a
+	// command whose answer makes no progress for this long fails. Default
+	// 30s.
+	Timeout time.Duration
+	// TLSConfig is optional, e.g. to trust a private CA through RootCAs.
+	// Certificates are always verified: InsecureSkipVerify is refused.
+	TLSConfig *tls.Config
+	// DraftsMailbox, when set, names the mailbox drafts go to, whatever
+	// the server marks as \Drafts. SentMailbox likewise for sent mail.
+	DraftsMailbox string
+	SentMailbox   string
+}
+
+const (
+	securityTLS      = "tls"
+	securitySTARTTLS = "starttls"
+	securityNone     = "none"
+
+	defaultTimeout = 30 * time.Second
+)
+
+// String describes the config without its password, so that printing it
+// (fmt's %v and %+v, slog) never leaks the secret.
+func (c Config) String() string {
+	pass := ""
+	if c.Password != "" {
+		pass = ", password set"
+	}
+	return fmt.Sprintf("imap %s user %q security %q%s", net.JoinHostPort(c.Host, strconv.Itoa(c.Port)), c.Username, c.Security, pass)
+}
+
+// GoString keeps %#v from printing the password too.
+func (c Config) GoString() string { return "inbox.Config(" + c.String() + ")" }
+
+// normalize applies the defaults and rejects what is unsafe or cannot work,
+// naming the field.
+func (c Config) normalize() (Config, error) {
+	invalid := func(sentinel error, format string, args ...any) (Config, error) {
+		return c, fmt.Errorf("inbox: %w: %s", sentinel, fmt.Sprintf(format, args...))
+	}
+	c.Host = strings.TrimSuffix(strings.TrimPrefix(c.Host, "["), "]")
+	c.Security = strings.ToLower(c.Security)
+	if c.Security == "" {
+		c.Security = securityTLS
+	}
+	if c.Port == 0 {
+		c.Port = 143
+		if c.Security == securityTLS {
+			c.Port = 993
+		}
+	}
+	switch {
+	case c.Host == "":
+		return invalid(ErrInvalidConfig, "host is empty")
+	case strings.ContainsAny(c.Host, " \t\r\n\x00/@"):
+		return invalid(ErrInvalidConfig, "host %q is not a host name or an IP address", c.Host)
+	case strings.Contains(c.Host, ":") && net.ParseIP(c.Host) == nil:
+		return invalid(ErrInvalidConfig, "host %q must not include a port: set the port on its own", c.Host)
+	case c.Port < 1 || c.Port > 65535:
+		return invalid(ErrInvalidConfig, "port %d is outside 1..65535", c.Port)
+	case c.Security != securityTLS && c.Security != securitySTARTTLS && c.Security != securityNone:
+		return invalid(ErrInvalidConfig, "security %q is not one of tls, starttls, none", c.Security)
+	case c.Security == securityNone && !isLoopback(c.Host):
+		return invalid(ErrInsecure, "security \"none\" would send the password and the mail in clear to %q: it is allowed only to a loopback host (localhost, 127.0.0.1, ::1); use tls or starttls", c.Host)
+	case c.TLSConfig != nil && c.TLSConfig.InsecureSkipVerify:
+		return invalid(ErrInsecure, "TLS certificate verification cannot be turned off; trust a private CA with RootCAs instead")
+	case c.Timeout < 0:
+		return invalid(ErrInvalidConfig, "timeout %s is negative", c.Timeout)
+	case c.Username == "":
+		return invalid(ErrInvalidConfig, "username is empty")
+	case c.Password == "":
+		return invalid(ErrInvalidConfig, "password for %q is empty", c.Username)
+	case strings.ContainsAny(c.DraftsMailbox+c.SentMailbox, "\r\n\x00"):
+		return invalid(ErrInvalidConfig, "a mailbox name contains CR, LF or NUL")
+	}
+	if c.Timeout == 0 {
+		c.Timeout = defaultTimeout
+	}
+	return c, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Client is one logged-in IMAP session. It is meant for one poll: Dial,
+// do the work, Close. It does not reconnect; after a network error or a
+// cancelled context every call returns ErrClosed, and the caller dials
+// again at the next poll. Calls are serialised, so a Client may be shared
+// between goroutines, but they gain nothing by it.
+type Client struct {
+	addr                         string
+	conn                         *deadlineConn
+	ic                           *imapclient.Client
+	secrets                      []string // never shown in an error
+	draftsOverride, sentOverride string
+
+	mu     sync.Mutex // held for the whole of each call
+	closed bool
+	caps   imap.CapSet
+	drafts string // found mailbox names, cached for the session
+	sent   string
+}
+
+// Dial connects, secures the connection as cfg.Security says, and logs in.
+// A refused login returns an error wrapping ErrAuth. ctx bounds the whole
+// of it.
+func Dial(ctx context.Context, cfg Config) (*Client, error) {
+	cfg, err := cfg.normalize()
+	if err != nil {
+		return nil, err
+	}
+	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
+	tlsConfig := &tls.Config{}
+	if cfg.TLSConfig != nil {
+		tlsConfig = cfg.TLSConfig.Clone()
+	}
+	if tlsConfig.ServerName == "" {
+		tlsConfig.ServerName = cfg.Host
+	}
+	tlsConfig.MinVersion = max(tlsConfig.MinVersion, tls.VersionTLS12)
+	if tlsConfig.NextProtos == nil {
+		tlsConfig.NextProtos = []string{"imap"}
+	}
+
+	d := net.Dialer{Timeout: cfg.Timeout}
+	raw, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: connect to %s: %w", addr, err)
+	}
+	conn := &deadlineConn{Conn: raw, timeout: cfg.Timeout}
+	conn.setBusy(true)
+	c := &Client{
+		addr:           addr,
+		conn:           conn,
+		secrets:        []string{cfg.Password},
+		draftsOverride: cfg.DraftsMailbox,
+		sentOverride:   cfg.SentMailbox,
+	}
+	// The library has no contexts: closing the connection is what makes a
+	// blocked read return.
+	stop := context.AfterFunc(ctx, func() { _ = raw.Close() })
+	defer stop()
+	if err := c.connect(cfg, tlsConfig); err != nil {
+		_ = raw.Close()
+		if c.ic != nil {
+			_ = c.ic.Close()
+		}
+		if ctx.Err() != nil {
+			err = fmt.Errorf("interrupted: %w", context.Cause(ctx))
+		}
+		return nil, fmt.Errorf("inbox: connect to %s: %w", addr, err)
+	}
+	conn.setBusy(false)
+	return c, nil
+}
+
+// connect runs the TLS handshake, the greeting and the login.
+func (c *Client) connect(cfg Config, tlsConfig *tls.Config) error {
+	switch cfg.Security {
+	case securityTLS:
+		tc := tls.Client(c.conn, tlsConfig)
+		if err := tc.Handshake(); err != nil {
+			return fmt.Errorf("TLS handshake: %w", err)
+		}
+		c.ic = imapclient.New(tc, nil)
+	case securitySTARTTLS:
+		ic, err := imapclient.NewStartTLS(c.conn, &imapclient.Options{TLSConfig: tlsConfig})
+		if err != nil {
+			return fmt.Errorf("STARTTLS (does the server offer it? security \"tls\" may be what it wants): %w", err)
+		}
+		c.ic = ic
+	default:
+		c.ic = imapclient.New(c.conn, nil)
+	}
+	if err := c.ic.WaitGreeting(); err != nil {
+		return fmt.Errorf("greeting: %w", err)
+	}
+	caps, err := c.ic.Capability().Wait()
+	if err != nil {
+		return fmt.Errorf("CAPABILITY: %w", err)
+	}
+	if caps.Has(imap.CapLoginDisabled) {
+		return fmt.Errorf("%w: the server does not allow LOGIN on this connection (LOGINDISABLED)", ErrAuth)
+	}
+	if err := c.ic.Login(cfg.Username, cfg.Password).Wait(); err != nil {
+		var ie *imap.Error
+		if errors.As(err, &ie) && ie.Type == imap.StatusResponseTypeNo && ie.Code != imap.ResponseCodePrivacyRequired &&
+			ie.Code != imap.ResponseCodeUnavailable {
+			return fmt.Errorf("log in as %q: %w: %s", cfg.Username, ErrAuth, c.scrub(ie.Error()))
+		}
+		return fmt.Errorf("log in as %q: %s", cfg.Username, c.scrub(err.Error()))
+	}
+	// The capabilities may change after login (RFC 9051 section 6.2.3).
+	if c.caps, err = c.ic.Capability().Wait(); err != nil {
+		return fmt.Errorf("CAPABILITY: %w", err)
+	}
+	return nil
+}
+
+// String names the server, and nothing secret.
+func (c *Client) String() string { return "inbox.Client(" + c.addr + ")" }
+
+// GoString keeps %#v from printing the fields, which hold the password.
+func (c *Client) GoString() string { return c.String() }
+
+// Close logs out and closes the connection. It is idempotent.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	lost := c.lost()
+	if !lost {
+		// LOGOUT is a courtesy; Timeout bounds it.
+		c.conn.setBusy(true)
+		_ = c.ic.Logout().Wait()
+	}
+	err := c.ic.Close()
+	// A lost connection was reported by the call that lost it.
+	if err != nil && !lost && !errors.Is(err, net.ErrClosed) && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("inbox: close %s: %w", c.addr, c.fail(context.Background(), err))
+	}
+	return nil
+}
+
+// begin starts a call: it takes the Client, checks that the connection is
+// still there, arms the timeout, and lets ctx close the connection. The
+// returned end must be called.
+func (c *Client) begin(ctx context.Context) (end func(), err error) {
+	c.mu.Lock()
+	switch {
+	case c.closed:
+		err = ErrClosed
+	case c.lost():
+		err = fmt.Errorf("%w: the connection to %s was lost", ErrClosed, c.addr)
+	case ctx.Err() != nil:
+		err = context.Cause(ctx)
+	}
+	if err != nil {
+		c.mu.Unlock()
+		return nil, err
+	}
+	c.conn.setBusy(true)
+	stop := context.AfterFunc(ctx, func() { _ = c.conn.Conn.Close() })
+	return func() {
+		stop()
+		c.conn.setBusy(false)
+		c.mu.Unlock()
+	}, nil
+}
+
+func (c *Client) lost() bool {
+	select {
+	case <-c.ic.Closed():
+		return true
+	default:
+		return false
+	}
+}
+
+// fail explains err from the library: why the connection broke if it did,
+// without the password, keeping err for errors.Is and errors.As.
+func (c *Client) fail(ctx context.Context, err error) error {
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("interrupted, connection closed: %w", errors.Join(context.Cause(ctx), ErrClosed))
+	case c.lost():
+		var ne net.Error
+		if errors.As(c.conn.readErr(), &ne) && ne.Timeout() {
+			return &scrubbed{text: fmt.Sprintf("connection closed: the server did not answer within %s", c.conn.timeout),
+				err: errors.Join(err, ne, ErrClosed)}
+		}
+		return &scrubbed{text: "connection lost: " + c.scrub(err.Error()), err: errors.Join(err, ErrClosed)}
+	}
+	return &scrubbed{text: c.scrub(err.Error()), err: err}
+}
+
+// scrub removes the password, in case a server echoes a command back.
+func (c *Client) scrub(text string) string {
+	for _, s := range c.secrets {
+		if s != "" {
+			text = strings.ReplaceAll(text, s, "[redacted]")
+		}
+	}
+	return text
+}
+
+// scrubbed is an error whose text was cleaned of secrets.
+type scrubbed struct {
+	text string
+	err  error
+}
+
+func (e *scrubbed) Error() string { return e.text }
+func (e *scrubbed) Unwrap() error { return e.err }
+
+// isNoMailbox reports whether the server's answer to SELECT, EXAMINE,
+// STATUS or APPEND means that the mailbox does not exist. Servers that
+// give no response code mean the same with a plain NO.
+func isNoMailbox(err error) bool {
+	var ie *imap.Error
+	if !errors.As(err, &ie) || ie.Type != imap.StatusResponseTypeNo {
+		return false
+	}
+	switch ie.Code {
+	case imap.ResponseCodeNonExistent, imap.ResponseCodeTryCreate, "":
+		return true
+	}
+	return false
+}
+
+// deadlineConn puts the Client's Timeout on every read and write while a
+// call is running, so that a server that stops answering cannot hang a
+// poll, and lifts it in between, so that a session idle between calls is
+// not cut. The library's own deadlines (a fixed 30 seconds, and none at all
+// while it waits for the first byte of an answer) are ignored.
+type deadlineConn struct {
+	net.Conn
+	timeout time.Duration
+
+	mu   sync.Mutex
+	busy bool
+	err  error // the first read error; the stream is unusable after it
+}
+
+func (c *deadlineConn) setBusy(busy bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.busy = busy
+	// Also moves the deadline of a read that is already blocked.
+	_ = c.Conn.SetReadDeadline(c.deadline())
+}
+
+func (c *deadlineConn) deadline() time.Time {
+	if !c.busy {
+		return time.Time{}
+	}
+	return time.Now().Add(c.timeout)
+}
+
+func (c *deadlineConn) Read(p []byte) (int, error) {
+	c.mu.Lock()
+	if err := c.err; err != nil {
+		c.mu.Unlock()
+		// The library's reader retries after an error; without this each
+		// retry would wait another Timeout.
+		return 0, err
+	}
+	_ = c.Conn.SetReadDeadline(c.deadline())
+	c.mu.Unlock()
+	n, err := c.Conn.Read(p)
+	if err != nil {
+		c.mu.Lock()
+		c.err = err
+		c.mu.Unlock()
+	}
+	return n, err
+}
+
+func (c *deadlineConn) readErr() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+func (c *deadlineConn) Write(p []byte) (int, error) {
+	_ = c.Conn.SetWriteDeadline(time.Now().Add(c.timeout))
+	return c.Conn.Write(p)
+}
+
+func (c *deadlineConn) SetDeadline(time.Time) error      { return nil }
+func (c *deadlineConn) SetReadDeadline(time.Time) error  { return nil }
+func (c *deadlineConn) SetWriteDeadline(time.Time) error { return nil }
