@@ -260,7 +260,11 @@ type Error struct {
 	Line int
 	Key  string
 	Msg  string
+	Err  error // the cause, when there is one (a missing file)
 }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	var b strings.Builder
@@ -287,7 +291,23 @@ type validator struct {
 }
 
 func (v *validator) fail(key, format string, args ...any) {
-	v.errs = append(v.errs, &Error{File: v.c.Path, Line: v.c.lines[key], Key: key, Msg: fmt.Sprintf(format, args...)})
+	v.errs = append(v.errs, &Error{File: v.c.Path, Line: v.c.line(key), Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+// line finds the line of key, or of the nearest table holding it, so that
+// a problem about a key the file lacks still points somewhere useful.
+func (c *Config) line(key string) int {
+	for k := key; k != ""; {
+		if n := c.lines[k]; n > 0 {
+			return n
+		}
+		i := strings.LastIndex(k, ".")
+		if i < 0 {
+			break
+		}
+		k = k[:i]
+	}
+	return 0
 }
 
 func (v *validator) delay(key, value string) scheduler.Delay {
@@ -353,8 +373,12 @@ func (c *Config) Validate() error {
 		}
 	case "smtp":
 		c.validateSMTP(v)
+		c.checkInlinePassword(v)
 	default:
 		v.fail("delivery.transport", "%q is not one of \"outbox\", \"smtp\"", c.Delivery.Transport)
+	}
+	if c.Delivery.Transport != "smtp" {
+		c.checkInlinePassword(v)
 	}
 	switch c.Delivery.Drafts {
 	case "email":
@@ -438,22 +462,31 @@ func (c *Config) validateSMTP(v *validator) {
 	if s.MaxPerMinute < 1 || s.MaxPerMinute > 10000 {
 		v.fail("smtp.max_per_minute", "%d is not between 1 and 10000", s.MaxPerMinute)
 	}
-	sources := 0
-	for _, set := range []bool{s.Password != "", s.PasswordEnv != "", s.PasswordFile != "", s.PasswordCommand != ""} {
-		if set {
-			sources++
+	var sources []string
+	for _, src := range []struct {
+		key string
+		set bool
+	}{{"password", s.Password != ""}, {"password_env", s.PasswordEnv != ""}, {"password_file", s.PasswordFile != ""}, {"password_command", s.PasswordCommand != ""}} {
+		if src.set {
+			sources = append(sources, src.key)
 		}
 	}
-	if sources > 1 {
-		v.fail("smtp.password", "set only one of password, password_env, password_file, password_command")
+	if len(sources) > 1 {
+		v.fail("smtp."+sources[len(sources)-1], "set only one of %s", strings.Join(sources, ", "))
 	}
-	if s.Username != "" && sources == 0 {
-		v.fail("smtp.password_env", "smtp.username is set but no password source is (password_env, password_file or password_command)")
+	if s.Username != "" && len(sources) == 0 {
+		v.fail("smtp.username", "is set but no password source is: add password_env, password_file or password_command")
 	}
-	if s.Password != "" && c.Path != "" {
-		if fi, err := os.Stat(c.Path); err == nil && fi.Mode().Perm()&0o077 != 0 {
-			v.fail("smtp.password", "the file holds a password but is readable by others (mode %04o); run: chmod 600 %s, or better, use password_env or password_command", fi.Mode().Perm(), c.Path)
-		}
+}
+
+// checkInlinePassword refuses a password in a file others can read,
+// whatever the transport: the secret is exposed either way.
+func (c *Config) checkInlinePassword(v *validator) {
+	if c.SMTP.Password == "" || c.Path == "" {
+		return
+	}
+	if fi, err := os.Stat(c.Path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		v.fail("smtp.password", "the file holds a password but is readable by others (mode %04o); run: chmod 600 %s, or better, use password_env or password_command", fi.Mode().Perm(), c.Path)
 	}
 }
 

@@ -13,14 +13,6 @@ import (
 	"github.com/onward-app/onward/config"
 )
 
-// knownBug skips a test that shows a reported bug, so the suite stays
-// green until it is fixed; ONWARD_SHOW_BUGS=1 runs it to see it fail.
-func knownBug(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("ONWARD_SHOW_BUGS") == "" {
-		t.Skip(why)
-	}
-}
 
 // writeConfig writes body to a config file in a fresh folder with the
 // given mode (0600 when zero) and returns its path.
@@ -136,8 +128,8 @@ func TestLoadBadFiles(t *testing.T) {
 			0, []wantErr{{6, "smtp.security", `clear text; it is allowed only for a loopback host, not "smtp.example.com"`}}},
 		{"unknown security", smtp + "host = \"smtp.example.com\"\nsecurity = \"ssl\"\n",
 			0, []wantErr{{6, "smtp.security", `"ssl" is not one of`}}},
-		{"smtp without host", smtp + "port = 587\n",
-			0, []wantErr{{0, "smtp.host", "must be set"}}},
+		{"smtp without host points at the [smtp] table", smtp + "port = 587\n",
+			0, []wantErr{{4, "smtp.host", "must be set"}}},
 		{"port 0", smtp + "host = \"smtp.example.com\"\nport = 0\n",
 			0, []wantErr{{6, "smtp.port", "0 is not a port"}}},
 		{"port 70000", smtp + "host = \"smtp.example.com\"\nport = 70000\n",
@@ -232,7 +224,6 @@ func hasConfigError(parts []*config.Error, path string, w wantErr) bool {
 // they carry no line number, unlike every other problem in the file.
 func TestLoadPasswordSourceErrorsPointAtALine(t *testing.T) {
 	t.Parallel()
-	knownBug(t, `BUG: config.validateSMTP reports "username with no password source" under key smtp.password_env and "two password sources" under smtp.password; when those keys are not in the file the error has no line number (e.g. "config: /x/config.toml: smtp.password_env: smtp.username is set but ...")`)
 	const smtp = "[delivery]\ntransport = \"smtp\"\n\n[smtp]\nhost = \"smtp.example.com\"\n"
 	tests := []struct {
 		name string
@@ -263,11 +254,11 @@ func TestLoadPasswordSourceErrors(t *testing.T) {
 		name, body, key, msg string
 	}{
 		{"username without a password source", smtp + "username = \"a@example.com\"\n",
-			"smtp.password_env", "smtp.username is set but no password source is"},
+			"smtp.username", "is set but no password source is"},
 		{"two password sources", smtp + "password_env = \"X\"\npassword_file = \"/run/secret\"\n",
-			"smtp.password", "set only one of"},
+			"smtp.password_file", "set only one of password_env, password_file"},
 		{"inline password and a command", smtp + "password = \"hunter2\"\npassword_command = \"pass show x\"\n",
-			"smtp.password", "set only one of"},
+			"smtp.password_command", "set only one of password, password_command"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -612,7 +603,6 @@ func TestLoadErrorsNeverShowTheInlinePassword(t *testing.T) {
 // inline password "works only if this file is readable by you alone".
 func TestLoadRefusesWorldReadableInlinePasswordWhateverTheTransport(t *testing.T) {
 	t.Parallel()
-	knownBug(t, `BUG: config.Validate checks the mode of a file holding smtp.password only inside validateSMTP, i.e. when delivery.transport = "smtp"; "[smtp]\npassword = \"hunter2\"\n" in a 0644 file with the default outbox transport loads with no error`)
 	path := writeConfig(t, "[smtp]\nhost = \"smtp.example.com\"\npassword = \"hunter2\"\n", 0o644)
 	_, err := config.Load(path, true)
 	if err == nil || !strings.Contains(err.Error(), "chmod 600") {
@@ -624,7 +614,6 @@ func TestLoadRefusesWorldReadableInlinePasswordWhateverTheTransport(t *testing.T
 // the same file only show up on the next run.
 func TestLoadReportsUnknownKeysAndBadValuesTogether(t *testing.T) {
 	t.Parallel()
-	knownBug(t, `BUG: config.Load returns the unknown-key errors from decode and never runs Validate: "[user]\ntimezone = \"Mars/Base\"\nnmae = \"A\"\n" reports only user.nmae, not the bad user.timezone`)
 	path := writeConfig(t, "[user]\ntimezone = \"Mars/Base\"\nnmae = \"A\"\n", 0)
 	_, err := config.Load(path, true)
 	parts := configErrors(err)

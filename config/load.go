@@ -42,17 +42,24 @@ func Load(path string, explicit bool) (*Config, error) {
 			return nil, err
 		}
 		return c, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, &Error{File: path, Err: err, Msg: "no such file; write one with `onward init`, or leave out --config and $ONWARD_CONFIG to use the defaults"}
 	case err != nil:
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, &Error{File: path, Err: err, Msg: strings.TrimPrefix(err.Error(), "read "+path+": ")}
 	}
 	if len(data) > maxFileSize {
 		return nil, &Error{File: path, Msg: "file is larger than 1 MiB; is it really a config file?"}
 	}
 	c.Path = path
-	if err := c.decode(data); err != nil {
-		return nil, err
+	decodeErr := c.decode(data)
+	var cfgErr *Error
+	if decodeErr != nil && !(errors.As(decodeErr, &cfgErr) && cfgErr.Key != "" && c.lines != nil) {
+		// The file could not be read as TOML at all: nothing to validate.
+		return nil, decodeErr
 	}
-	if err := c.Validate(); err != nil {
+	// Unknown keys are reported together with the other problems, so
+	// one edit can fix them all.
+	if err := errors.Join(decodeErr, c.Validate()); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -76,6 +83,7 @@ func (c *Config) decode(data []byte) error {
 			key := strings.Join(e.Key(), ".")
 			errs = append(errs, &Error{File: c.Path, Line: line, Key: key, Msg: "unknown key (see config.example.toml for the keys onward knows)"})
 		}
+		c.lines = keyLines(data)
 		return errors.Join(errs...)
 	case errors.As(err, &de):
 		line, _ := de.Position()
