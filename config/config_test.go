@@ -13,7 +13,6 @@ import (
 	"github.com/onward-app/onward/config"
 )
 
-
 // writeConfig writes body to a config file in a fresh folder with the
 // given mode (0600 when zero) and returns its path.
 func writeConfig(t *testing.T, body string, perm os.FileMode) string {
