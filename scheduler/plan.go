@@ -57,6 +57,10 @@ type Event struct {
 type Planned struct {
 	Kind  string
 	DueAt time.Time
+	// PlannedAt is when it would have been due had the event been recorded
+	// on time; staleness counts from here, so a thank-you for an interview
+	// recorded a week late is expired, not sent.
+	PlannedAt time.Time
 }
 
 // Step is what an event does to the pending messages of its application:
@@ -115,11 +119,12 @@ func (p Policy) Plan(ev Event, now time.Time) Step {
 }
 
 func (p Policy) plan(kind string, base, now time.Time, recruiterLoc *time.Location) Planned {
-	return Planned{Kind: kind, DueAt: p.Due(kind, base, now, recruiterLoc)}
+	return Planned{Kind: kind, DueAt: p.Due(kind, base, now, recruiterLoc),
+		PlannedAt: p.Due(kind, base, time.Time{}, recruiterLoc)}
 }
 
-// Due returns when a message of kind, counted from base, falls due.
-// Recruiter drafts fall in the send window of the recruiter's zone (the
+// Due returns when a message of kind, counted from base, falls due, but
+// not before now (a zero now clamps nothing). Recruiter drafts fall in the send window of the recruiter's zone (the
 // user's when unknown); check-ins to the user skip the quiet hours.
 func (p Policy) Due(kind string, base, now time.Time, recruiterLoc *time.Location) time.Time {
 	t := p.Delays[kind].After(base, p.Location)

@@ -126,35 +126,30 @@ func (s *Store) Applications(ctx context.Context) ([]Application, error) {
 	return out, rows.Err()
 }
 
-// FindApplications returns the applications whose company equals ref,
-// ignoring case, or failing that those whose company starts with it.
+// FindApplications returns the applications whose company equals ref, or
+// failing that those whose company starts with it, ignoring case in every
+// script (SQLite's lower() folds only ASCII, so "Über" would not match
+// "über"). A job hunt has hundreds of applications, not millions: reading
+// them all is cheaper than an index.
 func (s *Store) FindApplications(ctx context.Context, ref string) ([]Application, error) {
 	ref = strings.TrimSpace(ref)
-	for _, query := range []string{
-		"SELECT " + appColumns + " FROM applications WHERE lower(company) = lower(?) ORDER BY id",
-		"SELECT " + appColumns + " FROM applications WHERE lower(substr(company, 1, length(?))) = lower(?) ORDER BY id",
-	} {
-		args := []any{ref}
-		if strings.Count(query, "?") == 2 {
-			args = append(args, ref)
-		}
-		rows, err := s.db.QueryContext(ctx, query, args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: find application %q: %w", ref, err)
-		}
-		var out []Application
-		for rows.Next() {
-			a, err := scanApplication(rows)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: find application %q: %w", ref, err)
-			}
-			out = append(out, a)
-		}
-		rows.Close()
-		if len(out) > 0 {
-			return out, nil
+	all, err := s.Applications(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: find application %q: %w", ref, err)
+	}
+	var exact, prefix []Application
+	folded := strings.ToLower(ref)
+	for _, a := range all {
+		name := strings.ToLower(a.Company)
+		switch {
+		case strings.EqualFold(a.Company, ref):
+			exact = append(exact, a)
+		case strings.HasPrefix(name, folded):
+			prefix = append(prefix, a)
 		}
 	}
-	return nil, nil
+	if len(exact) > 0 {
+		return exact, nil
+	}
+	return prefix, nil
 }

@@ -39,7 +39,7 @@ func (t *Tracker) Apply(ctx context.Context, n NewApplication) (store.Applicatio
 	if a.RecruiterTZ, err = checkZone(n.RecruiterTZ); err != nil {
 		return a, err
 	}
-	if a.URL, err = checkLine("url", n.URL, false); err != nil {
+	if a.URL, err = checkURL(n.URL); err != nil {
 		return a, err
 	}
 	if a.Notes, err = checkText("notes", n.Notes, maxNotes); err != nil {
@@ -96,7 +96,7 @@ func (t *Tracker) Edit(ctx context.Context, id int64, c Changes) (store.Applicat
 			}
 		}
 		if c.URL != nil {
-			if a.URL, err = checkLine("url", *c.URL, false); err != nil {
+			if a.URL, err = checkURL(*c.URL); err != nil {
 				return err
 			}
 		}
@@ -172,8 +172,8 @@ func closedErr(a store.Application) error {
 // and plans the thank-you and the status check. A later interview
 // replaces what the earlier one planned.
 func (t *Tracker) Interview(ctx context.Context, id int64, at time.Time, duration time.Duration) (Result, error) {
-	if duration < 0 || duration > 24*time.Hour {
-		return Result{}, invalid("duration", "%s is not between 0 and 24h", duration)
+	if duration != 0 && (duration < time.Minute || duration > 24*time.Hour) {
+		return Result{}, invalid("duration", "%s is not between 1m and 24h", duration)
 	}
 	if duration == 0 {
 		duration = time.Hour

@@ -1,6 +1,7 @@
 package tracker
 
 import (
+	"errors"
 	"strings"
 	"time"
 )
@@ -11,6 +12,9 @@ import (
 func ParseTime(s string, loc *time.Location) (time.Time, error) {
 	in := strings.TrimSpace(s)
 	t, err := parseTime(in, loc)
+	if errors.Is(err, errSkipped) {
+		return time.Time{}, invalid("time", "%q does not exist in %s: the clocks skip that hour", in, loc)
+	}
 	if err != nil {
 		return time.Time{}, invalid("time", "%q is not a time; use \"2026-03-02 14:00\", \"2026-03-02\" or RFC 3339", in)
 	}
@@ -27,9 +31,20 @@ func parseTime(in string, loc *time.Location) (time.Time, error) {
 	if t, err := time.ParseInLocation("2006-01-02", in, loc); err == nil {
 		return time.Date(t.Year(), t.Month(), t.Day(), 9, 0, 0, 0, loc), nil
 	}
-	t, err := time.ParseInLocation("2006-01-02 15:04", in, loc)
+	layout := "2006-01-02 15:04"
+	t, err := time.ParseInLocation(layout, in, loc)
 	if err != nil {
-		t, err = time.ParseInLocation("2006-01-02T15:04", in, loc)
+		layout = "2006-01-02T15:04"
+		if t, err = time.ParseInLocation(layout, in, loc); err != nil {
+			return t, err
+		}
 	}
-	return t, err
+	// A wall-clock time inside a spring-forward gap never happened; Go
+	// would quietly move it by an hour.
+	if t.In(loc).Format(layout) != in {
+		return time.Time{}, errSkipped
+	}
+	return t, nil
 }
+
+var errSkipped = errors.New("skipped")

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -83,13 +84,17 @@ func checkLine(field, v string, required bool) (string, error) {
 	return v, nil
 }
 
+// checkText checks free text (notes, lessons): lines are fine, but not the
+// control characters that would redraw a terminal when it is printed.
 func checkText(field, v string, limit int) (string, error) {
-	v = strings.TrimSpace(v)
+	v = strings.TrimSpace(strings.ReplaceAll(v, "\r\n", "\n"))
 	switch {
 	case !utf8.ValidString(v):
 		return "", invalid(field, "is not valid UTF-8")
 	case strings.ContainsRune(v, 0):
 		return "", invalid(field, "contains a NUL character")
+	case hasControl(strings.ReplaceAll(v, "\n", " ")):
+		return "", invalid(field, "contains a control character")
 	case utf8.RuneCountInString(v) > limit:
 		return "", invalid(field, "is longer than %d characters", limit)
 	}
@@ -98,11 +103,24 @@ func checkText(field, v string, limit int) (string, error) {
 
 func hasControl(s string) bool {
 	for _, r := range s {
-		if r < 0x20 && r != '\t' || r == 0x7f {
+		if r < 0x20 && r != '\t' || r >= 0x7f && r < 0xa0 {
 			return true
 		}
 	}
 	return false
+}
+
+// checkURL accepts an empty string or an http(s) link.
+func checkURL(v string) (string, error) {
+	v, err := checkLine("url", v, false)
+	if err != nil || v == "" {
+		return v, err
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", invalid("url", "%q is not a web address like https://example.com/jobs/42", v)
+	}
+	return v, nil
 }
 
 // parseRecruiter reads "Name <addr>" or a bare address; the empty string
@@ -219,6 +237,7 @@ func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application
 			Kind:          p.Kind,
 			Audience:      scheduler.AudienceOf(p.Kind),
 			DueAt:         p.DueAt,
+			PlannedAt:     p.PlannedAt,
 			MessageID:     store.NewMessageID(t.user.Email),
 		}
 		m.To = t.user.String()

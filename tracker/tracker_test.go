@@ -3,7 +3,6 @@ package tracker_test
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,15 +20,6 @@ import (
 var trkNow = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 
 var trkUser = mailer.Address{Name: "Alex Example", Email: "alex@example.com"}
-
-// trkKnownBug skips a test that shows a reported bug, so the suite stays
-// green until it is fixed; ONWARD_SHOW_BUGS=1 runs it to see it fail.
-func trkKnownBug(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("ONWARD_SHOW_BUGS") == "" {
-		t.Skip(why)
-	}
-}
 
 type trkClock struct{ now time.Time }
 
@@ -611,7 +601,6 @@ func TestFind(t *testing.T) {
 // accented letter: common in company names outside the US.
 func TestFindIgnoresCaseBeyondASCII(t *testing.T) {
 	t.Parallel()
-	trkKnownBug(t, `BUG: store.FindApplications compares with SQLite lower(), which folds ASCII only: with company "Über GmbH", tracker.Find("über gmbh") and Find("über") return "no application matches"`)
 	ctx := context.Background()
 	e := trkSetup(t)
 	a := e.apply(t, "Über GmbH", "")
