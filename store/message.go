@@ -256,11 +256,18 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration
 			WHERE status = 'sending' AND claimed_by = 'hand' AND lease_until <= ?1`, ms(now)); err != nil {
 			return err
 		}
+		// Each branch takes at most limit rows in due order before the
+		// union is sorted: the first walks messages_due and stops after
+		// limit entries, so a claim costs the same whether ten or a
+		// hundred thousand messages are due. Without the inner LIMITs
+		// SQLite sorts every due message on every claim.
 		rows, err := tx.QueryContext(ctx, "SELECT "+msgColumns+` FROM messages WHERE id IN (
 			SELECT id FROM (
-				SELECT id, due_at FROM messages WHERE status = 'scheduled' AND due_at <= ?1
+				SELECT * FROM (SELECT id, due_at FROM messages WHERE status = 'scheduled' AND due_at <= ?1
+					ORDER BY due_at LIMIT ?2)
 				UNION ALL
-				SELECT id, due_at FROM messages WHERE status = 'sending' AND claimed_by = 'daemon' AND lease_until <= ?1
+				SELECT * FROM (SELECT id, due_at FROM messages WHERE status = 'sending' AND claimed_by = 'daemon'
+					AND lease_until <= ?1 ORDER BY due_at LIMIT ?2)
 			) ORDER BY due_at LIMIT ?2) ORDER BY due_at, id`, ms(now), limit)
 		if err != nil {
 			return err
