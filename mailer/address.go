@@ -97,6 +97,20 @@ func (a Address) String() string {
 	return s
 }
 
+// Display returns the address as a person reads it, UTF-8 left as it is:
+// "José Müller <jose@acme.example>". ParseAddress reads it back; String is
+// the form for a header.
+func (a Address) Display() string {
+	if a.Name == "" {
+		return a.Email
+	}
+	name := a.Name
+	if strings.ContainsAny(name, "()<>[]:;@\\,.\"") {
+		name = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
+	}
+	return name + " <" + a.Email + ">"
+}
+
 func (a Address) mail() *mail.Address {
 	return &mail.Address{Name: a.Name, Address: a.Email}
 }

@@ -91,3 +91,24 @@ func TestAddressString(t *testing.T) {
 		}
 	}
 }
+
+func TestDisplayRoundTrips(t *testing.T) {
+	t.Parallel()
+	for _, a := range []Address{
+		{Name: "José Müller", Email: "jose@acme.example"},
+		{Name: "Reyes, Dana", Email: "dana@acme.example"},
+		{Name: `Dana "DJ" Reyes`, Email: "dana@acme.example"},
+		{Name: `back\slash`, Email: "b@acme.example"},
+		{Name: "", Email: "plain@acme.example"},
+		{Name: "李小龍", Email: "li@acme.example"},
+	} {
+		d := a.Display()
+		if strings.Contains(d, "=?") {
+			t.Errorf("Display(%+v) = %q is encoded", a, d)
+		}
+		back, err := ParseAddress(d)
+		if err != nil || back != a {
+			t.Errorf("ParseAddress(Display(%+v) = %q) = %+v, %v", a, d, back, err)
+		}
+	}
+}

@@ -215,7 +215,7 @@ func RecruiterAddress(a store.Application) string {
 	if a.RecruiterEmail == "" {
 		return ""
 	}
-	return mailer.Address{Name: a.RecruiterName, Email: a.RecruiterEmail}.String()
+	return mailer.Address{Name: a.RecruiterName, Email: a.RecruiterEmail}.Display()
 }
 
 // apply records ev and carries out the plan step in tx.
@@ -240,7 +240,7 @@ func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application
 			PlannedAt:     p.PlannedAt,
 			MessageID:     store.NewMessageID(t.user.Email),
 		}
-		m.To = t.user.String()
+		m.To = t.user.Display()
 		if m.Audience == scheduler.Recruiter {
 			m.To = RecruiterAddress(app)
 		}

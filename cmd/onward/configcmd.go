@@ -81,7 +81,7 @@ first: your name signs the drafts.`,
 			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 				return err
 			}
-			if err := os.WriteFile(path, onward.ExampleConfig, 0o600); err != nil {
+			if err := os.WriteFile(path, starterConfig(), 0o600); err != nil {
 				return err
 			}
 			// WriteFile keeps the mode of a file it overwrites.
@@ -178,4 +178,23 @@ func (a *app) templatesCmd() *cobra.Command {
 	preview.Flags().StringVar(&ref, "app", "", "use this application's data")
 	c.AddCommand(preview)
 	return c
+}
+
+// starterConfig is config.example.toml with this machine's default folders
+// ($XDG_DATA_HOME, $XDG_CONFIG_HOME) in place of the documented ones, so
+// that writing the file does not move the database.
+func starterConfig() []byte {
+	d := config.Default()
+	home, _ := os.UserHomeDir()
+	tilde := func(p string) string {
+		if home != "" && strings.HasPrefix(p, home+string(filepath.Separator)) {
+			return "~" + p[len(home):]
+		}
+		return p
+	}
+	return []byte(strings.NewReplacer(
+		`"~/.local/share/onward/onward.db"`, fmt.Sprintf("%q", tilde(d.Storage.Database)),
+		`"~/.local/share/onward/outbox"`, fmt.Sprintf("%q", tilde(d.Delivery.Outbox)),
+		`"~/.config/onward/templates"`, fmt.Sprintf("%q", tilde(d.Templates.Dir)),
+	).Replace(string(onward.ExampleConfig)))
 }

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -53,9 +54,13 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err == nil {
 		return exitOK
 	}
+	if isCobraUsage(err) {
+		err = flagError{err}
+	}
 	code := exitCode(err)
 	fmt.Fprintf(stderr, "onward: %s\n", err)
-	if code == exitUsage && isFlagError(err) && cmd != nil {
+	var fe flagError
+	if errors.As(err, &fe) && cmd != nil {
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	return code
@@ -71,6 +76,27 @@ func usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
+// flagError is a usage error in the flags or the command name, where the
+// command's --help is the best next step.
+type flagError struct{ err error }
+
+func (e flagError) Error() string { return e.err.Error() }
+func (e flagError) Unwrap() error { return e.err }
+
+// isCobraUsage recognises the usage errors cobra returns as plain errors
+// (a missing required flag, an unknown command), which SetFlagErrorFunc
+// does not see.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, prefix := range []string{"required flag(s)", "unknown command", "unknown flag", "unknown shorthand flag",
+		"invalid argument", "flag needs an argument", "if any flags in the group"} {
+		if strings.HasPrefix(msg, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // badInput marks an error in what the user wrote (a template override, a
 // draft they edited) rather than in how onward was called.
 type badInput struct{ err error }
@@ -78,17 +104,14 @@ type badInput struct{ err error }
 func (e badInput) Error() string { return e.err.Error() }
 func (e badInput) Unwrap() error { return e.err }
 
-func isFlagError(err error) bool {
-	var u usageError
-	return errors.As(err, &u)
-}
 
 func exitCode(err error) int {
 	var cfgErr *config.Error
 	var u usageError
+	var fe flagError
 	var bad badInput
 	switch {
-	case errors.As(err, &u), errors.As(err, &bad), errors.Is(err, tracker.ErrInvalid), errors.As(err, &cfgErr):
+	case errors.As(err, &u), errors.As(err, &fe), errors.As(err, &bad), errors.Is(err, tracker.ErrInvalid), errors.As(err, &cfgErr):
 		return exitUsage
 	}
 	return exitFailure
@@ -183,7 +206,7 @@ Start with 'onward demo' to watch the whole story in under a minute, or
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVar(&a.configFlag, "config", "", "config file (default $ONWARD_CONFIG, else "+config.DefaultPath()+")")
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return flagError{err} })
 	root.AddGroup(&cobra.Group{ID: "track", Title: "Record the job hunt:"},
 		&cobra.Group{ID: "see", Title: "See the plan:"},
 		&cobra.Group{ID: "run", Title: "Deliver:"})
@@ -208,7 +231,7 @@ Start with 'onward demo' to watch the whole story in under a minute, or
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usagef("%s needs %s (got %d arguments)", cmd.CommandPath(), what, len(args))
+			return flagError{fmt.Errorf("%s needs %s (got %d arguments)", cmd.CommandPath(), what, len(args))}
 		}
 		return nil
 	}

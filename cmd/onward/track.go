@@ -166,7 +166,7 @@ func (a *app) interviewCmd() *cobra.Command {
 			c.Flags().DurationVar(&duration, "duration", time.Hour, "how long the interview lasts")
 		},
 		func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error) {
-			if duration <= 0 || duration > 24*time.Hour {
+			if duration < time.Minute || duration > 24*time.Hour {
 				return tracker.Result{}, usagef("--duration: %s is not between 1m and 24h", duration)
 			}
 			return a.tr.Interview(ctx, app.ID, at, duration)
@@ -232,6 +232,17 @@ Tags group lessons across applications: write #words in the text, or add
 				text = args[0]
 				if err := a.open(ctx); err != nil {
 					return err
+				}
+				// "onward log acme" is a forgotten lesson, not a lesson
+				// that reads "acme".
+				apps, err := a.st.FindApplications(ctx, text)
+				if err != nil {
+					return err
+				}
+				for _, app := range apps {
+					if strings.EqualFold(app.Company, strings.TrimSpace(text)) {
+						return usagef("%q is an application; write the lesson after it: onward log %q \"what I learned\"", text, app.Company)
+					}
 				}
 			case 2:
 				app, err := a.find(ctx, args[0])
