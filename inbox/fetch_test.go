@@ -221,10 +221,10 @@ func TestFetchAfterUIDValidityChange(t *testing.T) {
 	}
 
 	// The mailbox is rebuilt: same name, new UIDVALIDITY, UIDs from 1.
-	if err := s.user.Delete("Archive"); err != nil {
+	if err := s.Mailbox().Delete("Archive"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.user.Create("Archive", nil); err != nil {
+	if err := s.Mailbox().Create("Archive", nil); err != nil {
 		t.Fatal(err)
 	}
 	s.deliver(t, "Archive", message("a1@acme.example", "dana@acme.example", "one", "1"))
@@ -333,7 +333,7 @@ func TestServerGoneMidPoll(t *testing.T) {
 			_ = conn.NetConn().Close()
 			return errors.New("gone")
 		}
-		s.onFetch.Store(&cut)
+		s.OnFetch.Store(&cut)
 		cur := Cursor{Mailbox: "INBOX", UIDValidity: 0}
 		msgs, next, _, err := c.Fetch(ctx, cur, 0)
 		if err == nil || !errors.Is(err, ErrClosed) || msgs != nil || next != cur {
@@ -353,7 +353,7 @@ func TestServerGoneMidPoll(t *testing.T) {
 		if _, err := c.DraftsMailbox(ctx); err != nil {
 			t.Fatal(err)
 		}
-		s.srv.Close()
+		s.Close()
 		if _, _, _, err := c.Fetch(ctx, Cursor{Mailbox: "INBOX"}, 0); err == nil {
 			t.Error("Fetch on a closed server succeeded")
 		}
@@ -373,7 +373,7 @@ func hang(t *testing.T, s *testServer) (entered <-chan struct{}) {
 		<-release
 		return errors.New("released")
 	}
-	s.onFetch.Store(&f)
+	s.OnFetch.Store(&f)
 	t.Cleanup(func() { close(release) })
 	return in
 }
