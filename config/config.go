@@ -30,6 +30,7 @@ type Config struct {
 	Followups Followups `toml:"followups"`
 	Digest    Digest    `toml:"digest"`
 	Templates Templates `toml:"templates"`
+	IMAP      IMAP      `toml:"imap"`
 
 	// Path is the file the config came from; empty for built-in defaults.
 	Path string `toml:"-"`
@@ -59,19 +60,41 @@ type Delivery struct {
 	Stale       map[string]string `toml:"stale"`
 }
 
-// SMTP is the outgoing mail server. The password comes from exactly one of
-// PasswordEnv, PasswordFile, PasswordCommand or, discouraged, Password.
-type SMTP struct {
-	Host            string `toml:"host"`
-	Port            int    `toml:"port"`
-	Username        string `toml:"username"`
+// Secret says where a password comes from: exactly one of PasswordEnv,
+// PasswordFile, PasswordCommand or, discouraged, Password.
+type Secret struct {
 	Password        string `toml:"password"`
 	PasswordEnv     string `toml:"password_env"`
 	PasswordFile    string `toml:"password_file"`
 	PasswordCommand string `toml:"password_command"`
-	Security        string `toml:"security"`
-	MaxPerMinute    int    `toml:"max_per_minute"`
-	Timeout         string `toml:"timeout"`
+}
+
+// SMTP is the outgoing mail server.
+type SMTP struct {
+	Host     string `toml:"host"`
+	Port     int    `toml:"port"`
+	Username string `toml:"username"`
+	Secret
+	Security     string `toml:"security"`
+	MaxPerMinute int    `toml:"max_per_minute"`
+	Timeout      string `toml:"timeout"`
+}
+
+// IMAP is the user's mailbox, read to file drafts, notice replies and
+// take lessons from replies to check-ins. Empty Host: not used.
+type IMAP struct {
+	Host     string `toml:"host"`
+	Port     int    `toml:"port"`
+	Username string `toml:"username"`
+	Secret
+	Security      string `toml:"security"`
+	Poll          string `toml:"poll"`
+	DraftsMailbox string `toml:"drafts_mailbox"`
+	SentMailbox   string `toml:"sent_mailbox"`
+	MatchDomain   bool   `toml:"match_domain"`
+	AutoReject    bool   `toml:"auto_reject"`
+	DiscardAfter  string `toml:"discard_after"`
+	Timeout       string `toml:"timeout"`
 }
 
 // Schedule bounds when messages may fall due.
@@ -112,6 +135,9 @@ type parsed struct {
 	timeout     time.Duration
 	prep        scheduler.PrepRule
 	prepOn      bool
+	imapPoll    scheduler.Spec
+	imapDiscard scheduler.Delay
+	imapTimeout time.Duration
 }
 
 // Default returns the configuration used when there is no file: mail goes
@@ -149,6 +175,7 @@ func Default() *Config {
 			Prep:            "18:00 the day before",
 		},
 		Digest:    Digest{Schedule: "0 18 * * SUN"},
+		IMAP:      IMAP{Security: "tls", Poll: "*/5 * * * *", DiscardAfter: "2d", Timeout: "30s"},
 		Templates: Templates{Dir: filepath.Join(configDir(), "templates")},
 	}
 }
@@ -380,14 +407,21 @@ func (c *Config) Validate() error {
 	if c.Delivery.Transport != "smtp" {
 		c.checkInlinePassword(v)
 	}
+	if strings.TrimSpace(c.IMAP.Host) != "" {
+		c.validateIMAP(v, &p)
+	}
 	switch c.Delivery.Drafts {
 	case "email":
+	case "imap":
+		if strings.TrimSpace(c.IMAP.Host) == "" {
+			v.fail("delivery.drafts", "\"imap\" needs an [imap] server: set imap.host")
+		}
 	case "outbox":
 		if strings.TrimSpace(c.Delivery.Outbox) == "" {
 			v.fail("delivery.outbox", "must name a folder when drafts is \"outbox\"")
 		}
 	default:
-		v.fail("delivery.drafts", "%q is not one of \"email\", \"outbox\"", c.Delivery.Drafts)
+		v.fail("delivery.drafts", "%q is not one of \"email\", \"outbox\", \"imap\"", c.Delivery.Drafts)
 	}
 	p.giveUpAfter = v.delay("delivery.give_up_after", c.Delivery.GiveUpAfter)
 	for kind, value := range c.Delivery.Stale {
@@ -462,6 +496,12 @@ func (c *Config) validateSMTP(v *validator) {
 	if s.MaxPerMinute < 1 || s.MaxPerMinute > 10000 {
 		v.fail("smtp.max_per_minute", "%d is not between 1 and 10000", s.MaxPerMinute)
 	}
+	v.secret("smtp", s.Secret, s.Username)
+}
+
+// secret checks that a password has exactly one source, and has one when
+// a username asks for it.
+func (v *validator) secret(table string, s Secret, username string) {
 	var sources []string
 	for _, src := range []struct {
 		key string
@@ -472,22 +512,73 @@ func (c *Config) validateSMTP(v *validator) {
 		}
 	}
 	if len(sources) > 1 {
-		v.fail("smtp."+sources[len(sources)-1], "set only one of %s", strings.Join(sources, ", "))
+		v.fail(table+"."+sources[len(sources)-1], "set only one of %s", strings.Join(sources, ", "))
 	}
-	if s.Username != "" && len(sources) == 0 {
-		v.fail("smtp.username", "is set but no password source is: add password_env, password_file or password_command")
+	if username != "" && len(sources) == 0 {
+		v.fail(table+".username", "is set but no password source is: add password_env, password_file or password_command")
 	}
 }
 
 // checkInlinePassword refuses a password in a file others can read,
 // whatever the transport: the secret is exposed either way.
 func (c *Config) checkInlinePassword(v *validator) {
-	if c.SMTP.Password == "" || c.Path == "" {
+	if (c.SMTP.Password == "" && c.IMAP.Password == "") || c.Path == "" {
 		return
 	}
+	key := "smtp.password"
+	if c.SMTP.Password == "" {
+		key = "imap.password"
+	}
 	if fi, err := os.Stat(c.Path); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		v.fail("smtp.password", "the file holds a password but is readable by others (mode %04o); run: chmod 600 %s, or better, use password_env or password_command", fi.Mode().Perm(), c.Path)
+		v.fail(key, "the file holds a password but is readable by others (mode %04o); run: chmod 600 %s, or better, use password_env or password_command", fi.Mode().Perm(), c.Path)
 	}
 }
+
+func (c *Config) validateIMAP(v *validator, p *parsed) {
+	m := &c.IMAP
+	m.PasswordFile = expandHome(m.PasswordFile)
+	switch m.Security {
+	case "tls", "starttls":
+	case "none":
+		if !IsLoopback(m.Host) {
+			v.fail("imap.security", "\"none\" sends your password in clear text; it is allowed only for a loopback host, not %q", m.Host)
+		}
+	default:
+		v.fail("imap.security", "%q is not one of \"tls\", \"starttls\", \"none\"", m.Security)
+	}
+	if m.Port == 0 {
+		m.Port = 993
+		if m.Security != "tls" {
+			m.Port = 143
+		}
+	}
+	if m.Port < 1 || m.Port > 65535 {
+		v.fail("imap.port", "%d is not a port between 1 and 65535", m.Port)
+	}
+	if m.Username == "" {
+		v.fail("imap.username", "must be set when imap.host is")
+	}
+	v.secret("imap", m.Secret, m.Username)
+	p.imapPoll = v.spec("imap.poll", m.Poll)
+	p.imapDiscard = v.delay("imap.discard_after", m.DiscardAfter)
+	d, err := time.ParseDuration(m.Timeout)
+	if err != nil || d <= 0 || d > 10*time.Minute {
+		v.fail("imap.timeout", "%q is not a duration between 1s and 10m, such as 30s", m.Timeout)
+	}
+	p.imapTimeout = d
+}
+
+// IMAPPoll is when the mailbox is read.
+func (c *Config) IMAPPoll() scheduler.Spec { return c.parsed.imapPoll }
+
+// IMAPDiscardAfter is how long a draft may be missing from the Drafts
+// folder, unsent, before it counts as discarded.
+func (c *Config) IMAPDiscardAfter() scheduler.Delay { return c.parsed.imapDiscard }
+
+// IMAPTimeout is the IMAP dial and command timeout.
+func (c *Config) IMAPTimeout() time.Duration { return c.parsed.imapTimeout }
+
+// IMAPEnabled reports whether a mailbox is configured.
+func (c *Config) IMAPEnabled() bool { return strings.TrimSpace(c.IMAP.Host) != "" }
 
 func isKind(k string) bool { return slices.Contains(templates.Kinds(), k) }

@@ -14,21 +14,38 @@ import (
 // ResolvePassword reads the SMTP password from wherever the config says it
 // lives. The password itself never appears in an error: only its source.
 func (s SMTP) ResolvePassword(ctx context.Context) (string, error) {
+	return s.Secret.resolve(ctx, "smtp")
+}
+
+// ResolvePassword reads the IMAP password.
+func (m IMAP) ResolvePassword(ctx context.Context) (string, error) {
+	return m.Secret.resolve(ctx, "imap")
+}
+
+func (s Secret) resolve(ctx context.Context, table string) (string, error) {
+	v, err := s.read(ctx)
+	if err != nil {
+		return "", fmt.Errorf("%s.%w", table, err)
+	}
+	return v, nil
+}
+
+func (s Secret) read(ctx context.Context) (string, error) {
 	switch {
 	case s.PasswordEnv != "":
 		v, ok := os.LookupEnv(s.PasswordEnv)
 		if !ok || v == "" {
-			return "", fmt.Errorf("smtp.password_env: the environment variable %s is not set", s.PasswordEnv)
+			return "", fmt.Errorf("password_env: the environment variable %s is not set", s.PasswordEnv)
 		}
 		return v, nil
 	case s.PasswordFile != "":
 		b, err := os.ReadFile(s.PasswordFile)
 		if err != nil {
-			return "", fmt.Errorf("smtp.password_file: %w", err)
+			return "", fmt.Errorf("password_file: %w", err)
 		}
 		v := strings.TrimRight(string(b), "\r\n")
 		if v == "" {
-			return "", fmt.Errorf("smtp.password_file: %s is empty", s.PasswordFile)
+			return "", fmt.Errorf("password_file: %s is empty", s.PasswordFile)
 		}
 		return v, nil
 	case s.PasswordCommand != "":
@@ -42,18 +59,21 @@ func (s SMTP) ResolvePassword(ctx context.Context) (string, error) {
 			// stderr of a password manager says why ("vault locked"); its
 			// stdout might be the secret, so it is never shown.
 			msg := strings.TrimSpace(stderr.String())
+			if secret := strings.TrimSpace(string(out)); secret != "" {
+				msg = strings.ReplaceAll(msg, secret, "********")
+			}
 			if len(msg) > 200 {
 				msg = msg[:200]
 			}
 			var ee *exec.ExitError
 			if errors.As(err, &ee) && msg != "" {
-				return "", fmt.Errorf("smtp.password_command failed (%s): %s", ee.ProcessState, msg)
+				return "", fmt.Errorf("password_command failed (%s): %s", ee.ProcessState, msg)
 			}
-			return "", fmt.Errorf("smtp.password_command failed: %w", err)
+			return "", fmt.Errorf("password_command failed: %w", err)
 		}
 		v := strings.TrimRight(string(out), "\r\n")
 		if v == "" {
-			return "", errors.New("smtp.password_command printed nothing")
+			return "", errors.New("password_command printed nothing")
 		}
 		return v, nil
 	case s.Password != "":
@@ -63,7 +83,7 @@ func (s SMTP) ResolvePassword(ctx context.Context) (string, error) {
 }
 
 // PasswordSource describes where the password comes from, for display.
-func (s SMTP) PasswordSource() string {
+func (s Secret) PasswordSource() string {
 	switch {
 	case s.PasswordEnv != "":
 		return "environment variable " + s.PasswordEnv
@@ -82,6 +102,9 @@ func (c *Config) Masked() *Config {
 	m := *c
 	if m.SMTP.Password != "" {
 		m.SMTP.Password = "********"
+	}
+	if m.IMAP.Password != "" {
+		m.IMAP.Password = "********"
 	}
 	return &m
 }

@@ -36,7 +36,7 @@ func TestResolvePasswordFromEnvironment(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := config.SMTP{PasswordEnv: tt.env}.ResolvePassword(context.Background())
+			got, err := config.SMTP{Secret: config.Secret{PasswordEnv: tt.env}}.ResolvePassword(context.Background())
 			checkResolved(t, got, err, tt.want, tt.wantErr)
 		})
 	}
@@ -63,7 +63,7 @@ func TestResolvePasswordFromFile(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := config.SMTP{PasswordFile: tt.path}.ResolvePassword(context.Background())
+			got, err := config.SMTP{Secret: config.Secret{PasswordFile: tt.path}}.ResolvePassword(context.Background())
 			checkResolved(t, got, err, tt.want, tt.wantErr)
 		})
 	}
@@ -94,7 +94,7 @@ func TestResolvePasswordFromCommand(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := config.SMTP{PasswordCommand: tt.cmd}.ResolvePassword(tt.ctx)
+			got, err := config.SMTP{Secret: config.Secret{PasswordCommand: tt.cmd}}.ResolvePassword(tt.ctx)
 			checkResolved(t, got, err, tt.want, tt.wantErr)
 			if err != nil && len(err.Error()) > 400 {
 				t.Errorf("error is %d bytes long; stderr should be cut", len(err.Error()))
@@ -105,14 +105,14 @@ func TestResolvePasswordFromCommand(t *testing.T) {
 
 func TestResolvePasswordInlineAndNone(t *testing.T) {
 	t.Parallel()
-	got, err := config.SMTP{Password: secret}.ResolvePassword(context.Background())
+	got, err := config.SMTP{Secret: config.Secret{Password: secret}}.ResolvePassword(context.Background())
 	checkResolved(t, got, err, secret, "")
 	got, err = config.SMTP{}.ResolvePassword(context.Background())
 	checkResolved(t, got, err, "", "")
 	if src := (config.SMTP{}).PasswordSource(); src != "none" {
 		t.Errorf("PasswordSource of nothing = %q", src)
 	}
-	if src := (config.SMTP{PasswordCommand: "pass show " + secret}).PasswordSource(); strings.Contains(src, secret) {
+	if src := (config.SMTP{Secret: config.Secret{PasswordCommand: "pass show " + secret}}).PasswordSource(); strings.Contains(src, secret) {
 		t.Errorf("PasswordSource shows the command line: %q", src)
 	}
 }

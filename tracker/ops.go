@@ -121,6 +121,9 @@ func (t *Tracker) Edit(ctx context.Context, id int64, c Changes) (store.Applicat
 func (t *Tracker) event(ctx context.Context, id int64, ev store.Event, next func(a store.Application) (stage string, unchanged bool, err error)) (Result, error) {
 	var res Result
 	err := t.store.Update(ctx, func(tx *store.Tx) error {
+		if err := t.claimMail(ctx, tx); err != nil {
+			return err
+		}
 		a, err := tx.Application(ctx, id)
 		if err != nil {
 			return err
@@ -268,6 +271,9 @@ func (t *Tracker) Log(ctx context.Context, appID int64, text string, extra ...st
 	slices.Sort(l.Tags)
 	l.Tags = slices.Compact(l.Tags)
 	err = t.store.Update(ctx, func(tx *store.Tx) error {
+		if err := t.claimMail(ctx, tx); err != nil {
+			return err
+		}
 		if appID != 0 {
 			a, err := tx.Application(ctx, appID)
 			if err != nil {
@@ -309,4 +315,29 @@ func (t *Tracker) DiscardDraft(ctx context.Context, id int64) error {
 		return invalid("draft", "%d is not a waiting draft any more", id)
 	}
 	return err
+}
+
+// Notify plans a notice to the user about an application, due now: what
+// onward noticed in the mailbox and the command that acts on it. note is
+// kept with the message for the template.
+func (t *Tracker) Notify(ctx context.Context, appID int64, kind, note string) (store.Message, error) {
+	m := store.Message{ApplicationID: appID, Kind: kind, Audience: scheduler.User, To: t.user.Display(),
+		MessageID: store.NewMessageID(t.user.Email)}
+	err := t.store.Update(ctx, func(tx *store.Tx) error {
+		m.DueAt = tx.Now()
+		if err := tx.InsertMessage(ctx, &m); err != nil {
+			return err
+		}
+		return tx.SetNote(ctx, m.ID, note)
+	})
+	if err != nil {
+		return m, fmt.Errorf("notify: %w", err)
+	}
+	return m, nil
+}
+
+// MarkSentByUser records that the user sent a draft from their own mail
+// program.
+func (t *Tracker) MarkSentByUser(ctx context.Context, id int64, at time.Time) error {
+	return t.store.Update(ctx, func(tx *store.Tx) error { return tx.MarkSentByUser(ctx, id, at) })
 }

@@ -43,6 +43,38 @@ type Tracker struct {
 	store  *store.Store
 	policy scheduler.Policy
 	user   mailer.Address
+	// mail, when set, is the Message-ID of the email in the user's mailbox
+	// that caused the change: it is marked handled in the same
+	// transaction, and a change whose mail was handled already is skipped.
+	mail string
+}
+
+// FromMail returns a tracker whose changes come from the email with the
+// given Message-ID, so that reading the mailbox twice (a restart, a reset
+// of the folder's UIDs) never records a reply or a lesson twice.
+func (t *Tracker) FromMail(messageID string) *Tracker {
+	c := *t
+	c.mail = messageID
+	return &c
+}
+
+// ErrHandled means the email behind a change was handled before.
+var ErrHandled = errors.New("this email was handled before")
+
+// claimMail marks the tracker's email handled in tx, or reports that it
+// was handled already.
+func (t *Tracker) claimMail(ctx context.Context, tx *store.Tx) error {
+	if t.mail == "" {
+		return nil
+	}
+	seen, err := tx.IsSeen(ctx, t.mail)
+	if err != nil {
+		return err
+	}
+	if seen {
+		return ErrHandled
+	}
+	return tx.MarkSeen(ctx, t.mail)
 }
 
 // New returns a tracker that plans with policy and sends check-ins to user.

@@ -264,7 +264,7 @@ func TestInterviewPlansTwoAndASecondInterviewReplacesThem(t *testing.T) {
 		if m.Kind != want.Schedule[i].Kind || !m.DueAt.Equal(want.Schedule[i].DueAt) {
 			t.Errorf("scheduled %s at %v, the planner says %s at %v", m.Kind, m.DueAt, want.Schedule[i].Kind, want.Schedule[i].DueAt)
 		}
-		if m.Audience != scheduler.Recruiter || m.To != "\"Dana Reyes\" <dana@acme.example>" || m.MessageID == "" {
+		if m.Audience != scheduler.Recruiter || m.To != "Dana Reyes <dana@acme.example>" || m.MessageID == "" {
 			t.Errorf("message %s: audience %s, to %q, Message-ID %q", m.Kind, m.Audience, m.To, m.MessageID)
 		}
 	}
@@ -376,7 +376,7 @@ func TestRejectCancelsAndPlansOnceOnly(t *testing.T) {
 	for _, m := range res.Scheduled {
 		wantTo := "dana@acme.example"
 		if scheduler.AudienceOf(m.Kind) == scheduler.User {
-			wantTo = trkUser.String()
+			wantTo = trkUser.Display()
 		}
 		if m.To != wantTo {
 			t.Errorf("%s goes to %q, want %q", m.Kind, m.To, wantTo)
@@ -632,16 +632,16 @@ func TestEditUpdatesPendingRecruiterMessages(t *testing.T) {
 		t.Errorf("edited application %+v", got)
 	}
 	for _, m := range e.messages(t, store.MessageFilter{ApplicationID: a.ID}) {
-		want := "\"Sam Lee\" <sam@acme.example>"
+		want := "Sam Lee <sam@acme.example>"
 		if m.Status == store.StatusCancelled {
-			want = "\"Dana Reyes\" <dana@acme.example>"
+			want = "Dana Reyes <dana@acme.example>"
 		}
 		if m.To != want {
 			t.Errorf("%s (%s) goes to %q, want %q", m.Kind, m.Status, m.To, want)
 		}
 	}
 	for _, m := range e.messages(t, store.MessageFilter{ApplicationID: other.ID}) {
-		if m.To != "\"Pat\" <pat@globex.example>" {
+		if m.To != "Pat <pat@globex.example>" {
 			t.Errorf("another application's %s now goes to %q", m.Kind, m.To)
 		}
 	}
