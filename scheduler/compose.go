@@ -24,13 +24,17 @@ type Composer struct {
 	// Command is how the user runs onward, for the commands a message
 	// quotes ("onward drafts send 12").
 	Command string
+	// RepliesRead is set when the mailbox is read, so check-ins may
+	// invite a reply.
+	RepliesRead bool
 }
 
 // Data gathers the template data for m at now.
 func (c *Composer) Data(ctx context.Context, m store.Message, now time.Time) (templates.Data, error) {
 	d := templates.Data{
-		User: templates.Person{Name: c.User.Name, Email: c.User.Email},
-		Now:  now.In(c.Location),
+		User:        templates.Person{Name: c.User.Name, Email: c.User.Email},
+		Now:         now.In(c.Location),
+		RepliesRead: c.RepliesRead,
 	}
 	if m.ApplicationID != 0 {
 		a, err := c.Store.Application(ctx, m.ApplicationID)
@@ -43,6 +47,12 @@ func (c *Composer) Data(ctx context.Context, m store.Message, now time.Time) (te
 		}
 	}
 	switch m.Kind {
+	case templates.RejectionNotice:
+		note, err := c.Store.Note(ctx, m.ID)
+		if err != nil {
+			return d, err
+		}
+		d.Notice = &templates.Notice{Phrase: note}
 	case templates.Prep:
 		ls, err := c.Store.Lessons(ctx, store.LessonFilter{})
 		if err != nil {

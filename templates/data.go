@@ -20,6 +20,17 @@ type Data struct {
 	Digest *DigestData
 	// Now is when the message is rendered, in the reader's zone.
 	Now time.Time
+	// RepliesRead is set when onward reads the user's mailbox: a reply to
+	// a check-in then becomes a lesson.
+	RepliesRead bool
+	// Notice is set for rejection_notice.
+	Notice *Notice
+}
+
+// Notice is what onward noticed in the mailbox.
+type Notice struct {
+	// Phrase is the words in the recruiter's reply that read as a rejection.
+	Phrase string
 }
 
 // Person is a name and an email address.

@@ -71,6 +71,9 @@ func Sample(kind string) Data {
 			{Text: "Practise the system design round out loud, with a timer. #system-design", Company: "Northwind Labs", At: at(13, 20, 15), Tags: []string{"system-design"}},
 			{Text: "Ask about the on-call rota in the first call, not the last.", Company: "Contoso", At: at(15, 11, 0)},
 		}
+	case RejectionNotice:
+		d.Now = at(12, 16, 30)
+		d.Notice = &Notice{Phrase: "decided to move forward with other candidates"}
 	default:
 		d.Now = at(3, 17, 0)
 	}

@@ -41,12 +41,15 @@ const (
 	Digest          = "digest"
 	DraftReady      = "draft_ready"
 	Prep            = "prep"
+	// RejectionNotice tells the user that a recruiter's reply reads as a
+	// rejection.
+	RejectionNotice = "rejection_notice"
 )
 
 // Kinds returns every kind of message, recruiter drafts first. The slice is
 // new on each call, so callers may modify it.
 func Kinds() []string {
-	return []string{ThankYou, StatusCheck, FeedbackRequest, StayInTouch, Learn, LetGo, Digest, DraftReady, Prep}
+	return []string{ThankYou, StatusCheck, FeedbackRequest, StayInTouch, Learn, LetGo, Digest, DraftReady, Prep, RejectionNotice}
 }
 
 //go:embed default/*.tmpl

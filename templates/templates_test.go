@@ -49,7 +49,7 @@ var recruiterKinds = []string{ThankYou, StatusCheck, FeedbackRequest, StayInTouc
 
 func TestKinds(t *testing.T) {
 	got := Kinds()
-	want := []string{"thank_you", "status_check", "feedback_request", "stay_in_touch", "learn", "let_go", "digest", "draft_ready", "prep"}
+	want := []string{"thank_you", "status_check", "feedback_request", "stay_in_touch", "learn", "let_go", "digest", "draft_ready", "prep", "rejection_notice"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("Kinds() = %v, want %v", got, want)
 	}
