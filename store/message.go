@@ -167,14 +167,42 @@ type MessageFilter struct {
 
 // Messages lists messages by due time.
 func (s *Store) Messages(ctx context.Context, f MessageFilter) ([]Message, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = -1
+	// Only the conditions that filter go into the query, so that SQLite
+	// can use an index for them: "(? = '' OR status = ?)" hides the
+	// column from the planner and every listing scans the table.
+	statusCol := "status"
+	if f.ApplicationID != 0 {
+		// An application's few rows beat messages_due; "+status" tells
+		// SQLite not to seek by status (see NextPending).
+		statusCol = "+status"
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT "+msgColumns+` FROM messages
-		WHERE (? = 0 OR application_id = ?) AND (? = '' OR status = ?) AND (? = '' OR kind = ?) AND (? = '' OR audience = ?)
-		ORDER BY due_at, id LIMIT ?`,
-		f.ApplicationID, f.ApplicationID, f.Status, f.Status, f.Kind, f.Kind, f.Audience, f.Audience, limit)
+	var where []string
+	var args []any
+	for _, c := range []struct {
+		col string
+		set bool
+		v   any
+	}{
+		{"application_id", f.ApplicationID != 0, f.ApplicationID},
+		{statusCol, f.Status != "", f.Status},
+		{"kind", f.Kind != "", f.Kind},
+		{"audience", f.Audience != "", f.Audience},
+	} {
+		if c.set {
+			where = append(where, c.col+" = ?")
+			args = append(args, c.v)
+		}
+	}
+	query := "SELECT " + msgColumns + " FROM messages"
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY due_at, id"
+	if f.Limit > 0 {
+		query += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list messages: %w", err)
 	}
@@ -208,8 +236,12 @@ func message(ctx context.Context, q querier, id int64) (Message, error) {
 
 // NextPending returns the earliest scheduled message of an application.
 func (s *Store) NextPending(ctx context.Context, appID int64) (Message, error) {
+	// "+status" keeps SQLite off messages_due: walking every scheduled
+	// message in due order until one of this application turns up costs
+	// a scan per call, and `onward status` calls this per application.
+	// messages_application narrows to the application's few rows at once.
 	m, err := scanMessage(s.db.QueryRowContext(ctx, "SELECT "+msgColumns+` FROM messages
-		WHERE application_id = ? AND status = 'scheduled' ORDER BY due_at, id LIMIT 1`, appID))
+		WHERE application_id = ? AND +status = 'scheduled' ORDER BY due_at, id LIMIT 1`, appID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, ErrNotFound
 	}
