@@ -1,0 +1,336 @@
+// Package watch reads the user's mailbox and turns what it finds into
+// changes through the tracker: a draft the user sent from their mail
+// program is marked sent, one they deleted is discarded, a recruiter's
+// reply cancels the status check (and, if it reads as a rejection, the
+// user is told or it is recorded), and a reply to a check-in becomes a
+// lesson. It reads only mail that is new since the last poll and never
+// changes a flag.
+package watch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/onward-app/onward/inbox"
+	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/store"
+	"github.com/onward-app/onward/templates"
+	"github.com/onward-app/onward/tracker"
+)
+
+// Mailbox is what a poll needs from an IMAP session; *inbox.Client has it.
+type Mailbox interface {
+	DraftsMailbox(ctx context.Context) (string, error)
+	SentMailbox(ctx context.Context) (string, error)
+	HasMessageID(ctx context.Context, mailbox, messageID string) (bool, error)
+	Fetch(ctx context.Context, cur inbox.Cursor, limit int) ([]inbox.Mail, inbox.Cursor, bool, error)
+	Tip(ctx context.Context, mailbox string) (inbox.Cursor, error)
+	Close() error
+}
+
+var _ Mailbox = (*inbox.Client)(nil)
+
+// StatusName is the key under which the last poll's outcome is kept for
+// `onward status`.
+const StatusName = "imap"
+
+// batch is how many messages one FETCH asks for.
+const batch = 100
+
+// Watcher polls one mailbox.
+type Watcher struct {
+	Store   *store.Store
+	Tracker *tracker.Tracker
+	// Dial opens a session; a poll opens one and closes it.
+	Dial func(ctx context.Context) (Mailbox, error)
+	// User is the user's own address: their own mail is not a reply.
+	User string
+	// Drafts is set when drafts are filed in the mailbox's Drafts folder,
+	// so sent and deleted ones are looked for there.
+	Drafts       bool
+	DiscardAfter scheduler.Delay
+	MatchDomain  bool
+	AutoReject   bool
+	Location     *time.Location
+	Now          func() time.Time
+	Log          *slog.Logger
+}
+
+// Report counts what one poll did.
+type Report struct {
+	Read, Sent, Discarded, Replies, Lessons, Rejections int
+}
+
+func (r Report) String() string {
+	return fmt.Sprintf("read %d new messages: %d replies, %d lessons, %d rejections; drafts: %d sent, %d discarded",
+		r.Read, r.Replies, r.Lessons, r.Rejections, r.Sent, r.Discarded)
+}
+
+// Poll reads the mailbox once. Its outcome, good or bad, is kept in the
+// store for `onward status`; an error is returned too, for the log.
+func (w *Watcher) Poll(ctx context.Context) (Report, error) {
+	rep, err := w.poll(ctx)
+	status := "ok " + rep.String()
+	if err != nil {
+		status = "error " + err.Error()
+	}
+	if serr := w.Store.SetStatus(ctx, StatusName, status); serr != nil && err == nil {
+		err = serr
+	}
+	return rep, err
+}
+
+func (w *Watcher) poll(ctx context.Context) (Report, error) {
+	var rep Report
+	mb, err := w.Dial(ctx)
+	if err != nil {
+		return rep, explain(err)
+	}
+	defer mb.Close()
+	if w.Drafts {
+		if err := w.drafts(ctx, mb, &rep); err != nil {
+			return rep, explain(err)
+		}
+	}
+	if err := w.inbox(ctx, mb, &rep); err != nil {
+		return rep, explain(err)
+	}
+	return rep, nil
+}
+
+// explain says what a user can do about a mailbox error.
+func explain(err error) error {
+	switch {
+	case errors.Is(err, inbox.ErrAuth):
+		return fmt.Errorf("%w (check imap.username and the password source; onward tries again at the next poll)", err)
+	case errors.Is(err, inbox.ErrNoMailbox):
+		return fmt.Errorf("%w (set imap.drafts_mailbox or imap.sent_mailbox to your folder's name)", err)
+	}
+	return err
+}
+
+// drafts finds out what became of the drafts filed in the mailbox.
+func (w *Watcher) drafts(ctx context.Context, mb Mailbox, rep *Report) error {
+	drafted, err := w.Store.Messages(ctx, store.MessageFilter{Status: store.StatusDrafted, Audience: scheduler.Recruiter})
+	if err != nil || len(drafted) == 0 {
+		return err
+	}
+	sent, err := mb.SentMailbox(ctx)
+	if err != nil {
+		return err
+	}
+	drafts, err := mb.DraftsMailbox(ctx)
+	if err != nil {
+		return err
+	}
+	now := w.now()
+	for _, m := range drafted {
+		inSent, err := mb.HasMessageID(ctx, sent, m.MessageID)
+		if err != nil {
+			return err
+		}
+		if inSent {
+			if err := w.Tracker.MarkSentByUser(ctx, m.ID, now); err != nil && !errors.Is(err, store.ErrNotClaimable) {
+				return err
+			}
+			rep.Sent++
+			w.Log.Info("draft sent from the mail program", "message", m.ID, "kind", m.Kind)
+			continue
+		}
+		if now.Before(w.DiscardAfter.After(m.UpdatedAt, w.Location)) {
+			continue
+		}
+		inDrafts, err := mb.HasMessageID(ctx, drafts, m.MessageID)
+		if err != nil {
+			return err
+		}
+		if !inDrafts {
+			if err := w.Tracker.DiscardDraft(ctx, m.ID); err != nil && !errors.Is(err, tracker.ErrInvalid) {
+				return err
+			}
+			rep.Discarded++
+			w.Log.Info("draft deleted in the mail program: discarded", "message", m.ID, "kind", m.Kind)
+		}
+	}
+	return nil
+}
+
+// inbox reads the mail that came in since the last poll.
+func (w *Watcher) inbox(ctx context.Context, mb Mailbox, rep *Report) error {
+	cur, ok, err := w.Store.Cursor(ctx, "INBOX")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		// The first poll starts at the end: years of old mail are not
+		// replies to anything onward planned.
+		tip, err := mb.Tip(ctx, "INBOX")
+		if err != nil {
+			return err
+		}
+		return w.saveCursor(ctx, tip)
+	}
+	next := inbox.Cursor{Mailbox: cur.Mailbox, UIDValidity: cur.UIDValidity, LastUID: cur.LastUID}
+	for {
+		mails, after, _, err := mb.Fetch(ctx, next, batch)
+		if err != nil {
+			return err
+		}
+		for _, m := range mails {
+			rep.Read++
+			if err := w.handle(ctx, m, rep); err != nil {
+				return err
+			}
+		}
+		// The cursor moves only after its mail is handled: a crash reads
+		// the batch again, and the handled-mail record skips what was done.
+		if err := w.saveCursor(ctx, after); err != nil {
+			return err
+		}
+		next = after
+		if len(mails) < batch {
+			return nil
+		}
+	}
+}
+
+func (w *Watcher) saveCursor(ctx context.Context, c inbox.Cursor) error {
+	return w.Store.Update(ctx, func(tx *store.Tx) error {
+		return tx.SetCursor(ctx, store.InboxCursor{Mailbox: c.Mailbox, UIDValidity: c.UIDValidity, LastUID: c.LastUID})
+	})
+}
+
+// handle decides what one new email means.
+func (w *Watcher) handle(ctx context.Context, m inbox.Mail, rep *Report) error {
+	log := w.Log.With("uid", m.UID, "message_id", m.MessageID)
+	switch {
+	case m.ParseErr != nil:
+		log.Warn("skipped a message that is not valid MIME", "err", m.ParseErr)
+		return nil
+	case m.MessageID == "":
+		// Without a Message-ID it could not be told apart on a second
+		// reading; real replies always carry one.
+		return nil
+	case m.AutoReply:
+		return nil
+	case strings.EqualFold(m.From.Email, w.User):
+		return nil
+	}
+	if seen, err := w.Store.Seen(ctx, m.MessageID); err != nil || seen {
+		return err
+	}
+	tr := w.Tracker.FromMail(m.MessageID)
+	// The Date header says when the recruiter wrote; a missing, future
+	// or implausibly old one (a wrong clock) is replaced by now.
+	at := m.Date
+	if now := w.now(); at.IsZero() || at.After(now) || at.Before(now.AddDate(0, 0, -7)) {
+		at = now
+	}
+	// A reply in a thread onward started says exactly what it answers.
+	for _, ref := range m.ThreadIDs() {
+		ours, err := w.Store.MessageByMessageID(ctx, ref)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		switch ours.Kind {
+		case templates.Learn, templates.LetGo:
+			return w.lesson(ctx, tr, ours, m, rep, log)
+		}
+		if ours.ApplicationID != 0 && ours.Audience == scheduler.Recruiter {
+			return w.reply(ctx, tr, ours.ApplicationID, at, m, rep, log)
+		}
+	}
+	apps, err := w.Store.ApplicationsByRecruiter(ctx, m.From.Email, w.MatchDomain)
+	if err != nil || len(apps) == 0 {
+		return err
+	}
+	return w.reply(ctx, tr, apps[0].ID, at, m, rep, log)
+}
+
+func (w *Watcher) lesson(ctx context.Context, tr *tracker.Tracker, ours store.Message, m inbox.Mail, rep *Report, log *slog.Logger) error {
+	text := inbox.NewText(m.Text)
+	if text == "" {
+		return nil
+	}
+	l, err := tr.Log(ctx, ours.ApplicationID, text)
+	switch {
+	case errors.Is(err, tracker.ErrHandled):
+		return nil
+	case errors.Is(err, tracker.ErrInvalid):
+		log.Warn("a reply to a check-in could not be kept as a lesson", "err", err)
+		return nil
+	case err != nil:
+		return err
+	}
+	rep.Lessons++
+	log.Info("lesson logged from a reply", "lesson", l.ID, "application", ours.ApplicationID)
+	return nil
+}
+
+func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, at time.Time, m inbox.Mail, rep *Report, log *slog.Logger) error {
+	res, err := tr.Reply(ctx, appID, at)
+	if errors.Is(err, tracker.ErrHandled) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	rep.Replies++
+	log.Info("recruiter replied", "application", appID, "cancelled", res.Cancelled)
+	phrase, no := inbox.LooksLikeRejection(inbox.NewText(m.Text))
+	if !no {
+		return nil
+	}
+	rep.Rejections++
+	if w.AutoReject {
+		// The reply itself is already handled; the rejection is recorded
+		// through the plain tracker.
+		if _, err := w.Tracker.Reject(ctx, appID, at, "from their email: \""+phrase+"\""); err != nil && !errors.Is(err, tracker.ErrInvalid) {
+			return err
+		}
+		log.Info("reply reads as a rejection: recorded", "application", appID, "phrase", phrase)
+	} else {
+		log.Info("reply reads as a rejection: the user is told", "application", appID, "phrase", phrase)
+	}
+	_, err = w.Tracker.Notify(ctx, appID, templates.RejectionNotice, phrase)
+	return err
+}
+
+func (w *Watcher) now() time.Time {
+	if w.Now != nil {
+		return w.Now()
+	}
+	return time.Now()
+}
+
+// Run polls at every time spec names until ctx ends, and once at start.
+func (w *Watcher) Run(ctx context.Context, spec scheduler.Spec) {
+	for {
+		if rep, err := w.Poll(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			w.Log.Error("mailbox poll failed", "err", err)
+		} else {
+			w.Log.Debug("mailbox polled", "report", rep.String())
+		}
+		next := spec.Next(w.now(), w.Location)
+		if next.IsZero() {
+			return
+		}
+		t := time.NewTimer(time.Until(next))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
