@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -24,6 +25,13 @@ var (
 	_ Mailer = (*mailer.Outbox)(nil)
 )
 
+// DraftBox files a draft in the user's mailbox; it must not file a second
+// copy of a Message-ID it filed before (a retry after a crash).
+// inbox.Drafts satisfies it.
+type DraftBox interface {
+	AppendDraft(ctx context.Context, raw []byte, messageID string) (appended bool, err error)
+}
+
 // Setup is everything the dispatcher reads from the config and the
 // templates. A SIGHUP swaps it whole, so one delivery never sees half an
 // old config and half a new one.
@@ -31,6 +39,9 @@ type Setup struct {
 	Composer *Composer
 	// Mail delivers check-ins to the user, and draft_ready notices.
 	Mail Mailer
+	// DraftBox, when set, files recruiter drafts in the Drafts folder of
+	// the user's mailbox.
+	DraftBox DraftBox
 	// DraftOutbox, when set, receives recruiter drafts as .eml files
 	// instead of a draft_ready email to the user.
 	DraftOutbox Mailer
@@ -278,7 +289,7 @@ func (d *Dispatcher) runJobs(ctx context.Context) error {
 	}
 	return d.Store.Update(ctx, func(tx *store.Tx) error {
 		if ok {
-			m := store.Message{Kind: templates.Digest, Audience: User, To: s.Composer.User.String(),
+			m := store.Message{Kind: templates.Digest, Audience: User, To: s.Composer.User.Display(),
 				DueAt: now, MessageID: store.NewMessageID(s.Composer.User.Email)}
 			if err := tx.InsertMessage(ctx, &m); err != nil {
 				return err
@@ -309,6 +320,13 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Message) error {
 			m.Kind, limit)
 		return d.finish(ctx, m, store.Outcome{Status: store.StatusExpired, Error: reason, KeepBody: true}, nil)
 	}
+	if m.Kind == templates.Prep {
+		// A prep note is for before the interview, or not at all.
+		if ev, err := d.Store.LastEventOf(ctx, m.ApplicationID, Interview); err == nil && !now.Before(ev.At) {
+			reason := "expired: the interview began " + ev.At.In(s.Location).Format("Mon 2 Jan 15:04") + ", before the prep note could go out"
+			return d.finish(ctx, m, store.Outcome{Status: store.StatusExpired, Error: reason, KeepBody: true}, nil)
+		}
+	}
 	if m.Audience == Recruiter {
 		return d.draft(ctx, s, m, now)
 	}
@@ -322,7 +340,7 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Message) error {
 		}
 		return d.finish(ctx, m, store.Outcome{Status: store.StatusFailed, Error: err.Error(), KeepBody: true}, err)
 	}
-	out := store.Outcome{To: email.To.String(), Subject: email.Subject, Text: email.Text, HTML: email.HTML}
+	out := store.Outcome{To: email.To.Display(), Subject: email.Subject, Text: email.Text, HTML: email.HTML}
 	sendErr := s.Mail.Send(ctx, email)
 	switch {
 	case sendErr == nil:
@@ -346,6 +364,22 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 		return d.finish(ctx, m, store.Outcome{Status: store.StatusFailed, Error: err.Error(), KeepBody: true}, err)
 	}
 	out := store.Outcome{Status: store.StatusDrafted, To: m.To, Subject: email.Subject, Text: email.Text, HTML: email.HTML}
+	if s.DraftBox != nil {
+		if email.To.Email == "" {
+			email.To = mailer.Address{Name: "Recruiter (address missing)", Email: "recruiter@invalid"}
+		}
+		var raw bytes.Buffer
+		if _, err := email.WriteTo(&raw); err != nil {
+			return d.finish(ctx, m, store.Outcome{Status: store.StatusFailed, Error: err.Error(), KeepBody: true}, err)
+		}
+		if _, err := s.DraftBox.AppendDraft(ctx, raw.Bytes(), email.MessageID); err != nil {
+			// The mailbox may be down or the password wrong: try again
+			// later; the watcher's status says why meanwhile.
+			out = store.Outcome{Status: store.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: "file the draft in the mailbox: " + err.Error(), KeepBody: true}
+			return d.finish(ctx, m, out, err)
+		}
+		return d.finish(ctx, m, out, nil)
+	}
 	if s.DraftOutbox != nil {
 		if email.To.Email == "" {
 			// An .eml needs a To; the user fills in the real one.
@@ -363,7 +397,7 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 			return err
 		}
 		notice := store.Message{ApplicationID: m.ApplicationID, DraftID: m.ID, Kind: templates.DraftReady,
-			Audience: User, To: s.Composer.User.String(), DueAt: now,
+			Audience: User, To: s.Composer.User.Display(), DueAt: now,
 			MessageID: store.NewMessageID(s.Composer.User.Email)}
 		return tx.InsertMessage(ctx, &notice)
 	})

@@ -58,6 +58,10 @@ type Watcher struct {
 	Location     *time.Location
 	Now          func() time.Time
 	Log          *slog.Logger
+	// Changed, if set, is called after a poll that changed something: the
+	// dispatcher shares this process's database connection, whose own
+	// writes PRAGMA data_version does not announce.
+	Changed func()
 }
 
 // Report counts what one poll did.
@@ -74,6 +78,9 @@ func (r Report) String() string {
 // store for `onward status`; an error is returned too, for the log.
 func (w *Watcher) Poll(ctx context.Context) (Report, error) {
 	rep, err := w.poll(ctx)
+	if w.Changed != nil && rep.Sent+rep.Discarded+rep.Replies+rep.Lessons+rep.Rejections > 0 {
+		w.Changed()
+	}
 	status := "ok " + rep.String()
 	if err != nil {
 		status = "error " + err.Error()
@@ -312,14 +319,17 @@ func (w *Watcher) now() time.Time {
 
 // Run polls at every time spec names until ctx ends, and once at start.
 func (w *Watcher) Run(ctx context.Context, spec scheduler.Spec) {
-	for {
-		if rep, err := w.Poll(ctx); err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			w.Log.Error("mailbox poll failed", "err", err)
-		} else {
-			w.Log.Debug("mailbox polled", "report", rep.String())
+	for first := true; ; first = false {
+		rep, err := w.Poll(ctx)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return
+		case err != nil:
+			w.Log.Error("mailbox read failed", "err", err)
+		case first || rep.Read+rep.Sent+rep.Discarded > 0:
+			w.Log.Info("mailbox read", "report", rep.String())
+		default:
+			w.Log.Debug("mailbox read", "report", rep.String())
 		}
 		next := spec.Next(w.now(), w.Location)
 		if next.IsZero() {

@@ -47,6 +47,13 @@ func (a *app) configCmd() *cobra.Command {
 				}
 				fmt.Fprintf(a.stdout, "# smtp password: from %s (%s)\n", cfg.SMTP.PasswordSource(), status)
 			}
+			if cfg.IMAPEnabled() {
+				status := "ok"
+				if _, err := cfg.IMAP.ResolvePassword(cmd.Context()); err != nil {
+					status = err.Error()
+				}
+				fmt.Fprintf(a.stdout, "# imap password: from %s (%s)\n", cfg.IMAP.PasswordSource(), status)
+			}
 			if !cfg.DigestSpec().IsZero() {
 				fmt.Fprintf(a.stdout, "# next digest: %s\n", a.when(cfg.DigestSpec().Next(a.now(), cfg.Location())))
 			}

@@ -88,6 +88,22 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(sche
 	defer func() { closeSMTP() }()
 
 	d := &scheduler.Dispatcher{Store: a.st, Now: a.now, Log: log, OnDelivery: onDelivery}
+	w, err := a.watcher(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	if w != nil {
+		w.Changed = d.Wake
+		// The mailbox is read beside the dispatcher; a bad password or a
+		// server that is down is logged and kept for `onward status`, and
+		// tried again at the next poll: never a reason to stop delivering.
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			w.Run(ctx, cfg.IMAPPoll())
+		}()
+		defer func() { <-done }()
+	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)

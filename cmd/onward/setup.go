@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 
 	"github.com/onward-app/onward/config"
+	"github.com/onward-app/onward/inbox"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/templates"
+	"github.com/onward-app/onward/watch"
 )
 
 // buildSetup turns a config and templates into what the dispatcher needs.
@@ -43,10 +46,49 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 	default:
 		s.Mail = &mailer.Outbox{Dir: cfg.Delivery.Outbox}
 	}
-	if cfg.Delivery.Drafts == "outbox" {
+	switch cfg.Delivery.Drafts {
+	case "outbox":
 		s.DraftOutbox = &mailer.Outbox{Dir: cfg.Delivery.Outbox}
+	case "imap":
+		imapCfg, err := imapConfig(ctx, cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		s.DraftBox = inbox.Drafts{Config: imapCfg}
 	}
+	s.Composer.RepliesRead = cfg.IMAPEnabled()
 	return s, smtp, nil
+}
+
+// imapConfig is the mailbox's connection settings, password resolved.
+func imapConfig(ctx context.Context, cfg *config.Config) (inbox.Config, error) {
+	password, err := cfg.IMAP.ResolvePassword(ctx)
+	if err != nil {
+		return inbox.Config{}, badInput{fmt.Errorf("config: %w", err)}
+	}
+	return inbox.Config{
+		Host: cfg.IMAP.Host, Port: cfg.IMAP.Port, Username: cfg.IMAP.Username, Password: password,
+		Security: cfg.IMAP.Security, Timeout: cfg.IMAPTimeout(),
+		DraftsMailbox: cfg.IMAP.DraftsMailbox, SentMailbox: cfg.IMAP.SentMailbox,
+	}, nil
+}
+
+// watcher reads the mailbox for the daemon; nil when none is configured.
+func (a *app) watcher(ctx context.Context, cfg *config.Config, log *slog.Logger) (*watch.Watcher, error) {
+	if !cfg.IMAPEnabled() {
+		return nil, nil
+	}
+	imapCfg, err := imapConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &watch.Watcher{
+		Store: a.st, Tracker: a.tr, User: cfg.User.Email,
+		Dial:         func(ctx context.Context) (watch.Mailbox, error) { return inbox.Dial(ctx, imapCfg) },
+		Drafts:       cfg.Delivery.Drafts == "imap",
+		DiscardAfter: cfg.IMAPDiscardAfter(), MatchDomain: cfg.IMAP.MatchDomain, AutoReject: cfg.IMAP.AutoReject,
+		Location: cfg.Location(), Now: a.now, Log: log.With("part", "mailbox"),
+	}, nil
 }
 
 // commandName is how the user invoked onward, for the commands that

@@ -12,6 +12,7 @@ import (
 
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
+	"github.com/onward-app/onward/watch"
 )
 
 func (a *app) statusCmd() *cobra.Command {
@@ -34,7 +35,7 @@ func (a *app) statusCmd() *cobra.Command {
 			if !asJSON {
 				if len(apps) == 0 {
 					fmt.Fprintln(a.stdout, "No applications yet. Record one with: onward apply --company NAME --role TITLE")
-					return nil
+					return a.printAttention(cmd)
 				}
 				fmt.Fprintln(w, "ID\tCOMPANY\tROLE\tSTAGE\tLAST EVENT\tNEXT")
 			}
@@ -93,6 +94,20 @@ func (a *app) printAttention(cmd *cobra.Command) error {
 	}
 	for _, m := range failed {
 		fmt.Fprintf(a.stdout, "\nfailed: message %d (%s): %s\n", m.ID, m.Kind, m.LastError)
+	}
+	if a.cfg.IMAPEnabled() {
+		status, at, ok, err := a.st.Status(ctx, watch.StatusName)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !ok:
+			fmt.Fprintln(a.stdout, "\nmailbox: not read yet (the daemon reads it at imap.poll)")
+		case strings.HasPrefix(status, "error "):
+			fmt.Fprintf(a.stdout, "\nmailbox: the last read, %s, failed: %s\n", a.when(at), strings.TrimPrefix(status, "error "))
+		default:
+			fmt.Fprintf(a.stdout, "\nmailbox: read %s, %s\n", a.when(at), strings.TrimPrefix(status, "ok "))
+		}
 	}
 	return nil
 }
