@@ -104,7 +104,6 @@ type badInput struct{ err error }
 func (e badInput) Error() string { return e.err.Error() }
 func (e badInput) Unwrap() error { return e.err }
 
-
 func exitCode(err error) int {
 	var cfgErr *config.Error
 	var u usageError
