@@ -56,6 +56,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Set("_busy_timeout", "5000")
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "FULL")
+	// Keep the prepared form of the queries this connection runs, so the
+	// dispatcher's few hot statements and the CLI's per-application
+	// lookups are parsed once, not on every call.
+	q.Set("_stmt_cache_size", "64")
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
