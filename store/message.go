@@ -72,17 +72,41 @@ func scanMessage(row interface{ Scan(...any) error }) (Message, error) {
 	return m, err
 }
 
+// scanMessages reads rows into full chunks and copies each once at the
+// end: a Message is some 300 bytes, and growing one slice row by row
+// copies a long listing four or five times over (append grows large
+// slices by a quarter).
 func scanMessages(rows *sql.Rows) ([]Message, error) {
 	defer rows.Close()
-	var out []Message
+	var full [][]Message
+	cur := make([]Message, 0, 16)
+	n := 0
 	for rows.Next() {
 		m, err := scanMessage(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, m)
+		if len(cur) == cap(cur) {
+			full = append(full, cur)
+			cur = make([]Message, 0, min(2*cap(cur), 4096))
+		}
+		cur = append(cur, m)
+		n++
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(full) == 0 {
+		if n == 0 {
+			return nil, nil
+		}
+		return cur, nil
+	}
+	out := make([]Message, 0, n)
+	for _, c := range full {
+		out = append(out, c...)
+	}
+	return append(out, cur...), nil
 }
 
 // NewMessageID returns a fresh, globally unique Message-ID (without angle
