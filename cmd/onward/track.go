@@ -295,15 +295,15 @@ func (a *app) printResult(res tracker.Result, asJSON bool) error {
 		fmt.Fprintf(a.stdout, "  cancelled %d pending message%s\n", res.Cancelled, plural(res.Cancelled))
 	}
 	for _, m := range res.Scheduled {
-		fmt.Fprintf(a.stdout, "  planned %-16s %s  %s\n", m.Kind, a.when(m.DueAt), describeAudience(m))
+		fmt.Fprintf(a.stdout, "  planned %-16s %s  %s\n", m.Kind, a.when(m.DueAt), describeAudience(m, res.App))
 	}
 	return nil
 }
 
-func describeAudience(m store.Message) string {
+func describeAudience(m store.Message, app store.Application) string {
 	if m.Audience == "recruiter" {
 		if m.To == "" {
-			return "draft for you to send (recruiter's address missing: onward edit APP --recruiter ...)"
+			return fmt.Sprintf("draft for you to send; add the recruiter: onward edit %q --recruiter \"Name <address>\"", app.Company)
 		}
 		return "draft for you to send to " + m.To
 	}
