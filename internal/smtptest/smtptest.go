@@ -1,20 +1,27 @@
 // Package smtptest runs a real SMTP server (emersion/go-smtp) on
 // 127.0.0.1:0 for tests, scriptable to misbehave the way real servers do:
-// reject a command, stall, drop the connection after DATA. Tests of every
-// package that sends mail use it instead of faking the network.
+// reject a command with any reply, stall, drop the connection after DATA,
+// refuse STARTTLS, present a certificate nobody trusts, or be down for a
+// while. Tests of every package that sends mail use it instead of faking
+// the network.
 package smtptest
 
 import (
+	"bufio"
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"fmt"
 	"io"
 	"log"
 	"math/big"
 	"net"
+	"net/mail"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -42,6 +49,20 @@ type Script struct {
 	// DropAfterAccept closes the connection right after the 250 that
 	// accepts a message, so the client's RSET fails.
 	DropAfterAccept bool
+	// Times, when positive, limits Reject, Stall and DropAfterData to the
+	// first Times times they apply; after that the server behaves, as one
+	// does when an outage is over. Zero means every time.
+	Times int
+	// Decide, when set, is asked at "MAIL", "RCPT" and "DATA" (after the
+	// message was read) what to do, given what the session has seen so
+	// far; a zero Fault falls through to Reject, Stall and DropAfterData.
+	// It picks the message a fault hits, e.g. by its Message-ID, so that
+	// a test can check that the others still go through. It runs on the
+	// server's goroutines.
+	Decide func(cmd string, r Received) Fault
+	// RefuseSTARTTLS, when set, offers STARTTLS in the EHLO reply and
+	// answers the command with this reply instead of starting TLS.
+	RefuseSTARTTLS *smtp.SMTPError
 	// User and Pass, when set, offer AUTH PLAIN and require it before MAIL.
 	User, Pass string
 	// TLS, when set, is offered through STARTTLS, or spoken from the first
@@ -50,12 +71,40 @@ type Script struct {
 	ImplicitTLS bool
 }
 
+// Fault is one scripted misbehaviour at one command.
+type Fault struct {
+	// Reply answers the command with this error reply.
+	Reply *smtp.SMTPError
+	// Stall blocks the command without replying until Release is called
+	// (the command then proceeds) or the test ends.
+	Stall bool
+	// Drop closes the connection without replying. At DATA the message
+	// was read and is recorded first: it arrived, but the client never
+	// hears so.
+	Drop bool
+}
+
+func (f Fault) zero() bool { return f.Reply == nil && !f.Stall && !f.Drop }
+
 // Received is one message as the server saw it.
 type Received struct {
 	From string
 	To   []string
 	Data []byte
 }
+
+// Header returns the first value of a header of the message, or "" when
+// the message has no such header or does not parse.
+func (r Received) Header(key string) string {
+	m, err := mail.ReadMessage(bytes.NewReader(r.Data))
+	if err != nil {
+		return ""
+	}
+	return m.Header.Get(key)
+}
+
+// MessageID returns the Message-ID header, brackets included.
+func (r Received) MessageID() string { return r.Header("Message-Id") }
 
 type Server struct {
 	Host string
@@ -64,10 +113,18 @@ type Server struct {
 	script   Script
 	messages chan Received
 	stalled  chan string   // receives the command that stalls
-	release  chan struct{} // closed at cleanup to free stalled sessions
+	closing  chan struct{} // closed at cleanup to free stalled sessions
+	release  chan struct{} // closed by Release: stalled commands proceed
+	released sync.Once
 
 	connections  atomic.Int32
 	AuthAttempts atomic.Int32
+	// Injected counts the faults the server acted on: replies it was
+	// scripted to give, stalls, dropped connections, refused STARTTLS
+	// and connections closed while down.
+	Injected atomic.Int32
+	fired    atomic.Int32 // static faults used up, for Script.Times
+	down     atomic.Bool
 
 	mu    sync.Mutex
 	conns []*smtp.Conn
@@ -79,7 +136,8 @@ func Start(t testing.TB, script Script) *Server {
 	ts := &Server{
 		script:   script,
 		messages: make(chan Received, 100000),
-		stalled:  make(chan string, 10),
+		stalled:  make(chan string, 100),
+		closing:  make(chan struct{}),
 		release:  make(chan struct{}),
 	}
 	srv := smtp.NewServer(smtp.BackendFunc(ts.newSession))
@@ -97,19 +155,41 @@ func Start(t testing.TB, script Script) *Server {
 	}
 	addr := l.Addr().(*net.TCPAddr)
 	ts.Host, ts.Port = addr.IP.String(), addr.Port
-	l = countingListener{Listener: l, n: &ts.connections}
+	l = countingListener{Listener: l, ts: ts}
 	switch {
 	case script.TLS != nil && script.ImplicitTLS:
 		l = tls.NewListener(l, script.TLS)
 	case script.TLS != nil:
 		srv.TLSConfig = script.TLS
 	}
+	if script.RefuseSTARTTLS != nil {
+		if srv.TLSConfig == nil {
+			// Only so that go-smtp offers STARTTLS; the refusing
+			// listener answers the command before go-smtp sees it.
+			cfg, _ := TLS(t)
+			srv.TLSConfig = cfg
+		}
+		l = refusingListener{Listener: l, ts: ts, reply: script.RefuseSTARTTLS}
+	}
 	go func() { _ = srv.Serve(l) }()
 	// Cleanups run last-in first-out: free stalled sessions, then close.
 	t.Cleanup(func() { _ = srv.Close() })
-	t.Cleanup(func() { close(ts.release) })
+	t.Cleanup(func() { close(ts.closing) })
 	return ts
 }
+
+// Addr is the server's host:port.
+func (ts *Server) Addr() string { return net.JoinHostPort(ts.Host, fmt.Sprint(ts.Port)) }
+
+// Release lets every stalled command proceed, now and from now on: a
+// stalled DATA is then accepted with 250, as by a server that was only
+// slow. Without Release, stalled sessions are freed when the test ends.
+func (ts *Server) Release() { ts.released.Do(func() { close(ts.release) }) }
+
+// SetDown starts or ends an outage: while down, the server closes every
+// new connection before its greeting, the way an overloaded or restarting
+// server does. Sessions already open are not touched.
+func (ts *Server) SetDown(down bool) { ts.down.Store(down) }
 
 // Connections returns how many TCP connections the server accepted.
 func (ts *Server) Connections() int { return int(ts.connections.Load()) }
@@ -185,35 +265,80 @@ func (s *session) Auth(string) (sasl.Server, error) {
 	}), nil
 }
 
-// step applies the script to a command: stall, or the scripted rejection.
-func (s *session) step(cmd string) error {
-	if s.ts.script.Stall == cmd {
-		s.ts.stalled <- cmd
-		<-s.ts.release
-		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 0, 0}, Message: "test over"}
+// fault decides what the script does at cmd: Decide first, then the
+// static faults while Times allows.
+func (s *session) fault(cmd string, data []byte) Fault {
+	sc := &s.ts.script
+	if sc.Decide != nil {
+		if f := sc.Decide(cmd, Received{From: s.from, To: s.to, Data: data}); !f.zero() {
+			return f
+		}
 	}
-	if err := s.ts.script.Reject[cmd]; err != nil {
-		return err
+	var f Fault
+	switch {
+	case sc.Stall == cmd:
+		f.Stall = true
+	case sc.Reject[cmd] != nil:
+		f.Reply = sc.Reject[cmd]
+	case cmd == "DATA" && sc.DropAfterData:
+		f.Drop = true
+	default:
+		return Fault{}
 	}
-	return nil
+	if sc.Times > 0 && int(s.ts.fired.Add(1)) > sc.Times {
+		return Fault{}
+	}
+	return f
+}
+
+// step applies the script to a command. It returns the reply to give
+// (nil to accept) and whether the connection was dropped.
+func (s *session) step(cmd string, data []byte) (reply error, dropped bool) {
+	f := s.fault(cmd, data)
+	if f.zero() {
+		return nil, false
+	}
+	s.ts.Injected.Add(1)
+	switch {
+	case f.Stall:
+		select {
+		case s.ts.stalled <- cmd:
+		default:
+		}
+		select {
+		case <-s.ts.release:
+			return nil, false
+		case <-s.ts.closing:
+			return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 0, 0}, Message: "test over"}, false
+		}
+	case f.Drop:
+		if cmd == "DATA" {
+			s.ts.messages <- Received{From: s.from, To: s.to, Data: data}
+		}
+		_ = s.conn.Conn().Close()
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 0, 0}, Message: "dropped"}, true
+	}
+	return f.Reply, false
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	if s.ts.script.User != "" && !s.authed {
 		return smtp.ErrAuthRequired
 	}
-	if err := s.step("MAIL"); err != nil {
+	s.from = from
+	if err, _ := s.step("MAIL", nil); err != nil {
+		s.from = ""
 		return err
 	}
-	s.from = from
 	return nil
 }
 
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if err := s.step("RCPT"); err != nil {
+	s.to = append(s.to, to)
+	if err, _ := s.step("RCPT", nil); err != nil {
+		s.to = s.to[:len(s.to)-1]
 		return err
 	}
-	s.to = append(s.to, to)
 	return nil
 }
 
@@ -222,15 +347,10 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	if err := s.step("DATA"); err != nil {
+	if err, dropped := s.step("DATA", data); err != nil || dropped {
 		return err
 	}
 	s.ts.messages <- Received{From: s.from, To: s.to, Data: data}
-	if s.ts.script.DropAfterData {
-		// The message arrived, but the client never hears so.
-		_ = s.conn.Conn().Close()
-		return nil
-	}
 	s.accepted = true
 	return nil
 }
@@ -246,17 +366,84 @@ func (s *session) Reset() {
 
 func (s *session) Logout() error { return nil }
 
+// countingListener counts connections and, while the server is down,
+// closes them at once.
 type countingListener struct {
 	net.Listener
-	n *atomic.Int32
+	ts *Server
 }
 
 func (l countingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err == nil {
-		l.n.Add(1)
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return c, err
+		}
+		l.ts.connections.Add(1)
+		if !l.ts.down.Load() {
+			return c, nil
+		}
+		l.ts.Injected.Add(1)
+		_ = c.Close()
 	}
-	return c, err
+}
+
+// refusingListener answers STARTTLS itself with a refusal, so go-smtp,
+// which would start TLS, never sees the command.
+type refusingListener struct {
+	net.Listener
+	ts    *Server
+	reply *smtp.SMTPError
+}
+
+func (l refusingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return c, err
+	}
+	return &refusingConn{Conn: c, r: bufio.NewReader(c), ts: l.ts, reply: l.reply}, nil
+}
+
+// refusingConn hands go-smtp the client's bytes line by line, taking out
+// STARTTLS commands and answering them. Only command lines are looked at:
+// a message body that says STARTTLS passes through.
+type refusingConn struct {
+	net.Conn
+	r       *bufio.Reader
+	ts      *Server
+	reply   *smtp.SMTPError
+	pending []byte
+	inData  bool // between DATA and the final dot
+	midLine bool // the last piece handed on did not end a line
+}
+
+func (c *refusingConn) Read(p []byte) (int, error) {
+	for len(c.pending) == 0 {
+		line, err := c.r.ReadSlice('\n')
+		if len(line) == 0 {
+			return 0, err
+		}
+		atStart := !c.midLine
+		c.midLine = line[len(line)-1] != '\n'
+		if atStart {
+			cmd := strings.ToUpper(strings.TrimSpace(string(line)))
+			switch {
+			case c.inData:
+				c.inData = string(line) != ".\r\n"
+			case cmd == "STARTTLS":
+				c.ts.Injected.Add(1)
+				e := c.reply
+				fmt.Fprintf(c.Conn, "%d %d.%d.%d %s\r\n", e.Code, e.EnhancedCode[0], e.EnhancedCode[1], e.EnhancedCode[2], e.Message)
+				continue
+			case cmd == "DATA":
+				c.inData = true
+			}
+		}
+		c.pending = append(c.pending[:0], line...)
+	}
+	n := copy(p, c.pending)
+	c.pending = c.pending[n:]
+	return n, nil
 }
 
 // testCert is a self-signed certificate for 127.0.0.1, ::1 and localhost,
