@@ -564,7 +564,11 @@ func (a *authPicker) Next(fromServer []byte, more bool) ([]byte, error) {
 }
 
 // netConn bounds every read and write by the timeout and remembers the
-// first failure, which go-mail's SendError would otherwise hide.
+// first failure, which go-mail's SendError would otherwise hide. After a
+// failure every read and write fails at once with it: the session is in
+// doubt, and go-mail's RSET or QUIT after a timed-out command would
+// otherwise wait a whole timeout more on a server that has stopped
+// answering.
 type netConn struct {
 	net.Conn
 	timeout time.Duration
@@ -574,6 +578,9 @@ type netConn struct {
 }
 
 func (c *netConn) Read(p []byte) (int, error) {
+	if err := c.failure(); err != nil {
+		return 0, err
+	}
 	if err := c.Conn.SetReadDeadline(time.Now().Add(c.timeout)); err != nil {
 		c.fail(err)
 		return 0, err
@@ -586,6 +593,9 @@ func (c *netConn) Read(p []byte) (int, error) {
 }
 
 func (c *netConn) Write(p []byte) (int, error) {
+	if err := c.failure(); err != nil {
+		return 0, err
+	}
 	if err := c.Conn.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
 		c.fail(err)
 		return 0, err
