@@ -24,7 +24,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"text/template/parse"
 )
@@ -79,6 +81,112 @@ type entry struct {
 	name   string // the file name used in errors
 	text   *texttemplate.Template
 	html   *htmltemplate.Template // nil when the file defines no "html"
+
+	// mu serialises the renders of this file, so that the loop guards
+	// (see guardLoops), bound to budget at parse time, count one
+	// execution at a time. A render takes microseconds.
+	mu     sync.Mutex
+	budget budget
+}
+
+// maxSteps bounds the work of one part of one render: every iteration of
+// a range and every {{template}} call counts. Output is bounded by
+// maxOutput, but a loop that writes nothing (a range over 1e12, templates
+// that call each other twice, forty deep) would otherwise run for hours
+// and hang the start, a SIGHUP or a send. Real messages take a few
+// hundred steps; a digest of thousands of applications stays well below.
+const maxSteps = 100_000
+
+// Names of the functions guardLoops puts into every range and template
+// call. They cannot clash with a user's template: identifiers there are
+// checked against funcs at parse time, before the guards exist.
+const (
+	guardRange = "onward_range_guard"
+	guardCall  = "onward_call_guard"
+)
+
+// budget counts the steps of one execution.
+type budget struct {
+	left int
+	part string
+}
+
+func (b *budget) spend(n int) error {
+	b.left -= n
+	if b.left < 0 {
+		return fmt.Errorf("%q loops more than %d times; a template must finish quickly", b.part, maxSteps)
+	}
+	return nil
+}
+
+// funcs returns the guard functions charging b.
+func (b *budget) funcs() map[string]any {
+	return map[string]any{
+		// guardRange sees what a range is about to walk.
+		guardRange: func(v any) (any, error) {
+			rv := reflect.ValueOf(v)
+			switch rv.Kind() {
+			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+				return v, b.spend(int(max(min(rv.Int(), maxSteps+1), 0)))
+			case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+				return v, b.spend(int(min(rv.Uint(), maxSteps+1)))
+			case reflect.Slice, reflect.Array, reflect.Map, reflect.String:
+				return v, b.spend(rv.Len())
+			case reflect.Func, reflect.Chan:
+				return nil, fmt.Errorf("range over a %s is not allowed in a template", rv.Kind())
+			}
+			return v, nil
+		},
+		// guardCall sees the data of every {{template}} call.
+		guardCall: func(v ...any) (any, error) {
+			if len(v) == 0 {
+				return nil, b.spend(1)
+			}
+			return v[0], b.spend(1)
+		},
+	}
+}
+
+// guardLoops rewrites every range pipeline P into "P | onward_range_guard"
+// and every {{template "x" P}} into {{template "x" P | onward_call_guard}},
+// so each execution can count its iterations and calls against a budget.
+func guardLoops(trees []*parse.Tree) {
+	guard := func(pipe *parse.PipeNode, name string, tree *parse.Tree) {
+		id := parse.NewIdentifier(name).SetTree(tree).SetPos(pipe.Pos)
+		pipe.Cmds = append(pipe.Cmds, &parse.CommandNode{NodeType: parse.NodeCommand, Pos: pipe.Pos, Args: []parse.Node{id}})
+	}
+	var walk func(n parse.Node, tree *parse.Tree)
+	walk = func(n parse.Node, tree *parse.Tree) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n == nil {
+				return
+			}
+			for _, c := range n.Nodes {
+				walk(c, tree)
+			}
+		case *parse.RangeNode:
+			guard(n.Pipe, guardRange, tree)
+			walk(n.List, tree)
+			walk(n.ElseList, tree)
+		case *parse.IfNode:
+			walk(n.List, tree)
+			walk(n.ElseList, tree)
+		case *parse.WithNode:
+			walk(n.List, tree)
+			walk(n.ElseList, tree)
+		case *parse.TemplateNode:
+			if n.Pipe == nil {
+				n.Pipe = &parse.PipeNode{NodeType: parse.NodePipe, Pos: n.Pos, Line: n.Line}
+			}
+			guard(n.Pipe, guardCall, tree)
+		}
+	}
+	for _, t := range trees {
+		if t != nil && t.Root != nil {
+			walk(t.Root, t)
+		}
+	}
 }
 
 // Load parses the built-in templates and, when dir is non-empty and exists,
@@ -186,6 +294,12 @@ func (e *entry) parse() error {
 			return fmt.Errorf("templates: %s:%d: text outside {{define}} is never used; put it inside \"subject\", \"text\" or \"html\"", e.name, line)
 		}
 	}
+	var trees []*parse.Tree
+	for _, x := range t.Templates() {
+		trees = append(trees, x.Tree)
+	}
+	guardLoops(trees)
+	t.Funcs(e.budget.funcs())
 	e.text = t
 	if t.Lookup("html") == nil {
 		return nil
@@ -194,6 +308,12 @@ func (e *entry) parse() error {
 	if err != nil {
 		return e.wrap("", err)
 	}
+	trees = trees[:0]
+	for _, x := range h.Templates() {
+		trees = append(trees, x.Tree)
+	}
+	guardLoops(trees)
+	h.Funcs(e.budget.funcs())
 	e.html = h
 	return nil
 }
@@ -235,8 +355,10 @@ func (s *Set) Source(kind string) (src, origin string, err error) {
 }
 
 func (e *entry) render(d Data) (Rendered, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	var r Rendered
-	subject, err := execute(e.text, "subject", d)
+	subject, err := e.execute("subject", d)
 	if err != nil {
 		return r, err
 	}
@@ -249,7 +371,7 @@ func (e *entry) render(d Data) (Rendered, error) {
 	if r.Subject == "" {
 		return r, e.partError("subject", "is empty")
 	}
-	text, err := execute(e.text, "text", d)
+	text, err := e.execute("text", d)
 	if err != nil {
 		return r, err
 	}
@@ -258,7 +380,7 @@ func (e *entry) render(d Data) (Rendered, error) {
 		return r, e.partError("text", "is empty")
 	}
 	if e.html != nil {
-		html, err := execute(e.html, "html", d)
+		html, err := e.execute("html", d)
 		if err != nil {
 			return r, err
 		}
@@ -279,6 +401,15 @@ func (e *entry) partError(part, problem string) error {
 // executor is what text/template and html/template have in common.
 type executor interface {
 	ExecuteTemplate(w io.Writer, name string, data any) error
+}
+
+// execute runs one part with a fresh loop budget; the caller holds e.mu.
+func (e *entry) execute(part string, d Data) (string, error) {
+	e.budget = budget{left: maxSteps, part: part}
+	if part == "html" {
+		return execute(e.html, part, d)
+	}
+	return execute(e.text, part, d)
 }
 
 func execute(t executor, name string, d Data) (string, error) {
@@ -333,6 +464,9 @@ func (e *entry) wrap(context string, err error) error {
 // reachable with errors.Unwrap.
 func cleanError(name string, err error) error {
 	msg := err.Error()
+	// The loop guards are ours, not the author's: keep them out of the
+	// action an error quotes.
+	msg = strings.NewReplacer(" | "+guardRange, "", " | "+guardCall, "").Replace(msg)
 	msg = strings.TrimPrefix(msg, "template: ")
 	msg = strings.TrimPrefix(msg, "html/template:")
 	msg = strings.TrimSpace(msg)
