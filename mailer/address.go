@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Address is one mailbox: an optional display name and an email address.
@@ -133,9 +135,100 @@ func (a Address) validate() error {
 		// pasted into one field.
 		return fmt.Errorf("email %q has more than one @", a.Email)
 	}
+	if r, ok := deceptive(a.Name); ok {
+		return fmt.Errorf("name contains the invisible character %U, which can make text read differently from what it is", r)
+	}
+	if r, ok := deceptive(a.Email); ok {
+		return fmt.Errorf("email contains the invisible character %U", r)
+	}
+	if other := addressIn(a.Name); other != "" && !strings.EqualFold(other, a.Email) {
+		return fmt.Errorf("the name %q shows the address %s but the mail would go to %s; give the name alone", a.Name, other, a.Email)
+	}
 	parsed, err := mail.ParseAddress(a.mail().String())
 	if err != nil || parsed.Address != a.Email {
 		return fmt.Errorf("email %q is not a valid addr-spec", a.Email)
+	}
+	if err := checkDomain(a.Email[strings.LastIndexByte(a.Email, '@')+1:]); err != nil {
+		return fmt.Errorf("email %q: %v", a.Email, err)
+	}
+	return nil
+}
+
+// deceptive returns the first character of s that changes how text reads
+// without being seen: the invisible format characters (bidirectional
+// overrides and isolates, which can make "moc.evil" read as "live.com",
+// zero-width spaces, the byte order mark, soft hyphens) and the Unicode
+// line and paragraph separators, which some mail programs treat as line
+// breaks. The zero-width joiner and non-joiner, which some scripts and
+// emoji need, stay allowed.
+func deceptive(s string) (rune, bool) {
+	for _, r := range s {
+		switch {
+		case r == '\u200c' || r == '\u200d':
+		case r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Cf, r):
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// addressIn returns the first word of a display name that reads as an
+// email address ("dana@acme.example" in `"dana@acme.example" <evil@x>`),
+// or "". A lone @ ("Dana @ Acme", "@acme") is not one.
+func addressIn(name string) string {
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(`<>()[]"',;:`, r)
+	}) {
+		local, domain, ok := strings.Cut(w, "@")
+		if ok && local != "" && strings.Contains(strings.Trim(domain, "."), ".") {
+			return w
+		}
+	}
+	return ""
+}
+
+// checkDomain checks the domain of an address: a domain literal such as
+// [192.0.2.1], or dot-separated labels of letters (in any script, for
+// internationalised domains), digits and inner hyphens, each at most 63
+// bytes and the whole at most 253. A label that mixes Latin with Cyrillic
+// or Greek letters is refused: that is how look-alike domains are made
+// ("аcme" with a Cyrillic а).
+func checkDomain(d string) error {
+	if strings.HasPrefix(d, "[") && strings.HasSuffix(d, "]") {
+		return nil // net/mail has checked the literal
+	}
+	if len(d) > 253 {
+		return errors.New("the domain is longer than 253 bytes")
+	}
+	for _, label := range strings.Split(d, ".") {
+		switch {
+		case label == "":
+			return errors.New("the domain has an empty label")
+		case len(label) > 63:
+			return fmt.Errorf("the domain label %q is longer than 63 bytes", label)
+		case strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-"):
+			return fmt.Errorf("the domain label %q starts or ends with a hyphen", label)
+		}
+		scripts := map[string]bool{}
+		for _, r := range label {
+			switch {
+			case r < utf8.RuneSelf && (r == '-' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'):
+			case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r)):
+			default:
+				return fmt.Errorf("the domain contains %q, which no host name may", r)
+			}
+			for _, sc := range []struct {
+				name  string
+				table *unicode.RangeTable
+			}{{"Latin", unicode.Latin}, {"Cyrillic", unicode.Cyrillic}, {"Greek", unicode.Greek}} {
+				if unicode.Is(sc.table, r) {
+					scripts[sc.name] = true
+				}
+			}
+		}
+		if len(scripts) > 1 {
+			return fmt.Errorf("the domain label %q mixes Latin, Cyrillic or Greek letters, as look-alike domains do", label)
+		}
 	}
 	return nil
 }

@@ -31,6 +31,9 @@ var (
 	// ErrNoSTARTTLS marks a server that did not offer STARTTLS although the
 	// config requires it. Nothing but EHLO was sent in clear.
 	ErrNoSTARTTLS = errors.New("server does not offer STARTTLS")
+	// ErrNoSMTPUTF8 marks a message to or from an address that is not
+	// ASCII, for a server that does not offer SMTPUTF8. Nothing was sent.
+	ErrNoSMTPUTF8 = errors.New("server does not offer SMTPUTF8")
 	// ErrClosed is returned by Send after Close.
 	ErrClosed = errors.New("mailer closed")
 )
@@ -67,7 +70,7 @@ func Temporary(err error) bool {
 	switch {
 	case errors.Is(err, ErrInvalidMessage), errors.Is(err, ErrInvalidAddress),
 		errors.Is(err, ErrInvalidConfig), errors.Is(err, ErrUntrustedCertificate),
-		errors.Is(err, ErrNoSTARTTLS), isCertificateError(err):
+		errors.Is(err, ErrNoSTARTTLS), errors.Is(err, ErrNoSMTPUTF8), isCertificateError(err):
 		return false
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
 		errors.Is(err, ErrClosed):

@@ -232,13 +232,24 @@ func (s *SMTP) Send(ctx context.Context, m *Message) error {
 	if err != nil {
 		return fmt.Errorf("mailer: send %s: %w", m.printableID(), err)
 	}
-	if err := s.deliver(ctx, msg); err != nil {
+	if err := s.deliver(ctx, msg, !isASCII(m.From.Email+m.To.Email)); err != nil {
 		return fmt.Errorf("mailer: send %s: %w", m.MessageID, err)
 	}
 	return nil
 }
 
-func (s *SMTP) deliver(ctx context.Context, msg *mail.Msg) error {
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// deliver sends msg; utf8 says that an envelope address is not ASCII, so
+// the server must offer SMTPUTF8 (RFC 6531).
+func (s *SMTP) deliver(ctx context.Context, msg *mail.Msg, utf8 bool) error {
 	waitCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	stop := context.AfterFunc(s.stopWaiting, func() { cancel(ErrClosed) })
@@ -258,7 +269,7 @@ func (s *SMTP) deliver(ctx context.Context, msg *mail.Msg) error {
 	}
 	// From here on only the caller's ctx counts: Close lets a message that
 	// is already on the wire finish rather than leave it half sent.
-	return s.transmit(ctx, msg)
+	return s.transmit(ctx, msg, utf8)
 }
 
 func interrupted(doing string, cause error) *deliveryError {
@@ -266,7 +277,7 @@ func interrupted(doing string, cause error) *deliveryError {
 }
 
 // transmit runs one SMTP transaction; the caller holds the turn.
-func (s *SMTP) transmit(ctx context.Context, msg *mail.Msg) error {
+func (s *SMTP) transmit(ctx context.Context, msg *mail.Msg, utf8 bool) error {
 	stop := context.AfterFunc(ctx, s.abort)
 	defer stop()
 
@@ -285,6 +296,11 @@ func (s *SMTP) transmit(ctx context.Context, msg *mail.Msg) error {
 				return de
 			}
 			s.session = session
+		}
+		if ok, _ := s.session.Extension("SMTPUTF8"); utf8 && !ok {
+			// go-mail would send the address anyway, and a server may
+			// mangle it. Nothing was sent; the session stays usable.
+			return &deliveryError{text: fmt.Sprintf("smtp: %s does not offer SMTPUTF8, which an address that is not ASCII needs; use the recipient's ASCII address (an xn-- domain works)", s.addr), err: ErrNoSMTPUTF8}
 		}
 		err := s.client.SendWithSMTPClient(s.session, msg)
 		if err == nil {

@@ -63,6 +63,9 @@ type Script struct {
 	// RefuseSTARTTLS, when set, offers STARTTLS in the EHLO reply and
 	// answers the command with this reply instead of starting TLS.
 	RefuseSTARTTLS *smtp.SMTPError
+	// NoSMTPUTF8 leaves SMTPUTF8 out of the EHLO reply, as older servers
+	// do: they cannot take an address that is not ASCII.
+	NoSMTPUTF8 bool
 	// User and Pass, when set, offer AUTH PLAIN and require it before MAIL.
 	User, Pass string
 	// TLS, when set, is offered through STARTTLS, or spoken from the first
@@ -143,7 +146,7 @@ func Start(t testing.TB, script Script) *Server {
 	srv := smtp.NewServer(smtp.BackendFunc(ts.newSession))
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true // AUTH on plain loopback, as security "none" allows
-	srv.EnableSMTPUTF8 = true
+	srv.EnableSMTPUTF8 = !script.NoSMTPUTF8
 	srv.ReadTimeout = WaitTimeout
 	srv.WriteTimeout = WaitTimeout
 	srv.ErrorLog = log.New(io.Discard, "", 0)

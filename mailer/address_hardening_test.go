@@ -1,0 +1,111 @@
+package mailer
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/onward-app/onward/internal/smtptest"
+)
+
+// Addresses that would put words in the reader's eyes other than where
+// the mail goes: a display name that shows another address, invisible
+// characters that reorder or hide text, look-alike and malformed domains.
+func TestParseAddressRefusesDeception(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{`"dana@acme.example" <evil@x.example>`, "shows the address dana@acme.example but the mail would go to evil@x.example"},
+		{`dana@acme.example (evil@x.example)`, "shows the address evil@x.example"},
+		{`"Dana\" <dana@acme.example>" <evil@x.example>`, "shows the address dana@acme.example"},
+		{`=?utf-8?q?dana=40acme.example?= <evil@x.example>`, "shows the address dana@acme.example"},
+		{"Dana\u202eReyes <dana@acme.example>", "U+202E"},
+		{"Dana\u2066Reyes <dana@acme.example>", "U+2066"},
+		{"Dana\u200b <dana@acme.example>", "U+200B"},
+		{"\ufeffDana <dana@acme.example>", "U+FEFF"},
+		{"Dana\u2028Bcc evil <dana@acme.example>", "U+2028"},
+		{"dana@a\u2029b.example", "U+2029"},
+		{"dana@\u0430cme.example", "mixes Latin, Cyrillic or Greek"},
+		{"dana@p\u03b1ypal.example", "mixes Latin, Cyrillic or Greek"},
+		{"dana@-b\u00fccher.example", "hyphen"},
+		{"dana@acme-.example", "hyphen"},
+		{"dana@acme_corp.example", `'_'`},
+		{"dana@" + strings.Repeat("a", 64) + ".example", "longer than 63 bytes"},
+		{"dana@" + strings.Repeat("abcdefghi.", 26) + "example", "longer than 253 bytes"},
+		{`"evil@x.example"@acme.example`, "more than one @"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			t.Parallel()
+			a, err := ParseAddress(tc.in)
+			if err == nil || !errors.Is(err, ErrInvalidAddress) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("ParseAddress(%q) = %+v, %v; want an invalid address naming %q", tc.in, a, err, tc.want)
+			}
+			// The error quotes the input, so an invisible character
+			// shows as its escape, never raw.
+			if r, ok := deceptive(err.Error()); ok {
+				t.Errorf("the error carries %U raw: %q", r, err)
+			}
+		})
+	}
+}
+
+// What is unusual but honest is accepted, and round-trips: quoted local
+// parts, internationalised domains in one script, a name that is the
+// address itself, joiners that scripts need.
+func TestParseAddressAcceptsTheUnusualButHonest(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]Address{
+		`"dana reyes"@acme.example`:                       {Email: "dana reyes@acme.example"},
+		`"a\"b"@acme.example`:                             {Email: `a"b@acme.example`},
+		"dana@b\u00fccher.example":                        {Email: "dana@b\u00fccher.example"},
+		"dana@xn--bcher-kva.example":                      {Email: "dana@xn--bcher-kva.example"},
+		"dana@\u0430\u0441\u043c\u0435.example":           {Email: "dana@\u0430\u0441\u043c\u0435.example"},
+		`"dana@acme.example" <dana@acme.example>`:         {Name: "dana@acme.example", Email: "dana@acme.example"},
+		"Acme (@acme) <dana@acme.example>":                {Name: "Acme", Email: "dana@acme.example"},
+		"\u0645\u0647\u200c\u0633\u0627 <m@acme.example>": {Name: "\u0645\u0647\u200c\u0633\u0627", Email: "m@acme.example"},
+		"dana@[192.0.2.1]":                                {Email: "dana@[192.0.2.1]"},
+	} {
+		got, err := ParseAddress(in)
+		if err != nil || got != want {
+			t.Errorf("ParseAddress(%q) = %#v, %v; want %#v", in, got, err, want)
+			continue
+		}
+		back, err := ParseAddress(got.String())
+		if err != nil || back != got {
+			t.Errorf("%q: String %q parses back to %#v, %v", in, got.String(), back, err)
+		}
+	}
+}
+
+// An internationalised address goes out as it is to a server that speaks
+// SMTPUTF8, to exactly that recipient. To a server that does not, nothing
+// is sent (RFC 6531 forbids it, and such a server may mangle the address):
+// the failure is permanent and says why.
+func TestInternationalisedAddressOverSMTP(t *testing.T) {
+	t.Parallel()
+	to, err := ParseAddress("Zo\u00eb <zo\u00eb@b\u00fccher.example>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, utf8 := range []bool{true, false} {
+		ts := smtptest.Start(t, smtptest.Script{NoSMTPUTF8: !utf8})
+		s := newSender(t, ts, nil)
+		m := testMessage(1)
+		m.To = to
+		err := s.Send(t.Context(), m)
+		if utf8 {
+			if err != nil {
+				t.Fatalf("Send to %s over SMTPUTF8: %v", to, err)
+			}
+			if r := ts.Next(t); len(r.To) != 1 || r.To[0] != to.Email {
+				t.Errorf("RCPT went to %q, want only %q", r.To, to.Email)
+			}
+			continue
+		}
+		if err == nil || Temporary(err) || !errors.Is(err, ErrNoSMTPUTF8) || !strings.Contains(err.Error(), "SMTPUTF8") {
+			t.Errorf("Send to %s without SMTPUTF8 = %v, want a permanent failure naming SMTPUTF8", to, err)
+		}
+		if ts.Pending() != 0 {
+			t.Error("a server without SMTPUTF8 recorded the message")
+		}
+	}
+}
