@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/templates"
 )
@@ -345,6 +346,19 @@ func (v *validator) delay(key, value string) scheduler.Delay {
 	return d
 }
 
+// positiveDelay is delay for a limit that cannot be zero: why says what a
+// zero limit would do.
+func (v *validator) positiveDelay(key, value, why string) scheduler.Delay {
+	d, err := scheduler.ParseDelay(value)
+	switch {
+	case err != nil:
+		v.fail(key, "%v", err)
+	case d.Days == 0 && d.Clock <= 0:
+		v.fail(key, "%q is zero: %s; give a duration such as 2d", value, why)
+	}
+	return d
+}
+
 func (v *validator) spec(key, value string) scheduler.Spec {
 	s, err := scheduler.ParseSpec(value)
 	if err != nil {
@@ -361,6 +375,12 @@ func (v *validator) address(key, value string) {
 	a, err := mail.ParseAddress(value)
 	if err != nil || a.Name != "" {
 		v.fail(key, "%q is not a plain email address like alex@example.com", value)
+		return
+	}
+	// The checks every address onward writes gets: invisible characters,
+	// look-alike or malformed domains.
+	if err := (mailer.Address{Email: a.Address}).Check(); err != nil {
+		v.fail(key, "%q: %v", value, err)
 	}
 }
 
@@ -374,6 +394,12 @@ func (c *Config) Validate() error {
 		v.fail("user.name", "must not be empty")
 	} else if strings.ContainsAny(c.User.Name, "\r\n\x00") {
 		v.fail("user.name", "contains a line break or NUL")
+	} else if (mailer.Address{Email: c.User.Email}).Check() == nil {
+		// The name signs every draft and heads its From line: it must
+		// not show another address or hide characters.
+		if err := (mailer.Address{Name: c.User.Name, Email: c.User.Email}).Check(); err != nil {
+			v.fail("user.name", "%v", err)
+		}
 	}
 	v.address("user.email", c.User.Email)
 	p.location = time.Local
@@ -423,14 +449,14 @@ func (c *Config) Validate() error {
 	default:
 		v.fail("delivery.drafts", "%q is not one of \"email\", \"outbox\", \"imap\"", c.Delivery.Drafts)
 	}
-	p.giveUpAfter = v.delay("delivery.give_up_after", c.Delivery.GiveUpAfter)
+	p.giveUpAfter = v.positiveDelay("delivery.give_up_after", c.Delivery.GiveUpAfter, "a temporary failure would never be retried")
 	for kind, value := range c.Delivery.Stale {
 		key := "delivery.stale." + kind
 		if !isKind(kind) {
 			v.fail(key, "unknown message kind %q (known: %s)", kind, strings.Join(templates.Kinds(), ", "))
 			continue
 		}
-		p.stale[kind] = v.delay(key, value)
+		p.stale[kind] = v.positiveDelay(key, value, "every "+kind+" would expire instead of going out")
 	}
 	if c.SMTP.Timeout != "" {
 		d, err := time.ParseDuration(c.SMTP.Timeout)

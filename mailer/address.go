@@ -113,6 +113,23 @@ func (a Address) Display() string {
 	return name + " <" + a.Email + ">"
 }
 
+// Check makes the checks of ParseAddress on an Address built from parts
+// (a name and an email from the config): nil when it can go into a header
+// safely and honestly, else why not, naming the part ("name ...",
+// "email ...") without repeating the address. The error wraps
+// ErrInvalidAddress.
+func (a Address) Check() error {
+	if err := a.validate(); err != nil {
+		return &checkError{err}
+	}
+	return nil
+}
+
+type checkError struct{ err error }
+
+func (e *checkError) Error() string        { return e.err.Error() }
+func (e *checkError) Is(target error) bool { return target == ErrInvalidAddress }
+
 func (a Address) mail() *mail.Address {
 	return &mail.Address{Name: a.Name, Address: a.Email}
 }
