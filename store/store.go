@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -30,6 +31,10 @@ var ErrNotFound = errors.New("not found")
 
 // ErrSchemaTooNew means the database was written by a newer onward.
 var ErrSchemaTooNew = errors.New("database schema is newer than this onward")
+
+// ErrNotOnward means the file is an SQLite database of another program:
+// onward refuses to add its tables to it.
+var ErrNotOnward = errors.New("the file is not an onward database")
 
 // Store is an open database.
 type Store struct {
@@ -49,10 +54,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// Settings go in the DSN so every connection the pool opens gets them.
 	// _txlock=immediate takes the write lock at BEGIN, so two processes
 	// never both read and then fail to upgrade; synchronous=FULL makes a
-	// commit survive power loss, which "no message lost" depends on.
+	// commit survive power loss, which "no message lost" depends on. WAL
+	// is not among them: it is a property of the file, written into it,
+	// so it is set once migrate has made sure the file is onward's.
 	q := url.Values{}
 	q.Set("_foreign_keys", "on")
-	q.Set("_journal_mode", "WAL")
 	q.Set("_busy_timeout", "5000")
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "FULL")
@@ -92,14 +98,17 @@ func prepareFile(path string) error {
 func explain(err error) error {
 	var se sqlite3.Error
 	if errors.As(err, &se) {
-		switch se.Code {
-		case sqlite3.ErrNotADB:
+		switch {
+		case se.Code == sqlite3.ErrNotADB:
 			return fmt.Errorf("the file is not an onward database (%w)", err)
-		case sqlite3.ErrBusy, sqlite3.ErrLocked:
+		case se.Code == sqlite3.ErrBusy, se.Code == sqlite3.ErrLocked:
 			return fmt.Errorf("the database is locked by another process (%w)", err)
-		case sqlite3.ErrReadonly:
+		case se.Code == sqlite3.ErrReadonly:
 			return fmt.Errorf("the database is read-only (%w)", err)
-		case sqlite3.ErrFull:
+		case se.Code == sqlite3.ErrFull, se.Code == sqlite3.ErrIoErr && errors.Is(se.SystemErrno, syscall.ENOSPC):
+			// SQLite reports a full disk as SQLITE_FULL when it runs out
+			// writing pages, and as an I/O error with ENOSPC when it
+			// runs out growing its shared-memory file.
 			return fmt.Errorf("the disk is full (%w)", err)
 		}
 	}
@@ -123,6 +132,27 @@ func (s *Store) DataVersion(ctx context.Context) (int64, error) {
 }
 
 func (s *Store) migrate(ctx context.Context) error {
+	// Look before writing anything: another program's database is
+	// refused untouched, not converted to WAL and given onward's tables.
+	var ours bool
+	var others sql.NullString
+	if err := s.db.QueryRowContext(ctx, `SELECT
+		EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'),
+		(SELECT group_concat(name, ', ') FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%')`).Scan(&ours, &others); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if !ours && others.Valid {
+		return fmt.Errorf("%w: it is an SQLite database with the tables %s, and onward writes only into its own; check storage.database", ErrNotOnward, others.String)
+	}
+	var mode string
+	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+			return fmt.Errorf("migrate: set WAL: %w", err)
+		}
+	}
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
