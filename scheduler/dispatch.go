@@ -234,17 +234,8 @@ func (d *Dispatcher) cycle(ctx, work context.Context) (time.Time, error) {
 		if len(msgs) == 0 {
 			break
 		}
-		for i, m := range msgs {
-			if ctx.Err() != nil {
-				// Shutting down: hand back what was not started.
-				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-				err := d.Store.Release(rctx, msgs[i:])
-				cancel()
-				return time.Time{}, err
-			}
-			if err := d.deliver(work, m); err != nil {
-				return time.Time{}, err
-			}
+		if stopped, err := d.deliverAll(ctx, work, msgs); stopped || err != nil {
+			return time.Time{}, err
 		}
 	}
 	return d.nextWake(ctx)
@@ -309,37 +300,114 @@ func backoff(attempt int) time.Duration {
 	return 6 * time.Hour
 }
 
-// deliver carries one claimed message to its end or its next try. An
-// error return means the outcome could not be recorded.
-func (d *Dispatcher) deliver(ctx context.Context, m store.Message) error {
+// deliverAll carries claimed messages to their end or their next try, one
+// at a time and in order: each is sent and its answer recorded before the
+// next one goes on the wire, so a crash repeats at most the one in flight.
+// Rendering only reads, so the next message is rendered while the current
+// one is on the wire and being recorded. stopped reports that ctx ended and
+// the messages not started were handed back. An error means an outcome
+// could not be recorded.
+func (d *Dispatcher) deliverAll(ctx, work context.Context, msgs []store.Message) (stopped bool, err error) {
+	next := d.prepareAsync(work, msgs[0])
+	for i := range msgs {
+		p := <-next
+		if ctx.Err() != nil {
+			// Shutting down: hand back what was not started.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			return true, d.Store.Release(rctx, msgs[i:])
+		}
+		ahead := i+1 < len(msgs) && !readsOthers(msgs[i+1].Kind)
+		if ahead {
+			next = d.prepareAsync(work, msgs[i+1])
+		}
+		if err := d.complete(work, p); err != nil {
+			if ahead {
+				<-next
+			}
+			return false, err
+		}
+		if !ahead && i+1 < len(msgs) {
+			next = d.prepareAsync(work, msgs[i+1])
+		}
+	}
+	return false, nil
+}
+
+// readsOthers reports whether rendering a kind reads the state of other
+// messages (the digest lists what was sent), so that it must wait until
+// the message before it is recorded.
+func readsOthers(kind string) bool { return kind == templates.Digest }
+
+// prepared is a claimed message rendered and ready to deliver, or with
+// the outcome to record when there is nothing to deliver.
+type prepared struct {
+	m     store.Message
+	s     *Setup // the setup it was rendered with; it is delivered with it too
+	now   time.Time
+	email *mailer.Message
+	// final, when set, is recorded without delivering: expired, failed
+	// to render, or a draft notice whose draft is gone. cause is the
+	// error behind it, if any.
+	final *store.Outcome
+	cause error
+}
+
+func (d *Dispatcher) prepareAsync(ctx context.Context, m store.Message) <-chan prepared {
+	ch := make(chan prepared, 1)
+	go func() { ch <- d.prepare(ctx, m) }()
+	return ch
+}
+
+// prepare checks whether a claimed message is still worth sending and
+// renders it. It only reads, so it may run while the message before it is
+// on the wire.
+func (d *Dispatcher) prepare(ctx context.Context, m store.Message) prepared {
 	s := d.setup.Load()
 	now := d.Now()
+	p := prepared{m: m, s: s, now: now}
+	expire := func(reason string) prepared {
+		p.final = &store.Outcome{Status: store.StatusExpired, Error: reason, KeepBody: true}
+		return p
+	}
 	if limit, ok := s.Stale[m.Kind]; ok && now.After(limit.After(m.PlannedAt, s.Location)) {
-		reason := fmt.Sprintf("expired: due %s, found %s late (a %s is not sent more than %s late)",
+		return expire(fmt.Sprintf("expired: due %s, found %s late (a %s is not sent more than %s late)",
 			m.PlannedAt.In(s.Location).Format("Mon 2 Jan 15:04"), now.Sub(m.PlannedAt).Round(time.Minute),
-			m.Kind, limit)
-		return d.finish(ctx, m, store.Outcome{Status: store.StatusExpired, Error: reason, KeepBody: true}, nil)
+			m.Kind, limit))
 	}
 	if m.Kind == templates.Prep {
 		// A prep note is for before the interview, or not at all.
 		if ev, err := d.Store.LastEventOf(ctx, m.ApplicationID, Interview); err == nil && !now.Before(ev.At) {
-			reason := "expired: the interview began " + ev.At.In(s.Location).Format("Mon 2 Jan 15:04") + ", before the prep note could go out"
-			return d.finish(ctx, m, store.Outcome{Status: store.StatusExpired, Error: reason, KeepBody: true}, nil)
+			return expire("expired: the interview began " + ev.At.In(s.Location).Format("Mon 2 Jan 15:04") + ", before the prep note could go out")
 		}
-	}
-	if m.Audience == Recruiter {
-		return d.draft(ctx, s, m, now)
 	}
 	email, err := s.Composer.Compose(ctx, m, now)
 	if err == nil && m.Kind == templates.DraftReady {
 		err = d.attachDraft(ctx, s, m, email, now)
 	}
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) && m.Kind == templates.DraftReady {
-			return d.finish(ctx, m, store.Outcome{Status: store.StatusCancelled, Error: "the draft no longer exists", KeepBody: true}, nil)
-		}
-		return d.finish(ctx, m, store.Outcome{Status: store.StatusFailed, Error: err.Error(), KeepBody: true}, err)
+	switch {
+	case err == nil:
+		p.email = email
+	case errors.Is(err, store.ErrNotFound) && m.Kind == templates.DraftReady:
+		p.final = &store.Outcome{Status: store.StatusCancelled, Error: "the draft no longer exists", KeepBody: true}
+	default:
+		p.final = &store.Outcome{Status: store.StatusFailed, Error: err.Error(), KeepBody: true}
+		p.cause = err
 	}
+	return p
+}
+
+// complete delivers a prepared message and records the answer. An error
+// return means the outcome could not be recorded.
+func (d *Dispatcher) complete(ctx context.Context, p prepared) error {
+	m, s := p.m, p.s
+	if p.final != nil {
+		return d.finish(ctx, m, *p.final, p.cause)
+	}
+	if m.Audience == Recruiter {
+		return d.draft(ctx, s, m, p.now, p.email)
+	}
+	email := p.email
 	out := store.Outcome{To: email.To.Display(), Subject: email.Subject, Text: email.Text, HTML: email.HTML}
 	sendErr := s.Mail.Send(ctx, email)
 	switch {
@@ -355,14 +423,10 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Message) error {
 	return d.finish(ctx, m, out, sendErr)
 }
 
-// draft renders a recruiter message and hands it to the user: as a
-// draft_ready email planned in the same transaction, or as an .eml in the
-// outbox. It never goes to the recruiter from here.
-func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now time.Time) error {
-	email, err := s.Composer.Compose(ctx, m, now)
-	if err != nil {
-		return d.finish(ctx, m, store.Outcome{Status: store.StatusFailed, Error: err.Error(), KeepBody: true}, err)
-	}
+// draft hands a rendered recruiter message to the user: filed in the
+// mailbox, as a draft_ready email planned in the same transaction, or as an
+// .eml in the outbox. It never goes to the recruiter from here.
+func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now time.Time, email *mailer.Message) error {
 	out := store.Outcome{Status: store.StatusDrafted, To: m.To, Subject: email.Subject, Text: email.Text, HTML: email.HTML}
 	if s.DraftBox != nil {
 		if email.To.Email == "" {
@@ -392,7 +456,7 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 		return d.finish(ctx, m, out, nil)
 	}
 	var delivery Delivery
-	err = d.Store.Update(ctx, func(tx *store.Tx) error {
+	err := d.Store.Update(ctx, func(tx *store.Tx) error {
 		if err := tx.Finish(ctx, m, out); err != nil {
 			return err
 		}
