@@ -9,15 +9,14 @@ import (
 )
 
 // onwardBinary returns the onward binary to run: -binary, or one built
-// from this module into the bench folder, as a user would build it.
+// from this module into the bench folder, as a user would build it. It is
+// built afresh each time (the Go build cache makes that quick), so it never
+// lags behind the packages the bench itself links.
 func onwardBinary(ctx context.Context, o *options) (string, error) {
 	if o.binary != "" {
 		return o.binary, nil
 	}
 	out := filepath.Join(o.dir, "onward")
-	if _, err := os.Stat(out); err == nil {
-		return out, nil
-	}
 	progress("building github.com/onward-app/onward/cmd/onward")
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "github.com/onward-app/onward/cmd/onward")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

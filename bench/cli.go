@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/onward-app/onward/scheduler"
@@ -74,6 +76,11 @@ func cli(ctx context.Context, o *options) (string, error) {
 			}
 		}
 	}
+	if o.cpuprofile != "" {
+		if err := profileStatus(ctx, db, o.cpuprofile+".status"); err != nil {
+			return "", err
+		}
+	}
 	base := median(cmds[0].ds)
 	st, ms1 := median(cmds[1].ds), median(cmds[2].ds)
 	rs, rm := float64(st)/float64(base), float64(ms1)/float64(base)
@@ -133,4 +140,51 @@ func seedCLI(ctx context.Context, db string, n int) (int, error) {
 		return nil
 	})
 	return count, err
+}
+
+// profileStatus writes a CPU profile of the store calls `onward status`
+// makes, run in-process (a profile of the binary would need a flag in it):
+// the applications, then each one's last event and next message.
+func profileStatus(ctx context.Context, db, path string) error {
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return err
+	}
+	defer pprof.StopCPUProfile()
+	t := time.Now()
+	apps, err := st.Applications(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range apps {
+		if _, err := st.LastEvent(ctx, a.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if _, err := st.NextPending(ctx, a.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	progress("cli: in-process status queries for %d applications took %s; profile in %s", len(apps), time.Since(t).Round(time.Millisecond), path)
+	var ds []time.Duration
+	n := 0
+	for range 7 {
+		t = time.Now()
+		msgs, err := st.Messages(ctx, store.MessageFilter{})
+		if err != nil {
+			return err
+		}
+		ds = append(ds, time.Since(t))
+		n = len(msgs)
+	}
+	progress("cli: in-process Messages (all %d, as messages --json reads them) took %s (median of 7)", n, ms(median(ds)))
+	return nil
 }
