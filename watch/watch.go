@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/onward-app/onward/inbox"
+	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
@@ -122,12 +123,19 @@ func explain(err error) error {
 
 // drafts finds out what became of the drafts filed in the mailbox.
 func (w *Watcher) drafts(ctx context.Context, mb Mailbox, rep *Report) error {
-	drafted, err := w.Store.Messages(ctx, store.MessageFilter{Status: store.StatusDrafted, Audience: scheduler.Recruiter})
-	if err != nil || len(drafted) == 0 {
-		return err
-	}
 	sent, err := mb.SentMailbox(ctx)
 	if err != nil {
+		return err
+	}
+	// Some mail programs give a draft a new Message-ID when they send it;
+	// what was sent since the last poll is kept to recognise a draft by
+	// its recipient and subject instead.
+	newlySent, err := w.readFolder(ctx, mb, sent)
+	if err != nil {
+		return err
+	}
+	drafted, err := w.Store.Messages(ctx, store.MessageFilter{Status: store.StatusDrafted, Audience: scheduler.Recruiter})
+	if err != nil || len(drafted) == 0 {
 		return err
 	}
 	drafts, err := mb.DraftsMailbox(ctx)
@@ -136,9 +144,11 @@ func (w *Watcher) drafts(ctx context.Context, mb Mailbox, rep *Report) error {
 	}
 	now := w.now()
 	for _, m := range drafted {
-		inSent, err := mb.HasMessageID(ctx, sent, m.MessageID)
-		if err != nil {
-			return err
+		inSent := sentByRecipient(m, newlySent)
+		if !inSent {
+			if inSent, err = mb.HasMessageID(ctx, sent, m.MessageID); err != nil {
+				return err
+			}
 		}
 		if inSent {
 			if err := w.Tracker.MarkSentByUser(ctx, m.ID, now); err != nil && !errors.Is(err, store.ErrNotClaimable) {
@@ -164,6 +174,67 @@ func (w *Watcher) drafts(ctx context.Context, mb Mailbox, rep *Report) error {
 		}
 	}
 	return nil
+}
+
+// sentByRecipient reports whether one of the sent mails is the draft m
+// sent under a new Message-ID: the same recipient and the same subject.
+func sentByRecipient(m store.Message, sent []inbox.Mail) bool {
+	to := recipientEmail(m.To)
+	if to == "" {
+		return false
+	}
+	for _, s := range sent {
+		if s.MessageID == m.MessageID {
+			return true
+		}
+		if !strings.EqualFold(strings.Join(strings.Fields(s.Subject), " "), strings.Join(strings.Fields(m.Subject), " ")) {
+			continue
+		}
+		for _, a := range s.To {
+			if strings.EqualFold(a.Email, to) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func recipientEmail(to string) string {
+	if a, err := mailer.ParseAddress(to); err == nil {
+		return a.Email
+	}
+	return ""
+}
+
+// readFolder returns the mail that arrived in a folder since the last
+// poll and moves the folder's cursor past it; the first poll of a folder
+// only notes where it ends.
+func (w *Watcher) readFolder(ctx context.Context, mb Mailbox, folder string) ([]inbox.Mail, error) {
+	cur, ok, err := w.Store.Cursor(ctx, folder)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		tip, err := mb.Tip(ctx, folder)
+		if err != nil {
+			return nil, err
+		}
+		return nil, w.saveCursor(ctx, tip)
+	}
+	var out []inbox.Mail
+	next := inbox.Cursor{Mailbox: cur.Mailbox, UIDValidity: cur.UIDValidity, LastUID: cur.LastUID}
+	for {
+		mails, after, _, err := mb.Fetch(ctx, next, batch)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, mails...)
+		next = after
+		if len(mails) < batch {
+			break
+		}
+	}
+	return out, w.saveCursor(ctx, next)
 }
 
 // inbox reads the mail that came in since the last poll.

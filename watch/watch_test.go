@@ -340,3 +340,27 @@ func TestBadMailboxConditions(t *testing.T) {
 		}
 	})
 }
+
+// Some mail programs give a draft a new Message-ID when they send it: the
+// sent copy is recognised by its recipient and subject.
+func TestDraftSentUnderANewMessageID(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, imaptest.Password)
+	e.interview(t)
+	draft(t, e, e.one(t, templates.ThankYou))
+	ty := e.one(t, templates.ThankYou)
+	sent := "Message-ID: <new-id-from-the-mail-program@alex.example>\r\nDate: Wed, 04 Mar 2026 11:00:00 +0000\r\n" +
+		"From: Alex Example <alex@alex.example>\r\nTo: Dana Reyes <dana@northwind.example>\r\nSubject:  " + ty.Subject +
+		"\r\nContent-Type: text/plain\r\n\r\nHi Dana\r\n"
+	e.server.Deliver(t, "Sent", []byte(sent))
+	if rep := e.poll(t); rep.Sent != 1 {
+		t.Fatalf("report %+v, want the draft recognised as sent", rep)
+	}
+	if got := e.one(t, templates.ThankYou); got.Status != store.StatusSent {
+		t.Errorf("thank_you %s, want sent", got.Status)
+	}
+	// Another mail to Dana with another subject is not this draft.
+	if sc := e.one(t, templates.StatusCheck); sc.Status != store.StatusScheduled {
+		t.Errorf("status_check %s", sc.Status)
+	}
+}
