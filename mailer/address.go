@@ -103,14 +103,17 @@ func (a Address) String() string {
 // "José Müller <jose@acme.example>". ParseAddress reads it back; String is
 // the form for a header.
 func (a Address) Display() string {
+	// The addr-spec as net/mail writes it: a local part that needs quotes
+	// ("dana reyes"@acme.example) keeps them, or it would not read back.
+	spec := strings.TrimSuffix(strings.TrimPrefix((&mail.Address{Address: a.Email}).String(), "<"), ">")
 	if a.Name == "" {
-		return a.Email
+		return spec
 	}
 	name := a.Name
 	if strings.ContainsAny(name, "()<>[]:;@\\,.\"") {
 		name = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
 	}
-	return name + " <" + a.Email + ">"
+	return name + " <" + spec + ">"
 }
 
 // Check makes the checks of ParseAddress on an Address built from parts

@@ -109,3 +109,21 @@ func TestInternationalisedAddressOverSMTP(t *testing.T) {
 		}
 	}
 }
+
+// Display is what onward stores and shows; it must read back to the same
+// address, or a recruiter accepted at `apply` could never be written to
+// (quoted local parts were stored without their quotes).
+func TestDisplayKeepsQuotedLocalParts(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{`"dana reyes"@acme.example`, `Dana <"dana,reyes"@acme.example>`, `"a\"b"@acme.example`,
+		`"dana?bcc=evil"@acme.example`, `"Reyes, Dana" <"d r"@acme.example>`, "Zoë <zoë@bücher.example>", `"dana..x"@acme.example`} {
+		a, err := ParseAddress(in)
+		if err != nil {
+			t.Fatalf("ParseAddress(%q): %v", in, err)
+		}
+		back, err := ParseAddress(a.Display())
+		if err != nil || back != a {
+			t.Errorf("%q: Display %q reads back as %#v, %v; want %#v", in, a.Display(), back, err, a)
+		}
+	}
+}
