@@ -3,6 +3,7 @@ package templates
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -113,5 +114,73 @@ func TestConcurrentRenders(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// poison sets every string reachable from v to s, and every string that
+// names a link to a javascript: URL, so no field a user fills escapes the
+// check below.
+func poison(v reflect.Value, s string) {
+	switch v.Kind() {
+	case reflect.String:
+		if v.CanSet() {
+			v.SetString(s)
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			poison(v.Elem(), s)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			f := v.Field(i)
+			if name := v.Type().Field(i).Name; f.Kind() == reflect.String && f.CanSet() && (strings.Contains(name, "URL") || strings.Contains(name, "Mailto")) {
+				f.SetString("javascript:alert(1)")
+				continue
+			}
+			poison(f, s)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			poison(v.Index(i), s)
+		}
+	}
+}
+
+// The HTML parts are html/template: markup typed into any field, and a
+// javascript: link, come out inert.
+func TestHTMLPartsEscapeEverythingTyped(t *testing.T) {
+	t.Parallel()
+	s, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const markup = `<script>alert("x")</script><img src=x onerror=alert(1)>`
+	withHTML := 0
+	for _, kind := range Kinds() {
+		d := Sample(kind)
+		poison(reflect.ValueOf(&d).Elem(), markup)
+		r, err := s.Render(kind, d)
+		if err != nil {
+			// A subject may refuse what it cannot say on one line; the
+			// HTML is what is checked here.
+			t.Logf("%s: %v", kind, err)
+			continue
+		}
+		if r.HTML == "" {
+			continue
+		}
+		withHTML++
+		low := strings.ToLower(r.HTML)
+		for _, bad := range []string{"<script", "<img", `href="javascript:`} {
+			if strings.Contains(low, bad) {
+				t.Errorf("%s: the HTML part carries %q:\n%s", kind, bad, r.HTML)
+			}
+		}
+		if !strings.Contains(r.HTML, "&lt;script&gt;") {
+			t.Errorf("%s: the typed markup does not show as text:\n%s", kind, r.HTML)
+		}
+	}
+	if withHTML < 2 {
+		t.Fatalf("only %d kinds rendered an HTML part; digest and draft_ready have one", withHTML)
 	}
 }
