@@ -418,6 +418,15 @@ func (c *Config) Validate() error {
 	c.Delivery.Outbox = expandHome(c.Delivery.Outbox)
 	c.Templates.Dir = expandHome(c.Templates.Dir)
 	c.SMTP.PasswordFile = expandHome(c.SMTP.PasswordFile)
+	for _, p := range []struct{ key, path string }{{"storage.database", c.Storage.Database}, {"delivery.outbox", c.Delivery.Outbox},
+		{"templates.dir", c.Templates.Dir}, {"smtp.password_file", c.SMTP.PasswordFile}} {
+		// No file system takes a NUL: it failed later with a bare
+		// "invalid argument" naming no key. A line break is a paste
+		// gone wrong.
+		if strings.ContainsFunc(p.path, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			v.fail(p.key, "%q contains a NUL, a line break or another control character", p.path)
+		}
+	}
 
 	switch c.Delivery.Transport {
 	case "outbox":

@@ -36,6 +36,14 @@ func TestLoadRefusesDeceptiveNamesAndZeroLimits(t *testing.T) {
 			wantErr{2, "delivery.stale.learn", "zero"}},
 		{"give_up_after of zero", "[delivery]\ngive_up_after = \"0h\"\n",
 			wantErr{2, "delivery.give_up_after", "never be retried"}},
+		{"database path with a NUL", "[storage]\ndatabase = \"/tmp/onward\\u0000.db\"\n",
+			wantErr{2, "storage.database", "NUL"}},
+		{"outbox path with a line break", "[delivery]\noutbox = \"/tmp/out\\nbox\"\n",
+			wantErr{2, "delivery.outbox", "line break"}},
+		{"templates folder with a NUL", "[templates]\ndir = \"/tmp/t\\u0000\"\n",
+			wantErr{2, "templates.dir", "NUL"}},
+		{"password file with a NUL", "[smtp]\npassword_file = \"/tmp/pw\\u0000\"\n",
+			wantErr{2, "smtp.password_file", "NUL"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
