@@ -386,6 +386,14 @@ func (e *entry) render(d Data) (Rendered, error) {
 		}
 		r.HTML = strings.TrimSpace(html) + "\n"
 	}
+	// No email may carry a NUL: the mailer would refuse every message of
+	// this kind at send time, so a template that writes one (a stray byte
+	// in an override) is refused at load instead.
+	for part, out := range map[string]string{"subject": r.Subject, "text": r.Text, "html": r.HTML} {
+		if strings.ContainsRune(out, 0) {
+			return r, e.partError(part, "contains a NUL byte, which no email may carry")
+		}
+	}
 	return r, nil
 }
 

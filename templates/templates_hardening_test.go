@@ -24,8 +24,10 @@ func loadText(t *testing.T, body string) error {
 }
 
 // Templates that would loop for hours without writing a byte are refused
-// at load, with the file and the line, by counting steps, not by a clock.
-func TestLoopingTemplatesAreRefused(t *testing.T) {
+// at load, with the file and the line, by counting steps, not by a clock;
+// so are templates that write without end, or write a NUL byte that the
+// mailer would refuse in every message of the kind.
+func TestRunawayAndJunkTemplatesAreRefused(t *testing.T) {
 	t.Parallel()
 	// Forty templates each calling the next twice: 2^40 calls.
 	var chain strings.Builder
@@ -42,12 +44,14 @@ func TestLoopingTemplatesAreRefused(t *testing.T) {
 		{"a template that calls itself", "{{template \"text\" .}}", "depth"},
 		{"templates that call each other twice, forty deep", chain.String(), "loops more than"},
 		{"output without end", "{{range 100000}}{{printf \"%0999999d\" 0}}{{end}}", "writes more than"},
+		{"a NUL byte in the text", "Hello\x00there", "NUL"},
+		{"a NUL byte printed", "Hello {{printf \"%c\" 0}}", "NUL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			err := loadText(t, tc.body)
 			if err == nil {
-				t.Fatal("a looping template was accepted")
+				t.Fatal("the template was accepted")
 			}
 			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "learn.tmpl") {
 				t.Errorf("error %q does not name the file and %q", err, tc.want)
