@@ -10,6 +10,9 @@ package scheduler_test
 import (
 	"crypto/tls"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -314,6 +317,81 @@ func TestDispatcherRidesOutAnOutage(t *testing.T) {
 	for _, m := range b.accounted(t, planned) {
 		if m.Status != store.StatusSent {
 			t.Errorf("message %d is %s after the outage", m.ID, m.Status)
+		}
+	}
+}
+
+// mountTmpfs mounts a tmpfs of size bytes at dir for the rest of the test.
+func mountTmpfs(t *testing.T, dir string, size int) {
+	t.Helper()
+	out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d,mode=0700", size), "tmpfs", dir).CombinedOutput()
+	if err != nil {
+		t.Skipf("cannot mount a size-limited tmpfs to fill (needs root with CAP_SYS_ADMIN): %v: %s", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", "-l", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", dir, err, out)
+		}
+	})
+}
+
+// The outbox folder's disk is full: the check-ins wait, no half-written
+// file is left for a mail program to pick up, and once there is room
+// they are written, each once, with the Message-ID planned for it.
+func TestOutboxOnAFullDisk(t *testing.T) {
+	t.Parallel()
+	b := setup(t, smtptest.Script{})
+	b.setup.Stale = nil
+	dir := t.TempDir()
+	mountTmpfs(t, dir, 256<<10)
+	b.setup.Mail = &mailer.Outbox{Dir: dir}
+	filler := filepath.Join(dir, "filler")
+	f, err := os.Create(filler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := f.Write(make([]byte, 4096)); err != nil {
+			break
+		}
+	}
+	f.Close()
+	planned := b.planCheckIns(t, 3)
+	b.cycle(t)
+	for _, m := range b.accounted(t, planned) {
+		if m.Status != store.StatusScheduled || !strings.Contains(m.LastError, "no space left") {
+			t.Errorf("message %d on a full disk: %s (%q), want scheduled again saying the disk is full", m.ID, m.Status, m.LastError)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Errorf("the full outbox holds %v, want only the filler: no partial draft", entries)
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	b.clock.Add(time.Hour)
+	b.cycle(t)
+	got := map[string]int{}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	for _, path := range files {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[header(t, raw, "Message-Id")]++
+	}
+	for _, p := range planned {
+		if got["<"+p.MessageID+">"] != 1 {
+			t.Errorf("after the disk had room the outbox holds %v, want <%s> once", got, p.MessageID)
+		}
+	}
+	for _, m := range b.accounted(t, planned) {
+		if m.Status != store.StatusSent {
+			t.Errorf("message %d is %s after the disk had room", m.ID, m.Status)
 		}
 	}
 }
