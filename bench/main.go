@@ -47,6 +47,7 @@ type options struct {
 	binary      string
 	cpuprofile  string
 	breakdown   bool
+	sinkDelay   time.Duration
 }
 
 var figures = []string{"throughput", "backlog", "punctuality", "idle", "cli"}
@@ -70,6 +71,7 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the folder afterwards")
 	flag.StringVar(&o.binary, "binary", "", "onward binary for idle and cli (default: built from this module into the folder)")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the throughput subject's first round (and of the cli's in-process status) to this file")
+	flag.DurationVar(&o.sinkDelay, "sink-delay", 0, "throughput: make the SMTP server wait this long before replying to MAIL, RCPT and DATA, as one across a network would (0: loopback speed, the recorded figure)")
 	flag.BoolVar(&o.breakdown, "breakdown", false, "throughput: also time the subject's SMTP sends separately (adds a timing wrapper; not for the recorded figure)")
 	flag.Parse()
 

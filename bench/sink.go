@@ -24,6 +24,9 @@ type sink struct {
 
 	srv      *smtp.Server
 	received atomic.Int64
+	// delay, when set, is added before the reply to MAIL, RCPT and the
+	// end of DATA, as a server across a network would take.
+	delay time.Duration
 
 	// arrivals, when non-nil, records the time each Message-ID's final dot
 	// was read: the moment the message was sent, as far as onward can know.
@@ -32,7 +35,11 @@ type sink struct {
 }
 
 func startSink(recordArrivals bool) (*sink, error) {
-	s := &sink{}
+	return startSinkDelayed(recordArrivals, 0)
+}
+
+func startSinkDelayed(recordArrivals bool, delay time.Duration) (*sink, error) {
+	s := &sink{delay: delay}
 	if recordArrivals {
 		s.arrivals = map[string]time.Time{}
 	}
@@ -72,12 +79,19 @@ func (s *sink) Arrivals() map[string]time.Time {
 
 type sinkSession struct{ s *sink }
 
-func (*sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (*sinkSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (*sinkSession) Reset()                               {}
-func (*sinkSession) Logout() error                        { return nil }
+func (ss *sinkSession) Mail(string, *smtp.MailOptions) error { ss.wait(); return nil }
+func (ss *sinkSession) Rcpt(string, *smtp.RcptOptions) error { ss.wait(); return nil }
+func (*sinkSession) Reset()                                  {}
+func (*sinkSession) Logout() error                           { return nil }
+
+func (ss *sinkSession) wait() {
+	if ss.s.delay > 0 {
+		time.Sleep(ss.s.delay)
+	}
+}
 
 func (ss *sinkSession) Data(r io.Reader) error {
+	defer ss.wait()
 	if ss.s.arrivals == nil {
 		if _, err := io.Copy(io.Discard, r); err != nil {
 			return err

@@ -39,7 +39,7 @@ func throughput(ctx context.Context, o *options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sk, err := startSink(false)
+	sk, err := startSinkDelayed(false, o.sinkDelay)
 	if err != nil {
 		return "", err
 	}
@@ -92,8 +92,12 @@ func throughput(ctx context.Context, o *options) (string, error) {
 	// With one message in flight, each message costs at least its send
 	// and the durable commit of its outcome, one after the other.
 	ceiling := 1 / (b.Seconds()/float64(o.n) + c.Seconds())
-	line := fmt.Sprintf("1 throughput   N=%d, 1 connection, %d rounds (medians): baseline go-mail pre-rendered %.0f msg/s; onward claim+render+send+record %.0f msg/s; ratio %.2f (target >= 0.8: %s); one durable commit %s, so one-in-flight allows at most %.0f msg/s (ratio %.2f)",
-		o.n, o.rounds, rate(o.n, b), rate(o.n, s), ratio, verdict(ratio >= 0.8), ms(c), ceiling, ceiling/rate(o.n, b))
+	server := ""
+	if o.sinkDelay > 0 {
+		server = fmt.Sprintf(", server replies after %s", o.sinkDelay)
+	}
+	line := fmt.Sprintf("1 throughput   N=%d, 1 connection%s, %d rounds (medians): baseline go-mail pre-rendered %.0f msg/s; onward claim+render+send+record %.0f msg/s; ratio %.2f (target >= 0.8: %s); one durable commit %s, so one-in-flight allows at most %.0f msg/s (ratio %.2f)",
+		o.n, server, o.rounds, rate(o.n, b), rate(o.n, s), ratio, verdict(ratio >= 0.8), ms(c), ceiling, ceiling/rate(o.n, b))
 	if len(sendShare) > 0 {
 		slices.Sort(sendShare)
 		line += fmt.Sprintf("; SMTP send share of the subject's time %.0f%%", 100*sendShare[len(sendShare)/2])
