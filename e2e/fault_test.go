@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -48,13 +49,17 @@ func (e *env) messages(t *testing.T) map[string]messageRow {
 // and deliver the seven others, then go on serving new work.
 func TestDaemonKeepsServingThroughFaults(t *testing.T) {
 	t.Parallel()
-	var tempID, permID, dropID string
+	// The Message-IDs the faults hit, set once the messages are planned;
+	// the server reads them from its own goroutines.
+	var targets atomic.Pointer[[3]string]
+	targets.Store(&[3]string{})
 	dropped := make(chan struct{}, 1)
 	dropped <- struct{}{}
 	server := smtptest.Start(t, smtptest.Script{Decide: func(cmd string, r smtptest.Received) smtptest.Fault {
 		if cmd != "DATA" {
 			return smtptest.Fault{}
 		}
+		tempID, permID, dropID := targets.Load()[0], targets.Load()[1], targets.Load()[2]
 		switch r.MessageID() {
 		case tempID:
 			return smtptest.Fault{Reply: &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "greylisted, come back later"}}
@@ -71,7 +76,8 @@ func TestDaemonKeepsServingThroughFaults(t *testing.T) {
 	}})
 	e := newEnv(t, server, "")
 	ids := slices.Sorted(maps.Keys(seed(t, e, 10)))
-	tempID, permID, dropID = ids[0], ids[1], ids[2]
+	tempID, permID, dropID := ids[0], ids[1], ids[2]
+	targets.Store(&[3]string{tempID, permID, dropID})
 
 	d := e.start(t)
 	got := map[string]int{}
