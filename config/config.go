@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onward-app/onward/internal/loopback"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/templates"
@@ -522,7 +523,7 @@ func (c *Config) validateSMTP(v *validator) {
 	switch s.Security {
 	case "starttls", "tls":
 	case "none":
-		if !IsLoopback(s.Host) {
+		if !loopback.Is(s.Host) {
 			v.fail("smtp.security", "\"none\" sends your password in clear text; it is allowed only for a loopback host, not %q", s.Host)
 		}
 	default:
@@ -575,7 +576,7 @@ func (c *Config) validateIMAP(v *validator, p *parsed) {
 	switch m.Security {
 	case "tls", "starttls":
 	case "none":
-		if !IsLoopback(m.Host) {
+		if !loopback.Is(m.Host) {
 			v.fail("imap.security", "\"none\" sends your password in clear text; it is allowed only for a loopback host, not %q", m.Host)
 		}
 	default:

@@ -28,6 +28,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/onward-app/onward/internal/loopback"
 )
 
 // Sentinel errors, for callers that need errors.Is. The messages around
@@ -121,7 +122,7 @@ func (c Config) normalize() (Config, error) {
 		return invalid(ErrInvalidConfig, "port %d is outside 1..65535", c.Port)
 	case c.Security != securityTLS && c.Security != securitySTARTTLS && c.Security != securityNone:
 		return invalid(ErrInvalidConfig, "security %q is not one of tls, starttls, none", c.Security)
-	case c.Security == securityNone && !isLoopback(c.Host):
+	case c.Security == securityNone && !loopback.Is(c.Host):
 		return invalid(ErrInsecure, "security \"none\" would send the password and the mail in clear to %q: it is allowed only to a loopback host (localhost, 127.0.0.1, ::1); use tls or starttls", c.Host)
 	case c.TLSConfig != nil && c.TLSConfig.InsecureSkipVerify:
 		return invalid(ErrInsecure, "TLS certificate verification cannot be turned off; trust a private CA with RootCAs instead")
@@ -138,14 +139,6 @@ func (c Config) normalize() (Config, error) {
 		c.Timeout = defaultTimeout
 	}
 	return c, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // Client is one logged-in IMAP session. It is meant for one poll: Dial,

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/onward-app/onward/internal/loopback"
 	"github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
 )
@@ -187,7 +188,7 @@ func (c SMTPConfig) normalize() (SMTPConfig, error) {
 		return invalid("port %d is outside 1..65535", c.Port)
 	case c.Security != securitySTARTTLS && c.Security != securityTLS && c.Security != securityNone:
 		return invalid("security %q is not one of starttls, tls, none", c.Security)
-	case c.Security == securityNone && !isLoopback(c.Host):
+	case c.Security == securityNone && !loopback.Is(c.Host):
 		return invalid("security \"none\" would send mail and password in clear to %q: it is allowed only to a loopback host (localhost, 127.0.0.1, ::1); use starttls or tls", c.Host)
 	case c.MaxPerMinute < 0:
 		return invalid("max per minute %d is negative", c.MaxPerMinute)
@@ -207,14 +208,6 @@ func (c SMTPConfig) normalize() (SMTPConfig, error) {
 		c.Timeout = defaultTimeout
 	}
 	return c, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // String names the server, and nothing secret.

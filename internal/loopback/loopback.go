@@ -1,0 +1,19 @@
+// Package loopback says whether a host is this machine, the one place
+// where onward allows a mail connection without TLS: traffic to it never
+// crosses a network.
+package loopback
+
+import (
+	"net"
+	"strings"
+)
+
+// Is reports whether host names this machine: "localhost" or a loopback
+// address (127.0.0.0/8, ::1), with or without brackets.
+func Is(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
