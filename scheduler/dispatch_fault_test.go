@@ -303,9 +303,11 @@ func TestDispatcherRidesOutAnOutage(t *testing.T) {
 		}
 		b.clock.Add(time.Hour)
 	}
-	if b.server.Injected.Load() == 0 {
+	refused := b.server.Injected.Load()
+	if refused == 0 {
 		t.Fatal("the outage refused no connection")
 	}
+	t.Logf("the outage refused %d connections to %d messages", refused, len(planned))
 	b.server.SetDown(false)
 	b.cycle(t)
 	ids := receivedIDs(t, b.server)
