@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/onward-app/onward/config"
+	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
@@ -57,35 +59,68 @@ are invalid. One daemon runs per database.`,
 	return c
 }
 
-// daemon runs the dispatcher until ctx ends. onDelivery, when set, sees
-// each delivery (the demo prints them).
-func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(scheduler.Delivery)) error {
+// delivery is what sending needs, with the daemon lock held: the daemon
+// and flush share it, because two of them on one database would each take
+// the other's work.
+type delivery struct {
+	cfg   *config.Config
+	setup *scheduler.Setup
+	lock  *store.DaemonLock
+
+	mu   sync.Mutex
+	smtp *mailer.SMTP // replaced on reload
+}
+
+func (a *app) startDelivery(ctx context.Context) (*delivery, error) {
 	cfg, err := a.config()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tpl, err := a.templates()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := a.open(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	lock, err := store.LockDaemon(cfg.Storage.Database)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer lock.Unlock()
 	setup, smtp, err := a.buildSetup(ctx, cfg, tpl)
+	if err != nil {
+		lock.Unlock()
+		return nil, err
+	}
+	return &delivery{cfg: cfg, setup: setup, lock: lock, smtp: smtp}, nil
+}
+
+// replaceSMTP keeps the client a reload built and closes the old one;
+// a send still on the old one finishes first.
+func (d *delivery) replaceSMTP(next *mailer.SMTP) {
+	d.mu.Lock()
+	old := d.smtp
+	d.smtp = next
+	d.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+}
+
+func (d *delivery) close() {
+	d.replaceSMTP(nil)
+	d.lock.Unlock()
+}
+
+// daemon runs the dispatcher until ctx ends. onDelivery, when set, sees
+// each delivery (the demo prints them).
+func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(scheduler.Delivery)) error {
+	dl, err := a.startDelivery(ctx)
 	if err != nil {
 		return err
 	}
-	closeSMTP := func() {
-		if smtp != nil {
-			smtp.Close()
-		}
-	}
-	defer func() { closeSMTP() }()
+	defer dl.close()
+	cfg := dl.cfg
 
 	d := &scheduler.Dispatcher{Store: a.st, Now: a.now, Log: log, OnDelivery: onDelivery}
 	w, err := a.watcher(ctx, cfg, log)
@@ -119,20 +154,14 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(sche
 					continue
 				}
 				d.Reload(next)
-				old := closeSMTP
-				closeSMTP = func() {
-					if nextSMTP != nil {
-						nextSMTP.Close()
-					}
-				}
-				old()
+				dl.replaceSMTP(nextSMTP)
 				log.Info("reloaded config and templates")
 			}
 		}
 	}()
 	log.Info("onward daemon started", "database", cfg.Storage.Database, "transport", cfg.Delivery.Transport,
 		"drafts", cfg.Delivery.Drafts, "config", cfg.Path, "pid", os.Getpid())
-	if err := d.Run(ctx, setup); err != nil {
+	if err := d.Run(ctx, dl.setup); err != nil {
 		return err
 	}
 	log.Info("onward daemon stopped")
@@ -141,7 +170,7 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(sche
 
 // reload reads the config and templates again. The database and its path
 // stay: moving them under a running daemon would split the state.
-func (a *app) reload(ctx context.Context, running *config.Config) (*scheduler.Setup, interface{ Close() error }, error) {
+func (a *app) reload(ctx context.Context, running *config.Config) (*scheduler.Setup, *mailer.SMTP, error) {
 	path, explicit := config.Find(a.configFlag)
 	cfg, err := config.Load(path, explicit)
 	if err != nil {
@@ -154,14 +183,7 @@ func (a *app) reload(ctx context.Context, running *config.Config) (*scheduler.Se
 	if err != nil {
 		return nil, nil, err
 	}
-	s, smtp, err := a.buildSetup(ctx, cfg, tpl)
-	if err != nil {
-		return nil, nil, err
-	}
-	if smtp == nil {
-		return s, nil, nil
-	}
-	return s, smtp, nil
+	return a.buildSetup(ctx, cfg, tpl)
 }
 
 func (a *app) flushCmd() *cobra.Command {
@@ -171,31 +193,14 @@ func (a *app) flushCmd() *cobra.Command {
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			cfg, err := a.config()
+			// flush is the daemon's work done by hand: it takes the same
+			// lock, so it never runs beside a daemon on one database.
+			dl, err := a.startDelivery(ctx)
 			if err != nil {
 				return err
 			}
-			tpl, err := a.templates()
-			if err != nil {
-				return err
-			}
-			if err := a.open(ctx); err != nil {
-				return err
-			}
-			// flush is the daemon's work done by hand: it must not run
-			// beside a daemon on the same database.
-			lock, err := store.LockDaemon(cfg.Storage.Database)
-			if err != nil {
-				return err
-			}
-			defer lock.Unlock()
-			setup, smtp, err := a.buildSetup(ctx, cfg, tpl)
-			if err != nil {
-				return err
-			}
-			if smtp != nil {
-				defer smtp.Close()
-			}
+			defer dl.close()
+			cfg, setup := dl.cfg, dl.setup
 			n := 0
 			d := &scheduler.Dispatcher{Store: a.st, Now: a.now, OnDelivery: func(v scheduler.Delivery) {
 				n++

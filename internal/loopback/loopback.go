@@ -9,9 +9,11 @@ import (
 )
 
 // Is reports whether host names this machine: "localhost" or a loopback
-// address (127.0.0.0/8, ::1), with or without brackets.
+// address (127.0.0.0/8, ::1), with or without brackets. "localhost." is
+// not: a fully qualified name goes to the resolver, which may answer with
+// anything.
 func Is(host string) bool {
-	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(strings.Trim(host, "[]"))
