@@ -35,11 +35,7 @@ until you run 'onward drafts send ID'.`,
 				return err
 			}
 			if asJSON {
-				out := make([]messageOut, 0, len(msgs))
-				for _, m := range msgs {
-					out = append(out, messageJSON(m))
-				}
-				return a.writeJSON(out)
+				return a.writeMessagesJSON(msgs)
 			}
 			if len(msgs) == 0 {
 				fmt.Fprintln(a.stdout, "No drafts waiting.")
@@ -48,11 +44,7 @@ until you run 'onward drafts send ID'.`,
 			w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "ID\tKIND\tTO\tSUBJECT")
 			for _, m := range msgs {
-				to := m.To
-				if to == "" {
-					to = "(address missing)"
-				}
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", m.ID, m.Kind, to, m.Subject)
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", m.ID, m.Kind, recipient(m), m.Subject)
 			}
 			return w.Flush()
 		},

@@ -157,11 +157,7 @@ too late to send politely).`,
 				return err
 			}
 			if asJSON {
-				out := make([]messageOut, 0, len(msgs))
-				for _, m := range msgs {
-					out = append(out, messageJSON(m))
-				}
-				return a.writeJSON(out)
+				return a.writeMessagesJSON(msgs)
 			}
 			if len(msgs) == 0 {
 				fmt.Fprintln(a.stdout, "No messages.")
@@ -170,11 +166,7 @@ too late to send politely).`,
 			w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "ID\tAPP\tKIND\tSTATUS\tDUE\tTO")
 			for _, m := range msgs {
-				to := m.To
-				if to == "" {
-					to = "(recruiter's address missing)"
-				}
-				fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%s\n", m.ID, m.ApplicationID, m.Kind, m.Status, a.when(m.DueAt), to)
+				fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%s\n", m.ID, m.ApplicationID, m.Kind, m.Status, a.when(m.DueAt), recipient(m))
 			}
 			return w.Flush()
 		},

@@ -354,6 +354,22 @@ type messageOut struct {
 	MessageID     string  `json:"message_id"`
 }
 
+func (a *app) writeMessagesJSON(msgs []store.Message) error {
+	out := make([]messageOut, 0, len(msgs))
+	for _, m := range msgs {
+		out = append(out, messageJSON(m))
+	}
+	return a.writeJSON(out)
+}
+
+// recipient is who a message goes to, for a table.
+func recipient(m store.Message) string {
+	if m.To == "" {
+		return "(recruiter's address missing)"
+	}
+	return m.To
+}
+
 func messageJSON(m store.Message) messageOut {
 	out := messageOut{ID: m.ID, Kind: m.Kind, Audience: m.Audience, To: m.To, Subject: m.Subject,
 		Status: m.Status, DueAt: rfc3339(m.DueAt), SentAt: rfc3339(m.SentAt), Attempts: m.Attempts,
