@@ -105,7 +105,10 @@ func (a Address) String() string {
 func (a Address) Display() string {
 	// The addr-spec as net/mail writes it: a local part that needs quotes
 	// ("dana reyes"@acme.example) keeps them, or it would not read back.
-	spec := strings.TrimSuffix(strings.TrimPrefix((&mail.Address{Address: a.Email}).String(), "<"), ">")
+	spec := a.Email
+	if spec != "" {
+		spec = strings.TrimSuffix(strings.TrimPrefix((&mail.Address{Address: a.Email}).String(), "<"), ">")
+	}
 	if a.Name == "" {
 		return spec
 	}

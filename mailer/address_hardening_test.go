@@ -127,3 +127,15 @@ func TestDisplayKeepsQuotedLocalParts(t *testing.T) {
 		}
 	}
 }
+
+// An Address without an email displays as before: nothing, or the name
+// with empty brackets.
+func TestDisplayWithoutAnEmail(t *testing.T) {
+	t.Parallel()
+	if got := (Address{}).Display(); got != "" {
+		t.Errorf("empty Address displays as %q", got)
+	}
+	if got := (Address{Name: "Dana"}).Display(); got != "Dana <>" {
+		t.Errorf("a name alone displays as %q", got)
+	}
+}
