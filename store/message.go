@@ -377,7 +377,15 @@ func (s *Store) ClaimDraft(ctx context.Context, id int64, lease time.Duration) (
 			return err
 		}
 		now := s.Now().UTC()
-		if m.Status != StatusDrafted {
+		// A hand claim whose lease ran out belongs to a `drafts send` that
+		// died mid-send; the user may send again without waiting for a
+		// daemon to hand the draft back.
+		var claimedBy string
+		if err := tx.QueryRowContext(ctx, "SELECT claimed_by FROM messages WHERE id = ?", id).Scan(&claimedBy); err != nil {
+			return err
+		}
+		abandoned := m.Status == StatusSending && claimedBy == "hand" && !m.LeaseUntil.After(now)
+		if m.Status != StatusDrafted && !abandoned {
 			return fmt.Errorf("message %d is %s: %w", id, m.Status, ErrNotClaimable)
 		}
 		m.Status, m.LeaseUntil = StatusSending, now.Add(lease)

@@ -198,6 +198,12 @@ func (a *app) draftSendCmd() *cobra.Command {
 			d := &scheduler.Dispatcher{Store: a.st, Now: a.now}
 			sent, err := d.SendDraft(ctx, setup, m.ID)
 			if errors.Is(err, store.ErrNotClaimable) {
+				switch sent.Status {
+				case store.StatusSending:
+					return usagef("draft %d is being sent by another command right now; see `onward messages` in a minute", m.ID)
+				case store.StatusSent:
+					return usagef("draft %d was sent already; it is never sent twice", m.ID)
+				}
 				return usagef("draft %d is %s; nothing was sent", m.ID, sent.Status)
 			}
 			if err != nil {
