@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/onward-app/onward/mailer"
@@ -133,9 +134,12 @@ func checkText(field, v string, limit int) (string, error) {
 	return v, nil
 }
 
+// hasControl finds characters that change how text around them reads:
+// control codes, line and paragraph separators, and bidirectional
+// overrides (which can make a subject read backwards).
 func hasControl(s string) bool {
 	for _, r := range s {
-		if r < 0x20 && r != '\t' || r >= 0x7f && r < 0xa0 {
+		if r < 0x20 && r != '\t' || r >= 0x7f && r < 0xa0 || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r) {
 			return true
 		}
 	}
@@ -172,7 +176,11 @@ func parseRecruiter(v string) (name, email string, err error) {
 			n, err := checkLine("recruiter", v, true)
 			return n, "", err
 		}
-		return "", "", invalid("recruiter", "%q is not an address like \"Dana Reyes <dana@acme.example>\"", v)
+		why := err.Error()
+		if i := strings.LastIndex(why, ": "); i >= 0 {
+			why = why[i+2:]
+		}
+		return "", "", invalid("recruiter", "%q is not an address like \"Dana Reyes <dana@acme.example>\" (%s)", v, why)
 	}
 	if _, err := checkLine("recruiter", a.Name, false); err != nil {
 		return "", "", err

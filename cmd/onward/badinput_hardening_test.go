@@ -165,6 +165,8 @@ func TestHostileInput(t *testing.T) {
 		{name: "IDN label starting with a hyphen", args: applyWith("--recruiter", "dana@-b\u00fccher.example"), want: []string{"recruiter"}},
 		{name: "IDN domain with an empty label", args: applyWith("--recruiter", "dana@b\u00fccher..example"), want: []string{"recruiter"}},
 		{name: "line separator in a domain", args: applyWith("--recruiter", "dana@a\u2028b.example"), want: []string{"recruiter"}},
+		{name: "line separator in a company", args: applyWith("--company", "Acme\u2028Bcc: evil@x.example"), want: []string{"company", "control character"}},
+		{name: "right-to-left override in a role", args: applyWith("--role", "SRE\u202egnp.exe"), want: []string{"role", "control character"}},
 		{name: "domain label of 64 bytes", args: applyWith("--recruiter", "dana@"+strings.Repeat("a", 64)+".example"), want: []string{"recruiter"}},
 		{name: "space in a domain", args: applyWith("--recruiter", "dana@b\u00fc cher.example"), want: []string{"recruiter"}},
 

@@ -31,7 +31,7 @@ import (
 // looks like markup, headers or tricks.
 var hostileApps = []struct{ company, role, recruiter, email string }{
 	{`<script>alert('x')</script>`, `"><img src=x onerror=alert(1)>`, `"Reyes, Dana" <dana@acme.example>`, "dana@acme.example"},
-	{"Acme\u2028Bcc: evil@x.example", "SRE\u2029To: evil@x.example", `Dana <"dana,reyes"@acme.example>`, "dana,reyes@acme.example"},
+	{"Acme Bcc: evil@x.example", "SRE To: evil@x.example", `Dana <"dana,reyes"@acme.example>`, "dana,reyes@acme.example"},
 	{"=?UTF-8?q?Acme=0D=0ABcc:_evil@x.example?=", "Dev", `"dana reyes"@acme.example`, "dana reyes@acme.example"},
 	{"Zoë & Søn", "Ingeniør", "Zoë Ünal <zoë@bücher.example>", "zoë@bücher.example"},
 	{"Acme, Inc.; Bcc: evil@x.example", "R", `"Bcc: everyone" <dana@acme.example>`, "dana@acme.example"},
