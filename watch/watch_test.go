@@ -329,6 +329,17 @@ func TestBadMailboxConditions(t *testing.T) {
 			t.Errorf("after the server came back: %+v, want the message read", rep)
 		}
 	})
+	t.Run("a mailbox that does not exist", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, imaptest.Password)
+		cfg := inbox.Config{Host: "127.0.0.1", Port: e.server.Port, Username: imaptest.User, Password: imaptest.Password,
+			Security: "none", Timeout: 5 * time.Second, SentMailbox: "Sent Items That Do Not Exist"}
+		e.w.Dial = func(ctx context.Context) (watch.Mailbox, error) { return inbox.Dial(ctx, cfg) }
+		_, err := e.w.Poll(e.ctx)
+		if !errors.Is(err, inbox.ErrNoMailbox) || !strings.Contains(err.Error(), "sent_mailbox") {
+			t.Fatalf("poll error %v, want ErrNoMailbox naming the setting to fix", err)
+		}
+	})
 	t.Run("not valid MIME", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t, imaptest.Password)
