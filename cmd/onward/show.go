@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -26,44 +25,32 @@ func (a *app) statusCmd() *cobra.Command {
 			if err := a.open(ctx); err != nil {
 				return err
 			}
-			apps, err := a.st.Applications(ctx)
+			overviews, err := a.st.Overviews(ctx)
 			if err != nil {
 				return err
 			}
 			out := []appOut{}
 			w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			if !asJSON {
-				if len(apps) == 0 {
+				if len(overviews) == 0 {
 					fmt.Fprintln(a.stdout, "No applications yet. Record one with: onward apply --company NAME --role TITLE")
 					return a.printAttention(cmd)
 				}
 				fmt.Fprintln(w, "ID\tCOMPANY\tROLE\tSTAGE\tLAST EVENT\tNEXT")
 			}
-			for _, app := range apps {
-				var last *store.Event
-				if e, err := a.st.LastEvent(ctx, app.ID); err == nil {
-					last = &e
-				} else if !errors.Is(err, store.ErrNotFound) {
-					return err
-				}
-				var next *store.Message
-				if m, err := a.st.NextPending(ctx, app.ID); err == nil {
-					next = &m
-				} else if !errors.Is(err, store.ErrNotFound) {
-					return err
-				}
+			for _, o := range overviews {
 				if asJSON {
-					out = append(out, appJSON(app, last, next))
+					out = append(out, appJSON(o.App, o.Last, o.Next))
 					continue
 				}
 				lastText, nextText := "—", "—"
-				if last != nil {
-					lastText = last.Kind + " " + a.day(last.At)
+				if o.Last != nil {
+					lastText = o.Last.Kind + " " + a.day(o.Last.At)
 				}
-				if next != nil {
-					nextText = next.Kind + " " + a.when(next.DueAt)
+				if o.Next != nil {
+					nextText = o.Next.Kind + " " + a.when(o.Next.DueAt)
 				}
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", app.ID, clip(app.Company, 30), clip(app.Role, 30), app.Stage, lastText, nextText)
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", o.App.ID, clip(o.App.Company, 30), clip(o.App.Role, 30), o.App.Stage, lastText, nextText)
 			}
 			if asJSON {
 				return a.writeJSON(out)
