@@ -61,6 +61,11 @@ func (m Message) Pending() bool {
 const msgColumns = `id, COALESCE(application_id, 0), COALESCE(draft_id, 0), kind, audience, recipient, status, due_at,
 	planned_at, lease_until, attempts, last_error, message_id, subject, body_text, body_html, sent_at, created_at, updated_at`
 
+// msgHeadColumns are msgColumns with the bodies left empty, for listings
+// that show a message's line, not its text.
+const msgHeadColumns = `id, COALESCE(application_id, 0), COALESCE(draft_id, 0), kind, audience, recipient, status, due_at,
+	planned_at, lease_until, attempts, last_error, message_id, subject, '', '', sent_at, created_at, updated_at`
+
 func scanMessage(row interface{ Scan(...any) error }) (Message, error) {
 	var m Message
 	var due, planned, created, updated int64
@@ -187,6 +192,9 @@ type MessageFilter struct {
 	Kind          string
 	Audience      string
 	Limit         int
+	// NoBodies leaves Text and HTML empty: a listing of thousands of
+	// messages need not read their text.
+	NoBodies bool
 }
 
 // Messages lists messages by due time.
@@ -217,7 +225,11 @@ func (s *Store) Messages(ctx context.Context, f MessageFilter) ([]Message, error
 			args = append(args, c.v)
 		}
 	}
-	query := "SELECT " + msgColumns + " FROM messages"
+	cols := msgColumns
+	if f.NoBodies {
+		cols = msgHeadColumns
+	}
+	query := "SELECT " + cols + " FROM messages"
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}

@@ -29,9 +29,9 @@ func (s *Store) Overviews(ctx context.Context) ([]Overview, error) {
 		out[i].App = a
 		index[a.ID] = i
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, application_id, kind, at, ends_at, note, created_at FROM (
-		SELECT *, row_number() OVER (PARTITION BY application_id ORDER BY at DESC, id DESC) AS rn FROM events)
-		WHERE rn = 1`)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, application_id, kind, at, ends_at, note, created_at FROM events
+		WHERE id IN (SELECT (SELECT id FROM events WHERE application_id = a.id ORDER BY at DESC, id DESC LIMIT 1)
+			FROM applications a)`)
 	if err != nil {
 		return nil, fmt.Errorf("store: overview: %w", err)
 	}
@@ -52,10 +52,11 @@ func (s *Store) Overviews(ctx context.Context) ([]Overview, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: overview: %w", err)
 	}
-	rows, err = s.db.QueryContext(ctx, "SELECT "+msgColumns+` FROM (
-		SELECT *, row_number() OVER (PARTITION BY application_id ORDER BY due_at, id) AS rn
-		FROM messages WHERE status = 'scheduled' AND application_id IS NOT NULL)
-		WHERE rn = 1`)
+	// One seek per application on messages_application beats a window
+	// over every scheduled message; "+status" keeps SQLite on that index.
+	rows, err = s.db.QueryContext(ctx, "SELECT "+msgHeadColumns+` FROM messages WHERE id IN (
+		SELECT (SELECT id FROM messages WHERE application_id = a.id AND +status = 'scheduled'
+			ORDER BY due_at, id LIMIT 1) FROM applications a)`)
 	if err != nil {
 		return nil, fmt.Errorf("store: overview: %w", err)
 	}

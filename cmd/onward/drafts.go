@@ -30,7 +30,7 @@ until you run 'onward drafts send ID'.`,
 			if err := a.open(ctx); err != nil {
 				return err
 			}
-			msgs, err := a.st.Messages(ctx, store.MessageFilter{Status: store.StatusDrafted})
+			msgs, err := a.st.Messages(ctx, store.MessageFilter{Status: store.StatusDrafted, NoBodies: true})
 			if err != nil {
 				return err
 			}

@@ -68,16 +68,16 @@ func (a *app) statusCmd() *cobra.Command {
 // printAttention lists what waits on the user: drafts and failures.
 func (a *app) printAttention(cmd *cobra.Command) error {
 	ctx := cmd.Context()
-	drafts, err := a.st.Messages(ctx, store.MessageFilter{Status: store.StatusDrafted})
+	counts, err := a.st.CountByStatus(ctx)
 	if err != nil {
 		return err
 	}
-	failed, err := a.st.Messages(ctx, store.MessageFilter{Status: store.StatusFailed})
+	failed, err := a.st.Messages(ctx, store.MessageFilter{Status: store.StatusFailed, NoBodies: true})
 	if err != nil {
 		return err
 	}
-	if len(drafts) > 0 {
-		fmt.Fprintf(a.stdout, "\n%d draft%s waiting for you: onward drafts\n", len(drafts), plural(len(drafts)))
+	if n := counts[store.StatusDrafted]; n > 0 {
+		fmt.Fprintf(a.stdout, "\n%d draft%s waiting for you: onward drafts\n", n, plural(n))
 	}
 	for _, m := range failed {
 		fmt.Fprintf(a.stdout, "\nfailed: message %d (%s): %s\n", m.ID, m.Kind, m.LastError)
@@ -131,7 +131,7 @@ too late to send politely).`,
 			if err := a.open(ctx); err != nil {
 				return err
 			}
-			f := store.MessageFilter{Status: status}
+			f := store.MessageFilter{Status: status, NoBodies: true}
 			if ref != "" {
 				app, err := a.find(ctx, ref)
 				if err != nil {
