@@ -86,6 +86,10 @@ func kindLabel(kind string) string {
 		return "weekly digest"
 	case DraftReady:
 		return "draft notice"
+	case Prep:
+		return "prep note"
+	case RejectionNotice:
+		return "note on a reply"
 	}
 	return strings.ReplaceAll(kind, "_", " ")
 }

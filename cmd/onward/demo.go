@@ -22,7 +22,7 @@ func (a *app) demoCmd() *cobra.Command {
 	var dir string
 	c := &cobra.Command{
 		Use:   "demo",
-		Short: "Watch a whole story in about 20 seconds: apply, interview, rejection, every email",
+		Short: "Watch a whole story in about 20 seconds: apply, interview, rejection, lessons, the next interview",
 		Long: `Runs the real daemon on a new database in a temporary folder, with the
 delays shrunk to seconds, and prints a line as each email is written to the
 outbox folder it names. Your own config and database are not touched.`,
@@ -45,8 +45,10 @@ func demoConfig(dir string) (*config.Config, error) {
 	cfg.Schedule = config.Schedule{}
 	cfg.Followups = config.Followups{
 		ThankYou: "2s", StatusCheck: "30s", FeedbackRequest: "2s", StayInTouch: "9s", Learn: "3s", LetGo: "7s",
+		Prep: "5s",
 	}
-	cfg.Digest.Schedule = ""
+	// The digest's own schedule is far off; the demo asks for one at the end.
+	cfg.Digest.Schedule = "0 0 1 1 *"
 	cfg.Templates.Dir = ""
 	return cfg, cfg.Validate()
 }
@@ -139,9 +141,29 @@ func (a *app) demo(ctx context.Context, dir string) error {
 			return err
 		}},
 		{8 * time.Second, func() error {
-			_, err := tr.Log(ctx, app.ID, "Bring two numbers from the migration project to the design round.")
+			_, err := tr.Log(ctx, app.ID, "Bring two numbers from the migration project to the #system-design round.")
 			if err == nil {
 				say("log", "you wrote down a lesson; the let-go check-in will show it back")
+			}
+			return err
+		}},
+		{9 * time.Second, func() error {
+			next, err := tr.Apply(ctx, tracker.NewApplication{Company: "Globex", Role: "Site Reliability Engineer"})
+			if err != nil {
+				return err
+			}
+			res, err := tr.Interview(ctx, next.ID, start.Add(16*time.Second), time.Hour)
+			if err == nil {
+				say("interview", "Globex, in 7 seconds; planned %s (the prep note brings your lesson back)", kindsOf(res))
+			}
+			return err
+		}},
+		{14 * time.Second, func() error {
+			err := storySt.Update(ctx, func(tx *store.Tx) error {
+				return tx.SetJobNext(ctx, scheduler.DigestJob, time.Now().Add(time.Second))
+			})
+			if err == nil {
+				say("digest", "asked for the weekly digest now (it is normally Sundays at 18:00)")
 			}
 			return err
 		}},
@@ -158,7 +180,9 @@ func (a *app) demo(ctx context.Context, dir string) error {
 			return err
 		}
 	}
-	// Wait until nothing is left to deliver.
+	// Wait until the story's messages are delivered; the Globex thank-you
+	// and status check belong to a later day.
+	cutoff := start.Add(20 * time.Second)
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -171,13 +195,18 @@ func (a *app) demo(ctx context.Context, dir string) error {
 		}
 		pending := 0
 		for _, st := range []string{store.StatusScheduled, store.StatusSending} {
-			msgs, err := a.st.Messages(ctx, store.MessageFilter{Status: st})
+			msgs, err := a.st.Messages(ctx, store.MessageFilter{Status: st, NoBodies: true})
 			if err != nil {
 				return err
 			}
-			pending += len(msgs)
+			for _, m := range msgs {
+				if m.DueAt.Before(cutoff) {
+					pending++
+				}
+			}
 		}
-		if pending == 0 {
+		// The digest is planned at 15 s, by the daemon itself.
+		if pending == 0 && time.Since(start) > 16*time.Second {
 			break
 		}
 	}
