@@ -122,6 +122,12 @@ func LooksLikeRejection(text string) (phrase string, ok bool) {
 			if i < 2 && negatedBefore.MatchString(t[max(0, loc[0]-16):loc[0]]) {
 				continue
 			}
+			// "We can't move forward until we have your references" and
+			// "not able to offer the senior role, but we'd love to offer
+			// you the mid-level one" are not a no.
+			if conditional.MatchString(sentenceAfter(t, loc[1])) {
+				continue
+			}
 			return strings.TrimRight(t[loc[0]:loc[1]], " .!;"), true
 		}
 	}
@@ -129,6 +135,19 @@ func LooksLikeRejection(text string) (phrase string, ok bool) {
 }
 
 var spaceRE = regexp.MustCompile(`\s+`)
+
+// conditional finds the words that turn a no into a "not yet" or a "not
+// this, but that" later in the same sentence.
+var conditional = regexp.MustCompile(`\b(until|unless|so you're|so you are|instead|but (?:we(?:'d| would)? (?:love|like|be happy) to offer|we (?:can|could) offer))\b`)
+
+// sentenceAfter is the rest of the sentence that starts before i.
+func sentenceAfter(t string, i int) string {
+	rest := t[i:]
+	if j := strings.IndexAny(rest, ".!?\n"); j >= 0 {
+		return rest[:j]
+	}
+	return rest
+}
 
 func normalise(s string) string {
 	s = strings.NewReplacer("\u2019", "'", "\u2018", "'", "\u00a0", " ").Replace(strings.ToLower(s))

@@ -215,3 +215,20 @@ func TestNewText(t *testing.T) {
 		})
 	}
 }
+
+func TestLooksLikeRejectionIgnoresConditionalNos(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"We can't move forward with you until we have your references.",
+		"The night-shift role has been filled, so you're our only candidate for the day shift.",
+		"We are not able to offer you a position at the senior level, but we'd love to offer you the role at mid level.",
+		"We will not proceed with your application until your background check clears.",
+	} {
+		if phrase, ok := LooksLikeRejection(text); ok {
+			t.Errorf("LooksLikeRejection(%q) matched %q; it is not a no", text, phrase)
+		}
+	}
+	if _, ok := LooksLikeRejection("After careful consideration we have decided to move forward with other candidates. Best of luck, but thanks again."); !ok {
+		t.Error("a plain no followed by a later sentence with 'but' must still match")
+	}
+}

@@ -442,6 +442,12 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 			out = store.Outcome{Status: store.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: "file the draft in the mailbox: " + err.Error(), KeepBody: true}
 			return d.finish(ctx, m, out, err)
 		}
+		// Marked before the outcome: a crash in between files nothing twice
+		// (AppendDraft looks for the Message-ID first) and the next try
+		// records it.
+		if err := d.Store.MarkFiled(ctx, m.ID); err != nil {
+			return err
+		}
 		return d.finish(ctx, m, out, nil)
 	}
 	if s.DraftOutbox != nil {

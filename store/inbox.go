@@ -161,3 +161,25 @@ func (s *Store) Note(ctx context.Context, id int64) (string, error) {
 	}
 	return note, nil
 }
+
+// MarkFiled records that a draft was filed in the user's mailbox.
+func (s *Store) MarkFiled(ctx context.Context, id int64) error {
+	if _, err := s.db.ExecContext(ctx, "UPDATE messages SET filed_at = ? WHERE id = ?", ms(s.Now()), id); err != nil {
+		return fmt.Errorf("store: mark draft %d filed: %w", id, explain(err))
+	}
+	return nil
+}
+
+// FiledDrafts lists the drafts waiting in the user's mailbox.
+func (s *Store) FiledDrafts(ctx context.Context) ([]Message, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT "+msgHeadColumns+` FROM messages
+		WHERE status = 'drafted' AND audience = 'recruiter' AND filed_at IS NOT NULL ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: filed drafts: %w", err)
+	}
+	out, err := scanMessages(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: filed drafts: %w", err)
+	}
+	return out, nil
+}

@@ -134,7 +134,7 @@ func (w *Watcher) drafts(ctx context.Context, mb Mailbox, rep *Report) error {
 	if err != nil {
 		return err
 	}
-	drafted, err := w.Store.Messages(ctx, store.MessageFilter{Status: store.StatusDrafted, Audience: scheduler.Recruiter})
+	drafted, err := w.Store.FiledDrafts(ctx)
 	if err != nil || len(drafted) == 0 {
 		return err
 	}
@@ -224,9 +224,16 @@ func (w *Watcher) readFolder(ctx context.Context, mb Mailbox, folder string) ([]
 	var out []inbox.Mail
 	next := inbox.Cursor{Mailbox: cur.Mailbox, UIDValidity: cur.UIDValidity, LastUID: cur.LastUID}
 	for {
-		mails, after, _, err := mb.Fetch(ctx, next, batch)
+		mails, after, reset, err := mb.Fetch(ctx, next, batch)
 		if err != nil {
 			return nil, err
+		}
+		if reset {
+			tip, err := mb.Tip(ctx, folder)
+			if err != nil {
+				return nil, err
+			}
+			return nil, w.saveCursor(ctx, tip)
 		}
 		out = append(out, mails...)
 		next = after
@@ -254,9 +261,20 @@ func (w *Watcher) inbox(ctx context.Context, mb Mailbox, rep *Report) error {
 	}
 	next := inbox.Cursor{Mailbox: cur.Mailbox, UIDValidity: cur.UIDValidity, LastUID: cur.LastUID}
 	for {
-		mails, after, _, err := mb.Fetch(ctx, next, batch)
+		mails, after, reset, err := mb.Fetch(ctx, next, batch)
 		if err != nil {
 			return err
+		}
+		if reset {
+			// The server renumbered the folder: reading it again from
+			// UID 1 would take years of old mail for new replies. Start
+			// over at its end, as on the first poll.
+			w.Log.Warn("the mailbox was renumbered (UIDVALIDITY changed); reading on from its end", "mailbox", cur.Mailbox)
+			tip, err := mb.Tip(ctx, cur.Mailbox)
+			if err != nil {
+				return err
+			}
+			return w.saveCursor(ctx, tip)
 		}
 		for _, m := range mails {
 			rep.Read++
@@ -295,19 +313,18 @@ func (w *Watcher) handle(ctx context.Context, m inbox.Mail, rep *Report) error {
 		return nil
 	case m.AutoReply:
 		return nil
-	case strings.EqualFold(m.From.Email, w.User):
-		return nil
 	}
 	if seen, err := w.Store.Seen(ctx, m.MessageID); err != nil || seen {
 		return err
 	}
 	tr := w.Tracker.FromMail(m.MessageID)
-	// The Date header says when the recruiter wrote; a missing, future
-	// or implausibly old one (a wrong clock) is replaced by now.
+	// The Date header says when it was written; a missing, future or
+	// implausibly old one (a wrong clock) is replaced by now.
 	at := m.Date
 	if now := w.now(); at.IsZero() || at.After(now) || at.Before(now.AddDate(0, 0, -7)) {
 		at = now
 	}
+	own := strings.EqualFold(m.From.Email, w.User)
 	// A reply in a thread onward started says exactly what it answers.
 	for _, ref := range m.ThreadIDs() {
 		ours, err := w.Store.MessageByMessageID(ctx, ref)
@@ -317,19 +334,49 @@ func (w *Watcher) handle(ctx context.Context, m inbox.Mail, rep *Report) error {
 		if err != nil {
 			return err
 		}
-		switch ours.Kind {
-		case templates.Learn, templates.LetGo:
+		switch {
+		case ours.Kind == templates.Learn || ours.Kind == templates.LetGo:
+			// Check-ins go from the user to the user: this reply is
+			// the user's own, and it is a lesson.
 			return w.lesson(ctx, tr, ours, m, rep, log)
-		}
-		if ours.ApplicationID != 0 && ours.Audience == scheduler.Recruiter {
-			return w.reply(ctx, tr, ours.ApplicationID, at, m, rep, log)
+		case own:
+			return nil
+		case ours.ApplicationID != 0 && ours.Audience == scheduler.Recruiter:
+			return w.reply(ctx, tr, ours.ApplicationID, at, m, true, rep, log)
 		}
 	}
-	apps, err := w.Store.ApplicationsByRecruiter(ctx, m.From.Email, w.MatchDomain)
+	if own {
+		return nil
+	}
+	apps, err := w.Store.ApplicationsByRecruiter(ctx, m.From.Email, w.MatchDomain && !commonDomain(m.From.Email, w.User))
 	if err != nil || len(apps) == 0 {
 		return err
 	}
-	return w.reply(ctx, tr, apps[0].ID, at, m, rep, log)
+	if len(apps) > 1 {
+		// The same recruiter for several applications, and nothing in
+		// the email says which: recording it against the wrong one
+		// would be worse than not at all.
+		log.Info("a recruiter replied about one of several applications; not recorded", "from", m.From.Email, "applications", len(apps))
+		return nil
+	}
+	return w.reply(ctx, tr, apps[0].ID, at, m, false, rep, log)
+}
+
+// freeMail are domains that many unrelated people share: anyone at one
+// of them is not "the recruiter's company".
+var freeMail = map[string]bool{
+	"gmail.com": true, "googlemail.com": true, "outlook.com": true, "hotmail.com": true, "live.com": true,
+	"yahoo.com": true, "icloud.com": true, "me.com": true, "aol.com": true, "proton.me": true,
+	"protonmail.com": true, "gmx.com": true, "gmx.de": true, "gmx.net": true, "web.de": true, "fastmail.com": true,
+	"mail.com": true, "yandex.com": true, "zoho.com": true,
+}
+
+// commonDomain reports whether from's domain says nothing about who
+// sent it: a free-mail domain, or the user's own.
+func commonDomain(from, user string) bool {
+	_, d, _ := strings.Cut(strings.ToLower(from), "@")
+	_, u, _ := strings.Cut(strings.ToLower(user), "@")
+	return freeMail[d] || d == u
 }
 
 func (w *Watcher) lesson(ctx context.Context, tr *tracker.Tracker, ours store.Message, m inbox.Mail, rep *Report, log *slog.Logger) error {
@@ -352,7 +399,10 @@ func (w *Watcher) lesson(ctx context.Context, tr *tracker.Tracker, ours store.Me
 	return nil
 }
 
-func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, at time.Time, m inbox.Mail, rep *Report, log *slog.Logger) error {
+// reply records a recruiter's reply. inThread says the email answers a
+// message onward made for this application; only then may a rejection in
+// it be recorded without asking (auto_reject).
+func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, at time.Time, m inbox.Mail, inThread bool, rep *Report, log *slog.Logger) error {
 	res, err := tr.Reply(ctx, appID, at)
 	if errors.Is(err, tracker.ErrHandled) {
 		return nil
@@ -367,7 +417,7 @@ func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, a
 		return nil
 	}
 	rep.Rejections++
-	if w.AutoReject {
+	if w.AutoReject && inThread {
 		// The reply itself is already handled; the rejection is recorded
 		// through the plain tracker.
 		if _, err := w.Tracker.Reject(ctx, appID, at, "from their email: \""+phrase+"\""); err != nil && !errors.Is(err, tracker.ErrInvalid) {

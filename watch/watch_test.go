@@ -175,8 +175,10 @@ func TestRejectionReplies(t *testing.T) {
 			e := newEnv(t, imaptest.Password)
 			e.w.AutoReject = auto
 			e.interview(t)
+			// auto_reject acts only on a reply in a thread onward started.
 			e.server.Deliver(t, "INBOX", imaptest.Message("no@northwind.example", "Dana Reyes <dana@northwind.example>",
-				"Your application", "Hi Alex,\n\nThank you for your time. After careful consideration we have decided to move forward with other candidates.\n\nBest,\nDana"))
+				"Re: Thank you", "Hi Alex,\n\nThank you for your time. After careful consideration we have decided to move forward with other candidates.\n\nBest,\nDana",
+				"In-Reply-To: <"+e.one(t, templates.ThankYou).MessageID+">"))
 			rep := e.poll(t)
 			if rep.Rejections != 1 {
 				t.Fatalf("report %+v, want one rejection", rep)
@@ -287,6 +289,9 @@ func draft(t *testing.T, e *env, m store.Message) {
 	}
 	for _, c := range claimed {
 		if c.ID == m.ID {
+			if err := e.store.MarkFiled(e.ctx, c.ID); err != nil {
+				t.Fatal(err)
+			}
 			if err := e.store.Finish(e.ctx, c, store.Outcome{Status: store.StatusDrafted, To: c.To, Subject: "s", Text: "t"}); err != nil {
 				t.Fatal(err)
 			}
@@ -373,5 +378,91 @@ func TestDraftSentUnderANewMessageID(t *testing.T) {
 	// Another mail to Dana with another subject is not this draft.
 	if sc := e.one(t, templates.StatusCheck); sc.Status != store.StatusScheduled {
 		t.Errorf("status_check %s", sc.Status)
+	}
+}
+
+func TestRepliesThatMustNotBeRecorded(t *testing.T) {
+	t.Parallel()
+	t.Run("a recruiter for two applications, no thread", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, imaptest.Password)
+		e.interview(t)
+		if _, err := e.tracker.Apply(e.ctx, tracker.NewApplication{Company: "Northwind Labs", Role: "Data Engineer",
+			Recruiter: "Dana Reyes <dana@northwind.example>"}); err != nil {
+			t.Fatal(err)
+		}
+		e.server.Deliver(t, "INBOX", imaptest.Message("amb@northwind.example", "Dana Reyes <dana@northwind.example>",
+			"Update", "We have decided to move forward with other candidates."))
+		if rep := e.poll(t); rep.Replies != 0 || rep.Rejections != 0 {
+			t.Errorf("report %+v: an ambiguous reply was recorded", rep)
+		}
+	})
+	t.Run("match_domain on a free-mail domain", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, imaptest.Password)
+		e.w.MatchDomain = true
+		app, err := e.tracker.Apply(e.ctx, tracker.NewApplication{Company: "Tiny Startup", Role: "SRE", Recruiter: "Founder <founder@gmail.com>"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.tracker.Interview(e.ctx, app.ID, e.now.Add(-2*time.Hour), time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		e.server.Deliver(t, "INBOX", imaptest.Message("mum@gmail.com", "Mum <mum@gmail.com>", "Sunday", "Lunch at one?"))
+		if rep := e.poll(t); rep.Replies != 0 {
+			t.Errorf("report %+v: mail from another gmail.com address counted as the recruiter's reply", rep)
+		}
+	})
+	t.Run("a rejection without a thread is not recorded by auto_reject", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, imaptest.Password)
+		e.w.AutoReject = true
+		e.interview(t)
+		e.server.Deliver(t, "INBOX", imaptest.Message("nt@northwind.example", "Dana Reyes <dana@northwind.example>",
+			"Your application", "We have decided to move forward with other candidates."))
+		if rep := e.poll(t); rep.Replies != 1 || rep.Rejections != 1 {
+			t.Fatalf("report %+v", rep)
+		}
+		if a, _ := e.store.Application(e.ctx, e.app.ID); a.Stage != store.StageInterviewing {
+			t.Errorf("stage %s: auto_reject acted on a reply outside onward's threads", a.Stage)
+		}
+		if n := e.one(t, templates.RejectionNotice); n.Status != store.StatusScheduled {
+			t.Errorf("no notice for the user: %+v", n)
+		}
+	})
+}
+
+// The user replies to their own check-in from the address onward writes
+// from: that reply is the lesson.
+func TestLessonFromTheUsersOwnAddress(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, imaptest.Password)
+	if _, err := e.tracker.Reject(e.ctx, e.app.ID, e.now, ""); err != nil {
+		t.Fatal(err)
+	}
+	learn := e.one(t, templates.Learn)
+	e.server.Deliver(t, "INBOX", imaptest.Message("own@alex.example", "Alex Example <"+imaptest.User+">", "Re: what did you learn?",
+		"Rehearse the salary question.\n\nOn Thu, onward wrote:\n> What did you learn?", "In-Reply-To: <"+learn.MessageID+">"))
+	if rep := e.poll(t); rep.Lessons != 1 {
+		t.Fatalf("report %+v, want the user's own reply as a lesson", rep)
+	}
+}
+
+// A switch to drafts = "imap" leaves the drafts made before it alone.
+func TestDraftsNotFiledInTheMailboxAreLeftAlone(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, imaptest.Password)
+	e.interview(t)
+	ty := e.one(t, templates.ThankYou)
+	claimed, err := e.store.ClaimDue(e.ctx, ty.DueAt.Add(time.Second), time.Minute, 1)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claim: %v %v", claimed, err)
+	}
+	if err := e.store.Finish(e.ctx, claimed[0], store.Outcome{Status: store.StatusDrafted, To: ty.To, Subject: "s", Text: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	e.now = e.now.Add(10 * 24 * time.Hour)
+	if rep := e.poll(t); rep.Discarded != 0 {
+		t.Errorf("report %+v: a draft delivered by email was discarded for not being in the Drafts folder", rep)
 	}
 }
