@@ -280,6 +280,7 @@ func (c *Config) Policy() scheduler.Policy {
 		Delays:   c.parsed.delays,
 		Prep:     c.parsed.prep,
 		PrepOn:   c.parsed.prepOn,
+		Stale:    c.StaleLimits(),
 	}
 }
 

@@ -32,7 +32,7 @@ func TestDigestPatterns(t *testing.T) {
 	if _, err := b.tracker.Log(b.ctx, app.ID, "One lesson about #system-design"); err != nil {
 		t.Fatal(err)
 	}
-	if text := digest(); !strings.Contains(text, "Not enough tagged lessons yet") || strings.Contains(text, "#system-design: ") {
+	if text := digest(); !strings.Contains(text, "Not enough yet to see a pattern") || strings.Contains(text, "#system-design: ") {
 		t.Errorf("with one tagged lesson the digest should say there is too little data:\n%s", text)
 	}
 	for _, l := range []string{"Again the #system-design round", "And #system-design a third time, plus #salary"} {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,6 +53,8 @@ type Setup struct {
 	GiveUpAfter Delay
 	Digest      Spec
 	Location    *time.Location
+	// Quiet hours also hold back the notices of drafts.
+	Quiet QuietHours
 }
 
 // Delivery reports what became of one message, for logs and the demo.
@@ -184,6 +187,12 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 			}
 			version = v
 		}
+		// Read before the cycle, never after: a commit from another
+		// process that lands while the cycle runs must still look new to
+		// the next watch, or its message waits for the old timer.
+		if v, err := d.Store.DataVersion(ctx); err == nil {
+			version = v
+		}
 		next, err := d.cycle(ctx, work)
 		if ctx.Err() != nil {
 			return nil
@@ -193,11 +202,6 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 			// daemon: try again soon, and say so.
 			d.Log.Error("deliver", "err", err)
 			next = d.Now().Add(5 * time.Second)
-		}
-		// Our own writes bump nothing for us, but re-read so a CLI write
-		// during the cycle is not mistaken for one we have seen.
-		if v, err := d.Store.DataVersion(ctx); err == nil {
-			version = v
 		}
 		wait := time.Until(next)
 		if next.IsZero() || wait > time.Hour {
@@ -250,6 +254,9 @@ func (d *Dispatcher) nextWake(ctx context.Context) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
+	// A digest switched off leaves its last planned run in the table;
+	// waking for it would wake at once, forever.
+	jobOK = jobOK && !d.setup.Load().Digest.IsZero()
 	switch {
 	case ok && jobOK:
 		if job.Before(next) {
@@ -276,6 +283,12 @@ func (d *Dispatcher) runJobs(ctx context.Context) error {
 		return err
 	}
 	if ok && now.Before(next) {
+		// A schedule changed by a reload to an earlier run counts from
+		// now; one changed to a later run takes over after the run
+		// already planned.
+		if want := s.Digest.Next(now, s.Location); want.Before(next) {
+			return d.Store.Update(ctx, func(tx *store.Tx) error { return tx.SetJobNext(ctx, DigestJob, want) })
+		}
 		return nil
 	}
 	return d.Store.Update(ctx, func(tx *store.Tx) error {
@@ -372,8 +385,8 @@ func (d *Dispatcher) prepare(ctx context.Context, m store.Message) prepared {
 	}
 	if limit, ok := s.Stale[m.Kind]; ok && now.After(limit.After(m.PlannedAt, s.Location)) {
 		return expire(fmt.Sprintf("expired: due %s, found %s late (a %s is not sent more than %s late)",
-			m.PlannedAt.In(s.Location).Format("Mon 2 Jan 15:04"), now.Sub(m.PlannedAt).Round(time.Minute),
-			m.Kind, limit))
+			m.PlannedAt.In(s.Location).Format("Mon 2 Jan 15:04"), humanDuration(now.Sub(m.PlannedAt)),
+			strings.ReplaceAll(m.Kind, "_", " "), humanDuration(limit.After(m.PlannedAt, s.Location).Sub(m.PlannedAt))))
 	}
 	if m.Kind == templates.Prep {
 		// A prep note is for before the interview, or not at all.
@@ -409,7 +422,9 @@ func (d *Dispatcher) complete(ctx context.Context, p prepared) error {
 	}
 	email := p.email
 	out := store.Outcome{To: email.To.Display(), Subject: email.Subject, Text: email.Text, HTML: email.HTML}
-	sendErr := s.Mail.Send(ctx, email)
+	// Sent through the setup in force now: a SIGHUP while this message was
+	// rendered ahead has closed the old SMTP client.
+	sendErr := d.setup.Load().Mail.Send(ctx, email)
 	switch {
 	case sendErr == nil:
 		out.Status, out.At = store.StatusSent, d.Now()
@@ -467,7 +482,7 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 			return err
 		}
 		notice := store.Message{ApplicationID: m.ApplicationID, DraftID: m.ID, Kind: templates.DraftReady,
-			Audience: User, To: s.Composer.User.Display(), DueAt: now,
+			Audience: User, To: s.Composer.User.Display(), DueAt: s.Quiet.Skip(now, s.Location),
 			MessageID: store.NewMessageID(s.Composer.User.Email)}
 		return tx.InsertMessage(ctx, &notice)
 	})
@@ -564,4 +579,22 @@ func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.M
 		return m, fmt.Errorf("send draft %d: %w", id, err)
 	}
 	return m, d.finish(ctx, m, store.Outcome{Status: store.StatusSent, At: d.Now(), KeepBody: true}, nil)
+}
+
+// humanDuration says a span the way a person would: "3 days", "5 hours",
+// "12 minutes".
+func humanDuration(d time.Duration) string {
+	unit := func(n int64, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %ss", n, one)
+	}
+	switch {
+	case d >= 48*time.Hour:
+		return unit(int64(d/(24*time.Hour)), "day")
+	case d >= 2*time.Hour:
+		return unit(int64(d/time.Hour), "hour")
+	}
+	return unit(int64(d/time.Minute), "minute")
 }

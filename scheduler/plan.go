@@ -41,6 +41,9 @@ type Policy struct {
 	// Prep plans a note before each future interview; PrepOn switches it on.
 	Prep   PrepRule
 	PrepOn bool
+	// Stale is how late a kind may go out at all; a message that would be
+	// later than that already when planned is not planned (Step.Late).
+	Stale map[string]Delay
 }
 
 // Event is something that happened to an application.
@@ -70,6 +73,9 @@ type Planned struct {
 type Step struct {
 	Cancel   []string
 	Schedule []Planned
+	// Late are messages the event would have planned but that are past
+	// their staleness limit already (an interview recorded days late).
+	Late []Planned
 }
 
 var pendingAll = []string{
@@ -81,6 +87,24 @@ var pendingAll = []string{
 // planned time has already passed (an interview recorded late) falls due
 // now, not in the past.
 func (p Policy) Plan(ev Event, now time.Time) Step {
+	return p.dropLate(p.plan0(ev, now), now)
+}
+
+// dropLate moves the messages already too late to Late.
+func (p Policy) dropLate(st Step, now time.Time) Step {
+	keep := st.Schedule[:0:0]
+	for _, m := range st.Schedule {
+		if limit, ok := p.Stale[m.Kind]; ok && !now.Before(limit.After(m.PlannedAt, p.Location)) {
+			st.Late = append(st.Late, m)
+			continue
+		}
+		keep = append(keep, m)
+	}
+	st.Schedule = keep
+	return st
+}
+
+func (p Policy) plan0(ev Event, now time.Time) Step {
 	switch ev.Kind {
 	case Interview:
 		end := ev.End
@@ -95,7 +119,7 @@ func (p Policy) Plan(ev Event, now time.Time) Step {
 			},
 		}
 		if due, ok := p.prepDue(ev.At, now); ok {
-			step.Schedule = append(step.Schedule, Planned{Kind: templates.Prep, DueAt: due})
+			step.Schedule = append(step.Schedule, Planned{Kind: templates.Prep, DueAt: due, PlannedAt: due})
 		}
 		return step
 	case Rejected:

@@ -50,8 +50,8 @@ func Sample(kind string) Data {
 	case DraftReady:
 		d.Now = at(3, 17, 0)
 		text := "Hi Dana,\n\n" +
-			"Thank you for taking the time to speak with me about the Platform Engineer role at Northwind Labs. " +
-			"I enjoyed our conversation and came away even more interested.\n\n" +
+			"Thank you for taking the time to arrange my interview for the Platform Engineer role at Northwind Labs. " +
+			"I enjoyed learning more about the team and the work, and I came away even more interested.\n\n" +
 			"I look forward to staying in touch.\n\n" +
 			"Best regards,\nAlex Morgan\n"
 		subject := "Thank you — Platform Engineer interview"
@@ -103,7 +103,7 @@ func sampleDigest() *DigestData {
 			{Stage: "rejected", Count: 1, Companies: []string{"Northwind Labs"}},
 		},
 		DraftsWaiting: []MessageLine{
-			{ID: 12, Kind: FeedbackRequest, Company: "Northwind Labs", Subject: "Feedback on my application for Platform Engineer", At: at(13, 10, 0)},
+			{ID: 12, Kind: FeedbackRequest, Company: "Northwind Labs", Subject: "Feedback on my application for the Platform Engineer role", At: at(13, 10, 0)},
 			{ID: 15, Kind: ThankYou, Company: "Adventure Works", Subject: "Thank you — Site Reliability Engineer interview", At: at(13, 17, 0)},
 		},
 		Sent: []MessageLine{

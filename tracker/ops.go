@@ -324,7 +324,7 @@ func (t *Tracker) Notify(ctx context.Context, appID int64, kind, note string) (s
 	m := store.Message{ApplicationID: appID, Kind: kind, Audience: scheduler.User, To: t.user.Display(),
 		MessageID: store.NewMessageID(t.user.Email)}
 	err := t.store.Update(ctx, func(tx *store.Tx) error {
-		m.DueAt = tx.Now()
+		m.DueAt = t.policy.Quiet.Skip(tx.Now(), t.policy.Location).UTC()
 		if err := tx.InsertMessage(ctx, &m); err != nil {
 			return err
 		}

@@ -87,6 +87,9 @@ func New(st *store.Store, policy scheduler.Policy, user mailer.Address) *Tracker
 type Result struct {
 	App       store.Application
 	Scheduled []store.Message
+	// Late are follow-ups not planned because they would already be too
+	// late to send politely (the event was recorded days after it).
+	Late      []scheduler.Planned
 	Cancelled int
 	// Unchanged is set when the operation had already been applied (a
 	// second reject): nothing was written.
@@ -268,6 +271,7 @@ func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application
 		return res, err
 	}
 	res.Cancelled = n
+	res.Late = step.Late
 	for _, p := range step.Schedule {
 		if skip[p.Kind] {
 			continue

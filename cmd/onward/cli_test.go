@@ -63,7 +63,8 @@ func TestInterviewPlansThankYouAndStatusCheck(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	apply(t, e, "--company", "Acme", "--role", "Platform Engineer", "--recruiter", "Dana Reyes <dana@acme.example>")
-	must(t, e, "interview", "acme", "--at", "2026-03-02 14:00", "--duration", "45m")
+	// Recorded two hours late: in time for a thank-you.
+	must(t, e, "interview", "acme", "--at", ago(2*time.Hour), "--duration", "45m")
 
 	var raw []map[string]any
 	mustJSON(t, e, &raw, "messages", "--json")

@@ -27,6 +27,7 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		GiveUpAfter: cfg.GiveUpAfter(),
 		Digest:      cfg.DigestSpec(),
 		Location:    cfg.Location(),
+		Quiet:       cfg.Quiet(),
 	}
 	var smtp *mailer.SMTP
 	switch cfg.Delivery.Transport {

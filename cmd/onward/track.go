@@ -297,6 +297,9 @@ func (a *app) printResult(res tracker.Result, asJSON bool) error {
 	for _, m := range res.Scheduled {
 		fmt.Fprintf(a.stdout, "  planned %-16s %s  %s\n", m.Kind, a.when(m.DueAt), describeAudience(m, res.App))
 	}
+	for _, p := range res.Late {
+		fmt.Fprintf(a.stdout, "  skipped %-16s it would have been due %s: too late to send now\n", p.Kind, a.when(p.PlannedAt))
+	}
 	return nil
 }
 
