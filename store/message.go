@@ -489,10 +489,12 @@ func (t *Tx) SetDraft(ctx context.Context, id int64, subject, text string) error
 	return nil
 }
 
-// Discard marks a draft discarded.
+// Discard marks a recruiter draft discarded, whether it is written and
+// waiting or still planned: the user may decide early that a note is not
+// one to send.
 func (t *Tx) Discard(ctx context.Context, id int64) error {
-	res, err := t.tx.ExecContext(ctx, `UPDATE messages SET status = 'discarded', updated_at = ?
-		WHERE id = ? AND status = 'drafted'`, ms(t.now), id)
+	res, err := t.tx.ExecContext(ctx, `UPDATE messages SET status = 'discarded', lease_until = NULL, updated_at = ?
+		WHERE id = ? AND audience = 'recruiter' AND status IN ('drafted', 'scheduled')`, ms(t.now), id)
 	if err != nil {
 		return fmt.Errorf("store: discard draft %d: %w", id, err)
 	}

@@ -308,11 +308,15 @@ func (t *Tracker) EditDraft(ctx context.Context, id int64, subject, text string)
 	return err
 }
 
-// DiscardDraft throws a waiting draft away.
+// DiscardDraft throws a recruiter draft away, written or still planned.
 func (t *Tracker) DiscardDraft(ctx context.Context, id int64) error {
 	err := t.store.Update(ctx, func(tx *store.Tx) error { return tx.Discard(ctx, id) })
 	if errors.Is(err, store.ErrNotClaimable) {
-		return invalid("draft", "%d is not a waiting draft any more", id)
+		m, merr := t.store.Message(ctx, id)
+		if merr != nil {
+			return merr
+		}
+		return invalid("draft", "%d is %s; only a planned or waiting draft can be discarded", id, m.Status)
 	}
 	return err
 }

@@ -172,6 +172,9 @@ func parseRecruiter(v string) (name, email string, err error) {
 	if strings.ContainsAny(v, "\r\n\x00") {
 		return "", "", invalid("recruiter", "must be one line (it contains a line break or NUL)")
 	}
+	if strings.HasSuffix(v, "@") || strings.HasSuffix(v, "@>") {
+		return "", "", invalid("recruiter", "%q has nothing after the @; write the whole address, like dana@acme.example", v)
+	}
 	a, err := mailer.ParseAddress(v)
 	if err != nil {
 		// A name without an address is common early in a hunt.

@@ -928,3 +928,24 @@ func TestNonASCIIRecruiterIsReadable(t *testing.T) {
 		t.Errorf("drafts show To line: %q, want José Müller", to)
 	}
 }
+
+// A planned recruiter note can be discarded before it is written: the user
+// may decide early that it is not one to send. Discarding it twice, or a
+// check-in, is refused.
+func TestDiscardAPlannedDraft(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	apply(t, e, "--company", "Acme", "--role", "SRE", "--recruiter", "Dana Reyes <dana@acme.example>")
+	must(t, e, "interview", "acme", "--at", ago(30*time.Minute))
+	sc := one(t, messages(t, e), "status_check")
+	id := fmt.Sprint(sc.ID)
+	if out := must(t, e, "drafts", "discard", id); !strings.Contains(out, "Discarded draft "+id) {
+		t.Fatalf("discard: %q", out)
+	}
+	if got := one(t, messages(t, e), "status_check"); got.Status != "discarded" {
+		t.Errorf("status_check is %s, want discarded", got.Status)
+	}
+	if _, errOut, code := run(t, e, "drafts", "discard", id); code != 2 || !strings.Contains(errOut, "is discarded") {
+		t.Errorf("second discard: exit %d, %q", code, errOut)
+	}
+}

@@ -165,7 +165,7 @@ func (a *app) templatesCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if kind == templates.DraftReady || kind == templates.Digest {
+				if kind == templates.DraftReady || kind == templates.Digest || kind == templates.RejectionNotice {
 					return usagef("--app works with the per-application kinds, not %s", kind)
 				}
 				c := &scheduler.Composer{Store: a.st, Templates: tpl, User: a.userAddress(), Location: a.cfg.Location()}

@@ -184,6 +184,11 @@ func (a *app) draftSendCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if a.cfg.Delivery.Drafts == "imap" {
+				// The draft waits in the Drafts folder too; sending it from
+				// here would leave that copy one click from a second send.
+				return usagef("draft %d is in your mailbox's Drafts folder: send (or delete) it from your mail program; onward notices at the next poll", m.ID)
+			}
 			tpl, err := a.templates()
 			if err != nil {
 				return err

@@ -115,6 +115,12 @@ func (d *delivery) close() {
 // daemon runs the dispatcher until ctx ends. onDelivery, when set, sees
 // each delivery (the demo prints them).
 func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(scheduler.Delivery)) error {
+	// Caught from the first moment: a reload during start-up (a slow
+	// password command) must not kill the daemon; it is handled once
+	// the daemon runs.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	dl, err := a.startDelivery(ctx)
 	if err != nil {
 		return err
@@ -139,9 +145,6 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(sche
 		}()
 		defer func() { <-done }()
 	}
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	go func() {
 		for {
 			select {
@@ -156,6 +159,9 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(sche
 				d.Reload(next)
 				dl.replaceSMTP(nextSMTP)
 				log.Info("reloaded config and templates")
+				if a.imapChanged(ctx, cfg) {
+					log.Warn("the [imap] settings changed; the mailbox reader keeps the old ones until the daemon restarts")
+				}
 			}
 		}
 	}()
@@ -233,4 +239,15 @@ func (a *app) printDelivery(v scheduler.Delivery, cfg *config.Config) {
 		}
 	}
 	fmt.Fprintln(a.stdout, line)
+}
+
+// imapChanged reports whether the config file's [imap] section differs from
+// the one the running mailbox reader was started with.
+func (a *app) imapChanged(ctx context.Context, running *config.Config) bool {
+	path, explicit := config.Find(a.configFlag)
+	cfg, err := config.Load(path, explicit)
+	if err != nil {
+		return false
+	}
+	return cfg.IMAP != running.IMAP
 }

@@ -110,6 +110,18 @@ func (a *app) editCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "Updated %d: %s — %s\n", app.ID, app.Company, app.Role)
+			if ch.Company == nil && ch.Role == nil && ch.Recruiter == nil {
+				return nil
+			}
+			// Drafts already written keep their words: a greeting to the
+			// old recruiter must not go to the new one unread.
+			written, err := a.st.Messages(ctx, store.MessageFilter{ApplicationID: app.ID, Status: store.StatusDrafted, NoBodies: true})
+			if err != nil {
+				return err
+			}
+			for _, m := range written {
+				fmt.Fprintf(a.stdout, "  draft %d (%s) was written with the old details: read it before sending: onward drafts show %d\n", m.ID, m.Kind, m.ID)
+			}
 			return nil
 		},
 	}
@@ -160,7 +172,7 @@ func (a *app) eventCmd(use, short, example string, flags func(*cobra.Command), d
 func (a *app) interviewCmd() *cobra.Command {
 	var duration time.Duration
 	return a.eventCmd("interview APP [--at TIME] [--duration 1h]",
-		"Record an interview: plans a thank-you and a status check",
+		"Record an interview: plans a thank-you, a status check, and a prep note when it is still ahead",
 		`  onward interview acme --at "2026-03-02 14:00" --duration 45m`,
 		func(c *cobra.Command) {
 			c.Flags().DurationVar(&duration, "duration", time.Hour, "how long the interview lasts")
@@ -194,7 +206,7 @@ func (a *app) replyCmd() *cobra.Command {
 }
 
 func (a *app) offerCmd() *cobra.Command {
-	return a.eventCmd("offer APP [--at TIME]", "Record an offer: cancels the pending status check",
+	return a.eventCmd("offer APP [--at TIME]", "Record an offer: cancels the pending status check and prep note",
 		"  onward offer acme", nil,
 		func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error) {
 			return a.tr.Offer(ctx, app.ID, at)
