@@ -137,12 +137,18 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 	d.init()
 	d.setup.Store(s)
 	if n, err := d.Store.ExpireDaemonClaims(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting: nothing was taken yet
+		}
 		return err
 	} else if n > 0 {
 		d.Log.Info("resuming messages claimed by a daemon that stopped mid-send", "count", n)
 	}
 	version, err := d.Store.DataVersion(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		return err
 	}
 	// Sends run on their own context: shutdown stops new claims at once
