@@ -45,8 +45,9 @@ func runBadCases(t *testing.T, seeds map[bool]*seed, cases []badCase) {
 	}
 }
 
-// runBadConfigCases is TestBadConfig's loop, for more cases: each with
-// and without an existing database.
+// runBadConfigCases runs config and template cases through the binary,
+// each with and without an existing database: exit 2, the problem named
+// (with file and line where given), no password shown, nothing written.
 func runBadConfigCases(t *testing.T, s *seed, cases []badConfigCase) {
 	t.Helper()
 	for _, c := range cases {
@@ -103,6 +104,9 @@ func runBadConfigCases(t *testing.T, s *seed, cases []badConfigCase) {
 				}
 				full := append([]string{"--config", bad}, args...)
 				out, errOut, code := runRaw(t, e, full...)
+				if strings.Contains(out+errOut, secret) {
+					t.Errorf("the password appears in the output:\n%s%s", out, errOut)
+				}
 				sameState(t, before, snap(t, e))
 				if !withDB {
 					for _, p := range []string{e.db, e.outbox} {

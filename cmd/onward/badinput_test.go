@@ -9,8 +9,6 @@ package main
 import (
 	"maps"
 	"os"
-	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -393,80 +391,9 @@ func TestBadConfig(t *testing.T) {
 			want: []string{"{tpl}/thankyou.tmpl", "unknown template file"}},
 	}
 
-	for _, c := range cases {
-		// The config is loaded before the database is opened, so the
-		// refusal must leave an existing database as it was and must not
-		// create a missing one. Template cases run flush, which would
-		// otherwise draft the seed's due thank-you.
-		for _, withDB := range []bool{true, false} {
-			name := c.name + "/no database"
-			if withDB {
-				name = c.name + "/database"
-			}
-			t.Run(name, func(t *testing.T) {
-				t.Parallel()
-				e := newEnv(t)
-				if withDB {
-					s.copyTo(t, e)
-				}
-				bad := filepath.Join(e.dir, "bad.toml")
-				badTpl := filepath.Join(e.dir, "badtpl")
-				cf := e.baseConf().set("templates", "dir", q(badTpl))
-				var text string
-				switch {
-				case c.text != nil:
-					text = c.text(e)
-				default:
-					if c.conf != nil {
-						c.conf(e, cf)
-					}
-					text = cf.String()
-				}
-				mode := c.mode
-				if mode == 0 {
-					mode = 0o600
-				}
-				writeFile(t, bad, text, mode)
-				atFile, atText := bad, text
-				for _, name := range slices.Sorted(maps.Keys(c.files)) {
-					writeFile(t, filepath.Join(badTpl, name), c.files[name], 0o600)
-					atFile, atText = filepath.Join(badTpl, name), c.files[name]
-				}
-				args := c.args
-				if args == nil {
-					args = []string{"apply", "--company", "Globex", "--role", "R"}
-					if c.files != nil {
-						args = []string{"flush"}
-					}
-				}
-				want := slices.Clone(c.want)
-				for i := range want {
-					want[i] = strings.NewReplacer("{config}", bad, "{tpl}", badTpl).Replace(want[i])
-				}
-				if c.at != "" {
-					want = append(want, atFile+":"+strconv.Itoa(lineOf(t, atText, c.at)))
-				}
-
-				before := snapshot{files: hashFiles(t, e.db, e.db+"-wal")}
-				if withDB {
-					before = s.snap
-				}
-				full := append([]string{"--config", bad}, args...)
-				out, errOut, code := runRaw(t, e, full...)
-				if strings.Contains(out+errOut, secret) {
-					t.Errorf("the password appears in the output:\n%s%s", out, errOut)
-				}
-				after := snap(t, e)
-				sameState(t, before, after)
-				if !withDB {
-					for _, p := range []string{e.db, e.outbox} {
-						if exists(p) {
-							t.Errorf("a refused config created %s", p)
-						}
-					}
-				}
-				checkBad(t, full, out, errOut, code, want)
-			})
-		}
-	}
+	// The config is loaded before the database is opened, so the refusal
+	// must leave an existing database as it was and must not create a
+	// missing one. Template cases run flush, which would otherwise draft
+	// the seed's due thank-you.
+	runBadConfigCases(t, s, cases)
 }
