@@ -9,16 +9,11 @@ package smtptest
 import (
 	"bufio"
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"fmt"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/mail"
 	"strings"
@@ -29,6 +24,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"github.com/onward-app/onward/internal/testcert"
 )
 
 // WaitTimeout bounds every wait on the server in tests. It only catches a
@@ -449,44 +446,9 @@ func (c *refusingConn) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// testCert is a self-signed certificate for 127.0.0.1, ::1 and localhost,
-// made once per test binary.
-var testCert = sync.OnceValues(func() (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "onward test server"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		DNSNames:              []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, nil
-})
-
 // TLS returns the test server's TLS config and a pool that trusts it.
 func TLS(t testing.TB) (*tls.Config, *x509.CertPool) {
 	t.Helper()
-	cert, err := testCert()
-	if err != nil {
-		t.Fatalf("make test certificate: %v", err)
-	}
-	roots := x509.NewCertPool()
-	roots.AddCert(cert.Leaf)
+	cert, roots := testcert.Loopback(t)
 	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, roots
 }
