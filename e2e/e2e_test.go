@@ -4,9 +4,7 @@
 package e2e
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -137,34 +135,7 @@ type daemon struct {
 
 func (e *env) start(t *testing.T) *daemon {
 	t.Helper()
-	d := &daemon{cmd: e.command("run"), seen: make(chan string, 10000), done: make(chan struct{})}
-	stderr, err := d.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			d.mu.Lock()
-			d.log.WriteString(sc.Text() + "\n")
-			d.mu.Unlock()
-			select {
-			case d.seen <- sc.Text():
-			default:
-			}
-		}
-		io.Copy(io.Discard, stderr)
-		d.err = d.cmd.Wait()
-		close(d.done)
-	}()
-	t.Cleanup(func() {
-		d.cmd.Process.Kill()
-		<-d.done
-	})
-	return d
+	return e.startWith(t, nil)
 }
 
 // waitLog waits for a log line containing s.

@@ -56,7 +56,8 @@ func (e *env) runWith(t *testing.T, vars []string, args ...string) (out string, 
 	return string(b), 0
 }
 
-// startWith is env.start with extra environment variables.
+// startWith starts `onward run` with extra environment variables and
+// collects its log lines.
 func (e *env) startWith(t *testing.T, vars []string) *daemon {
 	t.Helper()
 	d := &daemon{cmd: e.commandWith(vars, "run"), seen: make(chan string, 10000), done: make(chan struct{})}
