@@ -84,14 +84,6 @@ func (r *Relay) current() *SMTP {
 	return r.smtp
 }
 
-// SendTimeout is the send timeout of the client in use.
-func (r *Relay) SendTimeout() time.Duration {
-	if s := r.current(); s != nil {
-		return s.SendTimeout()
-	}
-	return 0
-}
-
 // Send waits for the rate limit, then sends m through the client in use
 // at that moment. A client replaced while m waited for its turn on it has
 // sent nothing of m, and m goes to the new one.
