@@ -166,37 +166,42 @@ func TestDraftsSendIsNeverDuplicatedWhenItsClaimRunsOut(t *testing.T) {
 
 // TestSendsGiveUpOnATricklingServer: a server that trickles one line of
 // its reply every quarter second never trips a per-read timeout. With
-// timeout = 3s a `drafts send` gives up once its send timeout (four
-// timeouts) is over, says why, and leaves the draft to send again; the
-// daemon, against a trickling greeting, schedules the check-in for a
-// retry and goes on.
+// timeout = 3s a `drafts send` against a trickling greeting, EHLO or reply
+// to the final dot gives up once its send timeout (four timeouts, 12 s)
+// is over, says why, and leaves the draft to send again; the daemon,
+// against a trickling greeting, schedules the check-in for a retry and
+// goes on.
 func TestSendsGiveUpOnATricklingServer(t *testing.T) {
 	t.Parallel()
-	t.Run("drafts send, EHLO", func(t *testing.T) {
-		t.Parallel()
-		server := smtptest.Start(t, smtptest.Script{Trickle: &smtptest.Trickle{At: "EHLO", Every: 250 * time.Millisecond, Lines: 400}})
-		e := newEnv(t, server, "")
-		e.edit(t, `timeout = "5s"`, `timeout = "3s"`)
-		e.edit(t, `transport = "smtp"`, fmt.Sprintf("transport = \"smtp\"\ndrafts = \"outbox\"\noutbox = %q", e.dir+"/outbox"))
-		id, _ := draftFor(t, e, "dana@northwind.example", func() { e.mustRun(t, "flush") })
-		send := e.startCommand(t, "drafts", "send", fmt.Sprint(id))
-		// The trickle lasts 100 s; a minute only catches a hang.
-		code := send.wait(t, time.Minute)
-		t.Logf("drafts send against a trickling EHLO with timeout = 3s gave up after %v", send.ended.Sub(send.startedAt).Round(10*time.Millisecond))
-		if code != 1 || !strings.Contains(send.stderr.String(), "took more than 12s over one message") {
-			t.Errorf("drafts send: exit %d, %q; want 1, naming the 12s send timeout", code, send.stderr.String())
-		}
-		var status, lastError string
-		if err := e.sqlDB(t).QueryRow("SELECT status, last_error FROM messages WHERE id = ?", id).Scan(&status, &lastError); err != nil {
-			t.Fatal(err)
-		}
-		if status != "drafted" || !strings.Contains(lastError, "took more than 12s") {
-			t.Errorf("the draft is %s (%q), want drafted again with the reason", status, lastError)
-		}
-		if server.Pending() != 0 {
-			t.Errorf("the server has %d messages", server.Pending())
-		}
-	})
+	for _, step := range []string{"greeting", "EHLO", "DATA"} {
+		t.Run("drafts send, "+step, func(t *testing.T) {
+			t.Parallel()
+			server := smtptest.Start(t, smtptest.Script{Trickle: &smtptest.Trickle{At: step, Every: 250 * time.Millisecond, Lines: 400}})
+			e := newEnv(t, server, "")
+			e.edit(t, `timeout = "5s"`, `timeout = "3s"`)
+			e.edit(t, `transport = "smtp"`, fmt.Sprintf("transport = \"smtp\"\ndrafts = \"outbox\"\noutbox = %q", e.dir+"/outbox"))
+			id, _ := draftFor(t, e, "dana@northwind.example", func() { e.mustRun(t, "flush") })
+			send := e.startCommand(t, "drafts", "send", fmt.Sprint(id))
+			// The trickle lasts 100 s; a minute only catches a hang.
+			code := send.wait(t, time.Minute)
+			t.Logf("drafts send against a trickling %s with timeout = 3s gave up after %v", step, send.ended.Sub(send.startedAt).Round(10*time.Millisecond))
+			if code != 1 || !strings.Contains(send.stderr.String(), "took more than 12s over one message") {
+				t.Errorf("drafts send: exit %d, %q; want 1, naming the 12s send timeout", code, send.stderr.String())
+			}
+			var status, lastError string
+			if err := e.sqlDB(t).QueryRow("SELECT status, last_error FROM messages WHERE id = ?", id).Scan(&status, &lastError); err != nil {
+				t.Fatal(err)
+			}
+			if status != "drafted" || !strings.Contains(lastError, "took more than 12s") {
+				t.Errorf("the draft is %s (%q), want drafted again with the reason", status, lastError)
+			}
+			// Past the final dot the server has the message; the user is
+			// told so before sending again.
+			if received := step == "DATA"; (server.Pending() == 1) != received || received != strings.Contains(lastError, "may have the message already") {
+				t.Errorf("the server has %d messages, and the draft says %q", server.Pending(), lastError)
+			}
+		})
+	}
 	t.Run("daemon, greeting", func(t *testing.T) {
 		t.Parallel()
 		server := smtptest.Start(t, smtptest.Script{Trickle: &smtptest.Trickle{At: "greeting", Every: 250 * time.Millisecond, Lines: 400}})
