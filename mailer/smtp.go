@@ -412,8 +412,9 @@ func (s *SMTP) hangUp() {
 	s.drop()
 }
 
-// Close ends the session. Sends waiting for their turn return at once with ErrClosed (temporary); a message already on the wire
-// is finished first. Close is idempotent; Send fails after it.
+// Close ends the session. Sends waiting for their turn return at once with
+// ErrClosed (temporary); a message already on the wire is finished first.
+// Close is idempotent; Send fails after it.
 func (s *SMTP) Close() error {
 	s.cancelWaits()
 	s.turn <- struct{}{}
