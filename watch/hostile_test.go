@@ -151,3 +151,44 @@ func TestOversizedMailIsNeverFetched(t *testing.T) {
 		t.Errorf("the small message's body was fetched %d times; want once", n)
 	}
 }
+
+// auto_reject records only a clear no: a no beside an invitation changes
+// nothing but the reply, and a no with a question gets the user a notice
+// with the command instead.
+func TestAutoRejectOnlyOnAClearNo(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, body string
+		notice     bool
+	}{
+		{"an invitation beside it", "Hi Alex,\n\nThe junior position has been filled, and we would love to talk to you about the senior one.\n\nDana", false},
+		{"a glitch", "Hi Alex, your application was unsuccessful in the ATS due to a glitch, please resubmit.", false},
+		{"a question", "Hi Alex,\n\nWe have decided to move forward with other candidates. Thanks for your time. Are you still looking?\n\nDana", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, imaptest.Password)
+			e.w.AutoReject = true
+			e.interview(t)
+			e.server.Deliver(t, "INBOX", imaptest.Message("r@northwind.example", "Dana Reyes <dana@northwind.example>", "Re: Thank you",
+				tc.body, "In-Reply-To: <"+e.one(t, templates.ThankYou).MessageID+">"))
+			rep := e.poll(t)
+			if rep.Replies != 1 {
+				t.Fatalf("report %+v, want the reply recorded", rep)
+			}
+			if a, _ := e.store.Application(e.ctx, e.app.ID); a.Stage != store.StageInterviewing {
+				t.Errorf("stage %s: auto_reject acted on something that is not a clear no", a.Stage)
+			}
+			if _, err := e.store.LastEventOf(e.ctx, e.app.ID, scheduler.Rejected); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("a rejection was recorded (%v)", err)
+			}
+			notices := e.messages(t, store.MessageFilter{Kind: templates.RejectionNotice})
+			if tc.notice && (len(notices) != 1 || notices[0].Status != store.StatusScheduled) {
+				t.Errorf("notices %+v; want one for the user to decide", notices)
+			}
+			if !tc.notice && len(notices) != 0 {
+				t.Errorf("notices %+v; want none", notices)
+			}
+		})
+	}
+}

@@ -472,12 +472,17 @@ func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, a
 	}
 	rep.Replies++
 	log.Info("recruiter replied", "application", appID, "cancelled", res.Cancelled)
-	phrase, no := inbox.LooksLikeRejection(inbox.NewText(m.Text))
-	if !no {
+	class, phrase, why := inbox.ClassifyRejection(inbox.NewText(m.Text))
+	if class == inbox.NotANo {
+		if phrase != "" {
+			log.Info("reply has a rejection phrase but is not a no", "application", appID, "phrase", phrase, "why", why)
+		}
 		return nil
 	}
 	rep.Rejections++
-	if w.AutoReject && inThread {
+	// auto_reject acts only on a clear no in a thread onward started;
+	// anything less certain is the user's to decide.
+	if w.AutoReject && inThread && class == inbox.ClearNo {
 		// The reply itself is already handled; the rejection is recorded
 		// through the plain tracker.
 		if _, err := w.Tracker.Reject(ctx, appID, at, "from their email: \""+phrase+"\""); err != nil && !errors.Is(err, tracker.ErrInvalid) {
@@ -485,7 +490,7 @@ func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, a
 		}
 		log.Info("reply reads as a rejection: recorded", "application", appID, "phrase", phrase)
 	} else {
-		log.Info("reply reads as a rejection: the user is told", "application", appID, "phrase", phrase)
+		log.Info("reply reads as a rejection: the user is told", "application", appID, "phrase", phrase, "class", class.String(), "why", why)
 	}
 	_, err = w.Tracker.Notify(ctx, appID, templates.RejectionNotice, phrase)
 	return err
