@@ -20,7 +20,6 @@ import (
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 	"github.com/onward-app/onward/tracker"
 )
 
@@ -461,9 +460,20 @@ func (w *Watcher) lesson(ctx context.Context, tr *tracker.Tracker, appID int64, 
 
 // reply records a recruiter's reply. inThread says the email answers a
 // message onward made for this application; only then may a rejection in
-// it be recorded without asking (auto_reject).
+// it be recorded without asking (auto_reject). The reply, the rejection
+// and the notice to the user are one transaction under the email's claim:
+// an interrupted poll leaves all of them to the next one, or none.
 func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, at time.Time, m inbox.Mail, inThread bool, rep *Report, log *slog.Logger) error {
-	res, err := tr.Reply(ctx, appID, at)
+	class, phrase, why := inbox.ClassifyRejection(inbox.NewText(m.Text))
+	r := tracker.MailReply{At: at}
+	if class != inbox.NotANo {
+		r.Notice = phrase
+		// auto_reject acts only on a clear no in a thread onward
+		// started; anything less certain is the user's to decide.
+		r.Reject = w.AutoReject && inThread && class == inbox.ClearNo
+		r.RejectNote = "from their email: \"" + phrase + "\""
+	}
+	res, err := tr.RecordMailReply(ctx, appID, r)
 	if errors.Is(err, tracker.ErrHandled) {
 		return nil
 	}
@@ -471,29 +481,19 @@ func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, a
 		return err
 	}
 	rep.Replies++
-	log.Info("recruiter replied", "application", appID, "cancelled", res.Cancelled)
-	class, phrase, why := inbox.ClassifyRejection(inbox.NewText(m.Text))
-	if class == inbox.NotANo {
-		if phrase != "" {
-			log.Info("reply has a rejection phrase but is not a no", "application", appID, "phrase", phrase, "why", why)
-		}
-		return nil
-	}
-	rep.Rejections++
-	// auto_reject acts only on a clear no in a thread onward started;
-	// anything less certain is the user's to decide.
-	if w.AutoReject && inThread && class == inbox.ClearNo {
-		// The reply itself is already handled; the rejection is recorded
-		// through the plain tracker.
-		if _, err := w.Tracker.Reject(ctx, appID, at, "from their email: \""+phrase+"\""); err != nil && !errors.Is(err, tracker.ErrInvalid) {
-			return err
-		}
+	log.Info("recruiter replied", "application", appID, "cancelled", res.Reply.Cancelled)
+	switch {
+	case class == inbox.NotANo && phrase != "":
+		log.Info("reply has a rejection phrase but is not a no", "application", appID, "phrase", phrase, "why", why)
+	case class == inbox.NotANo:
+	case res.Rejected:
+		rep.Rejections++
 		log.Info("reply reads as a rejection: recorded", "application", appID, "phrase", phrase)
-	} else {
+	default:
+		rep.Rejections++
 		log.Info("reply reads as a rejection: the user is told", "application", appID, "phrase", phrase, "class", class.String(), "why", why)
 	}
-	_, err = w.Tracker.Notify(ctx, appID, templates.RejectionNotice, phrase)
-	return err
+	return nil
 }
 
 func (w *Watcher) now() time.Time {
