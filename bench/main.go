@@ -10,7 +10,8 @@
 // of messages due over a few seconds), idle (the real daemon's memory and CPU
 // while nothing is due), cli (status and messages --json against
 // --version) and mailbox (the peak memory of one poll of an inbox of big
-// messages, against a poll that reads no body). Every figure runs onward's real packages or the real binary on
+// messages, against a poll that reads no body) and stall (how long a poll
+// of a trickling IMAP server takes to give up, against its bounds). Every figure runs onward's real packages or the real binary on
 // real SQLite files and a real SMTP server on 127.0.0.1; nothing here is a
 // path the daemon does not take. Progress goes to stderr, figures to stdout.
 // Benchmarks report; they never fail on a time.
@@ -53,7 +54,7 @@ type options struct {
 	mailboxMB   int
 }
 
-var figures = []string{"throughput", "backlog", "punctuality", "idle", "cli", "mailbox"}
+var figures = []string{"throughput", "backlog", "punctuality", "idle", "cli", "mailbox", "stall"}
 
 func main() {
 	if spec := os.Getenv(mailboxChild); spec != "" {
@@ -153,6 +154,8 @@ func run(ctx context.Context, o *options) error {
 			line, err = cli(ctx, o)
 		case "mailbox":
 			line, err = mailbox(ctx, o)
+		case "stall":
+			line, err = stall(ctx, o)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", f, err)

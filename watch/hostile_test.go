@@ -1,8 +1,12 @@
 package watch_test
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -138,8 +142,14 @@ func TestOversizedMailIsNeverFetched(t *testing.T) {
 		strings.Repeat(line, 6<<20/len(line))))
 	small := e.server.Deliver(t, "INBOX", imaptest.Message("after@northwind.example", "Dana Reyes <dana@northwind.example>", "Next steps",
 		"Could you do Thursday at 3?"))
+	var logged lockedBuffer
+	e.w.Log = slog.New(slog.NewTextHandler(&logged, nil))
 	if rep := e.poll(t); rep.Read != 2 || rep.Replies != 1 {
 		t.Errorf("report %+v: want both read and the small one a reply", rep)
+	}
+	if line := logged.String(); !strings.Contains(line, "larger than imap.max_message_size") ||
+		!strings.Contains(line, fmt.Sprintf("uid=%d ", big)) || !strings.Contains(line, "size=") || !strings.Contains(line, "limit=5242880") {
+		t.Errorf("log %q; want the skipped message named with its UID, size and the limit", line)
 	}
 	if rep := e.poll(t); rep.Read != 0 {
 		t.Errorf("second poll %+v: want nothing read again", rep)
@@ -191,4 +201,22 @@ func TestAutoRejectOnlyOnAClearNo(t *testing.T) {
 			}
 		})
 	}
+}
+
+// lockedBuffer is a log sink a test reads while the watcher writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

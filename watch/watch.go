@@ -67,7 +67,8 @@ type Watcher struct {
 	// dispatcher shares this process's database connection, whose own
 	// writes PRAGMA data_version does not announce.
 	Changed func()
-	// PollTimeout, when set, bounds a whole poll: a server slow at every
+	// PollTimeout, when set, bounds a whole poll (the daemon gives it ten
+	// times imap.timeout): a server slow at every
 	// command, though within each command's own deadline, cannot hold the
 	// mailbox reader for longer. What was handled before it ran out stays
 	// handled, and the next poll goes on from there.
@@ -116,7 +117,7 @@ func (w *Watcher) poll(ctx context.Context) (Report, error) {
 	if w.PollTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, w.PollTimeout,
-			fmt.Errorf("the poll took longer than its limit of %s (ten times imap.timeout); the next poll goes on from where this one stopped", w.PollTimeout))
+			fmt.Errorf("the poll took longer than its limit of %s; the next poll goes on from where this one stopped", w.PollTimeout))
 		defer cancel()
 	}
 	mb, err := w.Dial(ctx)
@@ -334,14 +335,20 @@ func (w *Watcher) inbox(ctx context.Context, mb Mailbox, rep *Report) error {
 	}
 }
 
-// skipped logs a message not read for its size.
+// skipped logs a message not read for its size: a warning in the inbox,
+// where it might have been a reply; elsewhere (Sent, where the user's own
+// attachments go) a note.
 func (w *Watcher) skipped(m inbox.Mail, folder string) {
 	limit := w.MaxMessageSize
 	if limit == 0 {
 		limit = inbox.DefaultMaxMessageSize
 	}
-	w.Log.Warn("skipped a message larger than imap.max_message_size; its body was not fetched", "mailbox", folder,
-		"uid", m.UID, "size", m.Size, "limit", limit)
+	level := slog.LevelInfo
+	if strings.EqualFold(folder, "INBOX") {
+		level = slog.LevelWarn
+	}
+	w.Log.Log(context.Background(), level, "skipped a message larger than imap.max_message_size; its body was not fetched",
+		"mailbox", folder, "uid", m.UID, "size", m.Size, "limit", limit)
 }
 
 func (w *Watcher) saveCursor(ctx context.Context, c inbox.Cursor) error {

@@ -29,29 +29,44 @@ type Trickler struct {
 	// Every is the pause between two pieces of the trickle.
 	Every time.Duration
 
-	ln   net.Listener
-	at   int
-	done chan struct{}
-	wg   sync.WaitGroup
+	ln        net.Listener
+	at        int
+	done      chan struct{}
+	closeOnce sync.Once
+	wg        sync.WaitGroup
 }
 
 // StartTrickler starts a Trickler that trickles at the given point, and
 // stops it when the test ends.
 func StartTrickler(t testing.TB, at int) *Trickler {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	s, err := NewTrickler(at)
 	if err != nil {
 		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// NewTrickler starts a Trickler outside a test; the caller closes it.
+func NewTrickler(at int) (*Trickler, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
 	}
 	s := &Trickler{Port: ln.Addr().(*net.TCPAddr).Port, Every: 50 * time.Millisecond, ln: ln, at: at, done: make(chan struct{})}
 	s.wg.Add(1)
 	go s.serve()
-	t.Cleanup(func() {
+	return s, nil
+}
+
+// Close stops the server and ends its sessions.
+func (s *Trickler) Close() {
+	s.closeOnce.Do(func() {
 		close(s.done)
-		_ = ln.Close()
-		s.wg.Wait()
+		_ = s.ln.Close()
 	})
-	return s
+	s.wg.Wait()
 }
 
 func (s *Trickler) serve() {
