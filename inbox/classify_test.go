@@ -77,3 +77,18 @@ func TestClassifyRejection(t *testing.T) {
 	}
 	t.Logf("%d phrasings: %d clear no, %d not a no, %d maybe", len(tests), count[ClearNo], count[NotANo], count[MaybeNo])
 }
+
+// ClassifyRejection reads mail from anyone: whatever the text, it must
+// not panic, and a no always comes with the phrase that made it one.
+func FuzzClassifyRejection(f *testing.F) {
+	for _, s := range []string{"", "?", "The position has been filled, and we would love to talk.", "We won't be moving forward. Are you free?",
+		"unsuccessful due to a glitch, please resubmit", "\u2019.\u00a0?!\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		class, phrase, why := ClassifyRejection(text)
+		if why == "" || class != NotANo && phrase == "" {
+			t.Errorf("ClassifyRejection(%q) = %s, %q, %q", text, class, phrase, why)
+		}
+	})
+}

@@ -6,7 +6,7 @@
 // It keeps no state of its own. The caller stores a Cursor per mailbox
 // between polls and decides what each Mail means; this package only talks
 // IMAP and reads mail, so it can be tested against a real server without a
-// database. The pure functions (ParseMail, IsAutoReply, LooksLikeRejection,
+// database. The pure functions (ParseMail, IsAutoReply, ClassifyRejection,
 // NewText) need no network at all.
 //
 // Nothing here changes a message the user already has: mailboxes are
