@@ -92,7 +92,7 @@ func TestTricklingServer(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		at   int
-	}{{"greeting", imaptest.TrickleGreeting}, {"after login", imaptest.TrickleAfterLogin}} {
+	}{{"greeting", imaptest.TrickleGreeting}, {"login", imaptest.TrickleLogin}, {"after login", imaptest.TrickleAfterLogin}} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := imaptest.StartTrickler(t, tc.at)

@@ -13,6 +13,8 @@ import (
 const (
 	// TrickleGreeting sends the greeting a byte at a time, never ending it.
 	TrickleGreeting = iota
+	// TrickleLogin answers CAPABILITY, then trickles its answer to LOGIN.
+	TrickleLogin
 	// TrickleAfterLogin answers CAPABILITY and LOGIN, then meets every
 	// later command with an endless stream of untagged lines, one per
 	// Every: progress that never completes the command.
@@ -109,6 +111,10 @@ func (s *Trickler) session(conn net.Conn) {
 		case "CAPABILITY":
 			_, err = conn.Write([]byte("* CAPABILITY IMAP4rev1\r\n" + tag + " OK done\r\n"))
 		case "LOGIN":
+			if s.at == TrickleLogin {
+				s.trickle(conn, "* OK checking your password\r\n", true)
+				return
+			}
 			_, err = conn.Write([]byte(tag + " OK logged in\r\n"))
 		case "LOGOUT":
 			_, _ = conn.Write([]byte("* BYE\r\n" + tag + " OK bye\r\n"))
