@@ -36,6 +36,10 @@ var ErrSchemaTooNew = errors.New("database schema is newer than this onward")
 // onward refuses to add its tables to it.
 var ErrNotOnward = errors.New("the file is not an onward database")
 
+// busyTimeout is how long a statement waits for another process's write
+// lock before it fails with "database is locked".
+const busyTimeout = 5 * time.Second
+
 // Store is an open database.
 type Store struct {
 	db   *sql.DB
@@ -59,7 +63,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// so it is set once migrate has made sure the file is onward's.
 	q := url.Values{}
 	q.Set("_foreign_keys", "on")
-	q.Set("_busy_timeout", "5000")
+	q.Set("_busy_timeout", strconv.Itoa(int(busyTimeout.Milliseconds())))
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "FULL")
 	// Keep the prepared form of the queries this connection runs, so the
@@ -144,28 +148,14 @@ func (s *Store) migrate(ctx context.Context) error {
 	if !ours && others.Valid {
 		return fmt.Errorf("%w: it is an SQLite database with the tables %s, and onward writes only into its own; check storage.database", ErrNotOnward, others.String)
 	}
-	var mode string
-	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if !strings.EqualFold(mode, "wal") {
-		if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
-			return fmt.Errorf("migrate: set WAL: %w", err)
-		}
-	}
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+	if err := s.setWAL(ctx); err != nil {
+		return fmt.Errorf("migrate: set WAL: %w", err)
 	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	sort.Strings(names)
-	var current int
-	if err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
 	latest := 0
 	for _, name := range names {
 		v, err := migrationVersion(name)
@@ -173,28 +163,112 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 		latest = max(latest, v)
-		if v <= current {
-			continue
-		}
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
-		err = s.tx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+	}
+	// An up-to-date file, the common case, is only read: a read-only
+	// database still opens for reading, and a newer one is refused
+	// without a write lock taken.
+	current, err := schemaVersion(ctx, s.db)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if current > latest {
+		return schemaTooNew(current, latest)
+	}
+	// Each pending migration is one immediate transaction that reads the
+	// version after taking the write lock: of two processes opening a
+	// fresh file at once (the daemon and the user's first command), the
+	// second waits for the first's commit (busy timeout) and finds the
+	// migration done. Deciding on the version read above would let both
+	// apply it.
+	for current < latest {
+		var name string
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			var err error
+			if current, err = schemaVersion(ctx, tx); err != nil || current >= latest {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", v, ms(s.Now()))
-			return err
+			for _, n := range names {
+				v, err := migrationVersion(n)
+				if err != nil || v <= current {
+					continue
+				}
+				name = n
+				body, err := migrations.ReadFile(n)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+					version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+					return err
+				}
+				_, err = tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", v, ms(s.Now()))
+				current = v
+				return err
+			}
+			return nil
 		})
+		if err != nil && name == "" {
+			return fmt.Errorf("migrate: %w", err)
+		}
 		if err != nil {
 			return fmt.Errorf("migrate %s: %w", name, err)
 		}
 	}
 	if current > latest {
-		return fmt.Errorf("%w: the file is at version %d, this binary knows up to %d; upgrade onward", ErrSchemaTooNew, current, latest)
+		return schemaTooNew(current, latest)
 	}
 	return nil
+}
+
+// setWAL switches the file to WAL, outside any transaction: SQLite
+// refuses to switch inside one. The switch upgrades a read lock to a
+// write lock, and SQLite answers a process that loses that race with
+// SQLITE_BUSY at once, without waiting (both waiting would deadlock): two
+// processes opening a fresh file together meet it. The loser lets go of
+// its read lock and tries again, for as long as the busy timeout.
+func (s *Store) setWAL(ctx context.Context) error {
+	deadline := time.Now().Add(busyTimeout)
+	for attempt := 1; ; attempt++ {
+		var mode string
+		err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
+		if err == nil && strings.EqualFold(mode, "wal") {
+			return nil
+		}
+		if err == nil {
+			err = s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
+		}
+		var se sqlite3.Error
+		if err == nil || !errors.As(err, &se) || se.Code != sqlite3.ErrBusy || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(min(attempt, 10)) * 5 * time.Millisecond):
+		}
+	}
+}
+
+// schemaVersion is the last migration recorded in the file, 0 for a file
+// onward has not written to yet.
+func schemaVersion(ctx context.Context, q querier) (int, error) {
+	// Two statements: SQLite resolves every table a statement names when
+	// it compiles it, so one with a CASE would fail on a fresh file.
+	var exists bool
+	if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_master
+		WHERE type = 'table' AND name = 'schema_migrations')`).Scan(&exists); err != nil || !exists {
+		return 0, err
+	}
+	var current int
+	err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current)
+	return current, err
+}
+
+func schemaTooNew(current, latest int) error {
+	return fmt.Errorf("%w: the file is at version %d, this binary knows up to %d; upgrade onward", ErrSchemaTooNew, current, latest)
 }
 
 func migrationVersion(name string) (int, error) {
