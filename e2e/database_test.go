@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -10,6 +12,27 @@ import (
 
 	"github.com/onward-app/onward/internal/smtptest"
 )
+
+// at returns a copy of the env whose config names another database path;
+// the copy's config is a file of its own.
+func (e *env) at(t *testing.T, name, db string) *env {
+	t.Helper()
+	b, err := os.ReadFile(e.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := fmt.Sprintf("database = %q", e.db)
+	if !strings.Contains(string(b), old) {
+		t.Fatalf("config %s has no line %s", e.config, old)
+	}
+	c := *e
+	c.db = db
+	c.config = filepath.Join(e.dir, name+".toml")
+	if err := os.WriteFile(c.config, []byte(strings.Replace(string(b), old, fmt.Sprintf("database = %q", db), 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &c
+}
 
 // started waits until the daemon has either logged that it started (true)
 // or exited (false).
@@ -27,6 +50,69 @@ func (d *daemon) started(t *testing.T) bool {
 		case <-timeout:
 			t.Fatalf("daemon neither started nor exited; log:\n%s", d.logText())
 		}
+	}
+}
+
+// Two daemons on one database file reached by two paths (the file and a
+// symbolic link to it, or to its folder) are one too many: whichever
+// starts second is refused and names the first, and the link gets no
+// -wal of its own.
+func TestOneDaemonPerDatabaseThroughASymlink(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name      string
+		folder    bool // the link is to the folder, not the file
+		linkFirst bool
+	}{
+		{name: "link to the file, real path first"},
+		{name: "link to the file, link first", linkFirst: true},
+		{name: "link to the folder, link first", folder: true, linkFirst: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, nil, "")
+			e.mustRun(t, "apply", "--company", "Acme", "--role", "Engineer")
+			link := filepath.Join(e.dir, "link.db")
+			err := os.Symlink(e.db, link)
+			if c.folder {
+				link = filepath.Join(e.dir, "linked", filepath.Base(e.db))
+				err = os.Symlink(filepath.Dir(e.db), filepath.Dir(link))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			viaLink := e.at(t, "link", link)
+			first, second := e, viaLink
+			if c.linkFirst {
+				first, second = viaLink, e
+			}
+			d := first.start(t)
+			d.waitLog(t, "onward daemon started")
+			other := second.start(t)
+			if other.started(t) {
+				t.Fatalf("a second daemon started on %s while one runs on %s; its log:\n%s", second.db, first.db, other.logText())
+			}
+			if code := other.wait(t); code != 1 {
+				t.Errorf("second daemon exited %d, want 1", code)
+			}
+			if log := other.logText(); !strings.Contains(log, "another onward daemon is running") || !strings.Contains(log, fmt.Sprintf("pid %d", d.cmd.Process.Pid)) {
+				t.Errorf("second daemon said %q; want it to name the running one", log)
+			}
+			// The CLI through the link works on the same file.
+			viaLink.mustRun(t, "apply", "--company", "Globex", "--role", "Engineer")
+			if out := e.mustRun(t, "status"); !strings.Contains(out, "Globex") {
+				t.Errorf("status on the real path does not show what was written through the link:\n%s", out)
+			}
+			if !c.folder {
+				if _, err := os.Lstat(link + "-wal"); err == nil {
+					t.Errorf("%s-wal exists: a second write-ahead log for one file", link)
+				}
+			}
+			d.signal(t, syscall.SIGTERM)
+			if code := d.wait(t); code != 0 {
+				t.Errorf("first daemon exited %d after SIGTERM; log:\n%s", code, d.logText())
+			}
+		})
 	}
 }
 

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/onward-app/onward/internal/private"
 )
 
 //go:embed migrations/*.sql
@@ -40,19 +42,33 @@ var ErrNotOnward = errors.New("the file is not an onward database")
 // lock before it fails with "database is locked".
 const busyTimeout = 5 * time.Second
 
+// ErrHardLinked means the database file has more than one name.
+var ErrHardLinked = errors.New("the database file has more than one hard link")
+
+// ErrReplaced means the file at the database's path is no longer the one
+// onward opened: removed, renamed, or replaced by another.
+var ErrReplaced = errors.New("the database file was removed or replaced while onward had it open")
+
 // Store is an open database.
 type Store struct {
 	db   *sql.DB
 	path string
+	// file is the file opened, to tell when the path names another.
+	file os.FileInfo
+	// tightened is the folder Open made private, if it did.
+	tightened string
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
 
 // Open opens (creating if needed) the database at path and brings its
 // schema up to date. The file is created 0600 in a 0700 folder: it holds
-// the user's job hunt.
+// the user's job hunt. A file with two names (hard links) is refused; a
+// symbolic link is followed, and SQLite keeps the -wal and -shm beside
+// the file it points to.
 func Open(ctx context.Context, path string) (*Store, error) {
-	if err := prepareFile(path); err != nil {
+	file, tightened, err := prepareFile(path)
+	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	// Settings go in the DSN so every connection the pool opens gets them.
@@ -79,7 +95,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// data_version is per connection, so watching it needs a single one.
 	db.SetMaxOpenConns(1)
 	db.SetConnMaxIdleTime(0)
-	s := &Store{db: db, path: path, Now: time.Now}
+	s := &Store{db: db, path: path, file: file, tightened: tightened, Now: time.Now}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, explain(err))
@@ -87,16 +103,104 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-func prepareFile(path string) error {
+// prepareFile makes sure path is a file onward may use, creating it if
+// needed, and returns what it is and the folder it made private, if any.
+func prepareFile(path string) (os.FileInfo, string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, "", err
+	}
+	// Refused before anything is written.
+	if fi, err := os.Stat(path); err == nil {
+		if err := oneName(path, fi); err != nil {
+			return nil, "", err
+		}
+	}
+	// The folder that matters is the one the file is in, where SQLite
+	// puts the -wal and -shm, whatever link leads there.
+	var tightened, checked string
+	makePrivate := func() error {
+		dir := filepath.Dir(realPath(path))
+		if dir == checked {
+			return nil
+		}
+		checked = dir
+		changed, err := private.Dir(dir)
+		if changed {
+			tightened = dir
+		}
 		return err
+	}
+	if err := makePrivate(); err != nil {
+		return nil, "", err
 	}
 	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
-	return f.Close()
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, "", err
+	}
+	if err := oneName(path, fi); err != nil {
+		return nil, "", err
+	}
+	// A dangling symlink leads to a file created just now, perhaps in
+	// another folder.
+	if err := makePrivate(); err != nil {
+		return nil, "", err
+	}
+	return fi, tightened, nil
 }
+
+// oneName refuses a database file with more than one name: SQLite finds
+// the -wal and -shm by name, so a process that opens the file by another
+// name would not see the writes still in the first name's -wal, and one
+// checkpoint can overwrite the other's pages.
+func oneName(path string, fi os.FileInfo) error {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || st.Nlink <= 1 {
+		return nil
+	}
+	return fmt.Errorf("%w: it has %d names, and SQLite finds its -wal and -shm files by the name it was opened with, "+
+		"so a process on another name misses the writes in the first one's -wal and can corrupt the file; "+
+		"keep one name (list the others with: find / -xdev -samefile %s) and use a symbolic link where another path is needed",
+		ErrHardLinked, st.Nlink, path)
+}
+
+// realPath is path with every symbolic link resolved, or as far as it
+// resolves when the file does not exist yet.
+func realPath(path string) string {
+	if p, err := filepath.EvalSymlinks(path); err == nil {
+		return p
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
+		return filepath.Join(dir, filepath.Base(path))
+	}
+	return path
+}
+
+// CheckIdentity reports, as ErrReplaced, that the database's path no
+// longer names the file Open opened: it was removed, renamed, or replaced
+// (a backup restored over it). The open file still works, but nobody
+// else sees it any more: the CLI's next command opens the new file.
+func (s *Store) CheckIdentity() error {
+	fi, err := os.Stat(s.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("store: %w: %s is gone", ErrReplaced, s.path)
+	case err != nil:
+		return fmt.Errorf("store: check %s: %w", s.path, err)
+	case !os.SameFile(fi, s.file):
+		return fmt.Errorf("store: %w: %s is now another file", ErrReplaced, s.path)
+	}
+	return nil
+}
+
+// Private is the folder Open made private because other users could
+// read or write it, or "" when it was private already. It is tightened
+// once, so the caller can say so once.
+func (s *Store) Private() string { return s.tightened }
 
 // explain turns SQLite's terse errors into ones a user can act on.
 func explain(err error) error {
