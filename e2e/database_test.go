@@ -116,6 +116,72 @@ func TestOneDaemonPerDatabaseThroughASymlink(t *testing.T) {
 	}
 }
 
+// A database deleted or replaced under a running daemon stops it: it logs
+// the path and exits 1 within the check interval, so the lock is free and
+// a daemon started again (by systemd, here by hand) delivers what is due
+// in the file now at the path.
+func TestDaemonStopsWhenItsDatabaseIsReplaced(t *testing.T) {
+	t.Parallel()
+	check := []string{"ONWARD_IDENTITY_CHECK_INTERVAL=100ms"}
+	for _, c := range []struct {
+		name   string
+		change func(t *testing.T, e *env) (company string)
+	}{
+		{"removed", func(t *testing.T, e *env) string {
+			if err := os.Remove(e.db); err != nil {
+				t.Fatal(err)
+			}
+			return ""
+		}},
+		{"replaced", func(t *testing.T, e *env) string {
+			// A file made elsewhere and moved over it, as a restored
+			// backup would be.
+			other := e.at(t, "other", filepath.Join(e.dir, "data", "restored.db"))
+			other.mustRun(t, "apply", "--company", "Globex", "--role", "Engineer", "--recruiter", "dana@globex.example")
+			if err := os.Rename(other.db, e.db); err != nil {
+				t.Fatal(err)
+			}
+			return "Globex"
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, nil, "")
+			e.mustRun(t, "apply", "--company", "Acme", "--role", "Engineer")
+			d := e.startWith(t, check)
+			d.waitLog(t, "onward daemon started")
+			company := c.change(t, e)
+			if code := d.wait(t); code != 1 {
+				t.Fatalf("daemon exited %d, want 1; log:\n%s", code, d.logText())
+			}
+			if log := d.logText(); !strings.Contains(log, "removed or replaced") || !strings.Contains(log, e.db) {
+				t.Errorf("the daemon's log does not say what happened to %s:\n%s", e.db, log)
+			}
+			// The old file's write-ahead log is not left at the path: a
+			// new file there would take its pages for its own.
+			if fi, err := os.Stat(e.db + "-wal"); err == nil && fi.Size() > 0 {
+				t.Errorf("the daemon left %d bytes of the old file's log in %s-wal", fi.Size(), e.db)
+			}
+			status := e.mustRun(t, "status")
+			if strings.Contains(status, "Acme") || (company != "" && !strings.Contains(status, company)) {
+				t.Errorf("status on the file now at the path shows the old file's data, or not its own:\n%s", status)
+			}
+			if company == "" {
+				company = "Initech"
+				e.mustRun(t, "apply", "--company", company, "--role", "Engineer", "--recruiter", "dana@initech.example")
+			}
+			e.mustRun(t, "interview", strings.ToLower(company), "--at", time.Now().Add(-48*time.Hour).UTC().Format(time.RFC3339))
+			again := e.startWith(t, check)
+			again.waitLog(t, "onward daemon started")
+			again.waitLog(t, "delivery")
+			again.signal(t, syscall.SIGTERM)
+			if code := again.wait(t); code != 0 {
+				t.Errorf("the restarted daemon exited %d; log:\n%s", code, again.logText())
+			}
+		})
+	}
+}
+
 // A new user starts the service and records a first application at the
 // same moment, on a file that does not exist yet: every process opens it,
 // whoever migrates it first.

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -175,4 +176,41 @@ func must(t *testing.T, err error) {
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// A database renamed while open (moved aside by hand, a backup restored
+// over it) keeps the writes that were still in its -wal when it is
+// closed, and leaves no log at the old name for a new file there to take
+// as its own.
+func TestCloseAfterRenameKeepsTheWritesWithTheFile(t *testing.T) {
+	t.Parallel()
+	for _, replaced := range []bool{false, true} {
+		t.Run(fmt.Sprintf("replaced=%v", replaced), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			path := filepath.Join(dir, "onward.db")
+			aside := filepath.Join(dir, "aside.db")
+			s, err := store.Open(context.Background(), path)
+			must(t, err)
+			insertApp(t, s, "Acme") // into the -wal: nothing checkpoints it yet
+			must(t, os.Rename(path, aside))
+			if replaced {
+				must(t, os.WriteFile(path, nil, 0o600))
+			}
+			must(t, s.Close())
+			if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+				t.Errorf("%d bytes of the renamed file's log are left in %s-wal", fi.Size(), path)
+			}
+			moved, _ := openStoreAt(t, aside)
+			if apps, err := moved.Applications(context.Background()); err != nil || len(apps) != 1 {
+				t.Errorf("the renamed file holds %v (%v), want the application written before the rename", apps, err)
+			}
+			if replaced {
+				fresh, _ := openStoreAt(t, path)
+				if apps, err := fresh.Applications(context.Background()); err != nil || len(apps) != 0 {
+					t.Errorf("the new file at the path holds %v (%v), want nothing", apps, err)
+				}
+			}
+		})
+	}
 }

@@ -227,7 +227,17 @@ func explain(err error) error {
 func (s *Store) Path() string { return s.path }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	// SQLite skips the checkpoint on close when the file was removed or
+	// renamed while open, and leaves its -wal at the old name, where a
+	// new file at the path would take those pages for its own. So the
+	// pages go into the file they belong to (renamed, it keeps them) and
+	// the log at the path is emptied.
+	if errors.Is(s.CheckIdentity(), ErrReplaced) {
+		_, _ = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
+	return s.db.Close()
+}
 
 // DataVersion changes whenever another connection commits to the file. It
 // is how the daemon notices the CLI's writes without polling tables.
