@@ -124,6 +124,10 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(sche
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	every, err := identityInterval()
+	if err != nil {
+		return err
+	}
 	dl, err := a.startDelivery(ctx)
 	if err != nil {
 		return err
@@ -136,10 +140,6 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(sche
 	// on the file now at the path.
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	every, err := identityInterval()
-	if err != nil {
-		return err
-	}
 	go a.checkIdentity(ctx, stop, log, every)
 	defer func() {
 		if cause := context.Cause(ctx); errors.Is(cause, store.ErrReplaced) && err == nil {
