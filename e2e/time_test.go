@@ -99,6 +99,12 @@ func TestReloadRetimesPendingCheckIns(t *testing.T) {
 	if gotID != id || gotMID != messageID {
 		t.Errorf("re-timed learn is message %d %s, was %d %s", gotID, gotMID, id, messageID)
 	}
+	// The table says so on the user's new clock.
+	for _, line := range strings.Split(e.mustRun(t, "messages"), "\n") {
+		if strings.Contains(line, " learn ") && !strings.Contains(line, due.In(la).Format("Mon 2 Jan 2006 15:04 MST")) {
+			t.Errorf("`onward messages` shows %q, want learn due %s", line, due.In(la).Format("Mon 2 Jan 2006 15:04 MST"))
+		}
+	}
 	d.signal(t, syscall.SIGTERM)
 	if code := d.wait(t); code != 0 {
 		t.Fatalf("exit %d after SIGTERM", code)
