@@ -483,3 +483,46 @@ func TestIdleDaemonTruncatesTheWriteAheadLog(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A step back makes the loop sleep longer; the correction that follows
+// is noticed like any other step, and the message now due goes out
+// without waiting for a write to wake the loop.
+func TestBackwardStepAndCorrectionAreNoticed(t *testing.T) {
+	t.Parallel()
+	b := setup(t, smtptest.Script{})
+	b.setup.Digest = scheduler.Spec{}
+	start := time.Date(2026, 3, 4, 10, 0, 0, 0, berlin)
+	fake := fakeclock.NewFake(start)
+	b.store.Now = fake.Now
+	b.d = &scheduler.Dispatcher{Store: b.store, Clock: fake, Watch: 5 * time.Millisecond}
+	m := b.planCheckIn(t, start.Add(10*time.Minute))
+	ctx, cancel := context.WithCancel(b.ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- b.d.Run(ctx, b.setup) }()
+	sleepsFor := func(want time.Duration) {
+		t.Helper()
+		timeout := time.After(smtptest.WaitTimeout)
+		for {
+			select {
+			case d := <-fake.Armed():
+				if d == want {
+					return
+				}
+			case <-timeout:
+				t.Fatalf("the loop never slept for %v", want)
+			}
+		}
+	}
+	sleepsFor(10 * time.Minute)
+	fake.Set(start.Add(-time.Hour))
+	sleepsFor(time.Hour) // re-planned on the clock set back: 70 minutes, capped at an hour
+	fake.Set(start.Add(11 * time.Minute))
+	if r := b.server.Next(t); r.MessageID() != "<"+m.MessageID+">" {
+		t.Errorf("sent %s, want %s", r.MessageID(), m.MessageID)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
