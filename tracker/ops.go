@@ -158,7 +158,7 @@ func (t *Tracker) event(ctx context.Context, id int64, ev store.Event, next func
 		}
 		res, err = t.apply(ctx, tx, a, scheduler.Event{
 			Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLocation(a),
-		}, skip)
+		}, ev.ID, skip)
 		return err
 	})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/onward-app/onward/config"
+	"github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
@@ -147,7 +148,9 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(sche
 		}
 	}()
 
-	d := &scheduler.Dispatcher{Store: a.st, Now: a.now, Log: log, OnDelivery: onDelivery}
+	// The system clock, not a.now: the daemon watches its wall clock
+	// against its monotonic clock to notice steps and suspend.
+	d := &scheduler.Dispatcher{Store: a.st, Clock: clock.System{}, Log: log, OnDelivery: onDelivery}
 	w, err := a.watcher(ctx, cfg, log)
 	if err != nil {
 		return err
