@@ -170,7 +170,7 @@ func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.
 	}
 	return t.apply(ctx, tx, a, scheduler.Event{
 		Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLocation(a),
-	}, skip)
+	}, ev.ID, skip)
 }
 
 func closedErr(a store.Application) error {

@@ -28,6 +28,7 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		Digest:      cfg.DigestSpec(),
 		Location:    cfg.Location(),
 		Quiet:       cfg.Quiet(),
+		Policy:      cfg.Policy(),
 	}
 	var smtp *mailer.SMTP
 	switch cfg.Delivery.Transport {
