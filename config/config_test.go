@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -503,7 +504,7 @@ func TestMasked(t *testing.T) {
 	if c.SMTP.Password != "hunter2" {
 		t.Errorf("Masked changed the original: %q", c.SMTP.Password)
 	}
-	if m.SMTP.Host != c.SMTP.Host || m.User != c.User {
+	if m.SMTP.Host != c.SMTP.Host || !reflect.DeepEqual(m.User, c.User) {
 		t.Errorf("Masked changed other fields")
 	}
 

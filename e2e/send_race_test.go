@@ -6,7 +6,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -17,21 +16,6 @@ import (
 
 	"github.com/onward-app/onward/internal/smtptest"
 )
-
-// edit replaces old with new in the env's config file.
-func (e *env) edit(t *testing.T, old, new string) {
-	t.Helper()
-	b, err := os.ReadFile(e.config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), old) {
-		t.Fatalf("the config has no %q", old)
-	}
-	if err := os.WriteFile(e.config, []byte(strings.Replace(string(b), old, new, 1)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // started is a CLI command running in the background.
 type started struct {

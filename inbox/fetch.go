@@ -1,9 +1,9 @@
 package inbox
 
 import (
-	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"slices"
 
 	"github.com/emersion/go-imap/v2"
@@ -20,9 +20,17 @@ type Cursor struct {
 }
 
 // Fetch returns the messages of cur.Mailbox whose UID is above
-// cur.LastUID, oldest first, at most limit of them (no limit when limit <=
-// 0), and the cursor to store once the caller has handled them. Call it
-// again while it returns limit messages to catch up.
+// cur.LastUID, oldest first, and the cursor to store once the caller has
+// handled them. It returns at most limit messages (no limit when limit <=
+// 0), and stops early once the bodies it read add up to MaxMessageSize, so
+// that one call holds at most about twice that much mail whatever the
+// mailbox holds. Call it again while the cursor moves to catch up.
+//
+// Sizes come first (RFC822.SIZE): a message larger than MaxMessageSize is
+// returned with Oversized and Size set and nothing else, its body never
+// fetched, and the cursor moves past it like past any other. Bodies are
+// then fetched one message per command, each read through a limit, so a
+// server that understates a size cannot make it larger either.
 //
 // When the mailbox's UIDVALIDITY is no longer cur.UIDValidity the UIDs
 // were renumbered (the mailbox was recreated or rebuilt): Fetch starts
@@ -70,6 +78,7 @@ func (c *Client) fetch(ctx context.Context, cur Cursor, limit int) ([]Mail, Curs
 	// UID SEARCH first rather than UID FETCH n:*, because "n:*" with n
 	// above the highest UID means the last message (RFC 9051 section
 	// 6.4.8), and because limit needs the list.
+	c.conn.arm()
 	data, err := c.ic.UIDSearch(&imap.SearchCriteria{
 		UID: []imap.UIDSet{{{Start: imap.UID(from), Stop: 0}}},
 	}, nil).Wait()
@@ -85,26 +94,77 @@ func (c *Client) fetch(ctx context.Context, cur Cursor, limit int) ([]Mail, Curs
 		return nil, next, reset, nil
 	}
 
-	section := &imap.FetchItemBodySection{Peek: true}
-	bufs, err := c.ic.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
-		UID:         true,
-		BodySection: []*imap.FetchItemBodySection{section},
-	}).Collect()
+	c.conn.arm()
+	sized, err := c.ic.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
 	if err != nil {
-		return nil, cur, false, fmt.Errorf("fetch: %w", c.fail(ctx, err))
+		return nil, cur, false, fmt.Errorf("fetch sizes: %w", c.fail(ctx, err))
 	}
-	slices.SortFunc(bufs, func(a, b *imapclient.FetchMessageBuffer) int { return cmp.Compare(a.UID, b.UID) })
-	msgs := make([]Mail, 0, len(bufs))
-	for _, b := range bufs {
-		m, perr := ParseMail(b.FindBodySection(section))
-		m.UID = uint32(b.UID)
-		m.ParseErr = perr
-		msgs = append(msgs, m)
+	sizes := make(map[imap.UID]int64, len(sized))
+	for _, b := range sized {
+		sizes[b.UID] = b.RFC822Size
 	}
-	// A message expunged between SEARCH and FETCH is simply gone: the
-	// cursor moves past it too.
-	next.LastUID = uint32(uids[len(uids)-1])
+	var msgs []Mail
+	var read int64
+	for _, uid := range uids {
+		size, ok := sizes[uid]
+		switch {
+		case !ok:
+			// Expunged between SEARCH and FETCH: simply gone, and the
+			// cursor moves past it too.
+		case size > c.maxSize:
+			msgs = append(msgs, Mail{UID: uint32(uid), Size: size, Oversized: true})
+		case read >= c.maxSize:
+			// Enough mail held for one call; the next one goes on here.
+			return msgs, next, reset, nil
+		default:
+			m, err := c.fetchBody(ctx, uid)
+			if err != nil {
+				return nil, cur, false, err
+			}
+			read += int64(len(m.Raw))
+			msgs = append(msgs, m)
+		}
+		next.LastUID = uint32(uid)
+	}
 	return msgs, next, reset, nil
+}
+
+// fetchBody fetches and parses one message, reading at most MaxMessageSize
+// of it; a message longer than its announced size is Oversized.
+func (c *Client) fetchBody(ctx context.Context, uid imap.UID) (Mail, error) {
+	section := &imap.FetchItemBodySection{Peek: true}
+	c.conn.arm()
+	cmd := c.ic.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
+	var raw []byte
+	var size int64
+	var rerr error
+	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+		for item := msg.Next(); item != nil; item = msg.Next() {
+			body, ok := item.(imapclient.FetchItemDataBodySection)
+			if !ok || body.Literal == nil || raw != nil || size > 0 {
+				continue
+			}
+			size = body.Literal.Size()
+			if size > c.maxSize {
+				continue // the library discards the rest
+			}
+			raw, rerr = io.ReadAll(io.LimitReader(body.Literal, c.maxSize+1))
+		}
+	}
+	if err := cmd.Close(); err != nil {
+		return Mail{}, fmt.Errorf("fetch message %d: %w", uid, c.fail(ctx, err))
+	}
+	if rerr != nil {
+		return Mail{}, fmt.Errorf("fetch message %d: %w", uid, c.fail(ctx, rerr))
+	}
+	if size > c.maxSize || int64(len(raw)) > c.maxSize {
+		return Mail{UID: uint32(uid), Size: max(size, int64(len(raw))), Oversized: true}, nil
+	}
+	m, perr := ParseMail(raw)
+	m.UID = uint32(uid)
+	m.Size = int64(len(raw))
+	m.ParseErr = perr
+	return m, nil
 }
 
 // Tip returns the cursor at the current end of mailbox, for a caller that
@@ -120,6 +180,7 @@ func (c *Client) Tip(ctx context.Context, mailbox string) (Cursor, error) {
 		return Cursor{}, fmt.Errorf("inbox: find the end of %s: %w", mailbox, err)
 	}
 	cur := Cursor{Mailbox: mailbox, UIDValidity: sel.UIDValidity}
+	c.conn.arm()
 	switch {
 	case sel.UIDNext > 0:
 		cur.LastUID = uint32(sel.UIDNext) - 1

@@ -413,7 +413,7 @@ func TestFetchTimeout(t *testing.T) {
 	if err == nil {
 		t.Fatal("Fetch from a silent server succeeded")
 	}
-	if !errors.Is(err, ErrClosed) || !strings.Contains(err.Error(), "did not answer within 300ms") {
+	if !errors.Is(err, ErrClosed) || !strings.Contains(err.Error(), "did not finish answering a command within 300ms") {
 		t.Errorf("Fetch = %v; want ErrClosed saying the server did not answer", err)
 	}
 	if d := time.Since(start); d > 3*time.Second {

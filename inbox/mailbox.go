@@ -68,6 +68,7 @@ func (c *Client) findMailbox(ctx context.Context, override string, attr imap.Mai
 	if c.caps.Has(imap.CapSpecialUse) && c.caps.Has(imap.CapListExtended) {
 		opts = &imap.ListOptions{ReturnSpecialUse: true}
 	}
+	c.conn.arm()
 	list, err := c.ic.List("", "*", opts).Collect()
 	if err != nil {
 		return "", c.fail(ctx, err)
@@ -142,6 +143,7 @@ func (c *Client) AppendDraft(ctx context.Context, raw []byte, messageID string) 
 	if found {
 		return false, nil
 	}
+	c.conn.arm()
 	cmd := c.ic.Append(mbox, int64(len(raw)), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagDraft}})
 	_, werr := cmd.Write(raw)
 	cerr := cmd.Close()
@@ -203,6 +205,7 @@ func (c *Client) hasMessageID(ctx context.Context, mailbox, id string) (bool, er
 	}
 	// SEARCH HEADER matches a substring, so the hits are checked against
 	// the exact Message-ID below.
+	c.conn.arm()
 	data, err := c.ic.UIDSearch(&imap.SearchCriteria{
 		Header:  []imap.SearchCriteriaHeaderField{{Key: "Message-ID", Value: id}},
 		NotFlag: []imap.Flag{imap.FlagDeleted},
@@ -215,6 +218,7 @@ func (c *Client) hasMessageID(ctx context.Context, mailbox, id string) (bool, er
 		return false, nil
 	}
 	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"Message-ID"}, Peek: true}
+	c.conn.arm()
 	msgs, err := c.ic.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
 	if err != nil {
 		return false, fmt.Errorf("fetch from %s: %w", mailbox, c.fail(ctx, err))
@@ -231,6 +235,7 @@ func (c *Client) hasMessageID(ctx context.Context, mailbox, id string) (bool, er
 // examine opens mailbox read-only, so that nothing this package does can
 // change a flag.
 func (c *Client) examine(ctx context.Context, mailbox string) (*imap.SelectData, error) {
+	c.conn.arm()
 	sel, err := c.ic.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
 		if isNoMailbox(err) && !c.lost() && ctx.Err() == nil {

@@ -49,6 +49,11 @@ type Mail struct {
 	// wrote, without the quote and the signature.
 	Text string
 	Raw  []byte
+	// Size is the message's size in bytes, as the server gave it.
+	Size int64
+	// Oversized marks a message larger than the Client's MaxMessageSize:
+	// only UID and Size are set, its body was never fetched.
+	Oversized bool
 	// ParseErr says why the message could not be read completely (it is
 	// not valid MIME); the other fields hold what could be read.
 	ParseErr error

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"syscall"
 )
 
@@ -24,13 +23,7 @@ import (
 
 // handLockPath names the lock after the database file itself, whatever
 // link it was opened through, so every process finds the same one.
-func (s *Store) handLockPath() string {
-	p := s.path
-	if real, err := filepath.EvalSymlinks(p); err == nil {
-		p = real
-	}
-	return p + ".sending.lock"
-}
+func (s *Store) handLockPath() string { return realPath(s.path) + ".sending.lock" }
 
 // lockHandSends takes the hand-send lock. With exclusive, it asks for
 // it alone and does not wait: ok is false when a hand send holds it.

@@ -52,6 +52,10 @@ type Message struct {
 	SentAt        time.Time
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+
+	// EventID is the event that planned the message; written when it is
+	// planned, read back by EventOf (listings leave it zero).
+	EventID int64
 }
 
 // Pending reports whether the message may still go out.
@@ -139,10 +143,11 @@ func (t *Tx) InsertMessage(ctx context.Context, m *Message) error {
 	}
 	app := sql.NullInt64{Int64: m.ApplicationID, Valid: m.ApplicationID != 0}
 	draft := sql.NullInt64{Int64: m.DraftID, Valid: m.DraftID != 0}
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO messages (application_id, draft_id, kind, audience, recipient,
+	event := sql.NullInt64{Int64: m.EventID, Valid: m.EventID != 0}
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO messages (application_id, draft_id, event_id, kind, audience, recipient,
 		status, due_at, planned_at, message_id, subject, body_text, body_html, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		app, draft, m.Kind, m.Audience, m.To, m.Status, ms(m.DueAt), ms(m.PlannedAt), m.MessageID, m.Subject, m.Text, m.HTML,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		app, draft, event, m.Kind, m.Audience, m.To, m.Status, ms(m.DueAt), ms(m.PlannedAt), m.MessageID, m.Subject, m.Text, m.HTML,
 		ms(m.CreatedAt), ms(m.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("store: insert %s message: %w", m.Kind, err)
@@ -519,6 +524,16 @@ func (t *Tx) Finish(ctx context.Context, m Message, o Outcome) error {
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("store: record %s for message %d: the claim was lost: %w", o.Status, m.ID, ErrNotClaimable)
+	}
+	return nil
+}
+
+// UncountAttempt takes back the attempt a claim counted, for a claim that
+// ended without trying to deliver: held for the end of quiet hours,
+// expired, cancelled, or rendered into a draft that waits for the user.
+func (t *Tx) UncountAttempt(ctx context.Context, id int64) error {
+	if _, err := t.tx.ExecContext(ctx, "UPDATE messages SET attempts = MAX(attempts - 1, 0) WHERE id = ?", id); err != nil {
+		return fmt.Errorf("store: message %d: uncount attempt: %w", id, err)
 	}
 	return nil
 }

@@ -119,7 +119,7 @@ func TestReplyByHeaderCancelsTheStatusCheck(t *testing.T) {
 	e := newEnv(t, imaptest.Password)
 	e.interview(t)
 	ours := e.one(t, templates.ThankYou)
-	e.server.Deliver(t, "INBOX", imaptest.Message("r1@hr.example", "Recruiting Team <jobs@hr.example>", "Re: Thank you",
+	e.server.Deliver(t, "INBOX", imaptest.Message("r1@northwind.example", "Dana Reyes <dana@northwind.example>", "Re: Thank you",
 		"Thanks Alex, we'll be in touch next week.", "In-Reply-To: <"+ours.MessageID+">"))
 	before := e.server.Flags(t, "INBOX")
 
@@ -206,6 +206,9 @@ func TestLessonsFromRepliesToCheckIns(t *testing.T) {
 	}
 	learn := e.one(t, templates.Learn)
 	ref := "In-Reply-To: <" + learn.MessageID + ">"
+	// The user answers from another of their addresses, named in
+	// user.aliases.
+	e.w.Aliases = []string{"alex.other@alex.example"}
 	for _, tc := range []struct{ id, body string }{
 		{"gmail@alex.example", "Next time I will prepare the system design round out loud.\n\nOn Thu, 5 Mar 2026 at 09:00, onward <alex@alex.example> wrote:\n> Hi Alex,\n> What did you learn?"},
 		{"outlook@alex.example", "Ask about on-call in the first call.\n\n-----Original Message-----\nFrom: onward <alex@alex.example>\nSent: Thursday, March 5, 2026 9:00 AM\nSubject: Northwind Labs: what did you learn?\n\nHi Alex,"},

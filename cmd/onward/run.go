@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,10 +10,12 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/onward-app/onward/config"
+	"github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
@@ -52,6 +55,7 @@ are invalid. One daemon runs per database.`,
 			if err != nil {
 				return err
 			}
+			a.log = log
 			return a.daemon(cmd.Context(), log, nil)
 		},
 	}
@@ -142,21 +146,39 @@ func (d *delivery) close() {
 
 // daemon runs the dispatcher until ctx ends. onDelivery, when set, sees
 // each delivery (the demo prints them).
-func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(scheduler.Delivery)) error {
+func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(scheduler.Delivery)) (err error) {
 	// Caught from the first moment: a reload during start-up (a slow
 	// password command) must not kill the daemon; it is handled once
 	// the daemon runs.
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	every, err := identityInterval()
+	if err != nil {
+		return err
+	}
 	dl, err := a.startDelivery(ctx)
 	if err != nil {
 		return err
 	}
 	defer dl.close()
 	cfg := dl.cfg
+	// A database file removed or replaced under the daemon would leave it
+	// delivering from a file nobody else sees, holding the lock the next
+	// daemon needs: it stops instead, and its init system starts it again
+	// on the file now at the path.
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	go a.checkIdentity(ctx, stop, log, every)
+	defer func() {
+		if cause := context.Cause(ctx); errors.Is(cause, store.ErrReplaced) && err == nil {
+			err = cause
+		}
+	}()
 
-	d := &scheduler.Dispatcher{Store: a.st, Now: a.now, Log: log, OnDelivery: onDelivery}
+	// The system clock, not a.now: the daemon watches its wall clock
+	// against its monotonic clock to notice steps and suspend.
+	d := &scheduler.Dispatcher{Store: a.st, Clock: clock.System{}, Log: log, OnDelivery: onDelivery}
 	w, err := a.watcher(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -203,8 +225,53 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(sche
 	if err := d.Run(ctx, dl.setup); err != nil {
 		return err
 	}
-	log.Info("onward daemon stopped")
+	if !errors.Is(context.Cause(ctx), store.ErrReplaced) {
+		log.Info("onward daemon stopped")
+	}
 	return nil
+}
+
+// identityCheck is how often the daemon makes sure its database file is
+// still the one at the configured path: one stat(2).
+const identityCheck = 5 * time.Second
+
+// identityInterval is identityCheck, or ONWARD_IDENTITY_CHECK_INTERVAL
+// (a Go duration), which only tests set, so that a replaced file shows in
+// a fraction of a second.
+func identityInterval() (time.Duration, error) {
+	v := os.Getenv("ONWARD_IDENTITY_CHECK_INTERVAL")
+	if v == "" {
+		return identityCheck, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, usagef("ONWARD_IDENTITY_CHECK_INTERVAL: %q is not a positive duration", v)
+	}
+	return d, nil
+}
+
+// checkIdentity stops the daemon, through stop, once its database file is
+// removed or replaced.
+func (a *app) checkIdentity(ctx context.Context, stop context.CancelCauseFunc, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		err := a.st.CheckIdentity()
+		switch {
+		case errors.Is(err, store.ErrReplaced):
+			log.Error("the database file was removed or replaced; stopping, so that a restart opens the file now at the path",
+				"database", a.st.Path(), "err", err)
+			stop(err)
+			return
+		case err != nil:
+			log.Warn("check the database file", "database", a.st.Path(), "err", err)
+		}
+	}
 }
 
 // reload reads the config and templates again. The database and its path

@@ -28,6 +28,7 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		Digest:      cfg.DigestSpec(),
 		Location:    cfg.Location(),
 		Quiet:       cfg.Quiet(),
+		Policy:      cfg.Policy(),
 	}
 	var smtp *mailer.SMTP
 	switch cfg.Delivery.Transport {
@@ -69,7 +70,7 @@ func imapConfig(ctx context.Context, cfg *config.Config) (inbox.Config, error) {
 	}
 	return inbox.Config{
 		Host: cfg.IMAP.Host, Port: cfg.IMAP.Port, Username: cfg.IMAP.Username, Password: password,
-		Security: cfg.IMAP.Security, Timeout: cfg.IMAPTimeout(),
+		Security: cfg.IMAP.Security, Timeout: cfg.IMAPTimeout(), MaxMessageSize: cfg.IMAPMaxMessageSize(),
 		DraftsMailbox: cfg.IMAP.DraftsMailbox, SentMailbox: cfg.IMAP.SentMailbox,
 	}, nil
 }
@@ -89,6 +90,7 @@ func (a *app) watcher(ctx context.Context, cfg *config.Config, log *slog.Logger)
 		Drafts:       cfg.Delivery.Drafts == "imap",
 		DiscardAfter: cfg.IMAPDiscardAfter(), MatchDomain: cfg.IMAP.MatchDomain, AutoReject: cfg.IMAP.AutoReject,
 		Location: cfg.Location(), Now: a.now, Log: log.With("part", "mailbox"),
+		Aliases: cfg.User.Aliases, MaxMessageSize: cfg.IMAPMaxMessageSize(), PollTimeout: 10 * cfg.IMAPTimeout(),
 	}, nil
 }
 

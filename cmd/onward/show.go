@@ -151,9 +151,11 @@ too late to send politely).`,
 				return nil
 			}
 			w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tAPP\tKIND\tSTATUS\tDUE\tTO")
+			fmt.Fprintln(w, "ID\tAPP\tKIND\tSTATUS\tDUE\tTO\tNOTE")
 			for _, m := range msgs {
-				fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%s\n", m.ID, m.ApplicationID, m.Kind, m.Status, a.when(m.DueAt), recipient(m))
+				// The note says why a message waits, failed or expired
+				// (held for the end of quiet hours, a retry after 451).
+				fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.ApplicationID, m.Kind, m.Status, a.when(m.DueAt), recipient(m), clip(m.LastError, 80))
 			}
 			return w.Flush()
 		},
