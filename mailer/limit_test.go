@@ -75,7 +75,7 @@ func TestRelayKeepsItsLimitAndItsWaitersAcrossClients(t *testing.T) {
 		waiting <- d
 		<-replaced
 	}
-	done := sendAsync2(t.Context(), r, testMessage(2))
+	done := relaySendAsync(t.Context(), r, testMessage(2))
 	select {
 	case <-waiting:
 	case <-time.After(smtptest.WaitTimeout):
@@ -103,7 +103,7 @@ func TestRelayKeepsItsLimitAndItsWaitersAcrossClients(t *testing.T) {
 	}
 }
 
-func sendAsync2(ctx context.Context, r *Relay, m *Message) <-chan error {
+func relaySendAsync(ctx context.Context, r *Relay, m *Message) <-chan error {
 	done := make(chan error, 1)
 	go func() { done <- r.Send(ctx, m) }()
 	return done
@@ -119,7 +119,7 @@ func TestRelayWaitEndsWithItsContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	r.onWait = func(time.Duration) { cancel() }
-	err := waitSend(t, sendAsync2(ctx, r, testMessage(2)))
+	err := waitSend(t, relaySendAsync(ctx, r, testMessage(2)))
 	if !errors.Is(err, context.Canceled) || !Temporary(err) {
 		t.Errorf("Send = %v, want a temporary context.Canceled", err)
 	}
