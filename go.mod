@@ -12,6 +12,7 @@ require (
 	github.com/spf13/cobra v1.10.2
 	github.com/wneessen/go-mail v0.8.1
 	golang.org/x/text v0.40.0
+	golang.org/x/time v0.16.0
 )
 
 require (

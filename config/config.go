@@ -84,6 +84,9 @@ type SMTP struct {
 	Security     string `toml:"security"`
 	MaxPerMinute int    `toml:"max_per_minute"`
 	Timeout      string `toml:"timeout"`
+	// SendTimeout bounds one message's whole exchange with the server;
+	// empty means four times Timeout.
+	SendTimeout string `toml:"send_timeout,omitempty"`
 }
 
 // IMAP is the user's mailbox, read to file drafts, notice replies and
@@ -142,6 +145,7 @@ type parsed struct {
 	giveUpAfter scheduler.Delay
 	stale       map[string]scheduler.Delay
 	timeout     time.Duration
+	sendTimeout time.Duration
 	prep        scheduler.PrepRule
 	prepOn      bool
 	imapPoll    scheduler.Spec
@@ -278,6 +282,10 @@ func (c *Config) StaleLimits() map[string]scheduler.Delay {
 
 // SMTPTimeout is the dial and per-command timeout.
 func (c *Config) SMTPTimeout() time.Duration { return c.parsed.timeout }
+
+// SMTPSendTimeout bounds one message's whole exchange with the server; 0
+// when unset, for the mailer's default of four timeouts.
+func (c *Config) SMTPSendTimeout() time.Duration { return c.parsed.sendTimeout }
 
 // Policy is what the planner needs from the config.
 func (c *Config) Policy() scheduler.Policy {
@@ -486,6 +494,16 @@ func (c *Config) Validate() error {
 			v.fail("smtp.timeout", "%q is not a duration between 1s and 10m, such as 30s", c.SMTP.Timeout)
 		}
 		p.timeout = d
+	}
+	if c.SMTP.SendTimeout != "" {
+		d, err := time.ParseDuration(c.SMTP.SendTimeout)
+		switch {
+		case err != nil || d <= 0 || d > time.Hour:
+			v.fail("smtp.send_timeout", "%q is not a duration between 1s and 1h, such as 2m", c.SMTP.SendTimeout)
+		case p.timeout > 0 && d < p.timeout:
+			v.fail("smtp.send_timeout", "%s is shorter than smtp.timeout (%s): a message could not wait for even one answer", c.SMTP.SendTimeout, c.SMTP.Timeout)
+		}
+		p.sendTimeout = d
 	}
 
 	// An empty window or digest schedule switches them off.

@@ -49,7 +49,10 @@ type Setup struct {
 	DraftOutbox Mailer
 	// Send delivers a draft to the recruiter when the user says so; nil
 	// when no SMTP server is configured.
-	Send        Mailer
+	Send Mailer
+	// SendTimeout is the longest one delivery through Mail or Send takes
+	// once it starts (the SMTP send timeout); every claim lasts longer.
+	SendTimeout time.Duration
 	Stale       map[string]Delay
 	GiveUpAfter Delay
 	Digest      Spec
@@ -80,8 +83,13 @@ type Dispatcher struct {
 	Now   func() time.Time
 	Log   *slog.Logger
 	// Lease is how long a claim holds before another run may take the
-	// message again; it must outlast one send.
+	// message again, at the least; a claim always outlasts one send by
+	// LeaseMargin, so it lasts the setup's SendTimeout plus LeaseMargin
+	// when that is longer.
 	Lease time.Duration
+	// LeaseMargin is how long a claim outlasts the longest send: time to
+	// render the message before and to record the answer after.
+	LeaseMargin time.Duration
 	// Batch is how many due messages one claim takes.
 	Batch int
 	// Watch is how often the database is checked for other processes'
@@ -137,6 +145,9 @@ func (d *Dispatcher) init() {
 		}
 		if d.Lease == 0 {
 			d.Lease = 5 * time.Minute
+		}
+		if d.LeaseMargin == 0 {
+			d.LeaseMargin = time.Minute
 		}
 		if d.Batch == 0 {
 			d.Batch = 32
@@ -297,7 +308,7 @@ func (d *Dispatcher) cycle(ctx, work context.Context) (next time.Time, claimed i
 		return time.Time{}, 0, err
 	}
 	for ctx.Err() == nil {
-		msgs, err := d.Store.ClaimDue(ctx, d.Now(), d.Lease, d.Batch)
+		msgs, err := d.Store.ClaimDue(ctx, d.Now(), d.lease(d.setup.Load()), d.Batch)
 		if err != nil {
 			return time.Time{}, claimed, err
 		}
@@ -716,9 +727,18 @@ func (d *Dispatcher) report(v Delivery) {
 	}
 }
 
+// lease is how long a claim made under s holds.
+func (d *Dispatcher) lease(s *Setup) time.Duration {
+	return max(d.Lease, s.SendTimeout+d.LeaseMargin)
+}
+
 // SendDraft sends a recruiter draft now, by the user's hand, through the
 // same claim the daemon uses, so it can never go out twice. It works
-// whether or not the daemon runs.
+// whether or not the daemon runs. The send is cut off halfway through the
+// claim's margin at the latest, so the claim outlives it; and while this
+// process lives, nothing takes the claim back even if the clock jumps
+// past it (see store.ClaimDraft). If the server accepted the draft, it is
+// recorded sent, whatever happened to the claim meanwhile.
 func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.Message, error) {
 	d.init()
 	if s.Send == nil {
@@ -734,20 +754,29 @@ func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.M
 	if m.Status == store.StatusDrafted && m.To == "" {
 		return m, fmt.Errorf("draft %d has no recipient: add the recruiter's address with: onward edit %d --recruiter \"Name <address>\"", id, m.ApplicationID)
 	}
-	m, err = d.Store.ClaimDraft(ctx, id, d.Lease)
+	lease := d.lease(s)
+	m, release, err := d.Store.ClaimDraft(ctx, id, lease)
 	if err != nil {
 		return m, err
 	}
+	defer release()
 	email, err := s.Composer.DraftEmail(m, d.Now())
 	if err != nil {
 		d.finish(ctx, m, store.Outcome{Status: store.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
 		return m, err
 	}
-	if err := s.Send.Send(ctx, email); err != nil {
+	sendCtx, cancel := context.WithTimeout(ctx, lease-d.LeaseMargin/2)
+	err = s.Send.Send(sendCtx, email)
+	cancel()
+	if err != nil {
 		d.finish(ctx, m, store.Outcome{Status: store.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
 		return m, fmt.Errorf("send draft %d: %w", id, err)
 	}
-	return m, d.finish(ctx, m, store.Outcome{Status: store.StatusSent, At: d.Now(), KeepBody: true}, nil)
+	if err := d.finish(ctx, m, store.Outcome{Status: store.StatusSent, At: d.Now(), KeepBody: true}, nil); err != nil {
+		return m, fmt.Errorf("draft %d reached the server, but recording it as sent failed (do not send it again): %w", id, err)
+	}
+	m.Status = store.StatusSent
+	return m, nil
 }
 
 // humanDuration says a span the way a person would: "3 days", "5 hours",

@@ -71,8 +71,12 @@ type delivery struct {
 	setup *scheduler.Setup
 	lock  *store.DaemonLock
 
-	mu   sync.Mutex
-	smtp *mailer.SMTP // replaced on reload
+	mu sync.Mutex
+	// relay sends through the SMTP client of the setup in force, under
+	// the one rate limit of the process: a reload hands it the new client
+	// and the new limit, and neither resets the count nor fails a message
+	// waiting for its turn. nil while the transport is not SMTP.
+	relay *mailer.Relay
 }
 
 func (a *app) startDelivery(ctx context.Context) (*delivery, error) {
@@ -96,23 +100,47 @@ func (a *app) startDelivery(ctx context.Context) (*delivery, error) {
 		lock.Unlock()
 		return nil, err
 	}
-	return &delivery{cfg: cfg, setup: setup, lock: lock, smtp: smtp}, nil
+	dl := &delivery{cfg: cfg, setup: setup, lock: lock}
+	if err := dl.adopt(setup, smtp, cfg); err != nil {
+		smtp.Close()
+		lock.Unlock()
+		return nil, err
+	}
+	return dl, nil
 }
 
-// replaceSMTP keeps the client a reload built and closes the old one;
-// a send still on the old one finishes first.
-func (d *delivery) replaceSMTP(next *mailer.SMTP) {
+// adopt routes a setup's mail through the relay: its SMTP client becomes
+// the relay's (the one it replaces is closed once a send on the wire
+// through it is finished) and its max_per_minute the relay's limit.
+func (d *delivery) adopt(s *scheduler.Setup, smtp *mailer.SMTP, cfg *config.Config) error {
 	d.mu.Lock()
-	old := d.smtp
-	d.smtp = next
-	d.mu.Unlock()
-	if old != nil {
-		old.Close()
+	defer d.mu.Unlock()
+	if smtp == nil {
+		if d.relay != nil {
+			d.relay.Use(nil)
+		}
+		return nil
 	}
+	if d.relay == nil {
+		r, err := mailer.NewRelay(cfg.SMTP.MaxPerMinute)
+		if err != nil {
+			return badInput{err}
+		}
+		d.relay = r
+	} else if err := d.relay.SetRate(cfg.SMTP.MaxPerMinute); err != nil {
+		return badInput{err}
+	}
+	d.relay.Use(smtp)
+	s.Mail, s.Send = d.relay, d.relay
+	return nil
 }
 
 func (d *delivery) close() {
-	d.replaceSMTP(nil)
+	d.mu.Lock()
+	if d.relay != nil {
+		d.relay.Close()
+	}
+	d.mu.Unlock()
 	d.lock.Unlock()
 }
 
@@ -173,13 +201,18 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(sche
 			case <-ctx.Done():
 				return
 			case <-hup:
-				next, nextSMTP, err := a.reload(ctx, cfg)
+				next, nextSMTP, nextCfg, err := a.reload(ctx, cfg)
+				if err == nil {
+					err = dl.adopt(next, nextSMTP, nextCfg)
+				}
 				if err != nil {
+					if nextSMTP != nil {
+						nextSMTP.Close()
+					}
 					log.Error("reload refused; keeping the running config and templates", "err", err)
 					continue
 				}
 				d.Reload(next)
-				dl.replaceSMTP(nextSMTP)
 				log.Info("reloaded config and templates")
 				if a.imapChanged(ctx, cfg) {
 					log.Warn("the [imap] settings changed; the mailbox reader keeps the old ones until the daemon restarts")
@@ -243,20 +276,21 @@ func (a *app) checkIdentity(ctx context.Context, stop context.CancelCauseFunc, l
 
 // reload reads the config and templates again. The database and its path
 // stay: moving them under a running daemon would split the state.
-func (a *app) reload(ctx context.Context, running *config.Config) (*scheduler.Setup, *mailer.SMTP, error) {
+func (a *app) reload(ctx context.Context, running *config.Config) (*scheduler.Setup, *mailer.SMTP, *config.Config, error) {
 	path, explicit := config.Find(a.configFlag)
 	cfg, err := config.Load(path, explicit)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if cfg.Storage.Database != running.Storage.Database {
-		return nil, nil, fmt.Errorf("storage.database changed from %s to %s; restart the daemon to move it", running.Storage.Database, cfg.Storage.Database)
+		return nil, nil, nil, fmt.Errorf("storage.database changed from %s to %s; restart the daemon to move it", running.Storage.Database, cfg.Storage.Database)
 	}
 	tpl, err := templates.Load(cfg.Templates.Dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return a.buildSetup(ctx, cfg, tpl)
+	setup, smtp, err := a.buildSetup(ctx, cfg, tpl)
+	return setup, smtp, cfg, err
 }
 
 func (a *app) flushCmd() *cobra.Command {

@@ -39,12 +39,12 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		}
 		smtp, err = mailer.NewSMTP(mailer.SMTPConfig{
 			Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: password,
-			Security: cfg.SMTP.Security, MaxPerMinute: cfg.SMTP.MaxPerMinute, Timeout: cfg.SMTPTimeout(),
+			Security: cfg.SMTP.Security, Timeout: cfg.SMTPTimeout(), SendTimeout: cfg.SMTPSendTimeout(),
 		})
 		if err != nil {
 			return nil, nil, badInput{err}
 		}
-		s.Mail, s.Send = smtp, smtp
+		s.Mail, s.Send, s.SendTimeout = smtp, smtp, smtp.SendTimeout()
 	default:
 		s.Mail = &mailer.Outbox{Dir: cfg.Delivery.Outbox}
 	}
