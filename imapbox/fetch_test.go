@@ -1,4 +1,4 @@
-package inbox
+package imapbox
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/onward-app/onward/mailread"
 )
 
 const draftID = "onward.1a2b3c4d@alex.example"
@@ -200,7 +201,7 @@ func TestFetch(t *testing.T) {
 	}
 }
 
-func subjects(msgs []Mail) []string {
+func subjects(msgs []mailread.Mail) []string {
 	var out []string
 	for _, m := range msgs {
 		out = append(out, m.Subject)

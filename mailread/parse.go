@@ -1,4 +1,4 @@
-package inbox
+package mailread
 
 import (
 	"bufio"
@@ -98,11 +98,11 @@ func ParseMail(raw []byte) (Mail, error) {
 	m := Mail{Raw: raw}
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
-		return m, fmt.Errorf("inbox: parse message: header: %w", err)
+		return m, fmt.Errorf("mailread: parse message: header: %w", err)
 	}
 	h := msg.Header
-	m.MessageID = firstID(h.Get("Message-ID"))
-	m.InReplyTo = firstID(h.Get("In-Reply-To"))
+	m.MessageID = FirstID(h.Get("Message-ID"))
+	m.InReplyTo = FirstID(h.Get("In-Reply-To"))
 	m.References = msgIDs(h.Get("References"))
 	if as := parseAddresses(h.Get("From")); len(as) > 0 {
 		m.From = as[0]
@@ -116,7 +116,7 @@ func ParseMail(raw []byte) (Mail, error) {
 	err = b.walk(textproto.MIMEHeader(h), msg.Body, 0)
 	m.Text = b.text()
 	if err != nil {
-		return m, fmt.Errorf("inbox: parse message %s: %w", m.MessageID, err)
+		return m, fmt.Errorf("mailread: parse message %s: %w", m.MessageID, err)
 	}
 	return m, nil
 }
@@ -317,8 +317,8 @@ func unflow(text string, delsp bool) string {
 	return strings.Join(out, "\n")
 }
 
-// firstID returns the first msg-id of a header value, bare.
-func firstID(v string) string {
+// FirstID returns the first msg-id of a header value, bare.
+func FirstID(v string) string {
 	if ids := msgIDs(v); len(ids) > 0 {
 		return ids[0]
 	}
@@ -343,8 +343,8 @@ func msgIDs(v string) []string {
 	return out
 }
 
-// bareID strips the angle brackets and spaces around a Message-ID.
-func bareID(id string) string {
+// BareID strips the angle brackets and spaces around a Message-ID.
+func BareID(id string) string {
 	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(id), "<"), ">")
 }
 
