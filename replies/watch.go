@@ -237,61 +237,44 @@ func recipientEmail(to string) string {
 }
 
 // readFolder returns the mail that arrived in a folder since the last
-// poll and moves the folder's cursor past it; the first poll of a folder
-// only notes where it ends.
+// poll, headers only, and moves the folder's cursor past it.
 func (w *Watcher) readFolder(ctx context.Context, mb Mailbox, folder string) ([]mailread.Mail, error) {
-	cur, ok, err := w.Store.Cursor(ctx, folder)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		tip, err := mb.Tip(ctx, folder)
-		if err != nil {
-			return nil, err
-		}
-		return nil, w.saveCursor(ctx, tip)
-	}
 	var out []mailread.Mail
-	next := imapbox.Cursor{Mailbox: cur.Mailbox, UIDValidity: cur.UIDValidity, LastUID: cur.LastUID}
-	for {
-		mails, after, reset, err := mb.Fetch(ctx, next, batch)
-		if err != nil {
-			return nil, err
-		}
-		if reset {
-			tip, err := mb.Tip(ctx, folder)
-			if err != nil {
-				return nil, err
-			}
-			return nil, w.saveCursor(ctx, tip)
-		}
-		for _, m := range mails {
-			if m.Oversized {
-				w.skipped(m, folder)
-				continue
-			}
+	err := w.follow(ctx, mb, folder, func(m mailread.Mail) error {
+		if !m.Oversized {
 			// Only the header is needed to recognise a sent draft.
 			m.Raw, m.Text = nil, ""
 			out = append(out, m)
 		}
-		if after == next {
-			break
-		}
-		next = after
-	}
-	return out, w.saveCursor(ctx, next)
+		return nil
+	})
+	return out, err
 }
 
 // inbox reads the mail that came in since the last poll.
 func (w *Watcher) inbox(ctx context.Context, mb Mailbox, rep *Report) error {
-	cur, ok, err := w.Store.Cursor(ctx, "INBOX")
+	return w.follow(ctx, mb, "INBOX", func(m mailread.Mail) error {
+		rep.Read++
+		if m.Oversized {
+			rep.Oversized++
+			return nil
+		}
+		return w.handle(ctx, m, rep)
+	})
+}
+
+// follow gives each mail that arrived in folder since the last poll to
+// each, in UID order, and moves the folder's cursor past it. The first
+// poll of a folder only notes where it ends: years of old mail are not
+// replies to anything onward planned. A message over the size limit is
+// logged and given to each with only UID and Size.
+func (w *Watcher) follow(ctx context.Context, mb Mailbox, folder string, each func(mailread.Mail) error) error {
+	cur, ok, err := w.Store.Cursor(ctx, folder)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		// The first poll starts at the end: years of old mail are not
-		// replies to anything onward planned.
-		tip, err := mb.Tip(ctx, "INBOX")
+		tip, err := mb.Tip(ctx, folder)
 		if err != nil {
 			return err
 		}
@@ -305,23 +288,20 @@ func (w *Watcher) inbox(ctx context.Context, mb Mailbox, rep *Report) error {
 		}
 		if reset {
 			// The server renumbered the folder: reading it again from
-			// UID 1 would take years of old mail for new replies. Start
-			// over at its end, as on the first poll.
-			w.Log.Warn("the mailbox was renumbered (UIDVALIDITY changed); reading on from its end", "mailbox", cur.Mailbox)
-			tip, err := mb.Tip(ctx, cur.Mailbox)
+			// UID 1 would take years of old mail for new. Start over at
+			// its end, as on the first poll.
+			w.Log.Warn("the mailbox was renumbered (UIDVALIDITY changed); reading on from its end", "mailbox", folder)
+			tip, err := mb.Tip(ctx, folder)
 			if err != nil {
 				return err
 			}
 			return w.saveCursor(ctx, tip)
 		}
 		for _, m := range mails {
-			rep.Read++
 			if m.Oversized {
-				rep.Oversized++
-				w.skipped(m, cur.Mailbox)
-				continue
+				w.skipped(m, folder)
 			}
-			if err := w.handle(ctx, m, rep); err != nil {
+			if err := each(m); err != nil {
 				return err
 			}
 		}
