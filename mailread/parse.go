@@ -14,10 +14,11 @@ import (
 	"time"
 
 	"github.com/emersion/go-message"
-	_ "github.com/emersion/go-message/charset" // every charset for message.Read
+	"github.com/emersion/go-message/charset"
 	"github.com/emersion/go-message/mail"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // Address is one mailbox of a header: an optional display name and an
@@ -78,6 +79,19 @@ const (
 	maxDepth    = 16      // nesting of multiparts before giving up
 	maxPartText = 4 << 20 // bytes of one text part read, after decoding
 )
+
+// Text labelled ISO-8859-1 is read as windows-1252, its superset, as the
+// WHATWG encoding standard and every browser and mail program do: Outlook
+// labels its smart quotes so, and a C1 control in place of an apostrophe
+// would hide "won't" from the rejection phrases. go-message's table is
+// process-wide; go-imap reading headers in the same process gains the
+// same rule.
+func init() {
+	for _, label := range []string{"iso-8859-1", "iso8859-1", "iso_8859-1", "iso_8859-1:1987", "iso88591",
+		"latin1", "l1", "cp819", "ibm819", "iso-ir-100", "csisolatin1"} {
+		charset.RegisterEncoding(label, charmap.Windows1252)
+	}
+}
 
 // ParseMail reads a raw RFC 5322 message: its ids, sender, recipients,
 // subject and date, whether it is automatic, and its text. go-message

@@ -80,6 +80,11 @@ func TestParseMailBody(t *testing.T) {
 			text: "we won\u2019t be moving forward.",
 		},
 		{
+			name: "ISO-8859-1 label on windows-1252 text, as Outlook sends it",
+			raw:  append(crlfText("Content-Type: text/plain; charset=ISO-8859-1", "", ""), []byte("we won\x92t be moving forward, caf\xe9")...),
+			text: "we won\u2019t be moving forward, café",
+		},
+		{
 			name: "unknown charset read as UTF-8",
 			raw:  append(crlfText("Content-Type: text/plain; charset=x-unknown", "", ""), []byte("ok \xff")...),
 			text: "ok \uFFFD",
