@@ -15,12 +15,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onward-app/onward/inbox"
+	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/internal/imaptest"
+	"github.com/onward-app/onward/replies"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
-	"github.com/onward-app/onward/watch"
 )
 
 // mailboxChild names the environment variable that makes this program the
@@ -128,12 +128,12 @@ func mailboxPoll(spec string) error {
 		return err
 	}
 	defer st.Close()
-	cfg := inbox.Config{Host: "127.0.0.1", Port: port, Username: imaptest.User, Password: imaptest.Password,
+	cfg := imapbox.Config{Host: "127.0.0.1", Port: port, Username: imaptest.User, Password: imaptest.Password,
 		Security: "none", Timeout: time.Minute}
 	report := ""
 	switch mode {
 	case "baseline":
-		c, err := inbox.Dial(ctx, cfg)
+		c, err := imapbox.Dial(ctx, cfg)
 		if err != nil {
 			return err
 		}
@@ -145,9 +145,9 @@ func mailboxPoll(spec string) error {
 		report = fmt.Sprintf("the inbox ends at UID %d", cur.LastUID)
 	case "poll":
 		tr := tracker.New(st, scheduler.Policy{Location: time.UTC}, user)
-		w := &watch.Watcher{
+		w := &replies.Watcher{
 			Store: st, Tracker: tr, User: user.Email, Location: time.UTC,
-			Dial: func(ctx context.Context) (watch.Mailbox, error) { return inbox.Dial(ctx, cfg) },
+			Dial: func(ctx context.Context) (replies.Mailbox, error) { return imapbox.Dial(ctx, cfg) },
 			Log:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 		}
 		rep, err := w.Poll(ctx)

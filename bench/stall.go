@@ -9,12 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onward-app/onward/inbox"
+	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/internal/imaptest"
+	"github.com/onward-app/onward/replies"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
-	"github.com/onward-app/onward/watch"
 )
 
 // stall runs one poll of the real watcher against a server that trickles
@@ -43,10 +43,10 @@ func stall(ctx context.Context, o *options) (string, error) {
 			return 0, err
 		}
 		defer srv.Close()
-		cfg := inbox.Config{Host: "127.0.0.1", Port: srv.Port, Username: imaptest.User, Password: imaptest.Password,
+		cfg := imapbox.Config{Host: "127.0.0.1", Port: srv.Port, Username: imaptest.User, Password: imaptest.Password,
 			Security: "none", Timeout: timeout}
-		w := &watch.Watcher{Store: st, Tracker: tr, User: user.Email, Location: time.UTC, PollTimeout: pollTimeout,
-			Dial: func(ctx context.Context) (watch.Mailbox, error) { return inbox.Dial(ctx, cfg) },
+		w := &replies.Watcher{Store: st, Tracker: tr, User: user.Email, Location: time.UTC, PollTimeout: pollTimeout,
+			Dial: func(ctx context.Context) (replies.Mailbox, error) { return imapbox.Dial(ctx, cfg) },
 			Log:  slog.New(slog.DiscardHandler)}
 		start := time.Now()
 		_, err = w.Poll(ctx)

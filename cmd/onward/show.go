@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/onward-app/onward/replies"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
-	"github.com/onward-app/onward/watch"
 )
 
 func (a *app) statusCmd() *cobra.Command {
@@ -83,7 +83,7 @@ func (a *app) printAttention(cmd *cobra.Command) error {
 		fmt.Fprintf(a.stdout, "\nfailed: message %d (%s): %s\n", m.ID, m.Kind, m.LastError)
 	}
 	if a.cfg.IMAPEnabled() {
-		status, at, ok, err := a.st.Status(ctx, watch.StatusName)
+		status, at, ok, err := a.st.Status(ctx, replies.StatusName)
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package watch_test
+package replies_test
 
 import (
 	"bytes"

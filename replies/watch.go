@@ -1,11 +1,14 @@
-// Package watch reads the user's mailbox and turns what it finds into
-// changes through the tracker: a draft the user sent from their mail
+// Package replies decides what a poll of the user's mailbox means and
+// makes it so through the tracker: a draft the user sent from their mail
 // program is marked sent, one they deleted is discarded, a recruiter's
 // reply cancels the status check (and, if it reads as a rejection, the
 // user is told or it is recorded), and a reply to a check-in becomes a
-// lesson. It reads only mail that is new since the last poll and never
-// changes a flag.
-package watch
+// lesson. Attribute alone says who may change which record.
+//
+// It neither speaks IMAP (imapbox does) nor reads MIME or phrases
+// (mailread does). It reads only mail that is new since the last poll
+// and never changes a flag.
+package replies
 
 import (
 	"context"
@@ -16,24 +19,25 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onward-app/onward/inbox"
+	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/mailread"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
 )
 
-// Mailbox is what a poll needs from an IMAP session; *inbox.Client has it.
+// Mailbox is what a poll needs from an IMAP session; *imapbox.Client has it.
 type Mailbox interface {
 	DraftsMailbox(ctx context.Context) (string, error)
 	SentMailbox(ctx context.Context) (string, error)
 	HasMessageID(ctx context.Context, mailbox, messageID string) (bool, error)
-	Fetch(ctx context.Context, cur inbox.Cursor, limit int) ([]inbox.Mail, inbox.Cursor, bool, error)
-	Tip(ctx context.Context, mailbox string) (inbox.Cursor, error)
+	Fetch(ctx context.Context, cur imapbox.Cursor, limit int) ([]mailread.Mail, imapbox.Cursor, bool, error)
+	Tip(ctx context.Context, mailbox string) (imapbox.Cursor, error)
 	Close() error
 }
 
-var _ Mailbox = (*inbox.Client)(nil)
+var _ Mailbox = (*imapbox.Client)(nil)
 
 // StatusName is the key under which the last poll's outcome is kept for
 // `onward status`.
@@ -139,9 +143,9 @@ func (w *Watcher) poll(ctx context.Context) (Report, error) {
 // explain says what a user can do about a mailbox error.
 func explain(err error) error {
 	switch {
-	case errors.Is(err, inbox.ErrAuth):
+	case errors.Is(err, imapbox.ErrAuth):
 		return fmt.Errorf("%w (check imap.username and the password source; onward tries again at the next poll)", err)
-	case errors.Is(err, inbox.ErrNoMailbox):
+	case errors.Is(err, imapbox.ErrNoMailbox):
 		return fmt.Errorf("%w (set imap.drafts_mailbox or imap.sent_mailbox to your folder's name)", err)
 	}
 	return err
@@ -204,7 +208,7 @@ func (w *Watcher) drafts(ctx context.Context, mb Mailbox, rep *Report) error {
 
 // sentByRecipient reports whether one of the sent mails is the draft m
 // sent under a new Message-ID: the same recipient and the same subject.
-func sentByRecipient(m store.Message, sent []inbox.Mail) bool {
+func sentByRecipient(m store.Message, sent []mailread.Mail) bool {
 	to := recipientEmail(m.To)
 	if to == "" {
 		return false
@@ -233,67 +237,50 @@ func recipientEmail(to string) string {
 }
 
 // readFolder returns the mail that arrived in a folder since the last
-// poll and moves the folder's cursor past it; the first poll of a folder
-// only notes where it ends.
-func (w *Watcher) readFolder(ctx context.Context, mb Mailbox, folder string) ([]inbox.Mail, error) {
-	cur, ok, err := w.Store.Cursor(ctx, folder)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		tip, err := mb.Tip(ctx, folder)
-		if err != nil {
-			return nil, err
-		}
-		return nil, w.saveCursor(ctx, tip)
-	}
-	var out []inbox.Mail
-	next := inbox.Cursor{Mailbox: cur.Mailbox, UIDValidity: cur.UIDValidity, LastUID: cur.LastUID}
-	for {
-		mails, after, reset, err := mb.Fetch(ctx, next, batch)
-		if err != nil {
-			return nil, err
-		}
-		if reset {
-			tip, err := mb.Tip(ctx, folder)
-			if err != nil {
-				return nil, err
-			}
-			return nil, w.saveCursor(ctx, tip)
-		}
-		for _, m := range mails {
-			if m.Oversized {
-				w.skipped(m, folder)
-				continue
-			}
+// poll, headers only, and moves the folder's cursor past it.
+func (w *Watcher) readFolder(ctx context.Context, mb Mailbox, folder string) ([]mailread.Mail, error) {
+	var out []mailread.Mail
+	err := w.follow(ctx, mb, folder, func(m mailread.Mail) error {
+		if !m.Oversized {
 			// Only the header is needed to recognise a sent draft.
 			m.Raw, m.Text = nil, ""
 			out = append(out, m)
 		}
-		if after == next {
-			break
-		}
-		next = after
-	}
-	return out, w.saveCursor(ctx, next)
+		return nil
+	})
+	return out, err
 }
 
 // inbox reads the mail that came in since the last poll.
 func (w *Watcher) inbox(ctx context.Context, mb Mailbox, rep *Report) error {
-	cur, ok, err := w.Store.Cursor(ctx, "INBOX")
+	return w.follow(ctx, mb, "INBOX", func(m mailread.Mail) error {
+		rep.Read++
+		if m.Oversized {
+			rep.Oversized++
+			return nil
+		}
+		return w.handle(ctx, m, rep)
+	})
+}
+
+// follow gives each mail that arrived in folder since the last poll to
+// each, in UID order, and moves the folder's cursor past it. The first
+// poll of a folder only notes where it ends: years of old mail are not
+// replies to anything onward planned. A message over the size limit is
+// logged and given to each with only UID and Size.
+func (w *Watcher) follow(ctx context.Context, mb Mailbox, folder string, each func(mailread.Mail) error) error {
+	cur, ok, err := w.Store.Cursor(ctx, folder)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		// The first poll starts at the end: years of old mail are not
-		// replies to anything onward planned.
-		tip, err := mb.Tip(ctx, "INBOX")
+		tip, err := mb.Tip(ctx, folder)
 		if err != nil {
 			return err
 		}
 		return w.saveCursor(ctx, tip)
 	}
-	next := inbox.Cursor{Mailbox: cur.Mailbox, UIDValidity: cur.UIDValidity, LastUID: cur.LastUID}
+	next := imapbox.Cursor{Mailbox: cur.Mailbox, UIDValidity: cur.UIDValidity, LastUID: cur.LastUID}
 	for {
 		mails, after, reset, err := mb.Fetch(ctx, next, batch)
 		if err != nil {
@@ -301,23 +288,20 @@ func (w *Watcher) inbox(ctx context.Context, mb Mailbox, rep *Report) error {
 		}
 		if reset {
 			// The server renumbered the folder: reading it again from
-			// UID 1 would take years of old mail for new replies. Start
-			// over at its end, as on the first poll.
-			w.Log.Warn("the mailbox was renumbered (UIDVALIDITY changed); reading on from its end", "mailbox", cur.Mailbox)
-			tip, err := mb.Tip(ctx, cur.Mailbox)
+			// UID 1 would take years of old mail for new. Start over at
+			// its end, as on the first poll.
+			w.Log.Warn("the mailbox was renumbered (UIDVALIDITY changed); reading on from its end", "mailbox", folder)
+			tip, err := mb.Tip(ctx, folder)
 			if err != nil {
 				return err
 			}
 			return w.saveCursor(ctx, tip)
 		}
 		for _, m := range mails {
-			rep.Read++
 			if m.Oversized {
-				rep.Oversized++
-				w.skipped(m, cur.Mailbox)
-				continue
+				w.skipped(m, folder)
 			}
-			if err := w.handle(ctx, m, rep); err != nil {
+			if err := each(m); err != nil {
 				return err
 			}
 		}
@@ -338,10 +322,10 @@ func (w *Watcher) inbox(ctx context.Context, mb Mailbox, rep *Report) error {
 // skipped logs a message not read for its size: a warning in the inbox,
 // where it might have been a reply; elsewhere (Sent, where the user's own
 // attachments go) a note.
-func (w *Watcher) skipped(m inbox.Mail, folder string) {
+func (w *Watcher) skipped(m mailread.Mail, folder string) {
 	limit := w.MaxMessageSize
 	if limit == 0 {
-		limit = inbox.DefaultMaxMessageSize
+		limit = imapbox.DefaultMaxMessageSize
 	}
 	level := slog.LevelInfo
 	if strings.EqualFold(folder, "INBOX") {
@@ -351,14 +335,14 @@ func (w *Watcher) skipped(m inbox.Mail, folder string) {
 		"mailbox", folder, "uid", m.UID, "size", m.Size, "limit", limit)
 }
 
-func (w *Watcher) saveCursor(ctx context.Context, c inbox.Cursor) error {
+func (w *Watcher) saveCursor(ctx context.Context, c imapbox.Cursor) error {
 	return w.Store.Update(ctx, func(tx *store.Tx) error {
 		return tx.SetCursor(ctx, store.InboxCursor{Mailbox: c.Mailbox, UIDValidity: c.UIDValidity, LastUID: c.LastUID})
 	})
 }
 
 // handle decides what one new email means.
-func (w *Watcher) handle(ctx context.Context, m inbox.Mail, rep *Report) error {
+func (w *Watcher) handle(ctx context.Context, m mailread.Mail, rep *Report) error {
 	log := w.Log.With("uid", m.UID, "message_id", m.MessageID)
 	switch {
 	case m.ParseErr != nil:
@@ -401,7 +385,7 @@ func (w *Watcher) handle(ctx context.Context, m inbox.Mail, rep *Report) error {
 const maxRefs = 64
 
 // facts gathers what Attribute needs about m from the store.
-func (w *Watcher) facts(ctx context.Context, m inbox.Mail) (Facts, error) {
+func (w *Watcher) facts(ctx context.Context, m mailread.Mail) (Facts, error) {
 	var f Facts
 	refs := m.ThreadIDs()
 	if len(refs) > maxRefs {
@@ -445,8 +429,8 @@ func (w *Watcher) facts(ctx context.Context, m inbox.Mail) (Facts, error) {
 // users are the user's own addresses.
 func (w *Watcher) users() []string { return append([]string{w.User}, w.Aliases...) }
 
-func (w *Watcher) lesson(ctx context.Context, tr *tracker.Tracker, appID int64, m inbox.Mail, rep *Report, log *slog.Logger) error {
-	text := inbox.NewText(m.Text)
+func (w *Watcher) lesson(ctx context.Context, tr *tracker.Tracker, appID int64, m mailread.Mail, rep *Report, log *slog.Logger) error {
+	text := mailread.NewText(m.Text)
 	if text == "" {
 		return nil
 	}
@@ -470,14 +454,14 @@ func (w *Watcher) lesson(ctx context.Context, tr *tracker.Tracker, appID int64, 
 // it be recorded without asking (auto_reject). The reply, the rejection
 // and the notice to the user are one transaction under the email's claim:
 // an interrupted poll leaves all of them to the next one, or none.
-func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, at time.Time, m inbox.Mail, inThread bool, rep *Report, log *slog.Logger) error {
-	class, phrase, why := inbox.ClassifyRejection(inbox.NewText(m.Text))
+func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, at time.Time, m mailread.Mail, inThread bool, rep *Report, log *slog.Logger) error {
+	class, phrase, why := mailread.ClassifyRejection(mailread.NewText(m.Text))
 	r := tracker.MailReply{At: at}
-	if class != inbox.NotANo {
+	if class != mailread.NotANo {
 		r.Notice = phrase
 		// auto_reject acts only on a clear no in a thread onward
 		// started; anything less certain is the user's to decide.
-		r.Reject = w.AutoReject && inThread && class == inbox.ClearNo
+		r.Reject = w.AutoReject && inThread && class == mailread.ClearNo
 		r.RejectNote = "from their email: \"" + phrase + "\""
 	}
 	res, err := tr.RecordMailReply(ctx, appID, r)
@@ -490,9 +474,9 @@ func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, a
 	rep.Replies++
 	log.Info("recruiter replied", "application", appID, "cancelled", res.Reply.Cancelled)
 	switch {
-	case class == inbox.NotANo && phrase != "":
+	case class == mailread.NotANo && phrase != "":
 		log.Info("reply has a rejection phrase but is not a no", "application", appID, "phrase", phrase, "why", why)
-	case class == inbox.NotANo:
+	case class == mailread.NotANo:
 	case res.Rejected:
 		rep.Rejections++
 		log.Info("reply reads as a rejection: recorded", "application", appID, "phrase", phrase)

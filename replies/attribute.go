@@ -1,4 +1,4 @@
-package watch
+package replies
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/onward-app/onward/inbox"
+	"github.com/onward-app/onward/mailread"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
@@ -79,7 +79,7 @@ type Rules struct {
 //  4. A mail without such headers is a reply to the one application whose
 //     recruiter sent it; when the sender recruits for several, nothing in
 //     the mail says which, and nothing changes.
-func Attribute(m inbox.Mail, f Facts, r Rules) Verdict {
+func Attribute(m mailread.Mail, f Facts, r Rules) Verdict {
 	from := strings.ToLower(strings.TrimSpace(m.From.Email))
 	var checkIn *store.Message
 	var threadApps []int64

@@ -1,9 +1,9 @@
-package watch
+package replies
 
 import (
 	"testing"
 
-	"github.com/onward-app/onward/inbox"
+	"github.com/onward-app/onward/mailread"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
@@ -77,7 +77,7 @@ func TestAttribute(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m := inbox.Mail{From: inbox.Address{Email: tt.from}}
+			m := mailread.Mail{From: mailread.Address{Email: tt.from}}
 			got := Attribute(m, Facts{Refs: tt.refs, Apps: tt.apps}, Rules{User: user, MatchDomain: tt.domain})
 			if got.Action != tt.want.Action || got.App != tt.want.App || got.InThread != tt.want.InThread {
 				t.Errorf("Attribute = %+v; want %+v", got, tt.want)

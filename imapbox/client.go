@@ -1,18 +1,19 @@
-// Package inbox is onward's IMAP side: it puts recruiter drafts into the
-// user's own Drafts mailbox, notices when they were sent, reads the mail
-// that arrived since the last poll, and recognises replies, rejections and
-// the lessons the user writes back.
+// Package imapbox is onward's IMAP client: it connects (TLS, STARTTLS or,
+// to loopback only, plain), holds every command to a deadline, puts
+// recruiter drafts into the user's own Drafts mailbox (APPEND), looks a
+// Message-ID up in the Sent mailbox, and fetches the mail that arrived
+// since a Cursor, never downloading a message over the size limit.
 //
-// It keeps no state of its own. The caller stores a Cursor per mailbox
-// between polls and decides what each Mail means; this package only talks
-// IMAP and reads mail, so it can be tested against a real server without a
-// database. The pure functions (ParseMail, IsAutoReply, ClassifyRejection,
-// NewText) need no network at all.
+// It is not where mail is understood: a fetched message is parsed by
+// mailread, and what it means for the records (a reply, a rejection, a
+// lesson) is decided in replies. It keeps no state of its own: the caller
+// stores a Cursor per mailbox between polls. So it can be tested against
+// a real server without a database.
 //
 // Nothing here changes a message the user already has: mailboxes are
 // opened read-only (EXAMINE), bodies are fetched with BODY.PEEK so \Seen
 // stays as it was, and the only write is APPEND of a new draft.
-package inbox
+package imapbox
 
 import (
 	"context"
@@ -102,13 +103,13 @@ func (c Config) String() string {
 }
 
 // GoString keeps %#v from printing the password too.
-func (c Config) GoString() string { return "inbox.Config(" + c.String() + ")" }
+func (c Config) GoString() string { return "imapbox.Config(" + c.String() + ")" }
 
 // normalize applies the defaults and rejects what is unsafe or cannot work,
 // naming the field.
 func (c Config) normalize() (Config, error) {
 	invalid := func(sentinel error, format string, args ...any) (Config, error) {
-		return c, fmt.Errorf("inbox: %w: %s", sentinel, fmt.Sprintf(format, args...))
+		return c, fmt.Errorf("imapbox: %w: %s", sentinel, fmt.Sprintf(format, args...))
 	}
 	c.Host = strings.TrimSuffix(strings.TrimPrefix(c.Host, "["), "]")
 	c.Security = strings.ToLower(c.Security)
@@ -200,7 +201,7 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	d := net.Dialer{Timeout: cfg.Timeout}
 	raw, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("inbox: connect to %s: %w", addr, err)
+		return nil, fmt.Errorf("imapbox: connect to %s: %w", addr, err)
 	}
 	conn := &deadlineConn{Conn: raw, timeout: cfg.Timeout}
 	conn.setBusy(true)
@@ -228,7 +229,7 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 			err = &scrubbed{text: fmt.Sprintf("the server did not finish answering within %s (%s)", cfg.Timeout, c.scrub(err.Error())),
 				err: errors.Join(err, ErrClosed)}
 		}
-		return nil, fmt.Errorf("inbox: connect to %s: %w", addr, err)
+		return nil, fmt.Errorf("imapbox: connect to %s: %w", addr, err)
 	}
 	conn.setBusy(false)
 	return c, nil
@@ -286,7 +287,7 @@ func (c *Client) connect(cfg Config, tlsConfig *tls.Config) error {
 }
 
 // String names the server, and nothing secret.
-func (c *Client) String() string { return "inbox.Client(" + c.addr + ")" }
+func (c *Client) String() string { return "imapbox.Client(" + c.addr + ")" }
 
 // GoString keeps %#v from printing the fields, which hold the password.
 func (c *Client) GoString() string { return c.String() }
@@ -308,7 +309,7 @@ func (c *Client) Close() error {
 	err := c.ic.Close()
 	// A lost connection was reported by the call that lost it.
 	if err != nil && !lost && !errors.Is(err, net.ErrClosed) && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("inbox: close %s: %w", c.addr, c.fail(context.Background(), err))
+		return fmt.Errorf("imapbox: close %s: %w", c.addr, c.fail(context.Background(), err))
 	}
 	return nil
 }

@@ -1,10 +1,12 @@
-package inbox
+package imapbox
 
 import (
 	"context"
 	"fmt"
 	"io"
 	"slices"
+
+	"github.com/onward-app/onward/mailread"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -44,23 +46,23 @@ type Cursor struct {
 // MIME comes back with ParseErr set and the fields that could be read; it
 // does not stop the fetch. On error nothing is returned and cur is still
 // the cursor to use.
-func (c *Client) Fetch(ctx context.Context, cur Cursor, limit int) (msgs []Mail, next Cursor, reset bool, err error) {
+func (c *Client) Fetch(ctx context.Context, cur Cursor, limit int) (msgs []mailread.Mail, next Cursor, reset bool, err error) {
 	if cur.Mailbox == "" {
-		return nil, cur, false, fmt.Errorf("inbox: fetch: %w: cursor names no mailbox", ErrNoMailbox)
+		return nil, cur, false, fmt.Errorf("imapbox: fetch: %w: cursor names no mailbox", ErrNoMailbox)
 	}
 	end, err := c.begin(ctx)
 	if err != nil {
-		return nil, cur, false, fmt.Errorf("inbox: fetch %s: %w", cur.Mailbox, err)
+		return nil, cur, false, fmt.Errorf("imapbox: fetch %s: %w", cur.Mailbox, err)
 	}
 	defer end()
 	msgs, next, reset, err = c.fetch(ctx, cur, limit)
 	if err != nil {
-		return nil, cur, false, fmt.Errorf("inbox: fetch %s: %w", cur.Mailbox, err)
+		return nil, cur, false, fmt.Errorf("imapbox: fetch %s: %w", cur.Mailbox, err)
 	}
 	return msgs, next, reset, nil
 }
 
-func (c *Client) fetch(ctx context.Context, cur Cursor, limit int) ([]Mail, Cursor, bool, error) {
+func (c *Client) fetch(ctx context.Context, cur Cursor, limit int) ([]mailread.Mail, Cursor, bool, error) {
 	sel, err := c.examine(ctx, cur.Mailbox)
 	if err != nil {
 		return nil, cur, false, err
@@ -103,7 +105,7 @@ func (c *Client) fetch(ctx context.Context, cur Cursor, limit int) ([]Mail, Curs
 	for _, b := range sized {
 		sizes[b.UID] = b.RFC822Size
 	}
-	var msgs []Mail
+	var msgs []mailread.Mail
 	var read int64
 	for _, uid := range uids {
 		size, ok := sizes[uid]
@@ -112,7 +114,7 @@ func (c *Client) fetch(ctx context.Context, cur Cursor, limit int) ([]Mail, Curs
 			// Expunged between SEARCH and FETCH: simply gone, and the
 			// cursor moves past it too.
 		case size > c.maxSize:
-			msgs = append(msgs, Mail{UID: uint32(uid), Size: size, Oversized: true})
+			msgs = append(msgs, mailread.Mail{UID: uint32(uid), Size: size, Oversized: true})
 		case read >= c.maxSize:
 			// Enough mail held for one call; the next one goes on here.
 			return msgs, next, reset, nil
@@ -131,7 +133,7 @@ func (c *Client) fetch(ctx context.Context, cur Cursor, limit int) ([]Mail, Curs
 
 // fetchBody fetches and parses one message, reading at most MaxMessageSize
 // of it; a message longer than its announced size is Oversized.
-func (c *Client) fetchBody(ctx context.Context, uid imap.UID) (Mail, error) {
+func (c *Client) fetchBody(ctx context.Context, uid imap.UID) (mailread.Mail, error) {
 	section := &imap.FetchItemBodySection{Peek: true}
 	c.conn.arm()
 	cmd := c.ic.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
@@ -152,15 +154,15 @@ func (c *Client) fetchBody(ctx context.Context, uid imap.UID) (Mail, error) {
 		}
 	}
 	if err := cmd.Close(); err != nil {
-		return Mail{}, fmt.Errorf("fetch message %d: %w", uid, c.fail(ctx, err))
+		return mailread.Mail{}, fmt.Errorf("fetch message %d: %w", uid, c.fail(ctx, err))
 	}
 	if rerr != nil {
-		return Mail{}, fmt.Errorf("fetch message %d: %w", uid, c.fail(ctx, rerr))
+		return mailread.Mail{}, fmt.Errorf("fetch message %d: %w", uid, c.fail(ctx, rerr))
 	}
 	if size > c.maxSize || int64(len(raw)) > c.maxSize {
-		return Mail{UID: uint32(uid), Size: max(size, int64(len(raw))), Oversized: true}, nil
+		return mailread.Mail{UID: uint32(uid), Size: max(size, int64(len(raw))), Oversized: true}, nil
 	}
-	m, perr := ParseMail(raw)
+	m, perr := mailread.ParseMail(raw)
 	m.UID = uint32(uid)
 	m.Size = int64(len(raw))
 	m.ParseErr = perr
@@ -172,12 +174,12 @@ func (c *Client) fetchBody(ctx context.Context, uid imap.UID) (Mail, error) {
 func (c *Client) Tip(ctx context.Context, mailbox string) (Cursor, error) {
 	end, err := c.begin(ctx)
 	if err != nil {
-		return Cursor{}, fmt.Errorf("inbox: find the end of %s: %w", mailbox, err)
+		return Cursor{}, fmt.Errorf("imapbox: find the end of %s: %w", mailbox, err)
 	}
 	defer end()
 	sel, err := c.examine(ctx, mailbox)
 	if err != nil {
-		return Cursor{}, fmt.Errorf("inbox: find the end of %s: %w", mailbox, err)
+		return Cursor{}, fmt.Errorf("imapbox: find the end of %s: %w", mailbox, err)
 	}
 	cur := Cursor{Mailbox: mailbox, UIDValidity: sel.UIDValidity}
 	c.conn.arm()
@@ -188,7 +190,7 @@ func (c *Client) Tip(ctx context.Context, mailbox string) (Cursor, error) {
 		// UIDNEXT is optional in IMAP4rev1: take the highest UID there is.
 		data, err := c.ic.UIDSearch(&imap.SearchCriteria{}, nil).Wait()
 		if err != nil {
-			return Cursor{}, fmt.Errorf("inbox: find the end of %s: %w", mailbox, c.fail(ctx, err))
+			return Cursor{}, fmt.Errorf("imapbox: find the end of %s: %w", mailbox, c.fail(ctx, err))
 		}
 		if uids := data.AllUIDs(); len(uids) > 0 {
 			cur.LastUID = uint32(slices.Max(uids))

@@ -1,4 +1,4 @@
-package watch_test
+package replies_test
 
 import (
 	"context"
@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onward-app/onward/inbox"
+	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/internal/imaptest"
-	"github.com/onward-app/onward/watch"
+	"github.com/onward-app/onward/replies"
 )
 
 // A server slow at every step, though never past one command's deadline,
@@ -17,9 +17,9 @@ func TestPollIsBounded(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, imaptest.Password)
 	srv := imaptest.StartTrickler(t, imaptest.TrickleAfterLogin)
-	cfg := inbox.Config{Host: "127.0.0.1", Port: srv.Port, Username: imaptest.User, Password: imaptest.Password,
+	cfg := imapbox.Config{Host: "127.0.0.1", Port: srv.Port, Username: imaptest.User, Password: imaptest.Password,
 		Security: "none", Timeout: time.Hour}
-	e.w.Dial = func(ctx context.Context) (watch.Mailbox, error) { return inbox.Dial(ctx, cfg) }
+	e.w.Dial = func(ctx context.Context) (replies.Mailbox, error) { return imapbox.Dial(ctx, cfg) }
 	e.w.PollTimeout = time.Second
 	done := make(chan error, 1)
 	start := time.Now()
@@ -33,7 +33,7 @@ func TestPollIsBounded(t *testing.T) {
 			t.Errorf("Poll = %v; want the poll's limit named", err)
 		}
 		t.Logf("gave up after %s: %v", time.Since(start).Round(time.Millisecond), err)
-		status, _, _, _ := e.store.Status(e.ctx, watch.StatusName)
+		status, _, _, _ := e.store.Status(e.ctx, replies.StatusName)
 		if !strings.HasPrefix(status, "error ") {
 			t.Errorf("status %q; want the error kept for onward status", status)
 		}
