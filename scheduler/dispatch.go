@@ -29,7 +29,7 @@ var (
 
 // DraftBox files a draft in the user's mailbox; it must not file a second
 // copy of a Message-ID it filed before (a retry after a crash).
-// inbox.Drafts satisfies it.
+// imapbox.Drafts satisfies it.
 type DraftBox interface {
 	AppendDraft(ctx context.Context, raw []byte, messageID string) (appended bool, err error)
 }
