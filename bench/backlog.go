@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
@@ -126,7 +127,7 @@ func timeClaims(ctx context.Context, st *store.Store, app int64, n int) (time.Du
 		}
 	}
 	err := st.Update(ctx, func(tx *store.Tx) error {
-		_, err := tx.CancelPending(ctx, app, []string{templates.Learn, templates.LetGo}, "benchmark batch")
+		_, err := tx.CancelPending(ctx, app, []onward.Kind{onward.Learn, onward.LetGo}, "benchmark batch")
 		return err
 	})
 	return median(ds), err

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
@@ -124,7 +125,7 @@ func prepareThroughput(ctx context.Context, path string, o *options, tpl *templa
 	if _, err := seedMessages(ctx, st, apps, o.n, func(int) time.Time { return due }); err != nil {
 		return nil, err
 	}
-	msgs, err := st.Messages(ctx, store.MessageFilter{Status: store.StatusScheduled})
+	msgs, err := st.Messages(ctx, store.MessageFilter{Status: onward.StatusScheduled})
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +201,7 @@ func dispatchAll(ctx context.Context, sk *sink, path string, o *options, tpl *te
 	var sent, other int
 	d := &scheduler.Dispatcher{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		OnDelivery: func(v scheduler.Delivery) {
-			if v.Outcome == store.StatusSent {
+			if v.Outcome == onward.StatusSent {
 				sent++
 			} else {
 				other++
@@ -233,8 +234,8 @@ func dispatchAll(ctx context.Context, sk *sink, path string, o *options, tpl *te
 	if err != nil {
 		return el, 0, err
 	}
-	if counts[store.StatusSent] != o.n {
-		return el, 0, fmt.Errorf("subject: %d recorded sent of %d", counts[store.StatusSent], o.n)
+	if counts[onward.StatusSent] != o.n {
+		return el, 0, fmt.Errorf("subject: %d recorded sent of %d", counts[onward.StatusSent], o.n)
 	}
 	share := 0.0
 	if timed != nil {

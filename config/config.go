@@ -10,15 +10,14 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/internal/loopback"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/scheduler"
-	"github.com/onward-app/onward/templates"
 )
 
 // Config is the whole configuration. The exported fields mirror the TOML
@@ -138,12 +137,12 @@ type Templates struct {
 
 type parsed struct {
 	location    *time.Location
-	delays      map[string]scheduler.Delay
+	delays      map[onward.Kind]scheduler.Delay
 	window      scheduler.Spec
 	quiet       scheduler.QuietHours
 	digest      scheduler.Spec
 	giveUpAfter scheduler.Delay
-	stale       map[string]scheduler.Delay
+	stale       map[onward.Kind]scheduler.Delay
 	timeout     time.Duration
 	sendTimeout time.Duration
 	prep        scheduler.PrepRule
@@ -169,9 +168,9 @@ func Default() *Config {
 			Drafts:      "email",
 			GiveUpAfter: "3d",
 			Stale: map[string]string{
-				"thank_you":        "2d",
-				"feedback_request": "10d",
-				"learn":            "3d",
+				string(onward.ThankYou):        "2d",
+				string(onward.FeedbackRequest): "10d",
+				string(onward.Learn):           "3d",
 			},
 		},
 		SMTP: SMTP{Port: 587, Security: "starttls", MaxPerMinute: 20, Timeout: "30s"},
@@ -250,7 +249,7 @@ func expandHome(p string) string {
 func (c *Config) Location() *time.Location { return c.parsed.location }
 
 // Delay returns the configured delay of a follow-up kind.
-func (c *Config) Delay(kind string) scheduler.Delay { return c.parsed.delays[kind] }
+func (c *Config) Delay(kind onward.Kind) scheduler.Delay { return c.parsed.delays[kind] }
 
 // SendWindow is the cron spec whose minutes recruiter drafts may fall due in.
 func (c *Config) SendWindow() scheduler.Spec { return c.parsed.window }
@@ -266,14 +265,14 @@ func (c *Config) GiveUpAfter() scheduler.Delay { return c.parsed.giveUpAfter }
 
 // Stale returns how late a kind may still be sent; ok is false for kinds
 // that are never too late.
-func (c *Config) Stale(kind string) (d scheduler.Delay, ok bool) {
+func (c *Config) Stale(kind onward.Kind) (d scheduler.Delay, ok bool) {
 	d, ok = c.parsed.stale[kind]
 	return d, ok
 }
 
 // StaleLimits maps each kind that can be too late to its limit.
-func (c *Config) StaleLimits() map[string]scheduler.Delay {
-	out := make(map[string]scheduler.Delay, len(c.parsed.stale))
+func (c *Config) StaleLimits() map[onward.Kind]scheduler.Delay {
+	out := make(map[onward.Kind]scheduler.Delay, len(c.parsed.stale))
 	for k, v := range c.parsed.stale {
 		out[k] = v
 	}
@@ -406,7 +405,7 @@ func (v *validator) address(key, value string) {
 // error lists every problem found, each naming its key and line.
 func (c *Config) Validate() error {
 	v := &validator{c: c}
-	p := parsed{delays: map[string]scheduler.Delay{}, stale: map[string]scheduler.Delay{}}
+	p := parsed{delays: map[onward.Kind]scheduler.Delay{}, stale: map[onward.Kind]scheduler.Delay{}}
 
 	if strings.TrimSpace(c.User.Name) == "" {
 		v.fail("user.name", "must not be empty")
@@ -482,11 +481,12 @@ func (c *Config) Validate() error {
 	p.giveUpAfter = v.positiveDelay("delivery.give_up_after", c.Delivery.GiveUpAfter, "a temporary failure would never be retried")
 	for kind, value := range c.Delivery.Stale {
 		key := "delivery.stale." + kind
-		if !isKind(kind) {
-			v.fail(key, "unknown message kind %q (known: %s)", kind, strings.Join(templates.Kinds(), ", "))
+		k, err := onward.ParseKind(kind)
+		if err != nil {
+			v.fail(key, "unknown message kind %q (known: %s)", kind, onward.Join(onward.Kinds()))
 			continue
 		}
-		p.stale[kind] = v.positiveDelay(key, value, "every "+kind+" would expire instead of going out")
+		p.stale[k] = v.positiveDelay(key, value, "every "+kind+" would expire instead of going out")
 	}
 	if c.SMTP.Timeout != "" {
 		d, err := time.ParseDuration(c.SMTP.Timeout)
@@ -516,15 +516,18 @@ func (c *Config) Validate() error {
 	}
 	p.quiet = q
 
-	for _, f := range []struct{ kind, value string }{
-		{"thank_you", c.Followups.ThankYou},
-		{"status_check", c.Followups.StatusCheck},
-		{"feedback_request", c.Followups.FeedbackRequest},
-		{"stay_in_touch", c.Followups.StayInTouch},
-		{"learn", c.Followups.Learn},
-		{"let_go", c.Followups.LetGo},
+	for _, f := range []struct {
+		kind  onward.Kind
+		value string
+	}{
+		{onward.ThankYou, c.Followups.ThankYou},
+		{onward.StatusCheck, c.Followups.StatusCheck},
+		{onward.FeedbackRequest, c.Followups.FeedbackRequest},
+		{onward.StayInTouch, c.Followups.StayInTouch},
+		{onward.Learn, c.Followups.Learn},
+		{onward.LetGo, c.Followups.LetGo},
 	} {
-		p.delays[f.kind] = v.delay("followups."+f.kind, f.value)
+		p.delays[f.kind] = v.delay("followups."+string(f.kind), f.value)
 	}
 	prep, on, err := scheduler.ParsePrep(c.Followups.Prep)
 	if err != nil {
@@ -682,5 +685,3 @@ func (c *Config) UserAddresses() []string { return append([]string{c.User.Email}
 
 // IMAPEnabled reports whether a mailbox is configured.
 func (c *Config) IMAPEnabled() bool { return strings.TrimSpace(c.IMAP.Host) != "" }
-
-func isKind(k string) bool { return slices.Contains(templates.Kinds(), k) }

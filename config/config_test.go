@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onward-app/onward"
+
 	"github.com/onward-app/onward/config"
 )
 
@@ -434,7 +436,7 @@ func TestExampleConfigLoadsAndShowsTheDefaults(t *testing.T) {
 	if err := d.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	for _, kind := range []string{"thank_you", "status_check", "feedback_request", "stay_in_touch", "learn", "let_go"} {
+	for _, kind := range onward.FollowupKinds() {
 		if c.Delay(kind) != d.Delay(kind) {
 			t.Errorf("example followups.%s = %v, default %v", kind, c.Delay(kind), d.Delay(kind))
 		}

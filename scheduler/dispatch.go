@@ -11,10 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 )
 
 // Mailer delivers one email. mailer.SMTP and mailer.Outbox satisfy it.
@@ -53,7 +53,7 @@ type Setup struct {
 	// SendTimeout is the longest one delivery through Mail or Send takes
 	// once it starts (the SMTP send timeout); every claim lasts longer.
 	SendTimeout time.Duration
-	Stale       map[string]Delay
+	Stale       map[onward.Kind]Delay
 	GiveUpAfter Delay
 	Digest      Spec
 	Location    *time.Location
@@ -68,7 +68,7 @@ type Setup struct {
 // Delivery reports what became of one message, for logs and the demo.
 type Delivery struct {
 	Message store.Message
-	Outcome string // sent, drafted, retry, held, failed, expired, cancelled
+	Outcome onward.Status // sent, drafted, retry, held, failed, expired, cancelled
 	Err     error
 }
 
@@ -109,7 +109,7 @@ type Dispatcher struct {
 }
 
 // DigestJob names the weekly digest in the jobs table.
-const DigestJob = "digest"
+const DigestJob = string(onward.Digest)
 
 // Reload swaps in a new setup; deliveries already under way finish with
 // the old one.
@@ -392,7 +392,7 @@ func (d *Dispatcher) runJobs(ctx context.Context) error {
 			}
 			runFor = n
 		}
-		m := store.Message{Kind: templates.Digest, Audience: User, To: s.Composer.User.Display(),
+		m := store.Message{Kind: onward.Digest, Audience: onward.User, To: s.Composer.User.Display(),
 			DueAt: now, MessageID: store.NewMessageID(s.Composer.User.Email)}
 		if err := tx.InsertMessage(ctx, &m); err != nil {
 			return err
@@ -455,7 +455,7 @@ func (d *Dispatcher) deliverAll(ctx, work context.Context, msgs []store.Message)
 // readsOthers reports whether rendering a kind reads the state of other
 // messages (the digest lists what was sent), so that it must wait until
 // the message before it is recorded.
-func readsOthers(kind string) bool { return kind == templates.Digest }
+func readsOthers(kind onward.Kind) bool { return kind == onward.Digest }
 
 // prepared is a claimed message rendered and ready to deliver, or with
 // the outcome to record when there is nothing to deliver.
@@ -478,7 +478,7 @@ type prepared struct {
 // waits for their end. It returns that time and why, or a zero time when
 // now is fine.
 func (d *Dispatcher) holdUntil(ctx context.Context, s *Setup, m store.Message, now time.Time) (time.Time, string) {
-	if m.Audience == User {
+	if m.Audience == onward.User {
 		at := s.Quiet.Skip(now, s.Location)
 		if !at.After(now) {
 			return time.Time{}, ""
@@ -518,36 +518,36 @@ func (d *Dispatcher) prepare(ctx context.Context, m store.Message) prepared {
 	now := d.Now()
 	p := prepared{m: m, s: s, now: now}
 	expire := func(reason string) prepared {
-		p.final = &store.Outcome{Status: store.StatusExpired, Error: reason, KeepBody: true}
+		p.final = &store.Outcome{Status: onward.StatusExpired, Error: reason, KeepBody: true}
 		return p
 	}
 	if limit, ok := s.Stale[m.Kind]; ok && now.After(limit.After(m.PlannedAt, s.Location)) {
 		return expire(fmt.Sprintf("expired: due %s, found %s late (a %s is not sent more than %s late)",
 			m.PlannedAt.In(s.Location).Format("Mon 2 Jan 15:04"), humanDuration(now.Sub(m.PlannedAt)),
-			strings.ReplaceAll(m.Kind, "_", " "), humanDuration(limit.After(m.PlannedAt, s.Location).Sub(m.PlannedAt))))
+			strings.ReplaceAll(string(m.Kind), "_", " "), humanDuration(limit.After(m.PlannedAt, s.Location).Sub(m.PlannedAt))))
 	}
-	if m.Kind == templates.Prep {
+	if m.Kind == onward.Prep {
 		// A prep note is for before the interview it was planned for, or
 		// not at all.
-		if ev, err := eventFor(ctx, d.Store, m, Interview); err == nil && !now.Before(ev.At) {
+		if ev, err := eventFor(ctx, d.Store, m, onward.Interview); err == nil && !now.Before(ev.At) {
 			return expire("expired: the interview began " + ev.At.In(s.Location).Format("Mon 2 Jan 15:04") + ", before the prep note could go out")
 		}
 	}
 	if at, why := d.holdUntil(ctx, s, m, now); !at.IsZero() {
-		p.final = &store.Outcome{Status: store.StatusScheduled, At: at, Error: why, KeepBody: true}
+		p.final = &store.Outcome{Status: onward.StatusScheduled, At: at, Error: why, KeepBody: true}
 		return p
 	}
 	email, err := s.Composer.Compose(ctx, m, now)
-	if err == nil && m.Kind == templates.DraftReady {
+	if err == nil && m.Kind == onward.DraftReady {
 		err = d.attachDraft(ctx, s, m, email, now)
 	}
 	switch {
 	case err == nil:
 		p.email = email
-	case errors.Is(err, store.ErrNotFound) && m.Kind == templates.DraftReady:
-		p.final = &store.Outcome{Status: store.StatusCancelled, Error: "the draft no longer exists", KeepBody: true}
+	case errors.Is(err, store.ErrNotFound) && m.Kind == onward.DraftReady:
+		p.final = &store.Outcome{Status: onward.StatusCancelled, Error: "the draft no longer exists", KeepBody: true}
 	default:
-		p.final = &store.Outcome{Status: store.StatusFailed, Error: err.Error(), KeepBody: true}
+		p.final = &store.Outcome{Status: onward.StatusFailed, Error: err.Error(), KeepBody: true}
 		p.cause = err
 	}
 	return p
@@ -560,7 +560,7 @@ func (d *Dispatcher) complete(ctx context.Context, p prepared) error {
 	if p.final != nil {
 		return d.finishUncounted(ctx, m, *p.final, p.cause)
 	}
-	if m.Audience == Recruiter {
+	if m.Audience == onward.Recruiter {
 		return d.draft(ctx, s, m, p.now, p.email)
 	}
 	email := p.email
@@ -570,18 +570,18 @@ func (d *Dispatcher) complete(ctx context.Context, p prepared) error {
 	sendErr := d.setup.Load().Mail.Send(ctx, email)
 	switch {
 	case sendErr == nil:
-		out.Status, out.At = store.StatusSent, d.Now()
+		out.Status, out.At = onward.StatusSent, d.Now()
 	case mailer.Temporary(sendErr) && d.Now().Before(s.GiveUpAfter.After(m.PlannedAt, s.Location)):
-		out.Status, out.At, out.Error = store.StatusScheduled, d.Now().Add(backoff(m.Attempts)), sendErr.Error()
+		out.Status, out.At, out.Error = onward.StatusScheduled, d.Now().Add(backoff(m.Attempts)), sendErr.Error()
 		// A retry is a check-in like any other: not inside quiet hours.
 		if at := s.Quiet.Skip(out.At, s.Location); at.After(out.At) {
 			out.At = at
 			out.Error += "; the retry waits for the end of quiet hours (" + s.Quiet.String() + ")"
 		}
 	case mailer.Temporary(sendErr):
-		out.Status, out.Error = store.StatusFailed, "gave up after "+s.GiveUpAfter.String()+": "+sendErr.Error()
+		out.Status, out.Error = onward.StatusFailed, "gave up after "+s.GiveUpAfter.String()+": "+sendErr.Error()
 	default:
-		out.Status, out.Error = store.StatusFailed, sendErr.Error()
+		out.Status, out.Error = onward.StatusFailed, sendErr.Error()
 	}
 	return d.finish(ctx, m, out, sendErr)
 }
@@ -590,19 +590,19 @@ func (d *Dispatcher) complete(ctx context.Context, p prepared) error {
 // mailbox, as a draft_ready email planned in the same transaction, or as an
 // .eml in the outbox. It never goes to the recruiter from here.
 func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now time.Time, email *mailer.Message) error {
-	out := store.Outcome{Status: store.StatusDrafted, To: m.To, Subject: email.Subject, Text: email.Text, HTML: email.HTML}
+	out := store.Outcome{Status: onward.StatusDrafted, To: m.To, Subject: email.Subject, Text: email.Text, HTML: email.HTML}
 	if s.DraftBox != nil {
 		if email.To.Email == "" {
 			email.To = mailer.Address{Name: "Recruiter (address missing)", Email: "recruiter@invalid"}
 		}
 		var raw bytes.Buffer
 		if _, err := email.WriteTo(&raw); err != nil {
-			return d.finish(ctx, m, store.Outcome{Status: store.StatusFailed, Error: err.Error(), KeepBody: true}, err)
+			return d.finish(ctx, m, store.Outcome{Status: onward.StatusFailed, Error: err.Error(), KeepBody: true}, err)
 		}
 		if _, err := s.DraftBox.AppendDraft(ctx, raw.Bytes(), email.MessageID); err != nil {
 			// The mailbox may be down or the password wrong: try again
 			// later; the watcher's status says why meanwhile.
-			out = store.Outcome{Status: store.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: "file the draft in the mailbox: " + err.Error(), KeepBody: true}
+			out = store.Outcome{Status: onward.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: "file the draft in the mailbox: " + err.Error(), KeepBody: true}
 			return d.finish(ctx, m, out, err)
 		}
 		// Marked before the outcome: a crash in between files nothing twice
@@ -619,7 +619,7 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 			email.To = mailer.Address{Name: "Recruiter (address missing)", Email: "recruiter@invalid"}
 		}
 		if err := s.DraftOutbox.Send(ctx, email); err != nil {
-			out = store.Outcome{Status: store.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: err.Error(), KeepBody: true}
+			out = store.Outcome{Status: onward.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: err.Error(), KeepBody: true}
 			return d.finish(ctx, m, out, err)
 		}
 		return d.finishUncounted(ctx, m, out, nil)
@@ -634,16 +634,16 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 			return err
 		}
 		m.Attempts = max(m.Attempts-1, 0)
-		notice := store.Message{ApplicationID: m.ApplicationID, DraftID: m.ID, Kind: templates.DraftReady,
-			Audience: User, To: s.Composer.User.Display(), DueAt: s.Quiet.Skip(now, s.Location),
+		notice := store.Message{ApplicationID: m.ApplicationID, DraftID: m.ID, Kind: onward.DraftReady,
+			Audience: onward.User, To: s.Composer.User.Display(), DueAt: s.Quiet.Skip(now, s.Location),
 			MessageID: store.NewMessageID(s.Composer.User.Email)}
 		return tx.InsertMessage(ctx, &notice)
 	})
 	if err != nil {
 		return err
 	}
-	m.Status, m.Subject = store.StatusDrafted, out.Subject
-	delivery = Delivery{Message: m, Outcome: store.StatusDrafted}
+	m.Status, m.Subject = onward.StatusDrafted, out.Subject
+	delivery = Delivery{Message: m, Outcome: onward.StatusDrafted}
 	d.report(delivery)
 	return nil
 }
@@ -671,7 +671,7 @@ func (d *Dispatcher) finish(ctx context.Context, m store.Message, o store.Outcom
 		return err
 	}
 	outcome := o.Status
-	if o.Status == store.StatusScheduled {
+	if o.Status == onward.StatusScheduled {
 		outcome = "retry"
 	}
 	m.Status = o.Status
@@ -699,7 +699,7 @@ func (d *Dispatcher) finishUncounted(ctx context.Context, m store.Message, o sto
 		return err
 	}
 	outcome := o.Status
-	if o.Status == store.StatusScheduled {
+	if o.Status == onward.StatusScheduled {
 		outcome = "held"
 	}
 	m.Status, m.LastError, m.Attempts = o.Status, o.Error, max(m.Attempts-1, 0)
@@ -716,7 +716,7 @@ func (d *Dispatcher) report(v Delivery) {
 		attrs = append(attrs, "application", v.Message.ApplicationID)
 	}
 	switch v.Outcome {
-	case "retry", "held", store.StatusFailed, store.StatusExpired:
+	case "retry", "held", onward.StatusFailed, onward.StatusExpired:
 		attrs = append(attrs, "reason", v.Message.LastError)
 		d.Log.Warn("delivery", attrs...)
 	default:
@@ -748,10 +748,10 @@ func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.M
 	if err != nil {
 		return m, err
 	}
-	if m.Audience != Recruiter {
+	if m.Audience != onward.Recruiter {
 		return m, fmt.Errorf("message %d is a %s to you, not a draft", id, m.Kind)
 	}
-	if m.Status == store.StatusDrafted && m.To == "" {
+	if m.Status == onward.StatusDrafted && m.To == "" {
 		return m, fmt.Errorf("draft %d has no recipient: add the recruiter's address with: onward edit %d --recruiter \"Name <address>\"", id, m.ApplicationID)
 	}
 	lease := d.lease(s)
@@ -762,20 +762,20 @@ func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.M
 	defer release()
 	email, err := s.Composer.DraftEmail(m, d.Now())
 	if err != nil {
-		d.finish(ctx, m, store.Outcome{Status: store.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
+		d.finish(ctx, m, store.Outcome{Status: onward.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
 		return m, err
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, lease-d.LeaseMargin/2)
 	err = s.Send.Send(sendCtx, email)
 	cancel()
 	if err != nil {
-		d.finish(ctx, m, store.Outcome{Status: store.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
+		d.finish(ctx, m, store.Outcome{Status: onward.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
 		return m, fmt.Errorf("send draft %d: %w", id, err)
 	}
-	if err := d.finish(ctx, m, store.Outcome{Status: store.StatusSent, At: d.Now(), KeepBody: true}, nil); err != nil {
+	if err := d.finish(ctx, m, store.Outcome{Status: onward.StatusSent, At: d.Now(), KeepBody: true}, nil); err != nil {
 		return m, fmt.Errorf("draft %d reached the server, but recording it as sent failed (do not send it again): %w", id, err)
 	}
-	m.Status = store.StatusSent
+	m.Status = onward.StatusSent
 	return m, nil
 }
 

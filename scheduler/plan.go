@@ -3,33 +3,7 @@ package scheduler
 import (
 	"time"
 
-	"github.com/onward-app/onward/templates"
-)
-
-// Audiences of a message: the user gets check-ins sent by onward, a
-// recruiter only ever gets drafts the user sends.
-const (
-	User      = "user"
-	Recruiter = "recruiter"
-)
-
-// AudienceOf says who a kind of message is for.
-func AudienceOf(kind string) string {
-	switch kind {
-	case templates.ThankYou, templates.StatusCheck, templates.FeedbackRequest, templates.StayInTouch:
-		return Recruiter
-	}
-	return User
-}
-
-// Events that change an application's plan.
-const (
-	Applied   = "applied"
-	Interview = "interview"
-	Rejected  = "rejected"
-	Reply     = "reply"
-	Offer     = "offer"
-	Withdrawn = "withdrawn"
+	"github.com/onward-app/onward"
 )
 
 // Policy is the part of the config that turns events into due times.
@@ -37,18 +11,18 @@ type Policy struct {
 	Location *time.Location // the user's zone
 	Window   Spec           // minutes in which recruiter drafts may fall due; zero: any
 	Quiet    QuietHours     // no check-ins to the user inside these
-	Delays   map[string]Delay
+	Delays   map[onward.Kind]Delay
 	// Prep plans a note before each future interview; PrepOn switches it on.
 	Prep   PrepRule
 	PrepOn bool
 	// Stale is how late a kind may go out at all; a message that would be
 	// later than that already when planned is not planned (Step.Late).
-	Stale map[string]Delay
+	Stale map[onward.Kind]Delay
 }
 
 // Event is something that happened to an application.
 type Event struct {
-	Kind string
+	Kind onward.EventKind
 	At   time.Time
 	// End is when an interview ends; zero for other events.
 	End time.Time
@@ -58,7 +32,7 @@ type Event struct {
 
 // Planned is one message the plan wants, and when.
 type Planned struct {
-	Kind  string
+	Kind  onward.Kind
 	DueAt time.Time
 	// PlannedAt is when it would have been due had the event been recorded
 	// on time; staleness counts from here, so a thank-you for an interview
@@ -71,16 +45,16 @@ type Planned struct {
 // added. Cancelling before scheduling makes a repeated event (a second
 // interview) replace what the first one planned.
 type Step struct {
-	Cancel   []string
+	Cancel   []onward.Kind
 	Schedule []Planned
 	// Late are messages the event would have planned but that are past
 	// their staleness limit already (an interview recorded days late).
 	Late []Planned
 }
 
-var pendingAll = []string{
-	templates.ThankYou, templates.StatusCheck, templates.FeedbackRequest, templates.StayInTouch,
-	templates.Learn, templates.LetGo, templates.Prep,
+var pendingAll = []onward.Kind{
+	onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch,
+	onward.Learn, onward.LetGo, onward.Prep,
 }
 
 // Plan returns the step for ev. now clamps due times: a message whose
@@ -106,43 +80,43 @@ func (p Policy) dropLate(st Step, now time.Time) Step {
 
 func (p Policy) plan0(ev Event, now time.Time) Step {
 	switch ev.Kind {
-	case Interview:
+	case onward.Interview:
 		end := ev.End
 		if end.IsZero() {
 			end = ev.At
 		}
 		step := Step{
-			Cancel: []string{templates.ThankYou, templates.StatusCheck, templates.Prep},
+			Cancel: []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.Prep},
 			Schedule: []Planned{
-				p.plan(templates.ThankYou, end, now, ev.RecruiterLocation),
-				p.plan(templates.StatusCheck, end, now, ev.RecruiterLocation),
+				p.plan(onward.ThankYou, end, now, ev.RecruiterLocation),
+				p.plan(onward.StatusCheck, end, now, ev.RecruiterLocation),
 			},
 		}
 		if due, ok := p.prepDue(ev.At, now); ok {
-			step.Schedule = append(step.Schedule, Planned{Kind: templates.Prep, DueAt: due, PlannedAt: due})
+			step.Schedule = append(step.Schedule, Planned{Kind: onward.Prep, DueAt: due, PlannedAt: due})
 		}
 		return step
-	case Rejected:
+	case onward.Rejected:
 		return Step{
 			Cancel: pendingAll,
 			Schedule: []Planned{
-				p.plan(templates.FeedbackRequest, ev.At, now, ev.RecruiterLocation),
-				p.plan(templates.StayInTouch, ev.At, now, ev.RecruiterLocation),
-				p.plan(templates.Learn, ev.At, now, nil),
-				p.plan(templates.LetGo, ev.At, now, nil),
+				p.plan(onward.FeedbackRequest, ev.At, now, ev.RecruiterLocation),
+				p.plan(onward.StayInTouch, ev.At, now, ev.RecruiterLocation),
+				p.plan(onward.Learn, ev.At, now, nil),
+				p.plan(onward.LetGo, ev.At, now, nil),
 			},
 		}
-	case Reply:
-		return Step{Cancel: []string{templates.StatusCheck}}
-	case Offer:
-		return Step{Cancel: []string{templates.StatusCheck, templates.Prep}}
-	case Withdrawn:
+	case onward.Reply:
+		return Step{Cancel: []onward.Kind{onward.StatusCheck}}
+	case onward.Offer:
+		return Step{Cancel: []onward.Kind{onward.StatusCheck, onward.Prep}}
+	case onward.Withdrawn:
 		return Step{Cancel: pendingAll}
 	}
 	return Step{}
 }
 
-func (p Policy) plan(kind string, base, now time.Time, recruiterLoc *time.Location) Planned {
+func (p Policy) plan(kind onward.Kind, base, now time.Time, recruiterLoc *time.Location) Planned {
 	return Planned{Kind: kind, DueAt: p.Due(kind, base, now, recruiterLoc),
 		PlannedAt: p.Due(kind, base, time.Time{}, recruiterLoc)}
 }
@@ -150,9 +124,9 @@ func (p Policy) plan(kind string, base, now time.Time, recruiterLoc *time.Locati
 // Due returns when a message of kind, counted from base, falls due, but
 // not before now (a zero now clamps nothing). Recruiter drafts fall in the send window of the recruiter's zone (the
 // user's when unknown); check-ins to the user skip the quiet hours.
-func (p Policy) Due(kind string, base, now time.Time, recruiterLoc *time.Location) time.Time {
+func (p Policy) Due(kind onward.Kind, base, now time.Time, recruiterLoc *time.Location) time.Time {
 	t := p.Delays[kind].After(base, p.Location)
-	if AudienceOf(kind) == Recruiter {
+	if kind.Audience() == onward.Recruiter {
 		loc := p.Location
 		if recruiterLoc != nil {
 			loc = recruiterLoc

@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/scheduler"
-	"github.com/onward-app/onward/templates"
 )
 
 func prepPolicy(t *testing.T, zone, rule, quiet string) scheduler.Policy {
@@ -19,12 +19,12 @@ func prepPolicy(t *testing.T, zone, rule, quiet string) scheduler.Policy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return scheduler.Policy{Location: loc, Quiet: q, Prep: r, PrepOn: on, Delays: map[string]scheduler.Delay{}}
+	return scheduler.Policy{Location: loc, Quiet: q, Prep: r, PrepOn: on, Delays: map[onward.Kind]scheduler.Delay{}}
 }
 
 func prepOf(step scheduler.Step) (time.Time, bool) {
 	for _, p := range step.Schedule {
-		if p.Kind == templates.Prep {
+		if p.Kind == onward.Prep {
 			return p.DueAt, true
 		}
 	}
@@ -72,7 +72,7 @@ func TestPrepTiming(t *testing.T) {
 				}
 				return v
 			}
-			step := p.Plan(scheduler.Event{Kind: scheduler.Interview, At: parse(tc.start), End: parse(tc.start).Add(time.Hour)}, parse(tc.now))
+			step := p.Plan(scheduler.Event{Kind: onward.Interview, At: parse(tc.start), End: parse(tc.start).Add(time.Hour)}, parse(tc.now))
 			got, ok := prepOf(step)
 			if tc.want == "" {
 				if ok {
@@ -93,21 +93,21 @@ func TestPrepTiming(t *testing.T) {
 func TestPrepIsReplacedAndCancelled(t *testing.T) {
 	t.Parallel()
 	p := prepPolicy(t, "Europe/Berlin", "18:00 the day before", "")
-	cancels := func(kind string) bool {
+	cancels := func(kind onward.EventKind) bool {
 		step := p.Plan(scheduler.Event{Kind: kind, At: time.Now()}, time.Now())
 		for _, k := range step.Cancel {
-			if k == templates.Prep {
+			if k == onward.Prep {
 				return true
 			}
 		}
 		return false
 	}
-	for kind, want := range map[string]bool{
-		scheduler.Interview: true, // a re-recorded interview replaces it
-		scheduler.Rejected:  true,
-		scheduler.Offer:     true,
-		scheduler.Withdrawn: true,
-		scheduler.Reply:     false, // a reply does not make the interview go away
+	for kind, want := range map[onward.EventKind]bool{
+		onward.Interview: true, // a re-recorded interview replaces it
+		onward.Rejected:  true,
+		onward.Offer:     true,
+		onward.Withdrawn: true,
+		onward.Reply:     false, // a reply does not make the interview go away
 	} {
 		if got := cancels(kind); got != want {
 			t.Errorf("%s cancels the prep note: %v, want %v", kind, got, want)

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 )
@@ -12,14 +13,14 @@ func TestRankLessons(t *testing.T) {
 	t.Parallel()
 	day := func(d int) time.Time { return time.Date(2026, 3, d, 12, 0, 0, 0, time.UTC) }
 	ls := []store.Lesson{
-		{ID: 1, Text: "old, untagged", Company: "Globex", Stage: store.StageApplied, CreatedAt: day(1)},
-		{ID: 2, Text: "rejected, system design", Company: "Initech", Stage: store.StageRejected, Tags: []string{"system-design"}, CreatedAt: day(2)},
-		{ID: 3, Text: "rejected, system design again", Company: "Hooli", Stage: store.StageRejected, Tags: []string{"system-design"}, CreatedAt: day(3)},
-		{ID: 4, Text: "rejected, salary", Company: "Hooli", Stage: store.StageRejected, Tags: []string{"salary"}, CreatedAt: day(4)},
-		{ID: 5, Text: "same company, long ago", Company: "acme", Stage: store.StageRejected, CreatedAt: day(1)},
-		{ID: 6, Text: "recent, untagged", Company: "Globex", Stage: store.StageApplied, CreatedAt: day(20)},
-		{ID: 7, Text: "same company, recent", Company: "Acme", Stage: store.StageRejected, CreatedAt: day(10)},
-		{ID: 8, Text: "tagged, but the tag is not from a rejection", Company: "Globex", Stage: store.StageApplied, Tags: []string{"coding"}, CreatedAt: day(21)},
+		{ID: 1, Text: "old, untagged", Company: "Globex", Stage: onward.StageApplied, CreatedAt: day(1)},
+		{ID: 2, Text: "rejected, system design", Company: "Initech", Stage: onward.StageRejected, Tags: []string{"system-design"}, CreatedAt: day(2)},
+		{ID: 3, Text: "rejected, system design again", Company: "Hooli", Stage: onward.StageRejected, Tags: []string{"system-design"}, CreatedAt: day(3)},
+		{ID: 4, Text: "rejected, salary", Company: "Hooli", Stage: onward.StageRejected, Tags: []string{"salary"}, CreatedAt: day(4)},
+		{ID: 5, Text: "same company, long ago", Company: "acme", Stage: onward.StageRejected, CreatedAt: day(1)},
+		{ID: 6, Text: "recent, untagged", Company: "Globex", Stage: onward.StageApplied, CreatedAt: day(20)},
+		{ID: 7, Text: "same company, recent", Company: "Acme", Stage: onward.StageRejected, CreatedAt: day(10)},
+		{ID: 8, Text: "tagged, but the tag is not from a rejection", Company: "Globex", Stage: onward.StageApplied, Tags: []string{"coding"}, CreatedAt: day(21)},
 	}
 	got := scheduler.RankLessons(ls, "ACME", 7)
 	// Same company (newest first), then by how common the tag is in

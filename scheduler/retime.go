@@ -6,8 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 )
 
 // Retime computes again, by policy p, the due time of every scheduled
@@ -76,9 +76,9 @@ func (p Policy) retime(ctx context.Context, st *store.Store, m store.PendingTime
 	if ev == nil && slices.Contains(pendingAll, m.Kind) && m.ApplicationID != 0 {
 		// Planned before messages kept their event: the event of its
 		// kind recorded last is the one that planned it.
-		kind := Rejected
+		kind := onward.Rejected
 		if kindOfInterview(m.Kind) {
-			kind = Interview
+			kind = onward.Interview
 		}
 		e, err := st.LastEventOf(ctx, m.ApplicationID, kind)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -89,7 +89,7 @@ func (p Policy) retime(ctx context.Context, st *store.Store, m store.PendingTime
 		}
 	}
 	if ev == nil {
-		if m.Audience != User {
+		if m.Audience != onward.User {
 			return time.Time{}, time.Time{}, false
 		}
 		due = p.Quiet.Skip(m.DueAt, p.Location).UTC()
@@ -112,6 +112,6 @@ func (p Policy) retime(ctx context.Context, st *store.Store, m store.PendingTime
 
 // kindOfInterview reports whether an interview plans messages of kind
 // (the others in pendingAll are planned by a rejection).
-func kindOfInterview(kind string) bool {
-	return kind == templates.ThankYou || kind == templates.StatusCheck || kind == templates.Prep
+func kindOfInterview(kind onward.Kind) bool {
+	return kind == onward.ThankYou || kind == onward.StatusCheck || kind == onward.Prep
 }

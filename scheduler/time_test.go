@@ -10,11 +10,11 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/onward-app/onward"
 	fakeclock "github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/internal/smtptest"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 	"github.com/onward-app/onward/tracker"
 )
 
@@ -41,7 +41,7 @@ func (b *bundle) at(month time.Month, day, hour, min int) {
 // planCheckIn plans a learn check-in due at due, as a rejection would.
 func (b *bundle) planCheckIn(t *testing.T, due time.Time) store.Message {
 	t.Helper()
-	m := store.Message{Kind: templates.Learn, Audience: scheduler.User, To: b.user.Display(), DueAt: due,
+	m := store.Message{Kind: onward.Learn, Audience: onward.User, To: b.user.Display(), DueAt: due,
 		MessageID: store.NewMessageID(b.user.Email)}
 	if err := b.store.Update(b.ctx, func(tx *store.Tx) error { return tx.InsertMessage(b.ctx, &m) }); err != nil {
 		t.Fatal(err)
@@ -74,7 +74,7 @@ func TestOverdueCheckInInsideQuietHoursWaitsForTheirEnd(t *testing.T) {
 	}
 	got := b.message(t, m.ID)
 	want := time.Date(2026, 3, 5, 8, 0, 0, 0, berlin)
-	if got.Status != store.StatusScheduled || !got.DueAt.Equal(want) {
+	if got.Status != onward.StatusScheduled || !got.DueAt.Equal(want) {
 		t.Fatalf("check-in: %s due %v, want scheduled for %v", got.Status, got.DueAt.In(berlin), want)
 	}
 	if !strings.Contains(got.LastError, "quiet hours") {
@@ -89,7 +89,7 @@ func TestOverdueCheckInInsideQuietHoursWaitsForTheirEnd(t *testing.T) {
 	b.at(time.March, 5, 8, 0)
 	b.cycle(t)
 	b.server.Next(t)
-	if got := b.message(t, m.ID); got.Status != store.StatusSent || got.Attempts != 1 || got.MessageID != m.MessageID {
+	if got := b.message(t, m.ID); got.Status != onward.StatusSent || got.Attempts != 1 || got.MessageID != m.MessageID {
 		t.Errorf("at 08:00: %s, %d attempts, Message-ID %s; want sent once with %s", got.Status, got.Attempts, got.MessageID, m.MessageID)
 	}
 }
@@ -106,7 +106,7 @@ func TestRetryAfter451InsideQuietHoursWaitsForTheirEnd(t *testing.T) {
 	b.cycle(t)
 	got := b.message(t, m.ID)
 	want := time.Date(2026, 3, 5, 8, 0, 0, 0, berlin)
-	if got.Status != store.StatusScheduled || !got.DueAt.Equal(want) {
+	if got.Status != onward.StatusScheduled || !got.DueAt.Equal(want) {
 		t.Fatalf("after 451: %s due %v, want a retry at %v", got.Status, got.DueAt.In(berlin), want)
 	}
 	if !strings.Contains(got.LastError, "451") || !strings.Contains(got.LastError, "quiet hours") {
@@ -115,7 +115,7 @@ func TestRetryAfter451InsideQuietHoursWaitsForTheirEnd(t *testing.T) {
 	b.at(time.March, 5, 8, 0)
 	b.cycle(t)
 	b.server.Next(t)
-	if got := b.message(t, m.ID); got.Status != store.StatusSent || got.Attempts != 2 {
+	if got := b.message(t, m.ID); got.Status != onward.StatusSent || got.Attempts != 2 {
 		t.Errorf("at 08:00: %s after %d attempts, want sent on the second", got.Status, got.Attempts)
 	}
 }
@@ -137,8 +137,8 @@ func TestDraftFoundOutsideTheSendWindowWaitsForIt(t *testing.T) {
 	// Due Wednesday 14:00; the daemon comes back on Thursday at 19:30.
 	b.at(time.March, 5, 19, 30)
 	b.cycle(t)
-	ty := b.only(t, templates.ThankYou)
-	if want := time.Date(2026, 3, 6, 9, 0, 0, 0, berlin); ty.Status != store.StatusScheduled || !ty.DueAt.Equal(want) {
+	ty := b.only(t, onward.ThankYou)
+	if want := time.Date(2026, 3, 6, 9, 0, 0, 0, berlin); ty.Status != onward.StatusScheduled || !ty.DueAt.Equal(want) {
 		t.Fatalf("thank_you: %s due %v, want held until %v", ty.Status, ty.DueAt.In(berlin), want)
 	}
 	if !strings.Contains(ty.LastError, "send window") {
@@ -169,7 +169,7 @@ func TestDigestRunsOncePerScheduledTimeWhateverTheClock(t *testing.T) {
 	if _, err := restarted.Cycle(b.ctx, b.setup); err != nil {
 		t.Fatal(err)
 	}
-	if ds := b.messages(t, store.MessageFilter{Kind: templates.Digest}); len(ds) != 1 {
+	if ds := b.messages(t, store.MessageFilter{Kind: onward.Digest}); len(ds) != 1 {
 		t.Fatalf("%d digests for one Sunday 18:00, want 1", len(ds))
 	}
 	job, _, err := b.store.Job(b.ctx, scheduler.DigestJob)
@@ -197,7 +197,7 @@ func TestForwardStepRunsMissedDigestsAsOneAndABackStepRepeatsNone(t *testing.T) 
 	b.cycle(t)
 	b.at(time.March, 22, 18, 30)
 	b.cycle(t)
-	if ds := b.messages(t, store.MessageFilter{Kind: templates.Digest}); len(ds) != 1 {
+	if ds := b.messages(t, store.MessageFilter{Kind: onward.Digest}); len(ds) != 1 {
 		t.Fatalf("%d digests, want 1 for the three missed Sundays", len(ds))
 	}
 	job, _, _ := b.store.Job(b.ctx, scheduler.DigestJob)
@@ -227,7 +227,7 @@ func TestPrepNoteFollowsTheInterviewMovedEarlier(t *testing.T) {
 			}},
 		{"the note expires when the moved interview begins", func(b *bundle) { b.at(time.March, 6, 14, 30) },
 			func(t *testing.T, b *bundle, prep store.Message) {
-				if got := b.message(t, prep.ID); got.Status != store.StatusExpired {
+				if got := b.message(t, prep.ID); got.Status != onward.StatusExpired {
 					t.Errorf("prep note %s (%s), want expired once the 6 March interview began", got.Status, got.LastError)
 				}
 				if n := b.server.Pending(); n != 0 {
@@ -251,7 +251,7 @@ func TestPrepNoteFollowsTheInterviewMovedEarlier(t *testing.T) {
 			}
 			var prep store.Message
 			for _, m := range res.Scheduled {
-				if m.Kind == templates.Prep {
+				if m.Kind == onward.Prep {
 					prep = m
 				}
 			}
@@ -279,8 +279,8 @@ func TestRetimeAfterTheZoneChanges(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
 	la := mustZone("America/Los_Angeles")
-	delays := map[string]scheduler.Delay{templates.Learn: {Days: 1}, templates.LetGo: {Days: 7},
-		templates.FeedbackRequest: {Days: 1}, templates.StayInTouch: {Days: 45}}
+	delays := map[onward.Kind]scheduler.Delay{onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},
+		onward.FeedbackRequest: {Days: 1}, onward.StayInTouch: {Days: 45}}
 	inBerlin := scheduler.Policy{Location: berlin, Quiet: quiet(t, "21:00-08:00"), Delays: delays}
 	tr := tracker.New(b.store, inBerlin, b.user)
 	app := b.apply(t, "")
@@ -288,7 +288,7 @@ func TestRetimeAfterTheZoneChanges(t *testing.T) {
 	if _, err := tr.Reject(b.ctx, app.ID, b.clock.Now(), ""); err != nil {
 		t.Fatal(err)
 	}
-	learn := b.only(t, templates.Learn)
+	learn := b.only(t, onward.Learn)
 	if want := time.Date(2026, 3, 5, 8, 0, 0, 0, berlin); !learn.DueAt.Equal(want) {
 		t.Fatalf("learn planned for %v, want %v", learn.DueAt.In(berlin), want)
 	}
@@ -302,7 +302,7 @@ func TestRetimeAfterTheZoneChanges(t *testing.T) {
 	if want := time.Date(2026, 3, 5, 8, 0, 0, 0, la); !got.DueAt.Equal(want) {
 		t.Errorf("after the zone change learn is due %v, want %v", got.DueAt.In(la), want)
 	}
-	if got.MessageID != learn.MessageID || got.Status != store.StatusScheduled {
+	if got.MessageID != learn.MessageID || got.Status != onward.StatusScheduled {
 		t.Errorf("re-timed message changed: %s %s, was %s", got.Status, got.MessageID, learn.MessageID)
 	}
 	if n < 1 {
@@ -322,8 +322,8 @@ func TestReloadRetimesPendingMessages(t *testing.T) {
 	fake := fakeclock.NewFake(time.Date(2026, 3, 4, 6, 0, 0, 0, berlin))
 	b.store.Now = fake.Now
 	b.d = &scheduler.Dispatcher{Store: b.store, Clock: fake, Watch: 5 * time.Millisecond}
-	delays := map[string]scheduler.Delay{templates.Learn: {Days: 1}, templates.LetGo: {Days: 7},
-		templates.FeedbackRequest: {Days: 1}, templates.StayInTouch: {Days: 45}}
+	delays := map[onward.Kind]scheduler.Delay{onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},
+		onward.FeedbackRequest: {Days: 1}, onward.StayInTouch: {Days: 45}}
 	b.setup.Policy = scheduler.Policy{Location: berlin, Quiet: quiet(t, "21:00-08:00"), Delays: delays}
 	b.setup.Quiet = b.setup.Policy.Quiet
 	tr := tracker.New(b.store, b.setup.Policy, b.user)
@@ -331,7 +331,7 @@ func TestReloadRetimesPendingMessages(t *testing.T) {
 	if _, err := tr.Reject(b.ctx, app.ID, fake.Now(), ""); err != nil {
 		t.Fatal(err)
 	}
-	learn := b.only(t, templates.Learn)
+	learn := b.only(t, onward.Learn)
 	ctx, cancel := context.WithCancel(b.ctx)
 	defer cancel()
 	done := make(chan error, 1)
@@ -413,17 +413,17 @@ func TestAttemptsCountOnlyRealAttempts(t *testing.T) {
 	}
 	b.clock.Add(8 * 24 * time.Hour)
 	b.cycle(t)
-	if ty := b.only(t, templates.ThankYou); ty.Status != store.StatusExpired || ty.Attempts != 0 {
+	if ty := b.only(t, onward.ThankYou); ty.Status != onward.StatusExpired || ty.Attempts != 0 {
 		t.Errorf("expired thank_you: %s with %d attempts, want expired with 0", ty.Status, ty.Attempts)
 	}
-	sc := b.only(t, templates.StatusCheck)
-	if sc.Status != store.StatusDrafted || sc.Attempts != 0 {
+	sc := b.only(t, onward.StatusCheck)
+	if sc.Status != onward.StatusDrafted || sc.Attempts != 0 {
 		t.Errorf("status_check draft: %s with %d attempts, want drafted with 0", sc.Status, sc.Attempts)
 	}
 	if _, err := b.d.SendDraft(b.ctx, b.setup, sc.ID); err != nil {
 		t.Fatal(err)
 	}
-	if got := b.message(t, sc.ID); got.Status != store.StatusSent || got.Attempts != 1 {
+	if got := b.message(t, sc.ID); got.Status != onward.StatusSent || got.Attempts != 1 {
 		t.Errorf("status_check after drafts send: %s with %d attempts, want sent with 1", got.Status, got.Attempts)
 	}
 }

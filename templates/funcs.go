@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/onward-app/onward"
 )
 
 // funcs are the functions every template may call. They are few on purpose:
@@ -68,28 +70,28 @@ var funcs = map[string]any{
 	"label": kindLabel,
 }
 
-func kindLabel(kind string) string {
+func kindLabel(kind onward.Kind) string {
 	switch kind {
-	case ThankYou:
+	case onward.ThankYou:
 		return "thank-you note"
-	case StatusCheck:
+	case onward.StatusCheck:
 		return "status check"
-	case FeedbackRequest:
+	case onward.FeedbackRequest:
 		return "feedback request"
-	case StayInTouch:
+	case onward.StayInTouch:
 		return "stay-in-touch note"
-	case Learn:
+	case onward.Learn:
 		return "learn check-in"
-	case LetGo:
+	case onward.LetGo:
 		return "let-go check-in"
-	case Digest:
+	case onward.Digest:
 		return "weekly digest"
-	case DraftReady:
+	case onward.DraftReady:
 		return "draft notice"
-	case Prep:
+	case onward.Prep:
 		return "prep note"
-	case RejectionNotice:
+	case onward.RejectionNotice:
 		return "note on a reply"
 	}
-	return strings.ReplaceAll(kind, "_", " ")
+	return strings.ReplaceAll(string(kind), "_", " ")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/config"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
@@ -92,12 +93,12 @@ func (a *app) demo(ctx context.Context, dir string) error {
 	onDelivery := func(v scheduler.Delivery) {
 		m := v.Message
 		switch v.Outcome {
-		case store.StatusDrafted:
+		case onward.StatusDrafted:
 			say("drafted", "%s: a draft to the recruiter, waiting for you (never sent without you)", m.Kind)
-		case store.StatusSent:
+		case onward.StatusSent:
 			say("emailed", "%s to you: %q", m.Kind, m.Subject)
 		default:
-			say(v.Outcome, "%s: %s", m.Kind, m.LastError)
+			say(string(v.Outcome), "%s: %s", m.Kind, m.LastError)
 		}
 	}
 	daemonCtx, stop := context.WithCancel(ctx)
@@ -194,7 +195,7 @@ func (a *app) demo(ctx context.Context, dir string) error {
 		case <-tick.C:
 		}
 		pending := 0
-		for _, st := range []string{store.StatusScheduled, store.StatusSending} {
+		for _, st := range []onward.Status{onward.StatusScheduled, onward.StatusSending} {
 			msgs, err := a.st.Messages(ctx, store.MessageFilter{Status: st, NoBodies: true})
 			if err != nil {
 				return err
@@ -231,7 +232,7 @@ func kindsOf(res tracker.Result) string {
 		if i > 0 {
 			s += ", "
 		}
-		s += m.Kind
+		s += string(m.Kind)
 	}
 	if s == "" {
 		return "nothing"

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/config"
 	"github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/mailer"
@@ -328,11 +329,11 @@ func (a *app) printDelivery(v scheduler.Delivery, cfg *config.Config) {
 	m := v.Message
 	line := fmt.Sprintf("%-9s %-16s message %d", v.Outcome, m.Kind, m.ID)
 	switch v.Outcome {
-	case store.StatusSent:
+	case onward.StatusSent:
 		if cfg.Delivery.Transport == "outbox" {
 			line += " → " + cfg.Delivery.Outbox
 		}
-	case store.StatusDrafted:
+	case onward.StatusDrafted:
 		line += " (a draft for you to review: onward drafts show " + fmt.Sprint(m.ID) + ")"
 	default:
 		if m.LastError != "" {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
 )
@@ -115,7 +116,7 @@ func (a *app) editCmd() *cobra.Command {
 			}
 			// Drafts already written keep their words: a greeting to the
 			// old recruiter must not go to the new one unread.
-			written, err := a.st.Messages(ctx, store.MessageFilter{ApplicationID: app.ID, Status: store.StatusDrafted, NoBodies: true})
+			written, err := a.st.Messages(ctx, store.MessageFilter{ApplicationID: app.ID, Status: onward.StatusDrafted, NoBodies: true})
 			if err != nil {
 				return err
 			}
@@ -316,7 +317,7 @@ func (a *app) printResult(res tracker.Result, asJSON bool) error {
 }
 
 func describeAudience(m store.Message, app store.Application) string {
-	if m.Audience == "recruiter" {
+	if m.Audience == onward.Recruiter {
 		if m.To == "" {
 			return fmt.Sprintf("draft for you to send; add the recruiter: onward edit %q --recruiter \"Name <address>\"", app.Company)
 		}
@@ -355,18 +356,18 @@ func rfc3339(t time.Time) *string {
 }
 
 type messageOut struct {
-	ID            int64   `json:"id"`
-	ApplicationID *int64  `json:"application_id"`
-	Kind          string  `json:"kind"`
-	Audience      string  `json:"audience"`
-	To            string  `json:"to"`
-	Subject       string  `json:"subject"`
-	Status        string  `json:"status"`
-	DueAt         *string `json:"due_at"`
-	SentAt        *string `json:"sent_at"`
-	Attempts      int     `json:"attempts"`
-	LastError     string  `json:"last_error"`
-	MessageID     string  `json:"message_id"`
+	ID            int64           `json:"id"`
+	ApplicationID *int64          `json:"application_id"`
+	Kind          onward.Kind     `json:"kind"`
+	Audience      onward.Audience `json:"audience"`
+	To            string          `json:"to"`
+	Subject       string          `json:"subject"`
+	Status        onward.Status   `json:"status"`
+	DueAt         *string         `json:"due_at"`
+	SentAt        *string         `json:"sent_at"`
+	Attempts      int             `json:"attempts"`
+	LastError     string          `json:"last_error"`
+	MessageID     string          `json:"message_id"`
 }
 
 func (a *app) writeMessagesJSON(msgs []store.Message) error {
@@ -397,24 +398,24 @@ func messageJSON(m store.Message) messageOut {
 }
 
 type appOut struct {
-	ID          int64       `json:"id"`
-	Company     string      `json:"company"`
-	Role        string      `json:"role"`
-	Recruiter   string      `json:"recruiter"`
-	RecruiterTZ string      `json:"recruiter_tz"`
-	URL         string      `json:"url"`
-	Notes       string      `json:"notes"`
-	Stage       string      `json:"stage"`
-	AppliedAt   *string     `json:"applied_at"`
-	UpdatedAt   *string     `json:"updated_at"`
-	LastEvent   *eventOut   `json:"last_event"`
-	Next        *messageOut `json:"next_message"`
+	ID          int64        `json:"id"`
+	Company     string       `json:"company"`
+	Role        string       `json:"role"`
+	Recruiter   string       `json:"recruiter"`
+	RecruiterTZ string       `json:"recruiter_tz"`
+	URL         string       `json:"url"`
+	Notes       string       `json:"notes"`
+	Stage       onward.Stage `json:"stage"`
+	AppliedAt   *string      `json:"applied_at"`
+	UpdatedAt   *string      `json:"updated_at"`
+	LastEvent   *eventOut    `json:"last_event"`
+	Next        *messageOut  `json:"next_message"`
 }
 
 type eventOut struct {
-	Kind string  `json:"kind"`
-	At   *string `json:"at"`
-	Note string  `json:"note,omitempty"`
+	Kind onward.EventKind `json:"kind"`
+	At   *string          `json:"at"`
+	Note string           `json:"note,omitempty"`
 }
 
 func appJSON(a store.Application, last *store.Event, next *store.Message) appOut {
