@@ -14,6 +14,7 @@ import (
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
+	"github.com/onward-app/onward/when"
 )
 
 // backlogFigure measures, with a small and then a large number of future
@@ -31,7 +32,7 @@ func backlogFigure(ctx context.Context, o *options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	digest, err := scheduler.ParseSpec("0 18 * * SUN")
+	digest, err := when.ParseSpec("0 18 * * SUN")
 	if err != nil {
 		return "", err
 	}
@@ -61,7 +62,7 @@ func backlogFigure(ctx context.Context, o *options) (string, error) {
 
 	setupFor := func(st *store.Store) *scheduler.Setup {
 		return &scheduler.Setup{Composer: composer(st, tpl, loc),
-			Mail: &mailer.Outbox{Dir: filepath.Join(o.dir, "backlog-outbox")}, GiveUpAfter: scheduler.Delay{Days: 3},
+			Mail: &mailer.Outbox{Dir: filepath.Join(o.dir, "backlog-outbox")}, GiveUpAfter: when.Delay{Days: 3},
 			Digest: digest, Location: loc}
 	}
 	type result struct{ claim, start time.Duration }

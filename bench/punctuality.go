@@ -11,6 +11,7 @@ import (
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
+	"github.com/onward-app/onward/when"
 )
 
 // punctuality runs the daemon loop (Dispatcher.Run) on its own database
@@ -58,7 +59,7 @@ func punctuality(ctx context.Context, o *options) (string, error) {
 	}
 	defer smtp.Close()
 	setup := &scheduler.Setup{Composer: composer(daemon, tpl, loc), Mail: smtp, Send: smtp,
-		GiveUpAfter: scheduler.Delay{Days: 3}, Location: loc}
+		GiveUpAfter: when.Delay{Days: 3}, Location: loc}
 	d := &scheduler.Dispatcher{Store: daemon, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)

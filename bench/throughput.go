@@ -18,6 +18,7 @@ import (
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
+	"github.com/onward-app/onward/when"
 )
 
 // newSMTP is the client the daemon builds for a loopback server, without
@@ -197,7 +198,7 @@ func dispatchAll(ctx context.Context, sk *sink, path string, o *options, tpl *te
 		mail = timed
 	}
 	setup := &scheduler.Setup{Composer: composer(st, tpl, loc), Mail: mail, Send: mail,
-		GiveUpAfter: scheduler.Delay{Days: 3}, Location: loc}
+		GiveUpAfter: when.Delay{Days: 3}, Location: loc}
 	var sent, other int
 	d := &scheduler.Dispatcher{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		OnDelivery: func(v scheduler.Delivery) {

@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/mail"
 	"os"
 	"os/user"
@@ -15,9 +16,9 @@ import (
 	"time"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/address"
 	"github.com/onward-app/onward/internal/loopback"
-	"github.com/onward-app/onward/mailer"
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/when"
 )
 
 // Config is the whole configuration. The exported fields mirror the TOML
@@ -137,18 +138,18 @@ type Templates struct {
 
 type parsed struct {
 	location    *time.Location
-	delays      map[onward.Kind]scheduler.Delay
-	window      scheduler.Spec
-	quiet       scheduler.QuietHours
-	digest      scheduler.Spec
-	giveUpAfter scheduler.Delay
-	stale       map[onward.Kind]scheduler.Delay
+	delays      map[onward.Kind]when.Delay
+	window      when.Spec
+	quiet       when.QuietHours
+	digest      when.Spec
+	giveUpAfter when.Delay
+	stale       map[onward.Kind]when.Delay
 	timeout     time.Duration
 	sendTimeout time.Duration
-	prep        scheduler.PrepRule
+	prep        when.PrepRule
 	prepOn      bool
-	imapPoll    scheduler.Spec
-	imapDiscard scheduler.Delay
+	imapPoll    when.Spec
+	imapDiscard when.Delay
 	imapTimeout time.Duration
 	imapMaxSize int64
 }
@@ -249,30 +250,30 @@ func expandHome(p string) string {
 func (c *Config) Location() *time.Location { return c.parsed.location }
 
 // Delay returns the configured delay of a follow-up kind.
-func (c *Config) Delay(kind onward.Kind) scheduler.Delay { return c.parsed.delays[kind] }
+func (c *Config) Delay(kind onward.Kind) when.Delay { return c.parsed.delays[kind] }
 
 // SendWindow is the cron spec whose minutes recruiter drafts may fall due in.
-func (c *Config) SendWindow() scheduler.Spec { return c.parsed.window }
+func (c *Config) SendWindow() when.Spec { return c.parsed.window }
 
 // Quiet is the span in which the user gets no check-ins.
-func (c *Config) Quiet() scheduler.QuietHours { return c.parsed.quiet }
+func (c *Config) Quiet() when.QuietHours { return c.parsed.quiet }
 
 // DigestSpec is the schedule of the weekly digest.
-func (c *Config) DigestSpec() scheduler.Spec { return c.parsed.digest }
+func (c *Config) DigestSpec() when.Spec { return c.parsed.digest }
 
 // GiveUpAfter is how long temporary failures are retried.
-func (c *Config) GiveUpAfter() scheduler.Delay { return c.parsed.giveUpAfter }
+func (c *Config) GiveUpAfter() when.Delay { return c.parsed.giveUpAfter }
 
 // Stale returns how late a kind may still be sent; ok is false for kinds
 // that are never too late.
-func (c *Config) Stale(kind onward.Kind) (d scheduler.Delay, ok bool) {
+func (c *Config) Stale(kind onward.Kind) (d when.Delay, ok bool) {
 	d, ok = c.parsed.stale[kind]
 	return d, ok
 }
 
 // StaleLimits maps each kind that can be too late to its limit.
-func (c *Config) StaleLimits() map[onward.Kind]scheduler.Delay {
-	out := make(map[onward.Kind]scheduler.Delay, len(c.parsed.stale))
+func (c *Config) StaleLimits() map[onward.Kind]when.Delay {
+	out := make(map[onward.Kind]when.Delay, len(c.parsed.stale))
 	for k, v := range c.parsed.stale {
 		out[k] = v
 	}
@@ -286,18 +287,13 @@ func (c *Config) SMTPTimeout() time.Duration { return c.parsed.timeout }
 // when unset, for the mailer's default of four timeouts.
 func (c *Config) SMTPSendTimeout() time.Duration { return c.parsed.sendTimeout }
 
-// Policy is what the planner needs from the config.
-func (c *Config) Policy() scheduler.Policy {
-	return scheduler.Policy{
-		Location: c.parsed.location,
-		Window:   c.parsed.window,
-		Quiet:    c.parsed.quiet,
-		Delays:   c.parsed.delays,
-		Prep:     c.parsed.prep,
-		PrepOn:   c.parsed.prepOn,
-		Stale:    c.StaleLimits(),
-	}
-}
+// Delays maps each follow-up kind to its delay after its event; the map
+// is the caller's.
+func (c *Config) Delays() map[onward.Kind]when.Delay { return maps.Clone(c.parsed.delays) }
+
+// Prep is the rule for the note before an interview; on is false when the
+// note is switched off.
+func (c *Config) Prep() (rule when.PrepRule, on bool) { return c.parsed.prep, c.parsed.prepOn }
 
 // Error is one problem with one key of the config.
 type Error struct {
@@ -355,8 +351,8 @@ func (c *Config) line(key string) int {
 	return 0
 }
 
-func (v *validator) delay(key, value string) scheduler.Delay {
-	d, err := scheduler.ParseDelay(value)
+func (v *validator) delay(key, value string) when.Delay {
+	d, err := when.ParseDelay(value)
 	if err != nil {
 		v.fail(key, "%v", err)
 	}
@@ -365,8 +361,8 @@ func (v *validator) delay(key, value string) scheduler.Delay {
 
 // positiveDelay is delay for a limit that cannot be zero: why says what a
 // zero limit would do.
-func (v *validator) positiveDelay(key, value, why string) scheduler.Delay {
-	d, err := scheduler.ParseDelay(value)
+func (v *validator) positiveDelay(key, value, why string) when.Delay {
+	d, err := when.ParseDelay(value)
 	switch {
 	case err != nil:
 		v.fail(key, "%v", err)
@@ -376,8 +372,8 @@ func (v *validator) positiveDelay(key, value, why string) scheduler.Delay {
 	return d
 }
 
-func (v *validator) spec(key, value string) scheduler.Spec {
-	s, err := scheduler.ParseSpec(value)
+func (v *validator) spec(key, value string) when.Spec {
+	s, err := when.ParseSpec(value)
 	if err != nil {
 		v.fail(key, "%v", err)
 	}
@@ -396,7 +392,7 @@ func (v *validator) address(key, value string) {
 	}
 	// The checks every address onward writes gets: invisible characters,
 	// look-alike or malformed domains.
-	if err := (mailer.Address{Email: a.Address}).Check(); err != nil {
+	if err := (address.Address{Email: a.Address}).Check(); err != nil {
 		v.fail(key, "%q: %v", value, err)
 	}
 }
@@ -405,16 +401,16 @@ func (v *validator) address(key, value string) {
 // error lists every problem found, each naming its key and line.
 func (c *Config) Validate() error {
 	v := &validator{c: c}
-	p := parsed{delays: map[onward.Kind]scheduler.Delay{}, stale: map[onward.Kind]scheduler.Delay{}}
+	p := parsed{delays: map[onward.Kind]when.Delay{}, stale: map[onward.Kind]when.Delay{}}
 
 	if strings.TrimSpace(c.User.Name) == "" {
 		v.fail("user.name", "must not be empty")
 	} else if strings.ContainsAny(c.User.Name, "\r\n\x00") {
 		v.fail("user.name", "contains a line break or NUL")
-	} else if (mailer.Address{Email: c.User.Email}).Check() == nil {
+	} else if (address.Address{Email: c.User.Email}).Check() == nil {
 		// The name signs every draft and heads its From line: it must
 		// not show another address or hide characters.
-		if err := (mailer.Address{Name: c.User.Name, Email: c.User.Email}).Check(); err != nil {
+		if err := (address.Address{Name: c.User.Name, Email: c.User.Email}).Check(); err != nil {
 			v.fail("user.name", "%v", err)
 		}
 	}
@@ -510,7 +506,7 @@ func (c *Config) Validate() error {
 	if strings.TrimSpace(c.Schedule.SendWindow) != "" {
 		p.window = v.spec("schedule.send_window", c.Schedule.SendWindow)
 	}
-	q, err := scheduler.ParseQuietHours(c.Schedule.QuietHours)
+	q, err := when.ParseQuietHours(c.Schedule.QuietHours)
 	if err != nil {
 		v.fail("schedule.quiet_hours", "%v", err)
 	}
@@ -529,7 +525,7 @@ func (c *Config) Validate() error {
 	} {
 		p.delays[f.kind] = v.delay("followups."+string(f.kind), f.value)
 	}
-	prep, on, err := scheduler.ParsePrep(c.Followups.Prep)
+	prep, on, err := when.ParsePrep(c.Followups.Prep)
 	if err != nil {
 		v.fail("followups.prep", "%v", err)
 	}
@@ -667,11 +663,11 @@ func byteSize(n int64) string {
 }
 
 // IMAPPoll is when the mailbox is read.
-func (c *Config) IMAPPoll() scheduler.Spec { return c.parsed.imapPoll }
+func (c *Config) IMAPPoll() when.Spec { return c.parsed.imapPoll }
 
 // IMAPDiscardAfter is how long a draft may be missing from the Drafts
 // folder, unsent, before it counts as discarded.
-func (c *Config) IMAPDiscardAfter() scheduler.Delay { return c.parsed.imapDiscard }
+func (c *Config) IMAPDiscardAfter() when.Delay { return c.parsed.imapDiscard }
 
 // IMAPTimeout is the IMAP dial and command timeout.
 func (c *Config) IMAPTimeout() time.Duration { return c.parsed.imapTimeout }

@@ -341,9 +341,8 @@ func TestLoadGoodFiles(t *testing.T) {
 				if c.SMTPTimeout() != 45*time.Second {
 					t.Errorf("SMTPTimeout = %v", c.SMTPTimeout())
 				}
-				p := c.Policy()
-				if p.Location != c.Location() || p.Delays["let_go"].Days != 14 || p.Window.String() != c.SendWindow().String() {
-					t.Errorf("Policy does not carry the config: %+v", p)
+				if d := c.Delays(); d[onward.LetGo].Days != 14 {
+					t.Errorf("Delays does not carry the config: %+v", d)
 				}
 			}},
 		// A header line in a TOML comment is just a comment.
@@ -464,8 +463,7 @@ func TestExampleConfigLoadsAndShowsTheDefaults(t *testing.T) {
 		{"smtp.max_per_minute", fmt.Sprint(c.SMTP.MaxPerMinute), fmt.Sprint(d.SMTP.MaxPerMinute)},
 		{"smtp.timeout", c.SMTP.Timeout, d.SMTP.Timeout},
 		{"smtp.send_timeout", c.SMTPSendTimeout().String(), d.SMTPSendTimeout().String()},
-		{"followups.prep", c.Policy().Prep.String(), d.Policy().Prep.String()},
-		{"followups.prep on", fmt.Sprint(c.Policy().PrepOn), fmt.Sprint(d.Policy().PrepOn)},
+		{"followups.prep", fmt.Sprint(c.Prep()), fmt.Sprint(d.Prep())},
 	}
 	for _, ch := range checks {
 		if ch.example != ch.def {

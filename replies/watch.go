@@ -22,9 +22,9 @@ import (
 	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/mailread"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
+	"github.com/onward-app/onward/when"
 )
 
 // Mailbox is what a poll needs from an IMAP session; *imapbox.Client has it.
@@ -61,7 +61,7 @@ type Watcher struct {
 	// Drafts is set when drafts are filed in the mailbox's Drafts folder,
 	// so sent and deleted ones are looked for there.
 	Drafts       bool
-	DiscardAfter scheduler.Delay
+	DiscardAfter when.Delay
 	MatchDomain  bool
 	AutoReject   bool
 	Location     *time.Location
@@ -495,7 +495,7 @@ func (w *Watcher) now() time.Time {
 }
 
 // Run polls at every time spec names until ctx ends, and once at start.
-func (w *Watcher) Run(ctx context.Context, spec scheduler.Spec) {
+func (w *Watcher) Run(ctx context.Context, spec when.Spec) {
 	for first := true; ; first = false {
 		rep, err := w.Poll(ctx)
 		switch {

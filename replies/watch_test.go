@@ -19,6 +19,7 @@ import (
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
+	"github.com/onward-app/onward/when"
 )
 
 type env struct {
@@ -45,7 +46,7 @@ func newEnv(t *testing.T, password string) *env {
 	st.Now = func() time.Time { return e.now }
 	e.store = st
 	user := mailer.Address{Name: "Alex Example", Email: imaptest.User}
-	policy := scheduler.Policy{Location: time.UTC, Delays: map[onward.Kind]scheduler.Delay{
+	policy := scheduler.Policy{Location: time.UTC, Delays: map[onward.Kind]when.Delay{
 		onward.ThankYou: {Clock: 3 * time.Hour}, onward.StatusCheck: {Days: 7},
 		onward.FeedbackRequest: {Days: 1}, onward.StayInTouch: {Days: 45},
 		onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},
@@ -57,7 +58,7 @@ func newEnv(t *testing.T, password string) *env {
 	e.w = &replies.Watcher{
 		Store: st, Tracker: e.tracker, User: imaptest.User, Drafts: true,
 		Dial:         func(ctx context.Context) (replies.Mailbox, error) { return imapbox.Dial(ctx, cfg) },
-		DiscardAfter: scheduler.Delay{Days: 2}, Location: time.UTC,
+		DiscardAfter: when.Delay{Days: 2}, Location: time.UTC,
 		Now: func() time.Time { return e.now }, Log: slog.New(slog.DiscardHandler),
 	}
 	e.app, err = e.tracker.Apply(e.ctx, tracker.NewApplication{Company: "Northwind Labs", Role: "Platform Engineer",

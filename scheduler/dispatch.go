@@ -15,6 +15,7 @@ import (
 	"github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/store"
+	"github.com/onward-app/onward/when"
 )
 
 // Mailer delivers one email. mailer.SMTP and mailer.Outbox satisfy it.
@@ -53,12 +54,12 @@ type Setup struct {
 	// SendTimeout is the longest one delivery through Mail or Send takes
 	// once it starts (the SMTP send timeout); every claim lasts longer.
 	SendTimeout time.Duration
-	Stale       map[onward.Kind]Delay
-	GiveUpAfter Delay
-	Digest      Spec
+	Stale       map[onward.Kind]when.Delay
+	GiveUpAfter when.Delay
+	Digest      when.Spec
 	Location    *time.Location
 	// Quiet hours also hold back the notices of drafts.
-	Quiet QuietHours
+	Quiet when.QuietHours
 	// Policy is the planning policy in force: its send window is checked
 	// again when a recruiter draft is rendered, and a reload re-times
 	// pending messages by it (see Retime). A zero Policy re-times nothing.

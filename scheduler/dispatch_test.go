@@ -20,6 +20,7 @@ import (
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
 	"github.com/onward-app/onward/tracker"
+	"github.com/onward-app/onward/when"
 )
 
 // clock is a fake clock the tests move by hand.
@@ -79,11 +80,11 @@ func setup(t *testing.T, script smtptest.Script) *bundle {
 	st.Now = b.clock.Now
 	b.store = st
 	b.user = mailer.Address{Name: "Alex Morgan", Email: "alex@example.com"}
-	window, err := scheduler.ParseSpec("* 9-17 * * MON-FRI")
+	window, err := when.ParseSpec("* 9-17 * * MON-FRI")
 	if err != nil {
 		t.Fatal(err)
 	}
-	policy := scheduler.Policy{Location: berlin, Window: window, Delays: map[onward.Kind]scheduler.Delay{
+	policy := scheduler.Policy{Location: berlin, Window: window, Delays: map[onward.Kind]when.Delay{
 		onward.ThankYou: {Clock: 3 * time.Hour}, onward.StatusCheck: {Days: 7},
 		onward.FeedbackRequest: {Days: 1}, onward.StayInTouch: {Days: 45},
 		onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},
@@ -100,7 +101,7 @@ func setup(t *testing.T, script smtptest.Script) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	digest, err := scheduler.ParseSpec("0 18 * * SUN")
+	digest, err := when.ParseSpec("0 18 * * SUN")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,8 +109,8 @@ func setup(t *testing.T, script smtptest.Script) *bundle {
 		Composer:    &scheduler.Composer{Store: st, Templates: tpl, User: b.user, Location: berlin},
 		Mail:        b.smtp,
 		Send:        b.smtp,
-		Stale:       map[onward.Kind]scheduler.Delay{onward.ThankYou: {Days: 2}, onward.Learn: {Days: 3}},
-		GiveUpAfter: scheduler.Delay{Days: 3},
+		Stale:       map[onward.Kind]when.Delay{onward.ThankYou: {Days: 2}, onward.Learn: {Days: 3}},
+		GiveUpAfter: when.Delay{Days: 3},
 		Digest:      digest,
 		Location:    berlin,
 	}

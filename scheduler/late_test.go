@@ -6,15 +6,16 @@ import (
 
 	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/when"
 )
 
 // An interview recorded days late gets no thank-you (it would only
 // expire); the status check, which is never too late, is planned.
 func TestPlanSkipsWhatIsAlreadyTooLate(t *testing.T) {
 	t.Parallel()
-	p := scheduler.Policy{Location: time.UTC, Delays: map[onward.Kind]scheduler.Delay{
+	p := scheduler.Policy{Location: time.UTC, Delays: map[onward.Kind]when.Delay{
 		onward.ThankYou: {Clock: 3 * time.Hour}, onward.StatusCheck: {Days: 7},
-	}, Stale: map[onward.Kind]scheduler.Delay{onward.ThankYou: {Days: 2}}}
+	}, Stale: map[onward.Kind]when.Delay{onward.ThankYou: {Days: 2}}}
 	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		ago      time.Duration

@@ -4,20 +4,21 @@ import (
 	"time"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/when"
 )
 
 // Policy is the part of the config that turns events into due times.
 type Policy struct {
-	Location *time.Location // the user's zone
-	Window   Spec           // minutes in which recruiter drafts may fall due; zero: any
-	Quiet    QuietHours     // no check-ins to the user inside these
-	Delays   map[onward.Kind]Delay
+	Location *time.Location  // the user's zone
+	Window   when.Spec       // minutes in which recruiter drafts may fall due; zero: any
+	Quiet    when.QuietHours // no check-ins to the user inside these
+	Delays   map[onward.Kind]when.Delay
 	// Prep plans a note before each future interview; PrepOn switches it on.
-	Prep   PrepRule
+	Prep   when.PrepRule
 	PrepOn bool
 	// Stale is how late a kind may go out at all; a message that would be
 	// later than that already when planned is not planned (Step.Late).
-	Stale map[onward.Kind]Delay
+	Stale map[onward.Kind]when.Delay
 }
 
 // Event is something that happened to an application.
@@ -156,7 +157,7 @@ func (p Policy) prepDue(start, now time.Time) (time.Time, bool) {
 	if !p.PrepOn || !start.After(now) {
 		return time.Time{}, false
 	}
-	due := p.Prep.at(start, p.Location)
+	due := p.Prep.At(start, p.Location)
 	if due.Before(now) {
 		due = now
 	}

@@ -7,13 +7,14 @@ import (
 
 	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/when"
 )
 
 // planPolicy is the default policy of config.Default for a user in Berlin,
 // with prep notes off (prep_test.go covers them).
 func planPolicy(t *testing.T) scheduler.Policy {
 	t.Helper()
-	delays := map[onward.Kind]scheduler.Delay{}
+	delays := map[onward.Kind]when.Delay{}
 	for kind, s := range map[onward.Kind]string{
 		onward.ThankYou:        "3h",
 		onward.StatusCheck:     "7d",
@@ -22,13 +23,13 @@ func planPolicy(t *testing.T) scheduler.Policy {
 		onward.Learn:           "1d",
 		onward.LetGo:           "7d",
 	} {
-		d, err := scheduler.ParseDelay(s)
+		d, err := when.ParseDelay(s)
 		if err != nil {
 			t.Fatal(err)
 		}
 		delays[kind] = d
 	}
-	q, err := scheduler.ParseQuietHours("21:00-08:00")
+	q, err := when.ParseQuietHours("21:00-08:00")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,9 +257,9 @@ func TestPolicyDue(t *testing.T) {
 	tokyo := specLoc(t, "Asia/Tokyo")
 	p := planPolicy(t)
 	noWindow := p
-	noWindow.Window = scheduler.Spec{}
+	noWindow.Window = when.Spec{}
 	noQuiet := p
-	noQuiet.Quiet = scheduler.QuietHours{}
+	noQuiet.Quiet = when.QuietHours{}
 	tests := []struct {
 		name      string
 		p         scheduler.Policy
@@ -318,4 +319,22 @@ func TestPolicyPlanIsDeterministic(t *testing.T) {
 			t.Errorf("plan %d differs: %v vs %v", i, a.Schedule[i], b.Schedule[i])
 		}
 	}
+}
+
+func specLoc(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatalf("load zone %s: %v", name, err)
+	}
+	return loc
+}
+
+func specMust(t *testing.T, s string) when.Spec {
+	t.Helper()
+	sp, err := when.ParseSpec(s)
+	if err != nil {
+		t.Fatalf("ParseSpec(%q): %v", s, err)
+	}
+	return sp
 }

@@ -6,20 +6,21 @@ import (
 
 	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/when"
 )
 
 func prepPolicy(t *testing.T, zone, rule, quiet string) scheduler.Policy {
 	t.Helper()
 	loc := mustZone(zone)
-	r, on, err := scheduler.ParsePrep(rule)
+	r, on, err := when.ParsePrep(rule)
 	if err != nil || !on {
 		t.Fatalf("ParsePrep(%q): %v %v", rule, on, err)
 	}
-	q, err := scheduler.ParseQuietHours(quiet)
+	q, err := when.ParseQuietHours(quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return scheduler.Policy{Location: loc, Quiet: q, Prep: r, PrepOn: on, Delays: map[onward.Kind]scheduler.Delay{}}
+	return scheduler.Policy{Location: loc, Quiet: q, Prep: r, PrepOn: on, Delays: map[onward.Kind]when.Delay{}}
 }
 
 func prepOf(step scheduler.Step) (time.Time, bool) {
@@ -131,7 +132,7 @@ func TestParsePrep(t *testing.T) {
 		{"0s", false, true},
 		{"-3h", false, true},
 	} {
-		_, on, err := scheduler.ParsePrep(tc.in)
+		_, on, err := when.ParsePrep(tc.in)
 		if (err != nil) != tc.fail || on != tc.on {
 			t.Errorf("ParsePrep(%q) = on %v, err %v; want on %v, fail %v", tc.in, on, err, tc.on, tc.fail)
 		}

@@ -16,15 +16,16 @@ import (
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
+	"github.com/onward-app/onward/when"
 )
 
 // Tests of the promises about when: the rules are checked again at the
 // moment of sending, a reload re-times what is pending, recurring jobs
 // run once per scheduled time, and the loop notices clock steps.
 
-func quiet(t *testing.T, s string) scheduler.QuietHours {
+func quiet(t *testing.T, s string) when.QuietHours {
 	t.Helper()
-	q, err := scheduler.ParseQuietHours(s)
+	q, err := when.ParseQuietHours(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +126,7 @@ func TestRetryAfter451InsideQuietHoursWaitsForTheirEnd(t *testing.T) {
 func TestDraftFoundOutsideTheSendWindowWaitsForIt(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
-	window, err := scheduler.ParseSpec("* 9-17 * * MON-FRI")
+	window, err := when.ParseSpec("* 9-17 * * MON-FRI")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +239,7 @@ func TestPrepNoteFollowsTheInterviewMovedEarlier(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, smtptest.Script{})
-			b.setup.Digest = scheduler.Spec{}
+			b.setup.Digest = when.Spec{}
 			policy := prepPolicy(t, "Europe/Berlin", "18:00 the day before", "")
 			tr := tracker.New(b.store, policy, b.user)
 			app := b.apply(t, "")
@@ -279,7 +280,7 @@ func TestRetimeAfterTheZoneChanges(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
 	la := mustZone("America/Los_Angeles")
-	delays := map[onward.Kind]scheduler.Delay{onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},
+	delays := map[onward.Kind]when.Delay{onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},
 		onward.FeedbackRequest: {Days: 1}, onward.StayInTouch: {Days: 45}}
 	inBerlin := scheduler.Policy{Location: berlin, Quiet: quiet(t, "21:00-08:00"), Delays: delays}
 	tr := tracker.New(b.store, inBerlin, b.user)
@@ -322,7 +323,7 @@ func TestReloadRetimesPendingMessages(t *testing.T) {
 	fake := fakeclock.NewFake(time.Date(2026, 3, 4, 6, 0, 0, 0, berlin))
 	b.store.Now = fake.Now
 	b.d = &scheduler.Dispatcher{Store: b.store, Clock: fake, Watch: 5 * time.Millisecond}
-	delays := map[onward.Kind]scheduler.Delay{onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},
+	delays := map[onward.Kind]when.Delay{onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},
 		onward.FeedbackRequest: {Days: 1}, onward.StayInTouch: {Days: 45}}
 	b.setup.Policy = scheduler.Policy{Location: berlin, Quiet: quiet(t, "21:00-08:00"), Delays: delays}
 	b.setup.Quiet = b.setup.Policy.Quiet
@@ -363,7 +364,7 @@ func TestReloadRetimesPendingMessages(t *testing.T) {
 func TestWallClockStepWakesTheLoop(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
-	b.setup.Digest = scheduler.Spec{}
+	b.setup.Digest = when.Spec{}
 	fake := fakeclock.NewFake(time.Date(2026, 3, 4, 10, 0, 0, 0, berlin))
 	b.store.Now = fake.Now
 	b.d = &scheduler.Dispatcher{Store: b.store, Clock: fake, Watch: 5 * time.Millisecond}
@@ -406,7 +407,7 @@ func TestDateHeaderIsInTheUsersZone(t *testing.T) {
 func TestAttemptsCountOnlyRealAttempts(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
-	b.setup.Digest = scheduler.Spec{}
+	b.setup.Digest = when.Spec{}
 	app := b.apply(t, "Dana Reyes <dana@northwind.example>")
 	if _, err := b.tracker.Interview(b.ctx, app.ID, b.clock.Now(), time.Hour); err != nil {
 		t.Fatal(err)
@@ -447,7 +448,7 @@ func (l logLines) WithGroup(string) slog.Handler      { return l }
 func TestIdleDaemonTruncatesTheWriteAheadLog(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
-	b.setup.Digest = scheduler.Spec{}
+	b.setup.Digest = when.Spec{}
 	b.store.Now = time.Now
 	const n = 40
 	for range n {
@@ -490,7 +491,7 @@ func TestIdleDaemonTruncatesTheWriteAheadLog(t *testing.T) {
 func TestBackwardStepAndCorrectionAreNoticed(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
-	b.setup.Digest = scheduler.Spec{}
+	b.setup.Digest = when.Spec{}
 	start := time.Date(2026, 3, 4, 10, 0, 0, 0, berlin)
 	fake := fakeclock.NewFake(start)
 	b.store.Now = fake.Now

@@ -1,8 +1,10 @@
 package templates
 
-import "github.com/onward-app/onward"
+import (
+	"time"
 
-import "time"
+	"github.com/onward-app/onward"
+)
 
 // Data is everything a template can refer to. The caller fills it from the
 // database and the config; times are already in the zone the reader lives

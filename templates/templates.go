@@ -19,7 +19,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"github.com/onward-app/onward"
 	htmltemplate "html/template"
 	"io"
 	"io/fs"
@@ -30,6 +29,8 @@ import (
 	"sync"
 	texttemplate "text/template"
 	"text/template/parse"
+
+	"github.com/onward-app/onward"
 )
 
 //go:embed default/*.tmpl

@@ -14,6 +14,7 @@ import (
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
+	"github.com/onward-app/onward/when"
 )
 
 // trkNow is the fake clock's start: Monday 2 March 2026, 10:00 UTC.
@@ -40,24 +41,24 @@ func trkPolicy(t *testing.T, prep string) scheduler.Policy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	window, err := scheduler.ParseSpec("* 9-17 * * MON-FRI")
+	window, err := when.ParseSpec("* 9-17 * * MON-FRI")
 	if err != nil {
 		t.Fatal(err)
 	}
-	quiet, err := scheduler.ParseQuietHours("21:00-08:00")
+	quiet, err := when.ParseQuietHours("21:00-08:00")
 	if err != nil {
 		t.Fatal(err)
 	}
-	delays := map[onward.Kind]scheduler.Delay{}
+	delays := map[onward.Kind]when.Delay{}
 	for kind, s := range map[onward.Kind]string{
 		onward.ThankYou: "3h", onward.StatusCheck: "7d", onward.FeedbackRequest: "1d",
 		onward.StayInTouch: "45d", onward.Learn: "1d", onward.LetGo: "7d",
 	} {
-		if delays[kind], err = scheduler.ParseDelay(s); err != nil {
+		if delays[kind], err = when.ParseDelay(s); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rule, on, err := scheduler.ParsePrep(prep)
+	rule, on, err := when.ParsePrep(prep)
 	if err != nil {
 		t.Fatal(err)
 	}

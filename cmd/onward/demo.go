@@ -117,7 +117,7 @@ func (a *app) demo(ctx context.Context, dir string) error {
 		return err
 	}
 	defer storySt.Close()
-	tr := tracker.New(storySt, cfg.Policy(), a.userAddress())
+	tr := tracker.New(storySt, policyOf(cfg), a.userAddress())
 
 	app, err := tr.Apply(ctx, tracker.NewApplication{Company: "Northwind Labs", Role: "Platform Engineer",
 		Recruiter: "Dana Reyes <dana@northwind.example>"})

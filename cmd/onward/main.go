@@ -167,7 +167,7 @@ func (a *app) open(ctx context.Context) error {
 	if dir := st.Private(); dir != "" {
 		a.note("made the data folder private (owner only): other users could list or change the files in it", "folder", dir)
 	}
-	a.tr = tracker.New(st, cfg.Policy(), a.userAddress())
+	a.tr = tracker.New(st, policyOf(cfg), a.userAddress())
 	return nil
 }
 

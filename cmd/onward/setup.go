@@ -28,7 +28,7 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		Digest:      cfg.DigestSpec(),
 		Location:    cfg.Location(),
 		Quiet:       cfg.Quiet(),
-		Policy:      cfg.Policy(),
+		Policy:      policyOf(cfg),
 	}
 	var smtp *mailer.SMTP
 	switch cfg.Delivery.Transport {
@@ -101,4 +101,19 @@ func commandName() string {
 		return name
 	}
 	return "onward"
+}
+
+// policyOf is what the planner needs from the config. It is built here,
+// not in config, so that config stays a leaf the planner does not drag in.
+func policyOf(cfg *config.Config) scheduler.Policy {
+	prep, on := cfg.Prep()
+	return scheduler.Policy{
+		Location: cfg.Location(),
+		Window:   cfg.SendWindow(),
+		Quiet:    cfg.Quiet(),
+		Delays:   cfg.Delays(),
+		Prep:     prep,
+		PrepOn:   on,
+		Stale:    cfg.StaleLimits(),
+	}
 }
