@@ -15,8 +15,8 @@ import (
 	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/internal/imaptest"
 	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/replies"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
 	"github.com/onward-app/onward/when"
@@ -46,7 +46,7 @@ func newEnv(t *testing.T, password string) *env {
 	st.Now = func() time.Time { return e.now }
 	e.store = st
 	user := mailer.Address{Name: "Alex Example", Email: imaptest.User}
-	policy := scheduler.Policy{Location: time.UTC, Delays: map[onward.Kind]when.Delay{
+	policy := plan.Policy{Location: time.UTC, Delays: map[onward.Kind]when.Delay{
 		onward.ThankYou: {Clock: 3 * time.Hour}, onward.StatusCheck: {Days: 7},
 		onward.FeedbackRequest: {Days: 1}, onward.StayInTouch: {Days: 45},
 		onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},

@@ -14,6 +14,7 @@ import (
 	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/when"
 )
@@ -63,7 +64,7 @@ type Setup struct {
 	// Policy is the planning policy in force: its send window is checked
 	// again when a recruiter draft is rendered, and a reload re-times
 	// pending messages by it (see Retime). A zero Policy re-times nothing.
-	Policy Policy
+	Policy plan.Policy
 }
 
 // Delivery reports what became of one message, for logs and the demo.

@@ -16,6 +16,7 @@ import (
 	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/internal/smtptest"
 	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
@@ -84,7 +85,7 @@ func setup(t *testing.T, script smtptest.Script) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	policy := scheduler.Policy{Location: berlin, Window: window, Delays: map[onward.Kind]when.Delay{
+	policy := plan.Policy{Location: berlin, Window: window, Delays: map[onward.Kind]when.Delay{
 		onward.ThankYou: {Clock: 3 * time.Hour}, onward.StatusCheck: {Days: 7},
 		onward.FeedbackRequest: {Days: 1}, onward.StayInTouch: {Days: 45},
 		onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},

@@ -13,6 +13,7 @@ import (
 	"github.com/onward-app/onward"
 	fakeclock "github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/internal/smtptest"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
@@ -130,7 +131,7 @@ func TestDraftFoundOutsideTheSendWindowWaitsForIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.setup.Policy = scheduler.Policy{Location: berlin, Window: window}
+	b.setup.Policy = plan.Policy{Location: berlin, Window: window}
 	app := b.apply(t, "Dana Reyes <dana@northwind.example>")
 	if _, err := b.tracker.Interview(b.ctx, app.ID, b.clock.Now(), time.Hour); err != nil {
 		t.Fatal(err)
@@ -282,7 +283,7 @@ func TestRetimeAfterTheZoneChanges(t *testing.T) {
 	la := mustZone("America/Los_Angeles")
 	delays := map[onward.Kind]when.Delay{onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},
 		onward.FeedbackRequest: {Days: 1}, onward.StayInTouch: {Days: 45}}
-	inBerlin := scheduler.Policy{Location: berlin, Quiet: quiet(t, "21:00-08:00"), Delays: delays}
+	inBerlin := plan.Policy{Location: berlin, Quiet: quiet(t, "21:00-08:00"), Delays: delays}
 	tr := tracker.New(b.store, inBerlin, b.user)
 	app := b.apply(t, "")
 	b.at(time.March, 4, 6, 0) // 21:00 the evening before in Los Angeles
@@ -325,7 +326,7 @@ func TestReloadRetimesPendingMessages(t *testing.T) {
 	b.d = &scheduler.Dispatcher{Store: b.store, Clock: fake, Watch: 5 * time.Millisecond}
 	delays := map[onward.Kind]when.Delay{onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},
 		onward.FeedbackRequest: {Days: 1}, onward.StayInTouch: {Days: 45}}
-	b.setup.Policy = scheduler.Policy{Location: berlin, Quiet: quiet(t, "21:00-08:00"), Delays: delays}
+	b.setup.Policy = plan.Policy{Location: berlin, Quiet: quiet(t, "21:00-08:00"), Delays: delays}
 	b.setup.Quiet = b.setup.Policy.Quiet
 	tr := tracker.New(b.store, b.setup.Policy, b.user)
 	app := b.apply(t, "")
@@ -526,4 +527,17 @@ func TestBackwardStepAndCorrectionAreNoticed(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+}
+func prepPolicy(t *testing.T, zone, rule, quiet string) plan.Policy {
+	t.Helper()
+	loc := mustZone(zone)
+	r, on, err := when.ParsePrep(rule)
+	if err != nil || !on {
+		t.Fatalf("ParsePrep(%q): %v %v", rule, on, err)
+	}
+	q, err := when.ParseQuietHours(quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan.Policy{Location: loc, Quiet: q, Prep: r, PrepOn: on, Delays: map[onward.Kind]when.Delay{}}
 }

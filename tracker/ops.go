@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/onward-app/onward"
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/store"
 )
 
@@ -168,7 +168,7 @@ func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.
 		}
 		skip[onward.FeedbackRequest] = n > 0
 	}
-	return t.apply(ctx, tx, a, scheduler.Event{
+	return t.apply(ctx, tx, a, plan.Event{
 		Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLocation(a),
 	}, ev.ID, skip)
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/mailer"
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
 	"github.com/onward-app/onward/when"
@@ -30,12 +30,12 @@ type trkEnv struct {
 	tr     *tracker.Tracker
 	st     *store.Store
 	clock  *trkClock
-	policy scheduler.Policy
+	policy plan.Policy
 }
 
 // trkPolicy is the built-in default policy for a user in Berlin, with
 // prep notes switched off unless prep is set.
-func trkPolicy(t *testing.T, prep string) scheduler.Policy {
+func trkPolicy(t *testing.T, prep string) plan.Policy {
 	t.Helper()
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
@@ -62,7 +62,7 @@ func trkPolicy(t *testing.T, prep string) scheduler.Policy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return scheduler.Policy{Location: loc, Window: window, Quiet: quiet, Delays: delays, Prep: rule, PrepOn: on}
+	return plan.Policy{Location: loc, Window: window, Quiet: quiet, Delays: delays, Prep: rule, PrepOn: on}
 }
 
 func trkSetup(t *testing.T) *trkEnv {
@@ -70,7 +70,7 @@ func trkSetup(t *testing.T) *trkEnv {
 	return trkSetupWith(t, trkPolicy(t, ""))
 }
 
-func trkSetupWith(t *testing.T, p scheduler.Policy) *trkEnv {
+func trkSetupWith(t *testing.T, p plan.Policy) *trkEnv {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "onward.db"))
 	if err != nil {
@@ -263,7 +263,7 @@ func TestInterviewPlansTwoAndASecondInterviewReplacesThem(t *testing.T) {
 	if res.Cancelled != 0 || !slices.Equal(kindsOf(res.Scheduled), sorted(onward.ThankYou, onward.StatusCheck)) {
 		t.Fatalf("first interview: cancelled %d, scheduled %v", res.Cancelled, kindsOf(res.Scheduled))
 	}
-	want := e.policy.Plan(scheduler.Event{Kind: onward.Interview, At: first, End: first.Add(time.Hour)}, trkNow)
+	want := e.policy.Plan(plan.Event{Kind: onward.Interview, At: first, End: first.Add(time.Hour)}, trkNow)
 	for i, m := range res.Scheduled {
 		if m.Kind != want.Schedule[i].Kind || !m.DueAt.Equal(want.Schedule[i].DueAt) {
 			t.Errorf("scheduled %s at %v, the planner says %s at %v", m.Kind, m.DueAt, want.Schedule[i].Kind, want.Schedule[i].DueAt)

@@ -10,6 +10,7 @@ import (
 	"github.com/onward-app/onward/config"
 	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/replies"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/templates"
@@ -105,9 +106,9 @@ func commandName() string {
 
 // policyOf is what the planner needs from the config. It is built here,
 // not in config, so that config stays a leaf the planner does not drag in.
-func policyOf(cfg *config.Config) scheduler.Policy {
+func policyOf(cfg *config.Config) plan.Policy {
 	prep, on := cfg.Prep()
-	return scheduler.Policy{
+	return plan.Policy{
 		Location: cfg.Location(),
 		Window:   cfg.SendWindow(),
 		Quiet:    cfg.Quiet(),

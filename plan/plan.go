@@ -1,6 +1,12 @@
-package scheduler
+// Package plan turns what happened to an application into the messages it
+// should bring, and when: an event and a policy in, a Step out. It is pure
+// (no database, no clock but the now it is given), so every rule is a
+// table entry and a test. The rules for every event are in one table,
+// rules, below.
+package plan
 
 import (
+	"slices"
 	"time"
 
 	"github.com/onward-app/onward"
@@ -53,16 +59,56 @@ type Step struct {
 	Late []Planned
 }
 
-var pendingAll = []onward.Kind{
-	onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch,
-	onward.Learn, onward.LetGo, onward.Prep,
+// rule is what one kind of event does: the pending kinds it cancels, the
+// kinds it plans (counted from the event, or from the interview's end),
+// and whether it plans a prep note before itself.
+type rule struct {
+	cancel  []onward.Kind
+	plans   []onward.Kind
+	fromEnd bool // count from End (an interview's end), or At when End is zero
+	prep    bool // plan a prep note before At (when the policy has PrepOn)
+}
+
+// rules is every event's effect on an application's messages. A new kind
+// of message is planned by adding it to plans here (and to pendingAll if
+// an event may cancel it).
+var rules = map[onward.EventKind]rule{
+	onward.Applied:   {},
+	onward.Interview: {cancel: kinds(onward.ThankYou, onward.StatusCheck, onward.Prep), plans: kinds(onward.ThankYou, onward.StatusCheck), fromEnd: true, prep: true},
+	onward.Rejected:  {cancel: pendingAll, plans: kinds(onward.FeedbackRequest, onward.StayInTouch, onward.Learn, onward.LetGo)},
+	onward.Reply:     {cancel: kinds(onward.StatusCheck)},
+	onward.Offer:     {cancel: kinds(onward.StatusCheck, onward.Prep)},
+	onward.Withdrawn: {cancel: pendingAll},
+}
+
+// pendingAll is every kind an event plans, so every kind an application
+// can have pending.
+var pendingAll = kinds(onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch,
+	onward.Learn, onward.LetGo, onward.Prep)
+
+func kinds(k ...onward.Kind) []onward.Kind { return k }
+
+// Pending returns every kind an application can have pending; the slice
+// is the caller's.
+func Pending() []onward.Kind { return slices.Clone(pendingAll) }
+
+// PlannedBy says which kind of event plans messages of kind; ok is false
+// for kinds no event plans (the digest, notices).
+func PlannedBy(kind onward.Kind) (ev onward.EventKind, ok bool) {
+	for _, e := range onward.EventKinds() {
+		r := rules[e]
+		if slices.Contains(r.plans, kind) || (r.prep && kind == onward.Prep) {
+			return e, true
+		}
+	}
+	return "", false
 }
 
 // Plan returns the step for ev. now clamps due times: a message whose
 // planned time has already passed (an interview recorded late) falls due
 // now, not in the past.
 func (p Policy) Plan(ev Event, now time.Time) Step {
-	return p.dropLate(p.plan0(ev, now), now)
+	return p.dropLate(p.Times(ev, now), now)
 }
 
 // dropLate moves the messages already too late to Late.
@@ -79,42 +125,24 @@ func (p Policy) dropLate(st Step, now time.Time) Step {
 	return st
 }
 
-func (p Policy) plan0(ev Event, now time.Time) Step {
-	switch ev.Kind {
-	case onward.Interview:
-		end := ev.End
-		if end.IsZero() {
-			end = ev.At
-		}
-		step := Step{
-			Cancel: []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.Prep},
-			Schedule: []Planned{
-				p.plan(onward.ThankYou, end, now, ev.RecruiterLocation),
-				p.plan(onward.StatusCheck, end, now, ev.RecruiterLocation),
-			},
-		}
+// Times is Plan without setting aside what is too late: the times the
+// rules give, for recomputing the time of a message already planned.
+func (p Policy) Times(ev Event, now time.Time) Step {
+	r := rules[ev.Kind]
+	base := ev.At
+	if r.fromEnd && !ev.End.IsZero() {
+		base = ev.End
+	}
+	step := Step{Cancel: slices.Clone(r.cancel)}
+	for _, k := range r.plans {
+		step.Schedule = append(step.Schedule, p.plan(k, base, now, ev.RecruiterLocation))
+	}
+	if r.prep {
 		if due, ok := p.prepDue(ev.At, now); ok {
 			step.Schedule = append(step.Schedule, Planned{Kind: onward.Prep, DueAt: due, PlannedAt: due})
 		}
-		return step
-	case onward.Rejected:
-		return Step{
-			Cancel: pendingAll,
-			Schedule: []Planned{
-				p.plan(onward.FeedbackRequest, ev.At, now, ev.RecruiterLocation),
-				p.plan(onward.StayInTouch, ev.At, now, ev.RecruiterLocation),
-				p.plan(onward.Learn, ev.At, now, nil),
-				p.plan(onward.LetGo, ev.At, now, nil),
-			},
-		}
-	case onward.Reply:
-		return Step{Cancel: []onward.Kind{onward.StatusCheck}}
-	case onward.Offer:
-		return Step{Cancel: []onward.Kind{onward.StatusCheck, onward.Prep}}
-	case onward.Withdrawn:
-		return Step{Cancel: pendingAll}
 	}
-	return Step{}
+	return step
 }
 
 func (p Policy) plan(kind onward.Kind, base, now time.Time, recruiterLoc *time.Location) Planned {

@@ -1,4 +1,4 @@
-package scheduler_test
+package plan_test
 
 import (
 	"slices"
@@ -6,13 +6,13 @@ import (
 	"time"
 
 	"github.com/onward-app/onward"
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/when"
 )
 
 // planPolicy is the default policy of config.Default for a user in Berlin,
 // with prep notes off (prep_test.go covers them).
-func planPolicy(t *testing.T) scheduler.Policy {
+func planPolicy(t *testing.T) plan.Policy {
 	t.Helper()
 	delays := map[onward.Kind]when.Delay{}
 	for kind, s := range map[onward.Kind]string{
@@ -33,7 +33,7 @@ func planPolicy(t *testing.T) scheduler.Policy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return scheduler.Policy{
+	return plan.Policy{
 		Location: specLoc(t, "Europe/Berlin"),
 		Window:   specMust(t, "* 9-17 * * MON-FRI"),
 		Quiet:    q,
@@ -84,67 +84,67 @@ func TestPolicyPlan(t *testing.T) {
 	rejAt := planUTC(3, 6, 9, 0)
 	tests := []struct {
 		name       string
-		ev         scheduler.Event
+		ev         plan.Event
 		now        time.Time
 		wantCancel []onward.Kind
-		want       []scheduler.Planned
+		want       []plan.Planned
 	}{
 		{
 			name:       "interview, recruiter zone unknown: thank-you at 18:00 CET moves to the next morning",
-			ev:         scheduler.Event{Kind: onward.Interview, At: ivAt, End: ivEnd},
+			ev:         plan.Event{Kind: onward.Interview, At: ivAt, End: ivEnd},
 			now:        ivEnd.Add(time.Hour),
 			wantCancel: planInterviewCancels,
-			want: []scheduler.Planned{
+			want: []plan.Planned{
 				{Kind: onward.ThankYou, DueAt: planUTC(3, 4, 8, 0)},      // Wed 09:00 CET
 				{Kind: onward.StatusCheck, DueAt: planUTC(3, 10, 14, 0)}, // Tue 15:00 CET
 			},
 		},
 		{
 			name:       "interview, recruiter in New York: 12:00 EST is inside their window; 7d is a New York calendar week across their DST",
-			ev:         scheduler.Event{Kind: onward.Interview, At: ivAt, End: ivEnd, RecruiterLocation: newYork},
+			ev:         plan.Event{Kind: onward.Interview, At: ivAt, End: ivEnd, RecruiterLocation: newYork},
 			now:        ivEnd.Add(time.Hour),
 			wantCancel: planInterviewCancels,
-			want: []scheduler.Planned{
+			want: []plan.Planned{
 				{Kind: onward.ThankYou, DueAt: planUTC(3, 3, 17, 0)},     // Tue 12:00 EST
 				{Kind: onward.StatusCheck, DueAt: planUTC(3, 10, 13, 0)}, // Tue 09:00 EDT
 			},
 		},
 		{
 			name:       "interview without an end counts from its start",
-			ev:         scheduler.Event{Kind: onward.Interview, At: ivAt},
+			ev:         plan.Event{Kind: onward.Interview, At: ivAt},
 			now:        ivAt,
 			wantCancel: planInterviewCancels,
-			want: []scheduler.Planned{
+			want: []plan.Planned{
 				{Kind: onward.ThankYou, DueAt: planUTC(3, 3, 16, 0)},     // 17:00 CET, last window hour
 				{Kind: onward.StatusCheck, DueAt: planUTC(3, 10, 13, 0)}, // 14:00 CET
 			},
 		},
 		{
 			name:       "interview recorded a day late: the thank-you is clamped to now (20:00) and moved into the window",
-			ev:         scheduler.Event{Kind: onward.Interview, At: ivAt, End: ivEnd},
+			ev:         plan.Event{Kind: onward.Interview, At: ivAt, End: ivEnd},
 			now:        planUTC(3, 4, 19, 0), // Wed 20:00 CET
 			wantCancel: planInterviewCancels,
-			want: []scheduler.Planned{
+			want: []plan.Planned{
 				{Kind: onward.ThankYou, DueAt: planUTC(3, 5, 8, 0)}, // Thu 09:00 CET
 				{Kind: onward.StatusCheck, DueAt: planUTC(3, 10, 14, 0)},
 			},
 		},
 		{
 			name:       "interview recorded late, now inside the window: the thank-you is due now",
-			ev:         scheduler.Event{Kind: onward.Interview, At: ivAt, End: ivEnd},
+			ev:         plan.Event{Kind: onward.Interview, At: ivAt, End: ivEnd},
 			now:        planUTC(3, 4, 10, 17).Add(23 * time.Second), // Wed 11:17:23 CET
 			wantCancel: planInterviewCancels,
-			want: []scheduler.Planned{
+			want: []plan.Planned{
 				{Kind: onward.ThankYou, DueAt: planUTC(3, 4, 10, 17).Add(23 * time.Second)},
 				{Kind: onward.StatusCheck, DueAt: planUTC(3, 10, 14, 0)},
 			},
 		},
 		{
 			name:       "reject on a Friday, recruiter zone unknown",
-			ev:         scheduler.Event{Kind: onward.Rejected, At: rejAt},
+			ev:         plan.Event{Kind: onward.Rejected, At: rejAt},
 			now:        rejAt,
 			wantCancel: planAllPending,
-			want: []scheduler.Planned{
+			want: []plan.Planned{
 				{Kind: onward.FeedbackRequest, DueAt: planUTC(3, 9, 8, 0)}, // Sat 10:00 → Mon 09:00 CET
 				{Kind: onward.StayInTouch, DueAt: planUTC(4, 20, 8, 0)},    // Mon 20 Apr 10:00 CEST
 				{Kind: onward.Learn, DueAt: planUTC(3, 7, 9, 0)},           // Sat 10:00 CET
@@ -153,10 +153,10 @@ func TestPolicyPlan(t *testing.T) {
 		},
 		{
 			name:       "reject, recruiter in New York: drafts in their window, check-ins on the user's clock",
-			ev:         scheduler.Event{Kind: onward.Rejected, At: rejAt, RecruiterLocation: newYork},
+			ev:         plan.Event{Kind: onward.Rejected, At: rejAt, RecruiterLocation: newYork},
 			now:        rejAt,
 			wantCancel: planAllPending,
-			want: []scheduler.Planned{
+			want: []plan.Planned{
 				{Kind: onward.FeedbackRequest, DueAt: planUTC(3, 9, 13, 0)}, // Mon 09:00 EDT
 				{Kind: onward.StayInTouch, DueAt: planUTC(4, 20, 13, 0)},    // Mon 20 Apr 04:00 → 09:00 EDT
 				{Kind: onward.Learn, DueAt: planUTC(3, 7, 9, 0)},
@@ -165,10 +165,10 @@ func TestPolicyPlan(t *testing.T) {
 		},
 		{
 			name:       "reject late in the evening: check-ins wait for the end of the quiet hours",
-			ev:         scheduler.Event{Kind: onward.Rejected, At: planUTC(3, 6, 21, 30)}, // Fri 22:30 CET
+			ev:         plan.Event{Kind: onward.Rejected, At: planUTC(3, 6, 21, 30)}, // Fri 22:30 CET
 			now:        planUTC(3, 6, 21, 30),
 			wantCancel: planAllPending,
-			want: []scheduler.Planned{
+			want: []plan.Planned{
 				{Kind: onward.FeedbackRequest, DueAt: planUTC(3, 9, 8, 0)},
 				{Kind: onward.StayInTouch, DueAt: planUTC(4, 21, 7, 0)}, // Mon 20 Apr 22:30 → Tue 09:00 CEST
 				{Kind: onward.Learn, DueAt: planUTC(3, 8, 7, 0)},        // Sun 08:00 CET
@@ -177,10 +177,10 @@ func TestPolicyPlan(t *testing.T) {
 		},
 		{
 			name:       "reject recorded late, now in the quiet hours: past check-ins fall due now, then wait for 08:00",
-			ev:         scheduler.Event{Kind: onward.Rejected, At: planUTC(3, 2, 9, 0)}, // Mon 10:00 CET
-			now:        planUTC(3, 4, 21, 0),                                            // Wed 22:00 CET
+			ev:         plan.Event{Kind: onward.Rejected, At: planUTC(3, 2, 9, 0)}, // Mon 10:00 CET
+			now:        planUTC(3, 4, 21, 0),                                       // Wed 22:00 CET
 			wantCancel: planAllPending,
-			want: []scheduler.Planned{
+			want: []plan.Planned{
 				{Kind: onward.FeedbackRequest, DueAt: planUTC(3, 5, 8, 0)}, // Thu 09:00 CET
 				{Kind: onward.StayInTouch, DueAt: planUTC(4, 16, 8, 0)},    // Thu 16 Apr 10:00 CEST
 				{Kind: onward.Learn, DueAt: planUTC(3, 5, 7, 0)},           // Thu 08:00 CET
@@ -189,30 +189,30 @@ func TestPolicyPlan(t *testing.T) {
 		},
 		{
 			name:       "reply cancels the status check only",
-			ev:         scheduler.Event{Kind: onward.Reply, At: rejAt},
+			ev:         plan.Event{Kind: onward.Reply, At: rejAt},
 			now:        rejAt,
 			wantCancel: []onward.Kind{onward.StatusCheck},
 		},
 		{
 			name:       "offer cancels the status check and any prep note, nothing else",
-			ev:         scheduler.Event{Kind: onward.Offer, At: rejAt},
+			ev:         plan.Event{Kind: onward.Offer, At: rejAt},
 			now:        rejAt,
 			wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep},
 		},
 		{
 			name:       "withdraw cancels everything and plans nothing",
-			ev:         scheduler.Event{Kind: onward.Withdrawn, At: rejAt},
+			ev:         plan.Event{Kind: onward.Withdrawn, At: rejAt},
 			now:        rejAt,
 			wantCancel: planAllPending,
 		},
 		{
 			name: "applying plans nothing",
-			ev:   scheduler.Event{Kind: onward.Applied, At: rejAt},
+			ev:   plan.Event{Kind: onward.Applied, At: rejAt},
 			now:  rejAt,
 		},
 		{
 			name: "an unknown event plans nothing",
-			ev:   scheduler.Event{Kind: "ghosted", At: rejAt},
+			ev:   plan.Event{Kind: "ghosted", At: rejAt},
 			now:  rejAt,
 		},
 	}
@@ -262,7 +262,7 @@ func TestPolicyDue(t *testing.T) {
 	noQuiet.Quiet = when.QuietHours{}
 	tests := []struct {
 		name      string
-		p         scheduler.Policy
+		p         plan.Policy
 		kind      onward.Kind
 		base, now time.Time
 		recruiter *time.Location
@@ -309,7 +309,7 @@ func TestPolicyDue(t *testing.T) {
 func TestPolicyPlanIsDeterministic(t *testing.T) {
 	t.Parallel()
 	p := planPolicy(t)
-	ev := scheduler.Event{Kind: onward.Rejected, At: planUTC(3, 6, 9, 0), RecruiterLocation: specLoc(t, "America/New_York")}
+	ev := plan.Event{Kind: onward.Rejected, At: planUTC(3, 6, 9, 0), RecruiterLocation: specLoc(t, "America/New_York")}
 	a, b := p.Plan(ev, ev.At), p.Plan(ev, ev.At)
 	if len(a.Schedule) != len(b.Schedule) {
 		t.Fatalf("two plans differ in length: %v vs %v", a, b)
@@ -337,4 +337,12 @@ func specMust(t *testing.T, s string) when.Spec {
 		t.Fatalf("ParseSpec(%q): %v", s, err)
 	}
 	return sp
+}
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
 }

@@ -1,15 +1,15 @@
-package scheduler_test
+package plan_test
 
 import (
 	"testing"
 	"time"
 
 	"github.com/onward-app/onward"
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/when"
 )
 
-func prepPolicy(t *testing.T, zone, rule, quiet string) scheduler.Policy {
+func prepPolicy(t *testing.T, zone, rule, quiet string) plan.Policy {
 	t.Helper()
 	loc := mustZone(zone)
 	r, on, err := when.ParsePrep(rule)
@@ -20,10 +20,10 @@ func prepPolicy(t *testing.T, zone, rule, quiet string) scheduler.Policy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return scheduler.Policy{Location: loc, Quiet: q, Prep: r, PrepOn: on, Delays: map[onward.Kind]when.Delay{}}
+	return plan.Policy{Location: loc, Quiet: q, Prep: r, PrepOn: on, Delays: map[onward.Kind]when.Delay{}}
 }
 
-func prepOf(step scheduler.Step) (time.Time, bool) {
+func prepOf(step plan.Step) (time.Time, bool) {
 	for _, p := range step.Schedule {
 		if p.Kind == onward.Prep {
 			return p.DueAt, true
@@ -73,7 +73,7 @@ func TestPrepTiming(t *testing.T) {
 				}
 				return v
 			}
-			step := p.Plan(scheduler.Event{Kind: onward.Interview, At: parse(tc.start), End: parse(tc.start).Add(time.Hour)}, parse(tc.now))
+			step := p.Plan(plan.Event{Kind: onward.Interview, At: parse(tc.start), End: parse(tc.start).Add(time.Hour)}, parse(tc.now))
 			got, ok := prepOf(step)
 			if tc.want == "" {
 				if ok {
@@ -95,7 +95,7 @@ func TestPrepIsReplacedAndCancelled(t *testing.T) {
 	t.Parallel()
 	p := prepPolicy(t, "Europe/Berlin", "18:00 the day before", "")
 	cancels := func(kind onward.EventKind) bool {
-		step := p.Plan(scheduler.Event{Kind: kind, At: time.Now()}, time.Now())
+		step := p.Plan(plan.Event{Kind: kind, At: time.Now()}, time.Now())
 		for _, k := range step.Cancel {
 			if k == onward.Prep {
 				return true

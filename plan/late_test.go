@@ -1,11 +1,11 @@
-package scheduler_test
+package plan_test
 
 import (
 	"testing"
 	"time"
 
 	"github.com/onward-app/onward"
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/when"
 )
 
@@ -13,7 +13,7 @@ import (
 // expire); the status check, which is never too late, is planned.
 func TestPlanSkipsWhatIsAlreadyTooLate(t *testing.T) {
 	t.Parallel()
-	p := scheduler.Policy{Location: time.UTC, Delays: map[onward.Kind]when.Delay{
+	p := plan.Policy{Location: time.UTC, Delays: map[onward.Kind]when.Delay{
 		onward.ThankYou: {Clock: 3 * time.Hour}, onward.StatusCheck: {Days: 7},
 	}, Stale: map[onward.Kind]when.Delay{onward.ThankYou: {Days: 2}}}
 	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
@@ -26,7 +26,7 @@ func TestPlanSkipsWhatIsAlreadyTooLate(t *testing.T) {
 		{2 * time.Hour, true},
 	} {
 		at := now.Add(-tc.ago)
-		step := p.Plan(scheduler.Event{Kind: onward.Interview, At: at, End: at.Add(time.Hour)}, now)
+		step := p.Plan(plan.Event{Kind: onward.Interview, At: at, End: at.Add(time.Hour)}, now)
 		has := map[onward.Kind]bool{}
 		for _, m := range step.Schedule {
 			has[m.Kind] = true
