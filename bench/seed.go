@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/compose"
 	"github.com/onward-app/onward/mailer"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
 )
@@ -126,6 +126,6 @@ func newDB(dir, name string) (string, error) {
 }
 
 // composer is what the daemon builds from the config, for the same user.
-func composer(st *store.Store, tpl *templates.Set, loc *time.Location) *scheduler.Composer {
-	return &scheduler.Composer{Store: st, Templates: tpl, User: user, Location: loc, Command: "onward"}
+func composer(st *store.Store, tpl *templates.Set, loc *time.Location) *compose.Composer {
+	return &compose.Composer{Store: st, Templates: tpl, User: user, Location: loc, Command: "onward"}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/compose"
 	"github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/plan"
@@ -40,7 +41,7 @@ type DraftBox interface {
 // templates. A SIGHUP swaps it whole, so one delivery never sees half an
 // old config and half a new one.
 type Setup struct {
-	Composer *Composer
+	Composer *compose.Composer
 	// Mail delivers check-ins to the user, and draft_ready notices.
 	Mail Mailer
 	// DraftBox, when set, files recruiter drafts in the Drafts folder of
@@ -531,7 +532,7 @@ func (d *Dispatcher) prepare(ctx context.Context, m store.Message) prepared {
 	if m.Kind == onward.Prep {
 		// A prep note is for before the interview it was planned for, or
 		// not at all.
-		if ev, err := eventFor(ctx, d.Store, m, onward.Interview); err == nil && !now.Before(ev.At) {
+		if ev, err := compose.EventFor(ctx, d.Store, m, onward.Interview); err == nil && !now.Before(ev.At) {
 			return expire("expired: the interview began " + ev.At.In(s.Location).Format("Mon 2 Jan 15:04") + ", before the prep note could go out")
 		}
 	}
@@ -662,7 +663,7 @@ func (d *Dispatcher) attachDraft(ctx context.Context, s *Setup, notice store.Mes
 	if de.To.Email == "" {
 		de.To = mailer.Address{Name: "Recruiter (address missing)", Email: "recruiter@invalid"}
 	}
-	return Attach(email, de)
+	return compose.Attach(email, de)
 }
 
 func (d *Dispatcher) finish(ctx context.Context, m store.Message, o store.Outcome, cause error) error {

@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/compose"
 	"github.com/onward-app/onward/internal/smtptest"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/plan"
@@ -107,7 +108,7 @@ func setup(t *testing.T, script smtptest.Script) *bundle {
 		t.Fatal(err)
 	}
 	b.setup = &scheduler.Setup{
-		Composer:    &scheduler.Composer{Store: st, Templates: tpl, User: b.user, Location: berlin},
+		Composer:    &compose.Composer{Store: st, Templates: tpl, User: b.user, Location: berlin},
 		Mail:        b.smtp,
 		Send:        b.smtp,
 		Stale:       map[onward.Kind]when.Delay{onward.ThankYou: {Days: 2}, onward.Learn: {Days: 3}},

@@ -12,8 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/compose"
 	"github.com/onward-app/onward/config"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
 )
@@ -168,7 +168,7 @@ func (a *app) templatesCmd() *cobra.Command {
 				if kind == onward.DraftReady || kind == onward.Digest || kind == onward.RejectionNotice {
 					return usagef("--app works with the per-application kinds, not %s", kind)
 				}
-				c := &scheduler.Composer{Store: a.st, Templates: tpl, User: a.userAddress(), Location: a.cfg.Location()}
+				c := &compose.Composer{Store: a.st, Templates: tpl, User: a.userAddress(), Location: a.cfg.Location()}
 				m := store.Message{ApplicationID: app.ID, Kind: kind, Audience: kind.Audience()}
 				if data, err = c.Data(ctx, m, a.now()); err != nil {
 					return err

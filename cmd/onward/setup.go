@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/onward-app/onward/compose"
 	"github.com/onward-app/onward/config"
 	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/mailer"
@@ -20,7 +21,7 @@ import (
 // The SMTP client it may create is returned so the caller can close it.
 func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates.Set) (*scheduler.Setup, *mailer.SMTP, error) {
 	s := &scheduler.Setup{
-		Composer: &scheduler.Composer{
+		Composer: &compose.Composer{
 			Store: a.st, Templates: tpl, Location: cfg.Location(), Command: commandName(),
 			User: mailer.Address{Name: cfg.User.Name, Email: cfg.User.Email},
 		},

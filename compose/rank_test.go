@@ -1,11 +1,11 @@
-package scheduler_test
+package compose_test
 
 import (
 	"testing"
 	"time"
 
 	"github.com/onward-app/onward"
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/compose"
 	"github.com/onward-app/onward/store"
 )
 
@@ -22,7 +22,7 @@ func TestRankLessons(t *testing.T) {
 		{ID: 7, Text: "same company, recent", Company: "Acme", Stage: onward.StageRejected, CreatedAt: day(10)},
 		{ID: 8, Text: "tagged, but the tag is not from a rejection", Company: "Globex", Stage: onward.StageApplied, Tags: []string{"coding"}, CreatedAt: day(21)},
 	}
-	got := scheduler.RankLessons(ls, "ACME", 7)
+	got := compose.RankLessons(ls, "ACME", 7)
 	// Same company (newest first), then by how common the tag is in
 	// rejections (system-design twice, salary once), then the most recent.
 	want := []int64{7, 5, 3, 2, 4, 8, 6}
@@ -38,10 +38,10 @@ func TestRankLessons(t *testing.T) {
 			t.Fatalf("order %v, want %v", ids, want)
 		}
 	}
-	if n := len(scheduler.RankLessons(ls, "Acme", 3)); n != 3 {
+	if n := len(compose.RankLessons(ls, "Acme", 3)); n != 3 {
 		t.Errorf("limit 3 gave %d lessons", n)
 	}
-	if n := len(scheduler.RankLessons(nil, "Acme", 7)); n != 0 {
+	if n := len(compose.RankLessons(nil, "Acme", 7)); n != 0 {
 		t.Errorf("no lessons gave %d", n)
 	}
 }

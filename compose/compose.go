@@ -1,4 +1,9 @@
-package scheduler
+// Package compose builds what a template needs from the store (the
+// application, its recruiter, the lessons worth rereading, the digest's
+// week) and renders a message into an email ready for the mailer. It
+// decides nothing about when a message goes out: that is plan's and
+// the daemon's.
+package compose
 
 import (
 	"bytes"
@@ -95,12 +100,12 @@ func (c *Composer) app(ctx context.Context, a store.Application, m store.Message
 			loc = l
 		}
 	}
-	if e, err := eventFor(ctx, c.Store, m, onward.Interview); err == nil {
+	if e, err := EventFor(ctx, c.Store, m, onward.Interview); err == nil {
 		out.Interview = e.At.In(loc)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return out, err
 	}
-	if e, err := eventFor(ctx, c.Store, m, onward.Rejected); err == nil {
+	if e, err := EventFor(ctx, c.Store, m, onward.Rejected); err == nil {
 		out.Rejected = e.At.In(loc)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return out, err
@@ -108,11 +113,11 @@ func (c *Composer) app(ctx context.Context, a store.Application, m store.Message
 	return out, nil
 }
 
-// eventFor returns the event of kind a message is about: the one that
+// EventFor returns the event of kind a message is about: the one that
 // planned it when it is of that kind, else the one of that kind recorded
 // last. A prep note for an interview that was moved names the date it was
 // planned for, never another interview's.
-func eventFor(ctx context.Context, st *store.Store, m store.Message, kind onward.EventKind) (store.Event, error) {
+func EventFor(ctx context.Context, st *store.Store, m store.Message, kind onward.EventKind) (store.Event, error) {
 	if m.ID != 0 {
 		e, err := st.EventOf(ctx, m.ID)
 		if err == nil && e.Kind == kind {
