@@ -553,7 +553,7 @@ func (c *Config) validateSMTP(v *validator) {
 	case "starttls", "tls":
 	case "none":
 		if !loopback.Is(s.Host) {
-			v.fail("smtp.security", "\"none\" sends your password in clear text; it is allowed only for a loopback host, not %q", s.Host)
+			v.fail("smtp.security", "%s", loopback.Refusal(s.Host))
 		}
 	default:
 		v.fail("smtp.security", "%q is not one of \"starttls\", \"tls\", \"none\"", s.Security)
@@ -606,7 +606,7 @@ func (c *Config) validateIMAP(v *validator, p *parsed) {
 	case "tls", "starttls":
 	case "none":
 		if !loopback.Is(m.Host) {
-			v.fail("imap.security", "\"none\" sends your password in clear text; it is allowed only for a loopback host, not %q", m.Host)
+			v.fail("imap.security", "%s", loopback.Refusal(m.Host))
 		}
 	default:
 		v.fail("imap.security", "%q is not one of \"tls\", \"starttls\", \"none\"", m.Security)

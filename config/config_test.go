@@ -127,7 +127,7 @@ func TestLoadBadFiles(t *testing.T) {
 		{"drafts imap (not supported yet)", "[delivery]\ndrafts = \"imap\"\n",
 			0, []wantErr{{2, "delivery.drafts", `"imap"`}}},
 		{"security none to a remote host", smtp + "host = \"smtp.example.com\"\nsecurity = \"none\"\n",
-			0, []wantErr{{6, "smtp.security", `clear text; it is allowed only for a loopback host, not "smtp.example.com"`}}},
+			0, []wantErr{{6, "smtp.security", `clear text; it is allowed only to a loopback host (localhost, 127.0.0.1, ::1), not "smtp.example.com"`}}},
 		{"unknown security", smtp + "host = \"smtp.example.com\"\nsecurity = \"ssl\"\n",
 			0, []wantErr{{6, "smtp.security", `"ssl" is not one of`}}},
 		{"smtp without host points at the [smtp] table", smtp + "port = 587\n",

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/onward-app/onward/internal/loopback"
+	"github.com/onward-app/onward/internal/redact"
 	"github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
 )
@@ -86,7 +87,7 @@ type SMTP struct {
 	security    string
 	timeout     time.Duration
 	sendTimeout time.Duration
-	secrets     []string // forms of the password that must never appear in an error
+	secrets     redact.Secrets // forms of the password that must never appear in an error
 	client      *mail.Client
 	tlsConfig   *tls.Config
 
@@ -164,7 +165,8 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 			user: cfg.Username, pass: cfg.Password, host: cfg.Host,
 			clear: cfg.Security == securityNone,
 		}))
-		s.secrets = []string{
+		// The base64 forms are what AUTH PLAIN and LOGIN put on the wire.
+		s.secrets = redact.Secrets{
 			base64.StdEncoding.EncodeToString([]byte("\x00" + cfg.Username + "\x00" + cfg.Password)),
 			base64.StdEncoding.EncodeToString([]byte(cfg.Password)),
 			cfg.Password,
@@ -200,7 +202,7 @@ func (c SMTPConfig) normalize() (SMTPConfig, error) {
 	case c.Security != securitySTARTTLS && c.Security != securityTLS && c.Security != securityNone:
 		return invalid("security %q is not one of starttls, tls, none", c.Security)
 	case c.Security == securityNone && !loopback.Is(c.Host):
-		return invalid("security \"none\" would send mail and password in clear to %q: it is allowed only to a loopback host (localhost, 127.0.0.1, ::1); use starttls or tls", c.Host)
+		return invalid("security %s", loopback.Refusal(c.Host))
 	case c.Timeout < 0:
 		return invalid("timeout %s is negative", c.Timeout)
 	case c.SendTimeout < 0:
@@ -449,7 +451,7 @@ func (s *SMTP) failure(ctx context.Context, err error) *deliveryError {
 	} else if errors.As(err, &tpErr) {
 		words = strings.Replace(words, tpErr.Error(), fmt.Sprintf("%03d %s", tpErr.Code, tpErr.Msg), 1)
 	}
-	words = s.scrub(oneLine(words))
+	words = s.secrets.Scrub(oneLine(words))
 	code := replyCode(err)
 
 	de := &deliveryError{text: fmt.Sprintf("smtp: %s (%s)", words, step), err: err}
@@ -556,17 +558,6 @@ func stepName(r mail.SendErrReason) string {
 		return "at NOOP"
 	}
 	return r.String()
-}
-
-// scrub removes the password, plain or in the base64 forms that AUTH PLAIN
-// and LOGIN put on the wire, in case a server echoes a command back.
-func (s *SMTP) scrub(text string) string {
-	for _, secret := range s.secrets {
-		if secret != "" {
-			text = strings.ReplaceAll(text, secret, "[redacted]")
-		}
-	}
-	return text
 }
 
 // authPicker chooses among the mechanisms the server offers. go-mail's own

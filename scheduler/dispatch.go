@@ -111,6 +111,11 @@ type Dispatcher struct {
 	retime atomic.Bool
 }
 
+// placeholderRecruiter stands in the To of a draft whose application has
+// no recruiter address yet: a draft in a mailbox or an .eml needs one, the
+// user fills in the real one, and .invalid (RFC 2606) can reach no one.
+var placeholderRecruiter = mailer.Address{Name: "Recruiter (address missing)", Email: "recruiter@invalid"}
+
 // DigestJob names the weekly digest in the jobs table.
 const DigestJob = string(onward.Digest)
 
@@ -596,7 +601,7 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 	out := store.Outcome{Status: onward.StatusDrafted, To: m.To, Subject: email.Subject, Text: email.Text, HTML: email.HTML}
 	if s.DraftBox != nil {
 		if email.To.Email == "" {
-			email.To = mailer.Address{Name: "Recruiter (address missing)", Email: "recruiter@invalid"}
+			email.To = placeholderRecruiter
 		}
 		var raw bytes.Buffer
 		if _, err := email.WriteTo(&raw); err != nil {
@@ -619,7 +624,7 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 	if s.DraftOutbox != nil {
 		if email.To.Email == "" {
 			// An .eml needs a To; the user fills in the real one.
-			email.To = mailer.Address{Name: "Recruiter (address missing)", Email: "recruiter@invalid"}
+			email.To = placeholderRecruiter
 		}
 		if err := s.DraftOutbox.Send(ctx, email); err != nil {
 			out = store.Outcome{Status: onward.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: err.Error(), KeepBody: true}
@@ -661,7 +666,7 @@ func (d *Dispatcher) attachDraft(ctx context.Context, s *Setup, notice store.Mes
 		return err
 	}
 	if de.To.Email == "" {
-		de.To = mailer.Address{Name: "Recruiter (address missing)", Email: "recruiter@invalid"}
+		de.To = placeholderRecruiter
 	}
 	return compose.Attach(email, de)
 }
