@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"time"
 
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/deliver"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
 	"github.com/onward-app/onward/when"
@@ -58,9 +56,9 @@ func punctuality(ctx context.Context, o *options) (string, error) {
 		return "", err
 	}
 	defer smtp.Close()
-	setup := &scheduler.Setup{Composer: composer(daemon, tpl, loc), Mail: smtp, Send: smtp,
+	setup := &deliver.Setup{Composer: composer(daemon, tpl, loc), Mail: smtp, Send: smtp,
 		GiveUpAfter: when.Delay{Days: 3}, Location: loc}
-	d := &scheduler.Dispatcher{Store: daemon, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	d := deliver.New(daemon, nil, nil)
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- d.Run(runCtx, setup) }()

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -14,8 +12,8 @@ import (
 	"time"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/deliver"
 	"github.com/onward-app/onward/mailer"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
 	"github.com/onward-app/onward/when"
@@ -166,7 +164,7 @@ func sendPrebuilt(ctx context.Context, sk *sink, pre []*mailer.Message) (time.Du
 // timedMailer measures how long the subject spends in SMTP sends, for
 // -breakdown only.
 type timedMailer struct {
-	m    scheduler.Mailer
+	m    deliver.Mailer
 	busy atomic.Int64
 }
 
@@ -191,23 +189,23 @@ func dispatchAll(ctx context.Context, sk *sink, path string, o *options, tpl *te
 		return 0, 0, err
 	}
 	defer smtp.Close()
-	var mail scheduler.Mailer = smtp
+	var mail deliver.Mailer = smtp
 	var timed *timedMailer
 	if o.breakdown {
 		timed = &timedMailer{m: smtp}
 		mail = timed
 	}
-	setup := &scheduler.Setup{Composer: composer(st, tpl, loc), Mail: mail, Send: mail,
+	setup := &deliver.Setup{Composer: composer(st, tpl, loc), Mail: mail, Send: mail,
 		GiveUpAfter: when.Delay{Days: 3}, Location: loc}
 	var sent, other int
-	d := &scheduler.Dispatcher{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		OnDelivery: func(v scheduler.Delivery) {
-			if v.Outcome == onward.StatusSent {
-				sent++
-			} else {
-				other++
-			}
-		}}
+	d := deliver.New(st, nil, nil)
+	d.OnDelivery = func(v deliver.Delivery) {
+		if v.Outcome == onward.StatusSent {
+			sent++
+		} else {
+			other++
+		}
+	}
 	before := sk.Received()
 	if first && o.cpuprofile != "" {
 		f, err := os.Create(o.cpuprofile)

@@ -14,7 +14,7 @@ import (
 
 	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/config"
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/deliver"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
 )
@@ -90,7 +90,7 @@ func (a *app) demo(ctx context.Context, dir string) error {
 	fmt.Fprintf(a.stdout, "  database  %s\n  outbox    %s\n\n", cfg.Storage.Database, cfg.Delivery.Outbox)
 
 	done := make(chan struct{})
-	onDelivery := func(v scheduler.Delivery) {
+	onDelivery := func(v deliver.Delivery) {
 		m := v.Message
 		switch v.Outcome {
 		case onward.StatusDrafted:
@@ -161,7 +161,7 @@ func (a *app) demo(ctx context.Context, dir string) error {
 		}},
 		{14 * time.Second, func() error {
 			err := storySt.Update(ctx, func(tx *store.Tx) error {
-				return tx.SetJobNext(ctx, scheduler.DigestJob, time.Now().Add(time.Second))
+				return tx.SetJobNext(ctx, deliver.DigestJob, time.Now().Add(time.Second))
 			})
 			if err == nil {
 				say("digest", "asked for the weekly digest now (it is normally Sundays at 18:00)")

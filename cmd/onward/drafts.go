@@ -14,7 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/onward-app/onward"
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/deliver"
+	"github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/store"
 )
 
@@ -201,7 +202,7 @@ func (a *app) draftSendCmd() *cobra.Command {
 			if smtp != nil {
 				defer smtp.Close()
 			}
-			d := &scheduler.Dispatcher{Store: a.st, Now: a.now}
+			d := deliver.New(a.st, clock.Wall(a.now), nil)
 			sent, err := d.SendDraft(ctx, setup, m.ID)
 			if errors.Is(err, store.ErrNotClaimable) {
 				switch sent.Status {

@@ -1,7 +1,7 @@
 // Command onward keeps a job hunt in one SQLite file and follows up on it:
 // drafts to recruiters that the user sends, check-ins the daemon sends to
 // the user. This package parses flags and wires the other packages; the
-// rules live in tracker and scheduler.
+// rules live in tracker, plan and deliver.
 package main
 
 import (

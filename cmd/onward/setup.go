@@ -9,18 +9,18 @@ import (
 
 	"github.com/onward-app/onward/compose"
 	"github.com/onward-app/onward/config"
+	"github.com/onward-app/onward/deliver"
 	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/replies"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/templates"
 )
 
 // buildSetup turns a config and templates into what the dispatcher needs.
 // The SMTP client it may create is returned so the caller can close it.
-func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates.Set) (*scheduler.Setup, *mailer.SMTP, error) {
-	s := &scheduler.Setup{
+func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates.Set) (*deliver.Setup, *mailer.SMTP, error) {
+	s := &deliver.Setup{
 		Composer: &compose.Composer{
 			Store: a.st, Templates: tpl, Location: cfg.Location(), Command: commandName(),
 			User: mailer.Address{Name: cfg.User.Name, Email: cfg.User.Email},

@@ -1,4 +1,4 @@
-package scheduler
+package deliver
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package scheduler_test
+package deliver_test
 
 // SMTP faults, one at a time, against the dispatcher with a real SMTP
 // client, a real SMTP server scripted to misbehave and a real database.

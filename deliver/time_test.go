@@ -1,4 +1,4 @@
-package scheduler_test
+package deliver_test
 
 import (
 	"context"
@@ -11,10 +11,10 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/deliver"
 	fakeclock "github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/internal/smtptest"
 	"github.com/onward-app/onward/plan"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
 	"github.com/onward-app/onward/when"
@@ -163,7 +163,7 @@ func TestDigestRunsOncePerScheduledTimeWhateverTheClock(t *testing.T) {
 	b.cycle(t)
 	// A restart, with the clock back at 17:59.
 	b.clock.Add(-2 * time.Minute)
-	restarted := &scheduler.Dispatcher{Store: b.store, Now: b.clock.Now}
+	restarted := deliver.New(b.store, fakeclock.Wall(b.clock.Now), nil)
 	if _, err := restarted.Cycle(b.ctx, b.setup); err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestDigestRunsOncePerScheduledTimeWhateverTheClock(t *testing.T) {
 	if ds := b.messages(t, store.MessageFilter{Kind: onward.Digest}); len(ds) != 1 {
 		t.Fatalf("%d digests for one Sunday 18:00, want 1", len(ds))
 	}
-	job, _, err := b.store.Job(b.ctx, scheduler.DigestJob)
+	job, _, err := b.store.Job(b.ctx, deliver.DigestJob)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestForwardStepRunsMissedDigestsAsOneAndABackStepRepeatsNone(t *testing.T) 
 	if ds := b.messages(t, store.MessageFilter{Kind: onward.Digest}); len(ds) != 1 {
 		t.Fatalf("%d digests, want 1 for the three missed Sundays", len(ds))
 	}
-	job, _, _ := b.store.Job(b.ctx, scheduler.DigestJob)
+	job, _, _ := b.store.Job(b.ctx, deliver.DigestJob)
 	if want := time.Date(2026, 3, 29, 18, 0, 0, 0, berlin); !job.Next.Equal(want) {
 		t.Errorf("next run %v, want %v", job.Next.In(berlin), want)
 	}
@@ -296,7 +296,7 @@ func TestRetimeAfterTheZoneChanges(t *testing.T) {
 	}
 	inLA := inBerlin
 	inLA.Location = la
-	n, err := scheduler.Retime(b.ctx, b.store, inLA, b.clock.Now())
+	n, err := deliver.Retime(b.ctx, b.store, inLA, b.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +311,7 @@ func TestRetimeAfterTheZoneChanges(t *testing.T) {
 		t.Errorf("Retime moved %d messages, want at least the learn check-in", n)
 	}
 	// Nothing changes when it runs again.
-	if n, err := scheduler.Retime(b.ctx, b.store, inLA, b.clock.Now()); err != nil || n != 0 {
+	if n, err := deliver.Retime(b.ctx, b.store, inLA, b.clock.Now()); err != nil || n != 0 {
 		t.Errorf("second Retime moved %d (%v), want 0", n, err)
 	}
 }
@@ -323,7 +323,8 @@ func TestReloadRetimesPendingMessages(t *testing.T) {
 	b := setup(t, smtptest.Script{})
 	fake := fakeclock.NewFake(time.Date(2026, 3, 4, 6, 0, 0, 0, berlin))
 	b.store.Now = fake.Now
-	b.d = &scheduler.Dispatcher{Store: b.store, Clock: fake, Watch: 5 * time.Millisecond}
+	b.d = deliver.New(b.store, fake, nil)
+	b.d.Watch = 5 * time.Millisecond
 	delays := map[onward.Kind]when.Delay{onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},
 		onward.FeedbackRequest: {Days: 1}, onward.StayInTouch: {Days: 45}}
 	b.setup.Policy = plan.Policy{Location: berlin, Quiet: quiet(t, "21:00-08:00"), Delays: delays}
@@ -368,7 +369,8 @@ func TestWallClockStepWakesTheLoop(t *testing.T) {
 	b.setup.Digest = when.Spec{}
 	fake := fakeclock.NewFake(time.Date(2026, 3, 4, 10, 0, 0, 0, berlin))
 	b.store.Now = fake.Now
-	b.d = &scheduler.Dispatcher{Store: b.store, Clock: fake, Watch: 5 * time.Millisecond}
+	b.d = deliver.New(b.store, fake, nil)
+	b.d.Watch = 5 * time.Millisecond
 	m := b.planCheckIn(t, fake.Now().Add(time.Hour))
 	ctx, cancel := context.WithCancel(b.ctx)
 	defer cancel()
@@ -456,7 +458,7 @@ func TestIdleDaemonTruncatesTheWriteAheadLog(t *testing.T) {
 		b.planCheckIn(t, time.Now())
 	}
 	lines := make(logLines, 256)
-	b.d = &scheduler.Dispatcher{Store: b.store, Log: slog.New(lines)}
+	b.d = deliver.New(b.store, nil, slog.New(lines))
 	ctx, cancel := context.WithCancel(b.ctx)
 	defer cancel()
 	done := make(chan error, 1)
@@ -496,7 +498,8 @@ func TestBackwardStepAndCorrectionAreNoticed(t *testing.T) {
 	start := time.Date(2026, 3, 4, 10, 0, 0, 0, berlin)
 	fake := fakeclock.NewFake(start)
 	b.store.Now = fake.Now
-	b.d = &scheduler.Dispatcher{Store: b.store, Clock: fake, Watch: 5 * time.Millisecond}
+	b.d = deliver.New(b.store, fake, nil)
+	b.d.Watch = 5 * time.Millisecond
 	m := b.planCheckIn(t, start.Add(10*time.Minute))
 	ctx, cancel := context.WithCancel(b.ctx)
 	defer cancel()

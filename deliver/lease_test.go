@@ -1,4 +1,4 @@
-package scheduler_test
+package deliver_test
 
 import (
 	"testing"

@@ -1,4 +1,4 @@
-package scheduler_test
+package deliver_test
 
 import (
 	"context"
@@ -15,10 +15,11 @@ import (
 
 	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/compose"
+	"github.com/onward-app/onward/deliver"
+	fakeclock "github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/internal/smtptest"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/plan"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
 	"github.com/onward-app/onward/tracker"
@@ -61,10 +62,10 @@ type bundle struct {
 	tracker *tracker.Tracker
 	server  *smtptest.Server
 	smtp    *mailer.SMTP
-	setup   *scheduler.Setup
-	d       *scheduler.Dispatcher
+	setup   *deliver.Setup
+	d       *deliver.Dispatcher
 	user    mailer.Address
-	log     []scheduler.Delivery
+	log     []deliver.Delivery
 }
 
 // setup opens a real database in a temp folder, starts a real SMTP server
@@ -107,7 +108,7 @@ func setup(t *testing.T, script smtptest.Script) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.setup = &scheduler.Setup{
+	b.setup = &deliver.Setup{
 		Composer:    &compose.Composer{Store: st, Templates: tpl, User: b.user, Location: berlin},
 		Mail:        b.smtp,
 		Send:        b.smtp,
@@ -116,9 +117,10 @@ func setup(t *testing.T, script smtptest.Script) *bundle {
 		Digest:      digest,
 		Location:    berlin,
 	}
-	b.d = &scheduler.Dispatcher{Store: st, Now: b.clock.Now, OnDelivery: func(v scheduler.Delivery) {
+	b.d = deliver.New(st, fakeclock.Wall(b.clock.Now), nil)
+	b.d.OnDelivery = func(v deliver.Delivery) {
 		b.log = append(b.log, v)
-	}}
+	}
 	return b
 }
 
@@ -405,7 +407,7 @@ func TestMissedDigestsBecomeOne(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
 	b.cycle(t) // schedules the first digest: Sunday 8 March 18:00
-	next, ok, err := b.store.JobNext(b.ctx, scheduler.DigestJob)
+	next, ok, err := b.store.JobNext(b.ctx, deliver.DigestJob)
 	if err != nil || !ok {
 		t.Fatalf("digest not scheduled: %v", err)
 	}
@@ -419,7 +421,7 @@ func TestMissedDigestsBecomeOne(t *testing.T) {
 	if ds := b.messages(t, store.MessageFilter{Kind: onward.Digest}); len(ds) != 1 || ds[0].Status != onward.StatusSent {
 		t.Fatalf("digests after three missed weeks: %+v, want one sent", ds)
 	}
-	next, _, _ = b.store.JobNext(b.ctx, scheduler.DigestJob)
+	next, _, _ = b.store.JobNext(b.ctx, deliver.DigestJob)
 	if !next.After(b.clock.Now()) || next.In(berlin).Weekday() != time.Sunday || next.In(berlin).Hour() != 18 {
 		t.Errorf("next digest %v, want the coming Sunday 18:00", next.In(berlin))
 	}
@@ -431,7 +433,7 @@ func TestMissedDigestsBecomeOne(t *testing.T) {
 func TestRunWakesOnAnotherProcessWrite(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
-	b.d.Now = time.Now
+	b.d.Clock = fakeclock.System{}
 	b.store.Now = time.Now
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

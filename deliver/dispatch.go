@@ -1,4 +1,13 @@
-package scheduler
+// Package deliver is the daemon loop: it sleeps on an injected clock until
+// the next message is due, claims it, renders it (compose), hands it to
+// the mailer or to the user as a draft, and records the answer in the same
+// store that planned it. It also sends a draft by hand under the same
+// claim, and re-times pending messages when the policy changes (Retime).
+//
+// dispatch.go is over 500 lines because the loop, the claim and the three
+// ways a draft leaves are one state machine; split, each half would need
+// the other's invariants restated.
+package deliver
 
 import (
 	"bytes"
@@ -7,7 +16,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -76,14 +84,12 @@ type Delivery struct {
 }
 
 // Dispatcher is the daemon loop: it sleeps until the next message is due,
-// claims it, renders it, delivers it and records the answer.
+// claims it, renders it, delivers it and records the answer. Make one with
+// New; the fields may be changed before Run, Cycle or SendDraft is called.
 type Dispatcher struct {
 	Store *store.Store
-	// Clock is the time the dispatcher plans by and waits on; nil means
-	// the system clock, or Now with real timers when Now is set. When
-	// Clock is set, Now is replaced by Clock.Now.
+	// Clock is the one time the dispatcher plans by and waits on.
 	Clock clock.Clock
-	Now   func() time.Time
 	Log   *slog.Logger
 	// Lease is how long a claim holds before another run may take the
 	// message again, at the least; a claim always outlasts one send by
@@ -103,9 +109,8 @@ type Dispatcher struct {
 	// OnDelivery, if set, is called after each message is recorded.
 	OnDelivery func(Delivery)
 
-	setup  atomic.Pointer[Setup]
-	wake   chan struct{}
-	wakeMu sync.Once
+	setup atomic.Pointer[Setup]
+	wake  chan struct{}
 	// retime asks the loop to re-time pending messages by the setup's
 	// policy before its next cycle: set at start and by Reload.
 	retime atomic.Bool
@@ -129,50 +134,35 @@ func (d *Dispatcher) Reload(s *Setup) {
 
 // Wake makes a sleeping Run look at the database again now.
 func (d *Dispatcher) Wake() {
-	d.init()
 	select {
 	case d.wake <- struct{}{}:
 	default:
 	}
 }
 
-func (d *Dispatcher) init() {
-	d.wakeMu.Do(func() {
-		d.wake = make(chan struct{}, 1)
-		switch {
-		case d.Clock != nil:
-			d.Now = d.Clock.Now
-		case d.Now != nil:
-			d.Clock = clock.Wall(d.Now)
-		default:
-			d.Clock = clock.System{}
-			d.Now = d.Clock.Now
-		}
-		if d.Log == nil {
-			d.Log = slog.New(slog.DiscardHandler)
-		}
-		if d.Lease == 0 {
-			d.Lease = 5 * time.Minute
-		}
-		if d.LeaseMargin == 0 {
-			d.LeaseMargin = time.Minute
-		}
-		if d.Batch == 0 {
-			d.Batch = 32
-		}
-		if d.Watch == 0 {
-			d.Watch = 500 * time.Millisecond
-		}
-		if d.Drain == 0 {
-			d.Drain = 10 * time.Second
-		}
-	})
+// New returns a dispatcher over st that plans by and waits on clk (the
+// system clock when nil) and logs to log (nowhere when nil), with the
+// defaults: claims of five minutes outlasting a send by one, batches of
+// 32, a look at the database for other processes' writes every half
+// second, ten seconds for an in-flight send to finish at shutdown.
+func New(st *store.Store, clk clock.Clock, log *slog.Logger) *Dispatcher {
+	if clk == nil {
+		clk = clock.System{}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Dispatcher{
+		Store: st, Clock: clk, Log: log,
+		Lease: 5 * time.Minute, LeaseMargin: time.Minute, Batch: 32,
+		Watch: 500 * time.Millisecond, Drain: 10 * time.Second,
+		wake: make(chan struct{}, 1),
+	}
 }
 
 // Run delivers until ctx is cancelled. It returns nil on cancellation:
 // claims it had not started on are released, the one in flight finishes.
 func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
-	d.init()
 	d.setup.Store(s)
 	// The config may have changed while the daemon was down.
 	d.retime.Store(true)
@@ -259,7 +249,7 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 			version = v
 		}
 		if d.retime.Swap(false) {
-			if n, err := Retime(ctx, d.Store, d.setup.Load().Policy, d.Now()); err != nil {
+			if n, err := Retime(ctx, d.Store, d.setup.Load().Policy, d.Clock.Now()); err != nil {
 				d.retime.Store(true) // try again at the next cycle
 				d.Log.Error("re-time pending messages", "err", err)
 			} else if n > 0 {
@@ -274,12 +264,12 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 			// A locked or briefly unwritable database should not end the
 			// daemon: try again soon, and say so.
 			d.Log.Error("deliver", "err", err)
-			next = d.Now().Add(5 * time.Second)
+			next = d.Clock.Now().Add(5 * time.Second)
 		}
 		if claimed > 0 {
 			walDirty = true
 		}
-		if idle := next.IsZero() || next.Sub(d.Now()) > time.Second; err == nil && walDirty && idle {
+		if idle := next.IsZero() || next.Sub(d.Clock.Now()) > time.Second; err == nil && walDirty && idle {
 			// Nothing is due for a while: give the disk back what the
 			// log grew to while busy, once per idle spell.
 			if err := d.Store.Checkpoint(ctx); err != nil {
@@ -291,7 +281,7 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 				d.Log.Debug("write-ahead log checkpointed and truncated")
 			}
 		}
-		wait := next.Sub(d.Now())
+		wait := next.Sub(d.Clock.Now())
 		if next.IsZero() || wait > time.Hour {
 			wait = time.Hour
 		}
@@ -303,7 +293,6 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 // Cycle delivers everything due now, runs recurring jobs that are due, and
 // returns when it next has something to do.
 func (d *Dispatcher) Cycle(ctx context.Context, s *Setup) (time.Time, error) {
-	d.init()
 	d.setup.Store(s)
 	next, _, err := d.cycle(ctx, ctx)
 	return next, err
@@ -316,7 +305,7 @@ func (d *Dispatcher) cycle(ctx, work context.Context) (next time.Time, claimed i
 		return time.Time{}, 0, err
 	}
 	for ctx.Err() == nil {
-		msgs, err := d.Store.ClaimDue(ctx, d.Now(), d.lease(d.setup.Load()), d.Batch)
+		msgs, err := d.Store.ClaimDue(ctx, d.Clock.Now(), d.lease(d.setup.Load()), d.Batch)
 		if err != nil {
 			return time.Time{}, claimed, err
 		}
@@ -367,7 +356,7 @@ func (d *Dispatcher) runJobs(ctx context.Context) error {
 	if s.Digest.IsZero() {
 		return nil
 	}
-	now := d.Now()
+	now := d.Clock.Now()
 	job, ok, err := d.Store.Job(ctx, DigestJob)
 	if err != nil {
 		return err
@@ -523,7 +512,7 @@ func (d *Dispatcher) prepareAsync(ctx context.Context, m store.Message) <-chan p
 // on the wire.
 func (d *Dispatcher) prepare(ctx context.Context, m store.Message) prepared {
 	s := d.setup.Load()
-	now := d.Now()
+	now := d.Clock.Now()
 	p := prepared{m: m, s: s, now: now}
 	expire := func(reason string) prepared {
 		p.final = &store.Outcome{Status: onward.StatusExpired, Error: reason, KeepBody: true}
@@ -578,9 +567,9 @@ func (d *Dispatcher) complete(ctx context.Context, p prepared) error {
 	sendErr := d.setup.Load().Mail.Send(ctx, email)
 	switch {
 	case sendErr == nil:
-		out.Status, out.At = onward.StatusSent, d.Now()
-	case mailer.Temporary(sendErr) && d.Now().Before(s.GiveUpAfter.After(m.PlannedAt, s.Location)):
-		out.Status, out.At, out.Error = onward.StatusScheduled, d.Now().Add(backoff(m.Attempts)), sendErr.Error()
+		out.Status, out.At = onward.StatusSent, d.Clock.Now()
+	case mailer.Temporary(sendErr) && d.Clock.Now().Before(s.GiveUpAfter.After(m.PlannedAt, s.Location)):
+		out.Status, out.At, out.Error = onward.StatusScheduled, d.Clock.Now().Add(backoff(m.Attempts)), sendErr.Error()
 		// A retry is a check-in like any other: not inside quiet hours.
 		if at := s.Quiet.Skip(out.At, s.Location); at.After(out.At) {
 			out.At = at
@@ -748,7 +737,6 @@ func (d *Dispatcher) lease(s *Setup) time.Duration {
 // past it (see store.ClaimDraft). If the server accepted the draft, it is
 // recorded sent, whatever happened to the claim meanwhile.
 func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.Message, error) {
-	d.init()
 	if s.Send == nil {
 		return store.Message{}, errors.New("no SMTP server is configured ([delivery] transport = \"smtp\" and [smtp]); open the draft in your mail program instead")
 	}
@@ -768,7 +756,7 @@ func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.M
 		return m, err
 	}
 	defer release()
-	email, err := s.Composer.DraftEmail(m, d.Now())
+	email, err := s.Composer.DraftEmail(m, d.Clock.Now())
 	if err != nil {
 		d.finish(ctx, m, store.Outcome{Status: onward.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
 		return m, err
@@ -780,7 +768,7 @@ func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.M
 		d.finish(ctx, m, store.Outcome{Status: onward.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
 		return m, fmt.Errorf("send draft %d: %w", id, err)
 	}
-	if err := d.finish(ctx, m, store.Outcome{Status: onward.StatusSent, At: d.Now(), KeepBody: true}, nil); err != nil {
+	if err := d.finish(ctx, m, store.Outcome{Status: onward.StatusSent, At: d.Clock.Now(), KeepBody: true}, nil); err != nil {
 		return m, fmt.Errorf("draft %d reached the server, but recording it as sent failed (do not send it again): %w", id, err)
 	}
 	m.Status = onward.StatusSent
