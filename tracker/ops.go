@@ -360,3 +360,17 @@ func (t *Tracker) notifyTx(ctx context.Context, tx *store.Tx, appID int64, kind 
 func (t *Tracker) MarkSentByUser(ctx context.Context, id int64, at time.Time) error {
 	return t.store.Update(ctx, func(tx *store.Tx) error { return tx.MarkSentByUser(ctx, id, at) })
 }
+
+// DraftSender sends a drafted recruiter message by hand under the same
+// claim the daemon takes; the delivery's SendDraft, bound to its setup, is
+// the one in use.
+type DraftSender func(ctx context.Context, id int64) (store.Message, error)
+
+// SendDraft sends draft id to its recruiter through send, so that the most
+// consequential write a user makes goes through the same door as every
+// other. The claim, the one-send-ever rule and the recording of the answer
+// are the delivery's, shared with the daemon; store.ErrNotClaimable says
+// the draft was not there to send, with its status in the message.
+func (t *Tracker) SendDraft(ctx context.Context, id int64, send DraftSender) (store.Message, error) {
+	return send(ctx, id)
+}

@@ -203,7 +203,9 @@ func (a *app) draftSendCmd() *cobra.Command {
 				defer smtp.Close()
 			}
 			d := deliver.New(a.st, clock.Wall(a.now), nil)
-			sent, err := d.SendDraft(ctx, setup, m.ID)
+			sent, err := a.tr.SendDraft(ctx, m.ID, func(ctx context.Context, id int64) (store.Message, error) {
+				return d.SendDraft(ctx, setup, id)
+			})
 			if errors.Is(err, store.ErrNotClaimable) {
 				switch sent.Status {
 				case onward.StatusSending:
