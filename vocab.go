@@ -25,10 +25,34 @@ const (
 	RejectionNotice Kind = "rejection_notice"
 )
 
+// kinds is every kind of message, recruiter drafts first, with who it is
+// for and its name in words. A new kind is a constant above and a line
+// here.
+var kinds = []struct {
+	kind     Kind
+	audience Audience
+	label    string
+}{
+	{ThankYou, Recruiter, "thank-you note"},
+	{StatusCheck, Recruiter, "status check"},
+	{FeedbackRequest, Recruiter, "feedback request"},
+	{StayInTouch, Recruiter, "stay-in-touch note"},
+	{Learn, User, "learn check-in"},
+	{LetGo, User, "let-go check-in"},
+	{Digest, User, "weekly digest"},
+	{DraftReady, User, "draft notice"},
+	{Prep, User, "prep note"},
+	{RejectionNotice, User, "note on a reply"},
+}
+
 // Kinds returns every kind of message, recruiter drafts first. The slice is
 // new on each call, so callers may modify it.
 func Kinds() []Kind {
-	return []Kind{ThankYou, StatusCheck, FeedbackRequest, StayInTouch, Learn, LetGo, Digest, DraftReady, Prep, RejectionNotice}
+	out := make([]Kind, len(kinds))
+	for i, k := range kinds {
+		out[i] = k.kind
+	}
+	return out
 }
 
 // FollowupKinds returns the kinds whose delay after their event the user
@@ -38,13 +62,25 @@ func FollowupKinds() []Kind {
 }
 
 // Audience says who a kind of message is for: drafts go to the recruiter
-// (the user sends them), everything else to the user.
+// (the user sends them), everything else, and an unknown kind, to the user.
 func (k Kind) Audience() Audience {
-	switch k {
-	case ThankYou, StatusCheck, FeedbackRequest, StayInTouch:
-		return Recruiter
+	for _, e := range kinds {
+		if e.kind == k {
+			return e.audience
+		}
 	}
 	return User
+}
+
+// Label names the kind in words, for lists and sentences: "thank-you
+// note". An unknown kind reads as its name with spaces.
+func (k Kind) Label() string {
+	for _, e := range kinds {
+		if e.kind == k {
+			return e.label
+		}
+	}
+	return strings.ReplaceAll(string(k), "_", " ")
 }
 
 // Valid reports whether k is one of Kinds.

@@ -81,3 +81,19 @@ func TestStatusPendingAndFinal(t *testing.T) {
 		t.Error("an unknown status reads as final")
 	}
 }
+
+func TestKindLabel(t *testing.T) {
+	t.Parallel()
+	for k, want := range map[onward.Kind]string{
+		onward.ThankYou: "thank-you note", onward.RejectionNotice: "note on a reply", "new_kind": "new kind",
+	} {
+		if got := k.Label(); got != want {
+			t.Errorf("%s.Label() = %q, want %q", k, got, want)
+		}
+	}
+	for _, k := range onward.Kinds() {
+		if strings.Contains(k.Label(), "_") {
+			t.Errorf("%s has no label of its own", k)
+		}
+	}
+}

@@ -63,28 +63,36 @@ type Step struct {
 // kinds it plans (counted from the event, or from the interview's end),
 // and whether it plans a prep note before itself.
 type rule struct {
-	cancel  []onward.Kind
-	plans   []onward.Kind
-	fromEnd bool // count from End (an interview's end), or At when End is zero
-	prep    bool // plan a prep note before At (when the policy has PrepOn)
+	cancel    []onward.Kind
+	cancelAll bool // cancel every pending kind: the application is over
+	plans     []onward.Kind
+	fromEnd   bool // count from End (an interview's end), or At when End is zero
+	prep      bool // plan a prep note before At (when the policy has PrepOn)
 }
 
 // rules is every event's effect on an application's messages. A new kind
-// of message is planned by adding it to plans here (and to pendingAll if
-// an event may cancel it).
+// of message is planned by adding it to the plans of its event here; the
+// events that end an application cancel it with the rest.
 var rules = map[onward.EventKind]rule{
 	onward.Applied:   {},
 	onward.Interview: {cancel: kinds(onward.ThankYou, onward.StatusCheck, onward.Prep), plans: kinds(onward.ThankYou, onward.StatusCheck), fromEnd: true, prep: true},
-	onward.Rejected:  {cancel: pendingAll, plans: kinds(onward.FeedbackRequest, onward.StayInTouch, onward.Learn, onward.LetGo)},
+	onward.Rejected:  {cancelAll: true, plans: kinds(onward.FeedbackRequest, onward.StayInTouch, onward.Learn, onward.LetGo)},
 	onward.Reply:     {cancel: kinds(onward.StatusCheck)},
 	onward.Offer:     {cancel: kinds(onward.StatusCheck, onward.Prep)},
-	onward.Withdrawn: {cancel: pendingAll},
+	onward.Withdrawn: {cancelAll: true},
 }
 
 // pendingAll is every kind an event plans, so every kind an application
-// can have pending.
-var pendingAll = kinds(onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch,
-	onward.Learn, onward.LetGo, onward.Prep)
+// can have pending: read off rules, in the vocabulary's order.
+var pendingAll = func() []onward.Kind {
+	var out []onward.Kind
+	for _, k := range onward.Kinds() {
+		if _, ok := PlannedBy(k); ok {
+			out = append(out, k)
+		}
+	}
+	return out
+}()
 
 func kinds(k ...onward.Kind) []onward.Kind { return k }
 
@@ -134,6 +142,9 @@ func (p Policy) Times(ev Event, now time.Time) Step {
 		base = ev.End
 	}
 	step := Step{Cancel: slices.Clone(r.cancel)}
+	if r.cancelAll {
+		step.Cancel = Pending()
+	}
 	for _, k := range r.plans {
 		step.Schedule = append(step.Schedule, p.plan(k, base, now, ev.RecruiterLocation))
 	}

@@ -67,31 +67,5 @@ var funcs = map[string]any{
 		return strconv.Itoa(n) + " " + many
 	},
 	// label names a kind of message in words, for lists and sentences.
-	"label": kindLabel,
-}
-
-func kindLabel(kind onward.Kind) string {
-	switch kind {
-	case onward.ThankYou:
-		return "thank-you note"
-	case onward.StatusCheck:
-		return "status check"
-	case onward.FeedbackRequest:
-		return "feedback request"
-	case onward.StayInTouch:
-		return "stay-in-touch note"
-	case onward.Learn:
-		return "learn check-in"
-	case onward.LetGo:
-		return "let-go check-in"
-	case onward.Digest:
-		return "weekly digest"
-	case onward.DraftReady:
-		return "draft notice"
-	case onward.Prep:
-		return "prep note"
-	case onward.RejectionNotice:
-		return "note on a reply"
-	}
-	return strings.ReplaceAll(string(kind), "_", " ")
+	"label": onward.Kind.Label,
 }
