@@ -121,6 +121,7 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(sche
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	a.log = log
 	dl, err := a.startDelivery(ctx)
 	if err != nil {
 		return err

@@ -30,6 +30,7 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		Quiet:       cfg.Quiet(),
 	}
 	var smtp *mailer.SMTP
+	var outbox *mailer.Outbox // one for check-ins and drafts: the folder is read once
 	switch cfg.Delivery.Transport {
 	case "smtp":
 		password, err := cfg.SMTP.ResolvePassword(ctx)
@@ -45,11 +46,22 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		}
 		s.Mail, s.Send = smtp, smtp
 	default:
-		s.Mail = &mailer.Outbox{Dir: cfg.Delivery.Outbox}
+		o, err := a.outbox(cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		s.Mail, outbox = o, o
 	}
 	switch cfg.Delivery.Drafts {
 	case "outbox":
-		s.DraftOutbox = &mailer.Outbox{Dir: cfg.Delivery.Outbox}
+		if outbox == nil {
+			o, err := a.outbox(cfg)
+			if err != nil {
+				return nil, nil, err
+			}
+			outbox = o
+		}
+		s.DraftOutbox = outbox
 	case "imap":
 		imapCfg, err := imapConfig(ctx, cfg)
 		if err != nil {
@@ -59,6 +71,21 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 	}
 	s.Composer.RepliesRead = cfg.IMAPEnabled()
 	return s, smtp, nil
+}
+
+// outbox opens the outbox folder: made private, and rid of the temporary
+// files of writes a crash interrupted, before anything is written there.
+// What that changed is said once, in the daemon's log or on stderr.
+func (a *app) outbox(cfg *config.Config) (*mailer.Outbox, error) {
+	log := a.log
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(a.stderr, nil))
+	}
+	o := &mailer.Outbox{Dir: cfg.Delivery.Outbox, Log: log.With("part", "outbox")}
+	if err := o.Open(); err != nil {
+		return nil, badInput{err}
+	}
+	return o, nil
 }
 
 // imapConfig is the mailbox's connection settings, password resolved.
