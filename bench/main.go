@@ -9,9 +9,12 @@
 // Figures: throughput (the dispatcher against go-mail alone), backlog (claim
 // and start-up cost with a small and a large backlog), punctuality (lateness
 // of messages due over a few seconds), idle (the real daemon's memory and CPU
-// while nothing is due) and cli (status and messages --json against
-// --version) and outbox (an .eml write into a folder of 100,000 files
-// against one into an empty folder). Every figure runs onward's real packages or the real binary on
+// while nothing is due), cli (status and messages --json against
+// --version), mailbox (the peak memory of one poll of an inbox of big
+// messages, against a poll that reads no body), stall (how long a poll
+// of a trickling IMAP server takes to give up, against its bounds) and
+// outbox (an .eml write into a folder of 100,000 files against one into
+// an empty folder, and both against the bare file system). Every figure runs onward's real packages or the real binary on
 // real SQLite files and a real SMTP server on 127.0.0.1; nothing here is a
 // path the daemon does not take. Progress goes to stderr, figures to stdout.
 // Benchmarks report; they never fail on a time.
@@ -50,13 +53,22 @@ type options struct {
 	cpuprofile   string
 	breakdown    bool
 	sinkDelay    time.Duration
+	mailboxN     int
+	mailboxMB    int
 	outboxFiles  int
 	outboxWrites int
 }
 
-var figures = []string{"throughput", "backlog", "punctuality", "idle", "cli", "outbox"}
+var figures = []string{"throughput", "backlog", "punctuality", "idle", "cli", "mailbox", "stall", "outbox"}
 
 func main() {
+	if spec := os.Getenv(mailboxChild); spec != "" {
+		if err := mailboxPoll(spec); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: mailbox child: %v\n", err)
+			os.Exit(1)
+		}
+		return
+	}
 	o := &options{}
 	only := flag.String("only", strings.Join(figures, ","), "comma-separated figures to run: "+strings.Join(figures, ", "))
 	flag.IntVar(&o.n, "n", 20_000, "throughput: due messages to deliver")
@@ -78,6 +90,8 @@ func main() {
 	flag.StringVar(&o.binary, "binary", "", "onward binary for idle and cli (default: built from this module into the folder)")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the throughput subject's first round (and of the cli's in-process status) to this file")
 	flag.DurationVar(&o.sinkDelay, "sink-delay", 0, "throughput: make the SMTP server wait this long before replying to MAIL, RCPT and DATA, as one across a network would (0: loopback speed, the recorded figure)")
+	flag.IntVar(&o.mailboxN, "mailbox-n", 40, "mailbox: new messages in the inbox")
+	flag.IntVar(&o.mailboxMB, "mailbox-mb", 25, "mailbox: size of each, in MB")
 	flag.BoolVar(&o.breakdown, "breakdown", false, "throughput: also time the subject's SMTP sends separately (adds a timing wrapper; not for the recorded figure)")
 	flag.Parse()
 
@@ -145,6 +159,10 @@ func run(ctx context.Context, o *options) error {
 			line, err = idle(ctx, o)
 		case "cli":
 			line, err = cli(ctx, o)
+		case "mailbox":
+			line, err = mailbox(ctx, o)
+		case "stall":
+			line, err = stall(ctx, o)
 		case "outbox":
 			line, err = outboxFigure(ctx, o)
 		}

@@ -11,6 +11,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,6 +47,9 @@ type User struct {
 	Name     string `toml:"name"`
 	Email    string `toml:"email"`
 	Timezone string `toml:"timezone"`
+	// Aliases are the user's other addresses: a reply to a check-in from
+	// one of them is the user's own, like one from Email.
+	Aliases []string `toml:"aliases"`
 }
 
 // Storage says where the database lives.
@@ -87,6 +91,9 @@ type SMTP struct {
 	Security     string `toml:"security"`
 	MaxPerMinute int    `toml:"max_per_minute"`
 	Timeout      string `toml:"timeout"`
+	// SendTimeout bounds one message's whole exchange with the server;
+	// empty means four times Timeout.
+	SendTimeout string `toml:"send_timeout,omitempty"`
 }
 
 // IMAP is the user's mailbox, read to file drafts, notice replies and
@@ -104,6 +111,9 @@ type IMAP struct {
 	AutoReject    bool   `toml:"auto_reject"`
 	DiscardAfter  string `toml:"discard_after"`
 	Timeout       string `toml:"timeout"`
+	// MaxMessageSize is the largest message read, such as "5MB"; larger
+	// ones are skipped unread.
+	MaxMessageSize string `toml:"max_message_size"`
 }
 
 // Schedule bounds when messages may fall due.
@@ -142,11 +152,13 @@ type parsed struct {
 	giveUpAfter scheduler.Delay
 	stale       map[string]scheduler.Delay
 	timeout     time.Duration
+	sendTimeout time.Duration
 	prep        scheduler.PrepRule
 	prepOn      bool
 	imapPoll    scheduler.Spec
 	imapDiscard scheduler.Delay
 	imapTimeout time.Duration
+	imapMaxSize int64
 }
 
 // Default returns the configuration used when there is no file: mail goes
@@ -184,7 +196,7 @@ func Default() *Config {
 			Prep:            "18:00 the day before",
 		},
 		Digest:    Digest{Schedule: "0 18 * * SUN"},
-		IMAP:      IMAP{Security: "tls", Poll: "*/5 * * * *", DiscardAfter: "2d", Timeout: "30s", Secret: Secret{PasswordCommandTimeout: "30s"}},
+		IMAP:      IMAP{Security: "tls", Poll: "*/5 * * * *", DiscardAfter: "2d", Timeout: "30s", MaxMessageSize: "5MB", Secret: Secret{PasswordCommandTimeout: "30s"}},
 		Templates: Templates{Dir: filepath.Join(configDir(), "templates")},
 	}
 }
@@ -277,6 +289,10 @@ func (c *Config) StaleLimits() map[string]scheduler.Delay {
 
 // SMTPTimeout is the dial and per-command timeout.
 func (c *Config) SMTPTimeout() time.Duration { return c.parsed.timeout }
+
+// SMTPSendTimeout bounds one message's whole exchange with the server; 0
+// when unset, for the mailer's default of four timeouts.
+func (c *Config) SMTPSendTimeout() time.Duration { return c.parsed.sendTimeout }
 
 // Policy is what the planner needs from the config.
 func (c *Config) Policy() scheduler.Policy {
@@ -411,6 +427,9 @@ func (c *Config) Validate() error {
 		}
 	}
 	v.address("user.email", c.User.Email)
+	for _, a := range c.User.Aliases {
+		v.address("user.aliases", a)
+	}
 	p.location = time.Local
 	if c.User.Timezone != "" {
 		loc, err := LoadLocation(c.User.Timezone)
@@ -482,6 +501,16 @@ func (c *Config) Validate() error {
 			v.fail("smtp.timeout", "%q is not a duration between 1s and 10m, such as 30s", c.SMTP.Timeout)
 		}
 		p.timeout = d
+	}
+	if c.SMTP.SendTimeout != "" {
+		d, err := time.ParseDuration(c.SMTP.SendTimeout)
+		switch {
+		case err != nil || d <= 0 || d > time.Hour:
+			v.fail("smtp.send_timeout", "%q is not a duration between 1s and 1h, such as 2m", c.SMTP.SendTimeout)
+		case p.timeout > 0 && d < p.timeout:
+			v.fail("smtp.send_timeout", "%s is shorter than smtp.timeout (%s): a message could not wait for even one answer", c.SMTP.SendTimeout, c.SMTP.Timeout)
+		}
+		p.sendTimeout = d
 	}
 
 	// An empty window or digest schedule switches them off.
@@ -641,6 +670,35 @@ func (c *Config) validateIMAP(v *validator, p *parsed) {
 		v.fail("imap.timeout", "%q is not a duration between 1s and 10m, such as 30s", m.Timeout)
 	}
 	p.imapTimeout = d
+	p.imapMaxSize = v.size("imap.max_message_size", m.MaxMessageSize, 16<<10, 100<<20)
+}
+
+// size parses a size in bytes: a number, with an optional unit B, KB, MB
+// or GB (powers of 1024; KiB, MiB, GiB and K, M, G are the same), between
+// lo and hi.
+func (v *validator) size(key, value string, lo, hi int64) int64 {
+	t := strings.ToUpper(strings.TrimSpace(value))
+	num := strings.TrimRight(t, "KMGIB ")
+	unit := strings.TrimSpace(t[len(num):])
+	mult := map[string]int64{"": 1, "B": 1, "K": 1 << 10, "KB": 1 << 10, "KIB": 1 << 10,
+		"M": 1 << 20, "MB": 1 << 20, "MIB": 1 << 20, "G": 1 << 30, "GB": 1 << 30, "GIB": 1 << 30}[unit]
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || mult == 0 || n <= 0 || n > hi/mult || n*mult < lo {
+		v.fail(key, "%q is not a size between %s and %s, such as \"5MB\"", value, byteSize(lo), byteSize(hi))
+		return 0
+	}
+	return n * mult
+}
+
+// byteSize writes n bytes the way size reads them.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + "MB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + "KB"
+	}
+	return strconv.FormatInt(n, 10) + "B"
 }
 
 // IMAPPoll is when the mailbox is read.
@@ -652,6 +710,13 @@ func (c *Config) IMAPDiscardAfter() scheduler.Delay { return c.parsed.imapDiscar
 
 // IMAPTimeout is the IMAP dial and command timeout.
 func (c *Config) IMAPTimeout() time.Duration { return c.parsed.imapTimeout }
+
+// IMAPMaxMessageSize is the largest message read from the mailbox, in
+// bytes.
+func (c *Config) IMAPMaxMessageSize() int64 { return c.parsed.imapMaxSize }
+
+// UserAddresses are the user's own addresses: user.email and the aliases.
+func (c *Config) UserAddresses() []string { return append([]string{c.User.Email}, c.User.Aliases...) }
 
 // IMAPEnabled reports whether a mailbox is configured.
 func (c *Config) IMAPEnabled() bool { return strings.TrimSpace(c.IMAP.Host) != "" }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -137,6 +138,12 @@ func TestLoadBadFiles(t *testing.T) {
 			0, []wantErr{{6, "smtp.max_per_minute", "not between 1 and 10000"}}},
 		{"bad smtp timeout", smtp + "host = \"smtp.example.com\"\ntimeout = \"1h\"\n",
 			0, []wantErr{{6, "smtp.timeout", `"1h"`}}},
+		{"bad smtp send_timeout", smtp + "host = \"smtp.example.com\"\nsend_timeout = \"forever\"\n",
+			0, []wantErr{{6, "smtp.send_timeout", `"forever" is not a duration`}}},
+		{"smtp send_timeout over an hour", smtp + "host = \"smtp.example.com\"\nsend_timeout = \"2h\"\n",
+			0, []wantErr{{6, "smtp.send_timeout", `"2h"`}}},
+		{"smtp send_timeout shorter than timeout", smtp + "host = \"smtp.example.com\"\ntimeout = \"1m\"\nsend_timeout = \"30s\"\n",
+			0, []wantErr{{7, "smtp.send_timeout", "shorter than smtp.timeout (1m)"}}},
 		{"inline password in a 0644 file", smtp + "host = \"smtp.example.com\"\nusername = \"a@example.com\"\npassword = \"hunter2\"\n",
 			0o644, []wantErr{{7, "smtp.password", "chmod 600"}}},
 		{"inline password in a 0640 file", smtp + "host = \"smtp.example.com\"\nusername = \"a@example.com\"\npassword = \"hunter2\"\n",
@@ -454,6 +461,7 @@ func TestExampleConfigLoadsAndShowsTheDefaults(t *testing.T) {
 		{"smtp.security", c.SMTP.Security, d.SMTP.Security},
 		{"smtp.max_per_minute", fmt.Sprint(c.SMTP.MaxPerMinute), fmt.Sprint(d.SMTP.MaxPerMinute)},
 		{"smtp.timeout", c.SMTP.Timeout, d.SMTP.Timeout},
+		{"smtp.send_timeout", c.SMTPSendTimeout().String(), d.SMTPSendTimeout().String()},
 		{"followups.prep", c.Policy().Prep.String(), d.Policy().Prep.String()},
 		{"followups.prep on", fmt.Sprint(c.Policy().PrepOn), fmt.Sprint(d.Policy().PrepOn)},
 	}
@@ -496,7 +504,7 @@ func TestMasked(t *testing.T) {
 	if c.SMTP.Password != "hunter2" {
 		t.Errorf("Masked changed the original: %q", c.SMTP.Password)
 	}
-	if m.SMTP.Host != c.SMTP.Host || m.User != c.User {
+	if m.SMTP.Host != c.SMTP.Host || !reflect.DeepEqual(m.User, c.User) {
 		t.Errorf("Masked changed other fields")
 	}
 

@@ -27,14 +27,17 @@ type SMTPConfig struct {
 	// Security is "starttls" (the default when empty), "tls" (implicit TLS,
 	// usually port 465) or "none", which is allowed only to a loopback host.
 	Security string
-	// MaxPerMinute caps how many messages (attempts included) start in any
-	// minute, so a backlog caught up at start does not trip the provider's
-	// abuse limits. Default 20.
-	MaxPerMinute int
 	// Timeout bounds the dial and every wait on the network after it: each
-	// read or write, so a large attachment on a slow link is fine as long as
-	// it moves. Default 30s.
+	// read or write, so a stalled server is noticed after Timeout. Default
+	// 30s.
 	Timeout time.Duration
+	// SendTimeout bounds one message's whole conversation with the server,
+	// from the dial (or the probe of a kept session) to the reply to the
+	// final dot: a server that answers a byte or a line at a time never
+	// trips Timeout, and would otherwise hold a send, and the claim on its
+	// message, for as long as it likes. Default DefaultSendTimeoutFactor
+	// times Timeout.
+	SendTimeout time.Duration
 	// TLSConfig is optional, e.g. to trust a private CA through RootCAs.
 	// Certificates are always verified: InsecureSkipVerify is refused.
 	TLSConfig *tls.Config
@@ -45,8 +48,7 @@ const (
 	securityTLS      = "tls"
 	securityNone     = "none"
 
-	defaultMaxPerMinute = 20
-	defaultTimeout      = 30 * time.Second
+	defaultTimeout = 30 * time.Second
 
 	// maxIdle is how long a session may sit unused before Send replaces it
 	// instead of probing it with NOOP: servers drop idle clients after a few
@@ -54,6 +56,13 @@ const (
 	// Timeout to notice.
 	maxIdle = time.Minute
 )
+
+// DefaultSendTimeoutFactor is how many Timeouts one message may take in
+// all when SendTimeout is not set: a healthy server answers each of the
+// dozen steps of a send (connect, greeting, EHLO, STARTTLS, AUTH, MAIL,
+// RCPT, DATA, the final dot) at once, and a slow one is slow at one or
+// two of them, typically the TLS handshake and the final dot.
+const DefaultSendTimeoutFactor = 4
 
 // String describes the config without its password, so that printing it
 // (fmt's %v and %+v, slog) never leaks the secret.
@@ -73,16 +82,16 @@ func (c SMTPConfig) GoString() string { return "mailer.SMTPConfig(" + c.String()
 // messages (as go-mail does), replaced when it broke or sat idle. It is safe
 // for concurrent use; messages go out one at a time.
 type SMTP struct {
-	host, addr string
-	security   string
-	timeout    time.Duration
-	secrets    []string // forms of the password that must never appear in an error
-	client     *mail.Client
-	tlsConfig  *tls.Config
-	limit      *limiter
+	host, addr  string
+	security    string
+	timeout     time.Duration
+	sendTimeout time.Duration
+	secrets     []string // forms of the password that must never appear in an error
+	client      *mail.Client
+	tlsConfig   *tls.Config
 
 	// stopWaiting is cancelled by Close to release Sends that wait for
-	// their turn or for the rate limit.
+	// their turn.
 	stopWaiting context.Context
 	cancelWaits func()
 
@@ -94,6 +103,8 @@ type SMTP struct {
 	lastUsed time.Time
 	closed   bool
 	maxIdle  time.Duration
+	// end is the deadline of the message being sent, for the dial.
+	end time.Time
 
 	// connMu guards conn, the raw connection of the current session, which
 	// a cancelled context closes from another goroutine.
@@ -122,8 +133,8 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 		addr:        net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)),
 		security:    cfg.Security,
 		timeout:     cfg.Timeout,
+		sendTimeout: cfg.SendTimeout,
 		tlsConfig:   tlsConfig,
-		limit:       newLimiter(cfg.MaxPerMinute, time.Minute),
 		stopWaiting: stopWaiting,
 		cancelWaits: func() { cancel(ErrClosed) },
 		turn:        make(chan struct{}, 1),
@@ -190,10 +201,10 @@ func (c SMTPConfig) normalize() (SMTPConfig, error) {
 		return invalid("security %q is not one of starttls, tls, none", c.Security)
 	case c.Security == securityNone && !loopback.Is(c.Host):
 		return invalid("security \"none\" would send mail and password in clear to %q: it is allowed only to a loopback host (localhost, 127.0.0.1, ::1); use starttls or tls", c.Host)
-	case c.MaxPerMinute < 0:
-		return invalid("max per minute %d is negative", c.MaxPerMinute)
 	case c.Timeout < 0:
 		return invalid("timeout %s is negative", c.Timeout)
+	case c.SendTimeout < 0:
+		return invalid("send timeout %s is negative", c.SendTimeout)
 	case c.Username != "" && c.Password == "":
 		return invalid("username %q is set but the password is empty", c.Username)
 	case c.Username == "" && c.Password != "":
@@ -201,14 +212,18 @@ func (c SMTPConfig) normalize() (SMTPConfig, error) {
 	case c.TLSConfig != nil && c.TLSConfig.InsecureSkipVerify:
 		return invalid("TLS certificate verification cannot be turned off; trust a private CA with RootCAs instead")
 	}
-	if c.MaxPerMinute == 0 {
-		c.MaxPerMinute = defaultMaxPerMinute
-	}
 	if c.Timeout == 0 {
 		c.Timeout = defaultTimeout
 	}
+	if c.SendTimeout == 0 {
+		c.SendTimeout = DefaultSendTimeoutFactor * c.Timeout
+	}
 	return c, nil
 }
+
+// SendTimeout is the longest one Send spends talking to the server, from
+// the dial to the reply to the final dot, once it is its turn.
+func (s *SMTP) SendTimeout() time.Duration { return s.sendTimeout }
 
 // String names the server, and nothing secret.
 func (s *SMTP) String() string { return "mailer.SMTP(" + s.addr + ")" }
@@ -216,10 +231,11 @@ func (s *SMTP) String() string { return "mailer.SMTP(" + s.addr + ")" }
 // GoString keeps %#v from printing the fields, which hold the password.
 func (s *SMTP) GoString() string { return s.String() }
 
-// Send delivers m, waiting first for its turn and for the rate limit; ctx
-// bounds both waits and the delivery. A nil error means the server accepted
-// the message. On error, Temporary says whether to retry later with the same
-// Message-ID.
+// Send delivers m, waiting first for its turn; ctx bounds the wait and the
+// delivery, and the delivery lasts at most the send timeout. A nil error
+// means the server accepted the message. On error, Temporary says whether
+// to retry later with the same Message-ID. Send has no rate limit of its
+// own: a Relay adds one that outlives the client.
 func (s *SMTP) Send(ctx context.Context, m *Message) error {
 	msg, err := m.build()
 	if err != nil {
@@ -257,11 +273,9 @@ func (s *SMTP) deliver(ctx context.Context, msg *mail.Msg, utf8 bool) error {
 	if s.closed {
 		return interrupted("sending", ErrClosed)
 	}
-	if err := s.limit.wait(waitCtx); err != nil {
-		return interrupted("waiting for the rate limit", err)
-	}
-	// From here on only the caller's ctx counts: Close lets a message that
-	// is already on the wire finish rather than leave it half sent.
+	// From here on only the caller's ctx and the send timeout count:
+	// Close lets a message that is already on the wire finish rather than
+	// leave it half sent.
 	return s.transmit(ctx, msg, utf8)
 }
 
@@ -277,6 +291,14 @@ func (s *SMTP) transmit(ctx context.Context, msg *mail.Msg, utf8 bool) error {
 	if s.session != nil && time.Since(s.lastUsed) > s.maxIdle {
 		s.hangUp()
 	}
+	// One deadline for the whole message, a redial after a dead kept
+	// session included: every read, write and dial below ends by it.
+	s.end = time.Now().Add(s.sendTimeout)
+	s.connMu.Lock()
+	if s.conn != nil {
+		s.conn.startMessage(s.end, s.sendTimeout)
+	}
+	s.connMu.Unlock()
 	for {
 		fresh := s.session == nil
 		if fresh {
@@ -326,12 +348,12 @@ func (s *SMTP) transmit(ctx context.Context, msg *mail.Msg, utf8 bool) error {
 // *tls.Conn itself, because go-mail's smtp.Client decides whether the
 // session is encrypted (and so whether AUTH may proceed) by that type.
 func (s *SMTP) dial(ctx context.Context, _, _ string) (net.Conn, error) {
-	d := net.Dialer{Timeout: s.timeout}
+	d := net.Dialer{Timeout: s.timeout, Deadline: s.end}
 	raw, err := d.DialContext(ctx, "tcp", s.addr)
 	if err != nil {
 		return nil, err
 	}
-	nc := &netConn{Conn: raw, timeout: s.timeout}
+	nc := &netConn{Conn: raw, timeout: s.timeout, end: s.end, budget: s.sendTimeout}
 	s.connMu.Lock()
 	s.conn = nc
 	s.connMu.Unlock()
@@ -377,15 +399,22 @@ func (s *SMTP) drop() {
 // hangUp ends the session politely with QUIT, then drops it. A failing QUIT
 // changes nothing: the session is over either way.
 func (s *SMTP) hangUp() {
+	s.connMu.Lock()
+	if s.conn != nil {
+		// The last message's deadline has passed; QUIT gets a timeout
+		// of its own.
+		s.conn.startMessage(time.Now().Add(s.timeout), s.sendTimeout)
+	}
+	s.connMu.Unlock()
 	if s.session != nil {
 		_ = s.client.CloseWithSMTPClient(s.session)
 	}
 	s.drop()
 }
 
-// Close ends the session. Sends waiting for their turn or for the rate limit
-// return at once with ErrClosed (temporary); a message already on the wire
-// is finished first. Close is idempotent; Send fails after it.
+// Close ends the session. Sends waiting for their turn return at once with
+// ErrClosed (temporary); a message already on the wire is finished first.
+// Close is idempotent; Send fails after it.
 func (s *SMTP) Close() error {
 	s.cancelWaits()
 	s.turn <- struct{}{}
@@ -452,6 +481,13 @@ func (s *SMTP) failure(ctx context.Context, err error) *deliveryError {
 		// go-mail's SendError has no Unwrap, so the network failure under
 		// it is known only from our side of the connection.
 		network()
+		var slow *sendTimeoutError
+		if errors.As(ioErr, &slow) {
+			de.text = fmt.Sprintf("smtp: the server took more than %s over one message and was cut off %s", slow.budget, step)
+			if sendErr != nil && sendErr.Reason == mail.ErrSMTPDataClose {
+				de.text += "; the server may have the message already"
+			}
+		}
 		de.err = errors.Join(err, ioErr)
 	case isNetworkError(err):
 		network()
@@ -570,114 +606,4 @@ func (a *authPicker) Start(server *smtp.ServerInfo) (string, []byte, error) {
 
 func (a *authPicker) Next(fromServer []byte, more bool) ([]byte, error) {
 	return a.chosen.Next(fromServer, more)
-}
-
-// netConn bounds every read and write by the timeout and remembers the
-// first failure, which go-mail's SendError would otherwise hide. After a
-// failure every read and write fails at once with it: the session is in
-// doubt, and go-mail's RSET or QUIT after a timed-out command would
-// otherwise wait a whole timeout more on a server that has stopped
-// answering.
-type netConn struct {
-	net.Conn
-	timeout time.Duration
-
-	mu  sync.Mutex
-	err error
-}
-
-func (c *netConn) Read(p []byte) (int, error) {
-	if err := c.failure(); err != nil {
-		return 0, err
-	}
-	if err := c.Conn.SetReadDeadline(time.Now().Add(c.timeout)); err != nil {
-		c.fail(err)
-		return 0, err
-	}
-	n, err := c.Conn.Read(p)
-	if err != nil {
-		c.fail(err)
-	}
-	return n, err
-}
-
-func (c *netConn) Write(p []byte) (int, error) {
-	if err := c.failure(); err != nil {
-		return 0, err
-	}
-	if err := c.Conn.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
-		c.fail(err)
-		return 0, err
-	}
-	n, err := c.Conn.Write(p)
-	if err != nil {
-		c.fail(err)
-	}
-	return n, err
-}
-
-func (c *netConn) fail(err error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.err == nil {
-		c.err = err
-	}
-}
-
-func (c *netConn) failure() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.err
-}
-
-// limiter allows at most max sends to start in any window (a sliding log).
-// Only the goroutine holding SMTP.turn uses it.
-type limiter struct {
-	max    int
-	window time.Duration
-	now    func() time.Time
-	sent   []time.Time // recent starts, oldest first
-	// onWait, when set (by tests), is called each time wait has to block.
-	onWait func(time.Duration)
-}
-
-func newLimiter(n int, window time.Duration) *limiter {
-	return &limiter{max: n, window: window, now: time.Now}
-}
-
-// delay returns how long the next send must wait, forgetting sends that
-// have left the window.
-func (l *limiter) delay(now time.Time) time.Duration {
-	cut := 0
-	for cut < len(l.sent) && !l.sent[cut].After(now.Add(-l.window)) {
-		cut++
-	}
-	l.sent = l.sent[cut:]
-	if len(l.sent) < l.max {
-		return 0
-	}
-	return l.sent[len(l.sent)-l.max].Add(l.window).Sub(now)
-}
-
-// wait blocks until a send may start and records it, or returns the cause
-// of ctx's end.
-func (l *limiter) wait(ctx context.Context) error {
-	for {
-		now := l.now()
-		d := l.delay(now)
-		if d <= 0 {
-			l.sent = append(l.sent, now)
-			return nil
-		}
-		if l.onWait != nil {
-			l.onWait(d)
-		}
-		t := time.NewTimer(d)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return context.Cause(ctx)
-		}
-	}
 }

@@ -423,8 +423,8 @@ func TestNewSMTPValidates(t *testing.T) {
 		{"empty host", SMTPConfig{Port: 587}, "host is empty"},
 		{"host with port", SMTPConfig{Host: "smtp.example.com:587", Port: 587}, "port"},
 		{"user without password", SMTPConfig{Host: "smtp.example.com", Port: 587, Username: "a"}, "password"},
-		{"negative rate", SMTPConfig{Host: "smtp.example.com", Port: 587, MaxPerMinute: -1}, "max per minute"},
 		{"negative timeout", SMTPConfig{Host: "smtp.example.com", Port: 587, Timeout: -time.Second}, "timeout"},
+		{"negative send timeout", SMTPConfig{Host: "smtp.example.com", Port: 587, SendTimeout: -time.Second}, "send timeout"},
 		{"skip verify", SMTPConfig{Host: "smtp.example.com", Port: 587, TLSConfig: &tls.Config{InsecureSkipVerify: true}}, "verification"},
 	}
 	for _, tt := range tests {
@@ -471,83 +471,6 @@ func TestSMTPRefusesInvalidMessageBeforeConnecting(t *testing.T) {
 				t.Error("Send connected to the server with an invalid message")
 			}
 		})
-	}
-}
-
-func TestSMTPRateLimit(t *testing.T) {
-	t.Parallel()
-	t.Run("high limit never waits", func(t *testing.T) {
-		t.Parallel()
-		ts := smtptest.Start(t, smtptest.Script{})
-		s := newSender(t, ts, func(c *SMTPConfig) { c.MaxPerMinute = 1000 })
-		s.limit.onWait = func(d time.Duration) { t.Errorf("Send waited %s for the rate limit", d) }
-		for i := range 5 {
-			if err := s.Send(t.Context(), testMessage(i)); err != nil {
-				t.Fatalf("Send %d: %v", i, err)
-			}
-		}
-	})
-	t.Run("third send within the minute waits", func(t *testing.T) {
-		t.Parallel()
-		ts := smtptest.Start(t, smtptest.Script{})
-		s := newSender(t, ts, func(c *SMTPConfig) { c.MaxPerMinute = 2 })
-		waiting := make(chan time.Duration, 1)
-		s.limit.onWait = func(d time.Duration) { waiting <- d }
-		for i := range 2 {
-			if err := s.Send(t.Context(), testMessage(i)); err != nil {
-				t.Fatalf("Send %d: %v", i, err)
-			}
-		}
-		ctx, cancel := context.WithCancel(t.Context())
-		done := sendAsync(ctx, s, testMessage(3))
-		select {
-		case d := <-waiting:
-			if d <= 0 || d > time.Minute {
-				t.Errorf("waiting %s, want within (0, 1m]", d)
-			}
-		case <-time.After(smtptest.WaitTimeout):
-			t.Fatal("the third Send did not wait for the rate limit")
-		}
-		cancel()
-		err := waitSend(t, done)
-		if !errors.Is(err, context.Canceled) || !Temporary(err) {
-			t.Errorf("Send = %v, want a temporary context.Canceled", err)
-		}
-		if ts.Connections() != 1 || ts.Pending() != 2 {
-			t.Errorf("server got %d messages on %d connections, want 2 on 1", ts.Pending(), ts.Connections())
-		}
-	})
-}
-
-func TestLimiterWindow(t *testing.T) {
-	t.Parallel()
-	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	l := newLimiter(2, time.Minute)
-	steps := []struct {
-		at     time.Duration // since t0
-		send   bool          // record a send at this time when allowed
-		wantIn time.Duration // the delay expected
-	}{
-		{at: 0, send: true, wantIn: 0},
-		{at: 10 * time.Second, send: true, wantIn: 0},
-		{at: 20 * time.Second, wantIn: 40 * time.Second}, // full: until the first leaves the window
-		{at: 59 * time.Second, wantIn: time.Second},
-		{at: 60 * time.Second, send: true, wantIn: 0}, // the first has left
-		{at: 61 * time.Second, wantIn: 9 * time.Second},
-		{at: 5 * time.Minute, send: true, wantIn: 0},
-		{at: 5*time.Minute + time.Second, send: true, wantIn: 0},
-	}
-	for _, st := range steps {
-		now := t0.Add(st.at)
-		if got := l.delay(now); got != st.wantIn {
-			t.Fatalf("at +%s: delay = %s, want %s", st.at, got, st.wantIn)
-		}
-		if st.send {
-			l.now = func() time.Time { return now }
-			if err := l.wait(t.Context()); err != nil {
-				t.Fatalf("at +%s: wait: %v", st.at, err)
-			}
-		}
 	}
 }
 

@@ -41,7 +41,7 @@ func (c *Composer) Data(ctx context.Context, m store.Message, now time.Time) (te
 		if err != nil {
 			return d, err
 		}
-		d.App, err = c.app(ctx, a, m.Audience)
+		d.App, err = c.app(ctx, a, m)
 		if err != nil {
 			return d, err
 		}
@@ -81,7 +81,8 @@ func (c *Composer) Data(ctx context.Context, m store.Message, now time.Time) (te
 	return d, nil
 }
 
-func (c *Composer) app(ctx context.Context, a store.Application, audience string) (templates.App, error) {
+func (c *Composer) app(ctx context.Context, a store.Application, m store.Message) (templates.App, error) {
+	audience := m.Audience
 	out := templates.App{
 		ID: a.ID, Company: a.Company, Role: a.Role, URL: a.URL, Stage: a.Stage,
 		Recruiter: templates.Person{Name: a.RecruiterName, Email: a.RecruiterEmail},
@@ -93,17 +94,34 @@ func (c *Composer) app(ctx context.Context, a store.Application, audience string
 			loc = l
 		}
 	}
-	if e, err := c.Store.LastEventOf(ctx, a.ID, Interview); err == nil {
+	if e, err := eventFor(ctx, c.Store, m, Interview); err == nil {
 		out.Interview = e.At.In(loc)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return out, err
 	}
-	if e, err := c.Store.LastEventOf(ctx, a.ID, Rejected); err == nil {
+	if e, err := eventFor(ctx, c.Store, m, Rejected); err == nil {
 		out.Rejected = e.At.In(loc)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return out, err
 	}
 	return out, nil
+}
+
+// eventFor returns the event of kind a message is about: the one that
+// planned it when it is of that kind, else the one of that kind recorded
+// last. A prep note for an interview that was moved names the date it was
+// planned for, never another interview's.
+func eventFor(ctx context.Context, st *store.Store, m store.Message, kind string) (store.Event, error) {
+	if m.ID != 0 {
+		e, err := st.EventOf(ctx, m.ID)
+		if err == nil && e.Kind == kind {
+			return e, nil
+		}
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return e, err
+		}
+	}
+	return st.LastEventOf(ctx, m.ApplicationID, kind)
 }
 
 func (c *Composer) lessons(ls []store.Lesson) []templates.Lesson {
@@ -124,6 +142,13 @@ func (c *Composer) draft(m store.Message) *templates.Draft {
 		Mailto:      Mailto(m.To, m.Subject, m.Text),
 		SendCommand: fmt.Sprintf("%s drafts send %d", c.command(), m.ID),
 	}
+}
+
+func (c *Composer) location() *time.Location {
+	if c.Location == nil {
+		return time.UTC
+	}
+	return c.Location
 }
 
 func (c *Composer) command() string {
@@ -273,7 +298,8 @@ func (c *Composer) Compose(ctx context.Context, m store.Message, now time.Time) 
 		Text:      r.Text,
 		HTML:      r.HTML,
 		MessageID: m.MessageID,
-		Date:      now,
+		// The Date reads on the user's clock, as their own mail would.
+		Date: now.In(c.location()),
 	}
 	if m.Audience == User {
 		out.To = c.User
@@ -293,7 +319,7 @@ func (c *Composer) Compose(ctx context.Context, m store.Message, now time.Time) 
 // DraftEmail rebuilds the email of a recruiter draft from what is stored,
 // so what the user reviewed (and perhaps edited) is exactly what is sent.
 func (c *Composer) DraftEmail(m store.Message, now time.Time) (*mailer.Message, error) {
-	out := &mailer.Message{From: c.User, Subject: m.Subject, Text: m.Text, HTML: m.HTML, MessageID: m.MessageID, Date: now}
+	out := &mailer.Message{From: c.User, Subject: m.Subject, Text: m.Text, HTML: m.HTML, MessageID: m.MessageID, Date: now.In(c.location())}
 	if m.To != "" {
 		to, err := mailer.ParseAddress(m.To)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
@@ -28,7 +29,7 @@ var (
 
 // DraftBox files a draft in the user's mailbox; it must not file a second
 // copy of a Message-ID it filed before (a retry after a crash).
-// inbox.Drafts satisfies it.
+// imapbox.Drafts satisfies it.
 type DraftBox interface {
 	AppendDraft(ctx context.Context, raw []byte, messageID string) (appended bool, err error)
 }
@@ -48,19 +49,26 @@ type Setup struct {
 	DraftOutbox Mailer
 	// Send delivers a draft to the recruiter when the user says so; nil
 	// when no SMTP server is configured.
-	Send        Mailer
+	Send Mailer
+	// SendTimeout is the longest one delivery through Mail or Send takes
+	// once it starts (the SMTP send timeout); every claim lasts longer.
+	SendTimeout time.Duration
 	Stale       map[string]Delay
 	GiveUpAfter Delay
 	Digest      Spec
 	Location    *time.Location
 	// Quiet hours also hold back the notices of drafts.
 	Quiet QuietHours
+	// Policy is the planning policy in force: its send window is checked
+	// again when a recruiter draft is rendered, and a reload re-times
+	// pending messages by it (see Retime). A zero Policy re-times nothing.
+	Policy Policy
 }
 
 // Delivery reports what became of one message, for logs and the demo.
 type Delivery struct {
 	Message store.Message
-	Outcome string // sent, drafted, retry, failed, expired
+	Outcome string // sent, drafted, retry, held, failed, expired, cancelled
 	Err     error
 }
 
@@ -68,11 +76,20 @@ type Delivery struct {
 // claims it, renders it, delivers it and records the answer.
 type Dispatcher struct {
 	Store *store.Store
+	// Clock is the time the dispatcher plans by and waits on; nil means
+	// the system clock, or Now with real timers when Now is set. When
+	// Clock is set, Now is replaced by Clock.Now.
+	Clock clock.Clock
 	Now   func() time.Time
 	Log   *slog.Logger
 	// Lease is how long a claim holds before another run may take the
-	// message again; it must outlast one send.
+	// message again, at the least; a claim always outlasts one send by
+	// LeaseMargin, so it lasts the setup's SendTimeout plus LeaseMargin
+	// when that is longer.
 	Lease time.Duration
+	// LeaseMargin is how long a claim outlasts the longest send: time to
+	// render the message before and to record the answer after.
+	LeaseMargin time.Duration
 	// Batch is how many due messages one claim takes.
 	Batch int
 	// Watch is how often the database is checked for other processes'
@@ -86,6 +103,9 @@ type Dispatcher struct {
 	setup  atomic.Pointer[Setup]
 	wake   chan struct{}
 	wakeMu sync.Once
+	// retime asks the loop to re-time pending messages by the setup's
+	// policy before its next cycle: set at start and by Reload.
+	retime atomic.Bool
 }
 
 // DigestJob names the weekly digest in the jobs table.
@@ -95,6 +115,7 @@ const DigestJob = "digest"
 // the old one.
 func (d *Dispatcher) Reload(s *Setup) {
 	d.setup.Store(s)
+	d.retime.Store(true)
 	d.Wake()
 }
 
@@ -110,14 +131,23 @@ func (d *Dispatcher) Wake() {
 func (d *Dispatcher) init() {
 	d.wakeMu.Do(func() {
 		d.wake = make(chan struct{}, 1)
-		if d.Now == nil {
-			d.Now = time.Now
+		switch {
+		case d.Clock != nil:
+			d.Now = d.Clock.Now
+		case d.Now != nil:
+			d.Clock = clock.Wall(d.Now)
+		default:
+			d.Clock = clock.System{}
+			d.Now = d.Clock.Now
 		}
 		if d.Log == nil {
 			d.Log = slog.New(slog.DiscardHandler)
 		}
 		if d.Lease == 0 {
 			d.Lease = 5 * time.Minute
+		}
+		if d.LeaseMargin == 0 {
+			d.LeaseMargin = time.Minute
 		}
 		if d.Batch == 0 {
 			d.Batch = 32
@@ -136,6 +166,8 @@ func (d *Dispatcher) init() {
 func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 	d.init()
 	d.setup.Store(s)
+	// The config may have changed while the daemon was down.
+	d.retime.Store(true)
 	if n, err := d.Store.ExpireDaemonClaims(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped while starting: nothing was taken yet
@@ -169,17 +201,33 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 		case <-work.Done():
 		}
 	}()
+	// The watch ticks on real time whatever the clock: it is what notices
+	// that the wall clock moved against the monotonic one the timer runs
+	// on (the clock was set, the machine slept), which no timer can.
 	watch := time.NewTicker(d.Watch)
 	defer watch.Stop()
-	timer := time.NewTimer(0)
+	timer := d.Clock.NewTimer(0)
 	defer timer.Stop()
+	wall0, mono0 := d.Clock.Now(), d.Clock.Elapsed()
+	// walDirty is set while the write-ahead log may have grown since the
+	// last checkpoint: it is checkpointed once per idle period.
+	walDirty := true
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-d.wake:
-		case <-timer.C:
+		case <-timer.C():
 		case <-watch.C:
+			wall, mono := d.Clock.Now(), d.Clock.Elapsed()
+			// Round(0) drops the monotonic reading, so Sub measures the
+			// wall clock.
+			drift := wall.Round(0).Sub(wall0.Round(0)) - (mono - mono0)
+			wall0, mono0 = wall, mono
+			stepped := drift > time.Second || drift < -time.Second
+			if stepped {
+				d.Log.Info("the wall clock moved against the monotonic clock; planning the wake-up again", "by", drift.Round(time.Second))
+			}
 			v, err := d.Store.DataVersion(ctx)
 			if err != nil {
 				if ctx.Err() != nil {
@@ -188,8 +236,11 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 				d.Log.Error("watch database", "err", err)
 				continue
 			}
-			if v == version {
+			if v == version && !stepped {
 				continue
+			}
+			if v != version {
+				walDirty = true
 			}
 			version = v
 		}
@@ -199,7 +250,15 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 		if v, err := d.Store.DataVersion(ctx); err == nil {
 			version = v
 		}
-		next, err := d.cycle(ctx, work)
+		if d.retime.Swap(false) {
+			if n, err := Retime(ctx, d.Store, d.setup.Load().Policy, d.Now()); err != nil {
+				d.retime.Store(true) // try again at the next cycle
+				d.Log.Error("re-time pending messages", "err", err)
+			} else if n > 0 {
+				d.Log.Info("pending messages re-timed by the config in force", "count", n)
+			}
+		}
+		next, claimed, err := d.cycle(ctx, work)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -209,16 +268,26 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 			d.Log.Error("deliver", "err", err)
 			next = d.Now().Add(5 * time.Second)
 		}
-		wait := time.Until(next)
+		if claimed > 0 {
+			walDirty = true
+		}
+		if idle := next.IsZero() || next.Sub(d.Now()) > time.Second; err == nil && walDirty && idle {
+			// Nothing is due for a while: give the disk back what the
+			// log grew to while busy, once per idle spell.
+			if err := d.Store.Checkpoint(ctx); err != nil {
+				// A reader holding the log is no fault: the next idle
+				// spell tries again.
+				d.Log.Debug("checkpoint the write-ahead log", "err", err)
+			} else {
+				walDirty = false
+				d.Log.Debug("write-ahead log checkpointed and truncated")
+			}
+		}
+		wait := next.Sub(d.Now())
 		if next.IsZero() || wait > time.Hour {
 			wait = time.Hour
 		}
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
+		timer.Stop()
 		timer.Reset(max(wait, 0))
 	}
 }
@@ -228,27 +297,31 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 func (d *Dispatcher) Cycle(ctx context.Context, s *Setup) (time.Time, error) {
 	d.init()
 	d.setup.Store(s)
-	return d.cycle(ctx, ctx)
+	next, _, err := d.cycle(ctx, ctx)
+	return next, err
 }
 
-// cycle stops claiming when ctx ends; sends run on work.
-func (d *Dispatcher) cycle(ctx, work context.Context) (time.Time, error) {
+// cycle stops claiming when ctx ends; sends run on work. claimed counts
+// the messages it took.
+func (d *Dispatcher) cycle(ctx, work context.Context) (next time.Time, claimed int, err error) {
 	if err := d.runJobs(ctx); err != nil {
-		return time.Time{}, err
+		return time.Time{}, 0, err
 	}
 	for ctx.Err() == nil {
-		msgs, err := d.Store.ClaimDue(ctx, d.Now(), d.Lease, d.Batch)
+		msgs, err := d.Store.ClaimDue(ctx, d.Now(), d.lease(d.setup.Load()), d.Batch)
 		if err != nil {
-			return time.Time{}, err
+			return time.Time{}, claimed, err
 		}
 		if len(msgs) == 0 {
 			break
 		}
+		claimed += len(msgs)
 		if stopped, err := d.deliverAll(ctx, work, msgs); stopped || err != nil {
-			return time.Time{}, err
+			return time.Time{}, claimed, err
 		}
 	}
-	return d.nextWake(ctx)
+	next, err = d.nextWake(ctx)
+	return next, claimed, err
 }
 
 func (d *Dispatcher) nextWake(ctx context.Context) (time.Time, error) {
@@ -275,39 +348,65 @@ func (d *Dispatcher) nextWake(ctx context.Context) (time.Time, error) {
 	return next, nil
 }
 
-// runJobs plans the digest when its time has come. Several missed runs
-// (the machine was off for a month) become one digest, and the next run
-// is counted from now, so a restart neither repeats nor drops one.
+// runJobs plans the digest when its time has come. A run is recorded
+// with the scheduled time it is for, and the next run is counted from
+// the later of now and that time, so that no scheduled time runs twice:
+// not after a restart, nor after the clock was set back. Several missed
+// runs (the machine was off for a month, the clock jumped ahead) become
+// one digest, recorded for the latest of them.
 func (d *Dispatcher) runJobs(ctx context.Context) error {
 	s := d.setup.Load()
 	if s.Digest.IsZero() {
 		return nil
 	}
 	now := d.Now()
-	next, ok, err := d.Store.JobNext(ctx, DigestJob)
+	job, ok, err := d.Store.Job(ctx, DigestJob)
 	if err != nil {
 		return err
 	}
-	if ok && now.Before(next) {
+	// from is where the next run is counted from: never before a run
+	// already made.
+	from := now
+	if job.LastRunFor.After(from) {
+		from = job.LastRunFor
+	}
+	if ok && now.Before(job.Next) {
 		// A schedule changed by a reload to an earlier run counts from
 		// now; one changed to a later run takes over after the run
 		// already planned.
-		if want := s.Digest.Next(now, s.Location); want.Before(next) {
-			return d.Store.Update(ctx, func(tx *store.Tx) error { return tx.SetJobNext(ctx, DigestJob, want) })
+		if want := s.Digest.Next(from, s.Location); want.Before(job.Next) {
+			return d.Store.Update(ctx, func(tx *store.Tx) error { return tx.SetJob(ctx, DigestJob, want, time.Time{}) })
 		}
 		return nil
 	}
 	return d.Store.Update(ctx, func(tx *store.Tx) error {
-		if ok {
-			m := store.Message{Kind: templates.Digest, Audience: User, To: s.Composer.User.Display(),
-				DueAt: now, MessageID: store.NewMessageID(s.Composer.User.Email)}
-			if err := tx.InsertMessage(ctx, &m); err != nil {
-				return err
-			}
-			d.Log.Info("digest planned", "message", m.ID, "was_due", next.Format(time.RFC3339))
+		if !ok || !job.Next.After(job.LastRunFor) && !job.LastRunFor.IsZero() {
+			// Never planned, or planned for a time it already ran for.
+			return tx.SetJob(ctx, DigestJob, s.Digest.Next(from, s.Location), time.Time{})
 		}
-		return tx.SetJobNext(ctx, DigestJob, s.Digest.Next(now, s.Location))
+		runFor := job.Next
+		for range 10000 {
+			n := s.Digest.Next(runFor, s.Location)
+			if n.IsZero() || n.After(now) {
+				break
+			}
+			runFor = n
+		}
+		m := store.Message{Kind: templates.Digest, Audience: User, To: s.Composer.User.Display(),
+			DueAt: now, MessageID: store.NewMessageID(s.Composer.User.Email)}
+		if err := tx.InsertMessage(ctx, &m); err != nil {
+			return err
+		}
+		d.Log.Info("digest planned", "message", m.ID, "was_due", job.Next.Format(time.RFC3339), "runs_for", runFor.Format(time.RFC3339))
+		return tx.SetJob(ctx, DigestJob, s.Digest.Next(maxTime(now, runFor), s.Location), runFor)
 	})
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // backoff is the wait before retry n (1-based) after a temporary failure.
@@ -366,10 +465,43 @@ type prepared struct {
 	now   time.Time
 	email *mailer.Message
 	// final, when set, is recorded without delivering: expired, failed
-	// to render, or a draft notice whose draft is gone. cause is the
-	// error behind it, if any.
+	// to render, held for the end of quiet hours, or a draft notice whose
+	// draft is gone. cause is the error behind it, if any. None of these
+	// was an attempt to deliver, and none is counted as one.
 	final *store.Outcome
 	cause error
+}
+
+// holdUntil checks the rules about when once more at the moment of
+// sending: a check-in found inside quiet hours (after downtime, a retry,
+// a clock step), or a recruiter draft found outside the send window,
+// waits for their end. It returns that time and why, or a zero time when
+// now is fine.
+func (d *Dispatcher) holdUntil(ctx context.Context, s *Setup, m store.Message, now time.Time) (time.Time, string) {
+	if m.Audience == User {
+		at := s.Quiet.Skip(now, s.Location)
+		if !at.After(now) {
+			return time.Time{}, ""
+		}
+		return at, fmt.Sprintf("held: %s is inside quiet hours (%s); due %s",
+			now.In(s.Location).Format("15:04"), s.Quiet, at.In(s.Location).Format("Mon 2 Jan 15:04"))
+	}
+	w := s.Policy.Window
+	if w.IsZero() {
+		return time.Time{}, ""
+	}
+	loc := s.Location
+	if a, err := d.Store.Application(ctx, m.ApplicationID); err == nil && a.RecruiterTZ != "" {
+		if l, err := time.LoadLocation(a.RecruiterTZ); err == nil {
+			loc = l
+		}
+	}
+	at := w.AtOrAfter(now, loc)
+	if at.IsZero() || !at.After(now) {
+		return time.Time{}, ""
+	}
+	return at, fmt.Sprintf("held: %s is outside the send window (%s); due %s",
+		now.In(loc).Format("Mon 15:04"), w, at.In(loc).Format("Mon 2 Jan 15:04"))
 }
 
 func (d *Dispatcher) prepareAsync(ctx context.Context, m store.Message) <-chan prepared {
@@ -395,10 +527,15 @@ func (d *Dispatcher) prepare(ctx context.Context, m store.Message) prepared {
 			strings.ReplaceAll(m.Kind, "_", " "), humanDuration(limit.After(m.PlannedAt, s.Location).Sub(m.PlannedAt))))
 	}
 	if m.Kind == templates.Prep {
-		// A prep note is for before the interview, or not at all.
-		if ev, err := d.Store.LastEventOf(ctx, m.ApplicationID, Interview); err == nil && !now.Before(ev.At) {
+		// A prep note is for before the interview it was planned for, or
+		// not at all.
+		if ev, err := eventFor(ctx, d.Store, m, Interview); err == nil && !now.Before(ev.At) {
 			return expire("expired: the interview began " + ev.At.In(s.Location).Format("Mon 2 Jan 15:04") + ", before the prep note could go out")
 		}
+	}
+	if at, why := d.holdUntil(ctx, s, m, now); !at.IsZero() {
+		p.final = &store.Outcome{Status: store.StatusScheduled, At: at, Error: why, KeepBody: true}
+		return p
 	}
 	email, err := s.Composer.Compose(ctx, m, now)
 	if err == nil && m.Kind == templates.DraftReady {
@@ -421,7 +558,7 @@ func (d *Dispatcher) prepare(ctx context.Context, m store.Message) prepared {
 func (d *Dispatcher) complete(ctx context.Context, p prepared) error {
 	m, s := p.m, p.s
 	if p.final != nil {
-		return d.finish(ctx, m, *p.final, p.cause)
+		return d.finishUncounted(ctx, m, *p.final, p.cause)
 	}
 	if m.Audience == Recruiter {
 		return d.draft(ctx, s, m, p.now, p.email)
@@ -436,6 +573,11 @@ func (d *Dispatcher) complete(ctx context.Context, p prepared) error {
 		out.Status, out.At = store.StatusSent, d.Now()
 	case mailer.Temporary(sendErr) && d.Now().Before(s.GiveUpAfter.After(m.PlannedAt, s.Location)):
 		out.Status, out.At, out.Error = store.StatusScheduled, d.Now().Add(backoff(m.Attempts)), sendErr.Error()
+		// A retry is a check-in like any other: not inside quiet hours.
+		if at := s.Quiet.Skip(out.At, s.Location); at.After(out.At) {
+			out.At = at
+			out.Error += "; the retry waits for the end of quiet hours (" + s.Quiet.String() + ")"
+		}
 	case mailer.Temporary(sendErr):
 		out.Status, out.Error = store.StatusFailed, "gave up after "+s.GiveUpAfter.String()+": "+sendErr.Error()
 	default:
@@ -469,7 +611,7 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 		if err := d.Store.MarkFiled(ctx, m.ID); err != nil {
 			return err
 		}
-		return d.finish(ctx, m, out, nil)
+		return d.finishUncounted(ctx, m, out, nil)
 	}
 	if s.DraftOutbox != nil {
 		if email.To.Email == "" {
@@ -480,13 +622,18 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 			out = store.Outcome{Status: store.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: err.Error(), KeepBody: true}
 			return d.finish(ctx, m, out, err)
 		}
-		return d.finish(ctx, m, out, nil)
+		return d.finishUncounted(ctx, m, out, nil)
 	}
 	var delivery Delivery
 	err := d.Store.Update(ctx, func(tx *store.Tx) error {
 		if err := tx.Finish(ctx, m, out); err != nil {
 			return err
 		}
+		// A draft waiting for the user was not an attempt to send it.
+		if err := tx.UncountAttempt(ctx, m.ID); err != nil {
+			return err
+		}
+		m.Attempts = max(m.Attempts-1, 0)
 		notice := store.Message{ApplicationID: m.ApplicationID, DraftID: m.ID, Kind: templates.DraftReady,
 			Audience: User, To: s.Composer.User.Display(), DueAt: s.Quiet.Skip(now, s.Location),
 			MessageID: store.NewMessageID(s.Composer.User.Email)}
@@ -536,13 +683,40 @@ func (d *Dispatcher) finish(ctx context.Context, m store.Message, o store.Outcom
 	return nil
 }
 
+// finishUncounted is finish for a claim that ended without an attempt to
+// deliver (held, expired, rendered into a draft): the attempt the claim
+// counted is taken back in the same transaction.
+func (d *Dispatcher) finishUncounted(ctx context.Context, m store.Message, o store.Outcome, cause error) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	err := d.Store.Update(rctx, func(tx *store.Tx) error {
+		if err := tx.Finish(rctx, m, o); err != nil {
+			return err
+		}
+		return tx.UncountAttempt(rctx, m.ID)
+	})
+	if err != nil {
+		return err
+	}
+	outcome := o.Status
+	if o.Status == store.StatusScheduled {
+		outcome = "held"
+	}
+	m.Status, m.LastError, m.Attempts = o.Status, o.Error, max(m.Attempts-1, 0)
+	if !o.KeepBody {
+		m.Subject = o.Subject
+	}
+	d.report(Delivery{Message: m, Outcome: outcome, Err: cause})
+	return nil
+}
+
 func (d *Dispatcher) report(v Delivery) {
 	attrs := []any{"message", v.Message.ID, "kind", v.Message.Kind, "outcome", v.Outcome, "attempt", v.Message.Attempts}
 	if v.Message.ApplicationID != 0 {
 		attrs = append(attrs, "application", v.Message.ApplicationID)
 	}
 	switch v.Outcome {
-	case "retry", store.StatusFailed, store.StatusExpired:
+	case "retry", "held", store.StatusFailed, store.StatusExpired:
 		attrs = append(attrs, "reason", v.Message.LastError)
 		d.Log.Warn("delivery", attrs...)
 	default:
@@ -553,9 +727,18 @@ func (d *Dispatcher) report(v Delivery) {
 	}
 }
 
+// lease is how long a claim made under s holds.
+func (d *Dispatcher) lease(s *Setup) time.Duration {
+	return max(d.Lease, s.SendTimeout+d.LeaseMargin)
+}
+
 // SendDraft sends a recruiter draft now, by the user's hand, through the
 // same claim the daemon uses, so it can never go out twice. It works
-// whether or not the daemon runs.
+// whether or not the daemon runs. The send is cut off halfway through the
+// claim's margin at the latest, so the claim outlives it; and while this
+// process lives, nothing takes the claim back even if the clock jumps
+// past it (see store.ClaimDraft). If the server accepted the draft, it is
+// recorded sent, whatever happened to the claim meanwhile.
 func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.Message, error) {
 	d.init()
 	if s.Send == nil {
@@ -571,20 +754,29 @@ func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.M
 	if m.Status == store.StatusDrafted && m.To == "" {
 		return m, fmt.Errorf("draft %d has no recipient: add the recruiter's address with: onward edit %d --recruiter \"Name <address>\"", id, m.ApplicationID)
 	}
-	m, err = d.Store.ClaimDraft(ctx, id, d.Lease)
+	lease := d.lease(s)
+	m, release, err := d.Store.ClaimDraft(ctx, id, lease)
 	if err != nil {
 		return m, err
 	}
+	defer release()
 	email, err := s.Composer.DraftEmail(m, d.Now())
 	if err != nil {
 		d.finish(ctx, m, store.Outcome{Status: store.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
 		return m, err
 	}
-	if err := s.Send.Send(ctx, email); err != nil {
+	sendCtx, cancel := context.WithTimeout(ctx, lease-d.LeaseMargin/2)
+	err = s.Send.Send(sendCtx, email)
+	cancel()
+	if err != nil {
 		d.finish(ctx, m, store.Outcome{Status: store.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
 		return m, fmt.Errorf("send draft %d: %w", id, err)
 	}
-	return m, d.finish(ctx, m, store.Outcome{Status: store.StatusSent, At: d.Now(), KeepBody: true}, nil)
+	if err := d.finish(ctx, m, store.Outcome{Status: store.StatusSent, At: d.Now(), KeepBody: true}, nil); err != nil {
+		return m, fmt.Errorf("draft %d reached the server, but recording it as sent failed (do not send it again): %w", id, err)
+	}
+	m.Status = store.StatusSent
+	return m, nil
 }
 
 // humanDuration says a span the way a person would: "3 days", "5 hours",

@@ -238,7 +238,7 @@ func TestDispatcherTLSFaults(t *testing.T) {
 			b := setup(t, tc.script)
 			b.setup.Stale = nil
 			sender, err := mailer.NewSMTP(mailer.SMTPConfig{Host: b.server.Host, Port: b.server.Port, Security: tc.security,
-				Username: "alex", Password: "pw", Timeout: 2 * time.Second, MaxPerMinute: 10000})
+				Username: "alex", Password: "pw", Timeout: 2 * time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -90,7 +90,7 @@ func setup(t *testing.T, script smtptest.Script) *bundle {
 	b.tracker = tracker.New(st, policy, b.user)
 	b.server = smtptest.Start(t, script)
 	b.smtp, err = mailer.NewSMTP(mailer.SMTPConfig{Host: b.server.Host, Port: b.server.Port, Security: "none",
-		Timeout: 2 * time.Second, MaxPerMinute: 10000})
+		Timeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

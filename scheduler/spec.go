@@ -204,17 +204,35 @@ func (s Spec) IsZero() bool { return s.sched == nil }
 
 // Next returns the first instant strictly after t whose wall-clock time in
 // loc matches the spec, or the zero time if there is none within five years.
+//
+// The rule for a spring-forward gap is Wall's: a run whose wall-clock time
+// falls in the gap moves forward by the length of the gap ("30 2 * * *"
+// on a day Berlin skips from 02:00 to 03:00 runs at 03:30 CEST). It holds
+// whenever the next run is computed: before the gap, and also from the
+// minutes just after it, where the moved run is still to come although
+// its wall-clock time has already gone by.
 func (s Spec) Next(t time.Time, loc *time.Location) time.Time {
 	wall := floating(t, loc)
+	_, now := t.In(loc).Zone()
 	// Just before a fall-back change the clock will show earlier times
 	// again; search from the earliest wall time still to come, so a run
 	// in the repeated hour (whose second occurrence is the one that
 	// counts, see Wall) is not skipped.
-	_, now := t.In(loc).Zone()
 	if _, later := t.Add(2 * time.Hour).In(loc).Zone(); later < now {
 		wall = wall.Add(-time.Duration(now-later) * time.Second)
 	}
-	for range 120 {
+	// Just after a spring-forward change, runs in the gap moved to the
+	// instants after it; search from the wall time the gap began, so one
+	// of them still to come is not skipped.
+	if _, before := t.Add(-26 * time.Hour).In(loc).Zone(); before < now {
+		gap := time.Duration(now-before) * time.Second
+		if _, then := t.Add(-gap).In(loc).Zone(); then != now {
+			wall = wall.Add(-gap)
+		}
+	}
+	// Every run the searches above step over lies within a day of t, so
+	// this bound holds a spec that matches every minute.
+	for range 3000 {
 		next := s.sched.Next(wall)
 		if next.IsZero() {
 			return time.Time{}

@@ -490,8 +490,9 @@ func TestSpecNextWeeklyDigestAcrossDST(t *testing.T) {
 }
 
 // robfig/cron on its own skips a run whose wall-clock time falls in the
-// spring-forward gap (its PR 541); Spec must not.
-func TestSpecNextInsideSpringForwardGapFiresOnceAt0330CEST(t *testing.T) {
+// spring-forward gap (its PR 541); Spec must not. The rule: a run inside
+// the gap moves forward by the length of the gap, 02:30 to 03:30 CEST.
+func TestSpecNextInsideSpringForwardGapMovesByTheGapTo0330CEST(t *testing.T) {
 	t.Parallel()
 	berlin := specLoc(t, "Europe/Berlin")
 	sp := specMust(t, "30 2 * * SUN")
@@ -802,5 +803,40 @@ func TestParseQuietHoursEmptyIsNone(t *testing.T) {
 				t.Fatalf("no quiet hours: Skip(%v) = %v", at, got)
 			}
 		}
+	}
+}
+
+// The gap rule holds whenever the next run is computed: before the gap,
+// from the minutes after it in which the moved run is still to come (a
+// fresh database or a reload at 03:10 CEST), and after the moved run.
+func TestSpecNextGapRuleHoldsWhereverItIsComputedFrom(t *testing.T) {
+	t.Parallel()
+	berlin := specLoc(t, "Europe/Berlin")
+	newYork := specLoc(t, "America/New_York")
+	d := func(loc *time.Location, day, h, m int) time.Time { return time.Date(2026, 3, day, h, m, 0, 0, loc) }
+	tests := []struct {
+		name string
+		spec string
+		loc  *time.Location
+		from time.Time
+		want time.Time
+	}{
+		{"Berlin, from before the gap", "30 2 * * *", berlin, d(berlin, 29, 1, 59), d(berlin, 29, 3, 30)},
+		{"Berlin, from the first minute after the gap", "30 2 * * *", berlin, d(berlin, 29, 3, 0), d(berlin, 29, 3, 30)},
+		{"Berlin, from 03:10, before the moved run", "30 2 * * *", berlin, d(berlin, 29, 3, 10), d(berlin, 29, 3, 30)},
+		{"Berlin, Sundays only, from 03:29", "30 2 * * SUN", berlin, d(berlin, 29, 3, 29), d(berlin, 29, 3, 30)},
+		{"Berlin, from the moved run", "30 2 * * *", berlin, d(berlin, 29, 3, 30), d(berlin, 30, 2, 30)},
+		{"Berlin, from after the moved run", "30 2 * * *", berlin, d(berlin, 29, 3, 31), d(berlin, 30, 2, 30)},
+		{"Berlin, 03:00 itself is not run twice", "0 3 * * *", berlin, d(berlin, 29, 3, 10), d(berlin, 30, 3, 0)},
+		{"Berlin, every minute from 03:10", "* * * * *", berlin, d(berlin, 29, 3, 10), d(berlin, 29, 3, 11)},
+		{"New York, from 03:15 EDT", "45 2 * * *", newYork, d(newYork, 8, 3, 15), d(newYork, 8, 3, 45)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := specMust(t, tt.spec).Next(tt.from, tt.loc); !got.Equal(tt.want) {
+				t.Errorf("Next(%v) = %v, want %v", tt.from, got.In(tt.loc), tt.want)
+			}
+		})
 	}
 }

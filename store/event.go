@@ -31,13 +31,15 @@ func (t *Tx) InsertEvent(ctx context.Context, e *Event) error {
 	return err
 }
 
-// LastEvent returns the latest event of an application by its time, or
-// ErrNotFound if there is none.
+// LastEvent returns the event of an application recorded last, or
+// ErrNotFound if there is none. Recorded last, not dated latest: an
+// interview moved to an earlier date is recorded as a new event, and it
+// is the one that holds.
 func (s *Store) LastEvent(ctx context.Context, appID int64) (Event, error) {
 	return lastEvent(ctx, s.db, appID, "")
 }
 
-// LastEventOf returns the latest event of one kind.
+// LastEventOf returns the event of one kind recorded last.
 func (s *Store) LastEventOf(ctx context.Context, appID int64, kind string) (Event, error) {
 	return lastEvent(ctx, s.db, appID, kind)
 }
@@ -47,13 +49,33 @@ func lastEvent(ctx context.Context, q querier, appID int64, kind string) (Event,
 	var at, created int64
 	var ends sql.NullInt64
 	err := q.QueryRowContext(ctx, `SELECT id, application_id, kind, at, ends_at, note, created_at FROM events
-		WHERE application_id = ? AND (? = '' OR kind = ?) ORDER BY at DESC, id DESC LIMIT 1`, appID, kind, kind).
+		WHERE application_id = ? AND (? = '' OR kind = ?) ORDER BY id DESC LIMIT 1`, appID, kind, kind).
 		Scan(&e.ID, &e.ApplicationID, &e.Kind, &at, &ends, &e.Note, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, ErrNotFound
 	}
 	if err != nil {
 		return e, fmt.Errorf("store: last event of application %d: %w", appID, err)
+	}
+	e.At, e.EndsAt, e.CreatedAt = fromMS(at), fromNullMS(ends), fromMS(created)
+	return e, nil
+}
+
+// EventOf returns the event that planned a message, or ErrNotFound for a
+// message planned by none (the digest, a notice, or one planned before
+// messages kept their event).
+func (s *Store) EventOf(ctx context.Context, messageID int64) (Event, error) {
+	var e Event
+	var at, created int64
+	var ends sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT e.id, e.application_id, e.kind, e.at, e.ends_at, e.note, e.created_at
+		FROM messages m JOIN events e ON e.id = m.event_id WHERE m.id = ?`, messageID).
+		Scan(&e.ID, &e.ApplicationID, &e.Kind, &at, &ends, &e.Note, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, ErrNotFound
+	}
+	if err != nil {
+		return e, fmt.Errorf("store: event of message %d: %w", messageID, err)
 	}
 	e.At, e.EndsAt, e.CreatedAt = fromMS(at), fromNullMS(ends), fromMS(created)
 	return e, nil

@@ -18,8 +18,18 @@ type DaemonLock struct{ f *os.File }
 // LockDaemon takes the daemon lock of the database at dbPath, a file
 // beside it holding the owner's pid. The kernel drops an flock when its
 // process dies, so a crashed daemon never leaves a stale lock behind.
+//
+// The lock is named after the file's real path, symbolic links resolved,
+// so two daemons reaching one file by two paths take the same lock. (A
+// second name made with a hard link cannot be resolved; Open refuses
+// such a file.)
 func LockDaemon(dbPath string) (*DaemonLock, error) {
-	path := dbPath + ".daemon.lock"
+	real := realPath(dbPath)
+	path := real + ".daemon.lock"
+	names := dbPath
+	if real != dbPath {
+		names = dbPath + ", which is " + real
+	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("store: daemon lock: %w", err)
@@ -30,9 +40,9 @@ func LockDaemon(dbPath string) (*DaemonLock, error) {
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			pid := strings.TrimSpace(string(b))
 			if _, perr := strconv.Atoi(pid); perr == nil {
-				return nil, fmt.Errorf("%w (pid %s, database %s)", ErrLocked, pid, dbPath)
+				return nil, fmt.Errorf("%w (pid %s, database %s)", ErrLocked, pid, names)
 			}
-			return nil, fmt.Errorf("%w (database %s)", ErrLocked, dbPath)
+			return nil, fmt.Errorf("%w (database %s)", ErrLocked, names)
 		}
 		return nil, fmt.Errorf("store: daemon lock: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -51,6 +52,10 @@ type Message struct {
 	SentAt        time.Time
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+
+	// EventID is the event that planned the message; written when it is
+	// planned, read back by EventOf (listings leave it zero).
+	EventID int64
 }
 
 // Pending reports whether the message may still go out.
@@ -138,10 +143,11 @@ func (t *Tx) InsertMessage(ctx context.Context, m *Message) error {
 	}
 	app := sql.NullInt64{Int64: m.ApplicationID, Valid: m.ApplicationID != 0}
 	draft := sql.NullInt64{Int64: m.DraftID, Valid: m.DraftID != 0}
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO messages (application_id, draft_id, kind, audience, recipient,
+	event := sql.NullInt64{Int64: m.EventID, Valid: m.EventID != 0}
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO messages (application_id, draft_id, event_id, kind, audience, recipient,
 		status, due_at, planned_at, message_id, subject, body_text, body_html, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		app, draft, m.Kind, m.Audience, m.To, m.Status, ms(m.DueAt), ms(m.PlannedAt), m.MessageID, m.Subject, m.Text, m.HTML,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		app, draft, event, m.Kind, m.Audience, m.To, m.Status, ms(m.DueAt), ms(m.PlannedAt), m.MessageID, m.Subject, m.Text, m.HTML,
 		ms(m.CreatedAt), ms(m.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("store: insert %s message: %w", m.Kind, err)
@@ -288,14 +294,17 @@ func (s *Store) NextPending(ctx context.Context, appID int64) (Message, error) {
 }
 
 // NextWake returns the earliest time at which a message becomes due or a
-// claim expires; ok is false when nothing is pending.
+// claim expires; ok is false when nothing is pending. A claim that has
+// expired already counts a second from now: it is a hand send still
+// running past its lease (see ClaimDue), to be looked at again soon, not
+// in a loop.
 func (s *Store) NextWake(ctx context.Context) (t time.Time, ok bool, err error) {
 	// Two index lookups on (status, due_at) / (status, lease_until)
 	// rather than one MIN over an OR, which would scan.
 	var due, lease sql.NullInt64
 	err = s.db.QueryRowContext(ctx, `SELECT
 		(SELECT due_at FROM messages WHERE status = 'scheduled' ORDER BY due_at LIMIT 1),
-		(SELECT MIN(lease_until) FROM messages WHERE status = 'sending')`).Scan(&due, &lease)
+		(SELECT MAX(MIN(lease_until), ?) FROM messages WHERE status = 'sending')`, ms(s.Now().Add(time.Second))).Scan(&due, &lease)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("store: next wake: %w", err)
 	}
@@ -315,13 +324,12 @@ func (s *Store) NextWake(ctx context.Context) (t time.Time, ok bool, err error) 
 // with a lease until now+lease. Claiming happens before any network call,
 // so two dispatchers never take the same message, and a crash leaves a
 // lease that expires. A hand claim (drafts send) that expired goes back to
-// drafted: only the user may send a draft to a recruiter.
+// drafted, once no hand send is running (see handsend.go): only the user
+// may send a draft to a recruiter.
 func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Message, error) {
 	var out []Message
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = 'drafted', lease_until = NULL, claimed_by = '',
-			last_error = 'sending was interrupted; nothing was confirmed sent, send it again', updated_at = ?1
-			WHERE status = 'sending' AND claimed_by = 'hand' AND lease_until <= ?1`, ms(now)); err != nil {
+		if err := s.takeBackHandClaims(ctx, tx, now); err != nil {
 			return err
 		}
 		// Each branch takes at most limit rows in due order before the
@@ -364,6 +372,29 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration
 	return out, nil
 }
 
+// takeBackHandClaims hands expired hand claims back to drafted, unless a
+// hand send is still running: then the process that claimed one may be
+// alive, suspended or behind a stepped clock, with its send still able to
+// reach the server.
+func (s *Store) takeBackHandClaims(ctx context.Context, tx *sql.Tx, now time.Time) error {
+	var stale bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM messages WHERE status = 'sending'
+		AND lease_until <= ? AND claimed_by = 'hand')`, ms(now)).Scan(&stale); err != nil || !stale {
+		return err
+	}
+	running, hold, err := s.handSendsRunning()
+	if err != nil || running {
+		// A lock that cannot be taken is no proof that the sender is
+		// gone: leave the claim for a later round.
+		return nil
+	}
+	defer hold.Close()
+	_, err = tx.ExecContext(ctx, `UPDATE messages SET status = 'drafted', lease_until = NULL, claimed_by = '',
+		last_error = 'sending was interrupted; nothing was confirmed sent, send it again', updated_at = ?1
+		WHERE status = 'sending' AND claimed_by = 'hand' AND lease_until <= ?1`, ms(now))
+	return err
+}
+
 // ExpireDaemonClaims makes every dispatcher claim claimable now. Only one
 // daemon runs per database, so at its start any such claim belongs to a
 // process that died mid-send.
@@ -380,23 +411,48 @@ func (s *Store) ExpireDaemonClaims(ctx context.Context) (int, error) {
 
 // ClaimDraft claims a drafted message for sending now by the user's hand.
 // It fails with ErrNotClaimable if the message is not a draft any more
-// (sent, discarded, or being sent by another process).
-func (s *Store) ClaimDraft(ctx context.Context, id int64, lease time.Duration) (Message, error) {
-	var m Message
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+// (sent, discarded, or being sent by another process). On success the
+// caller holds the hand-send lock until it calls release, after the
+// outcome is recorded; on error release is a no-op.
+func (s *Store) ClaimDraft(ctx context.Context, id int64, lease time.Duration) (m Message, release func(), err error) {
+	release = func() {}
+	// Whether another hand send runs is asked before taking our own
+	// shared hold, which would count.
+	others, hold, err := s.handSendsRunning()
+	if err != nil {
+		return m, release, fmt.Errorf("store: claim draft %d: %w", id, err)
+	}
+	if hold != nil {
+		// From exclusive to shared: the other hand sends may start.
+		for {
+			err = syscall.Flock(int(hold.Fd()), syscall.LOCK_SH)
+			if !errors.Is(err, syscall.EINTR) {
+				break
+			}
+		}
+	} else {
+		hold, _, err = s.lockHandSends(false)
+	}
+	if err != nil {
+		if hold != nil {
+			hold.Close()
+		}
+		return m, release, fmt.Errorf("store: claim draft %d: hand-send lock: %w", id, err)
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if m, err = message(ctx, tx, id); err != nil {
 			return err
 		}
 		now := s.Now().UTC()
-		// A hand claim whose lease ran out belongs to a `drafts send` that
-		// died mid-send; the user may send again without waiting for a
-		// daemon to hand the draft back.
+		// A hand claim whose lease ran out, while no other hand send runs,
+		// belongs to a `drafts send` that died mid-send; the user may send
+		// again without waiting for a daemon to hand the draft back.
 		var claimedBy string
 		if err := tx.QueryRowContext(ctx, "SELECT claimed_by FROM messages WHERE id = ?", id).Scan(&claimedBy); err != nil {
 			return err
 		}
-		abandoned := m.Status == StatusSending && claimedBy == "hand" && !m.LeaseUntil.After(now)
+		abandoned := m.Status == StatusSending && claimedBy == "hand" && !m.LeaseUntil.After(now) && !others
 		if m.Status != StatusDrafted && !abandoned {
 			return fmt.Errorf("message %d is %s: %w", id, m.Status, ErrNotClaimable)
 		}
@@ -407,9 +463,10 @@ func (s *Store) ClaimDraft(ctx context.Context, id int64, lease time.Duration) (
 		return err
 	})
 	if err != nil {
-		return m, fmt.Errorf("store: claim draft %d: %w", id, err)
+		hold.Close()
+		return m, release, fmt.Errorf("store: claim draft %d: %w", id, err)
 	}
-	return m, nil
+	return m, func() { hold.Close() }, nil
 }
 
 // Outcome is what became of a claimed message.
@@ -426,7 +483,9 @@ type Outcome struct {
 
 // Finish records the outcome of a claimed message, but only while the
 // claim is still ours: a message whose lease ran out and was claimed
-// again is left to the new owner.
+// again is left to the new owner. A message the server accepted is the
+// exception: sent is the truth whoever holds the claim and whatever the
+// message's state, and recording it twice keeps the first time.
 func (s *Store) Finish(ctx context.Context, m Message, o Outcome) error {
 	return s.Update(ctx, func(tx *Tx) error { return tx.Finish(ctx, m, o) })
 }
@@ -447,15 +506,34 @@ func (t *Tx) Finish(ctx context.Context, m Message, o Outcome) error {
 	if o.KeepBody {
 		body, args = "", nil
 	}
-	args = append(args, o.Status, due, o.Error, sent, ms(t.now), m.ID, ms(m.LeaseUntil))
-	res, err := t.tx.ExecContext(ctx, `UPDATE messages SET `+body+` status = ?, due_at = ?, last_error = ?,
+	args = append(args, o.Status, due, o.Error, sent, ms(t.now), m.ID)
+	query := `UPDATE messages SET ` + body + ` status = ?, due_at = ?, last_error = ?,
 		sent_at = COALESCE(?, sent_at), lease_until = NULL, claimed_by = '', updated_at = ?
-		WHERE id = ? AND status = 'sending' AND lease_until = ?`, args...)
+		WHERE id = ? AND status = 'sending' AND lease_until = ?`
+	if o.Status == StatusSent {
+		// The first sent_at stays: the message reached the server then.
+		query = `UPDATE messages SET ` + body + ` status = ?, due_at = ?, last_error = ?,
+			sent_at = COALESCE(sent_at, ?), lease_until = NULL, claimed_by = '', updated_at = ?
+			WHERE id = ?`
+	} else {
+		args = append(args, ms(m.LeaseUntil))
+	}
+	res, err := t.tx.ExecContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("store: record %s for message %d: %w", o.Status, m.ID, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("store: record %s for message %d: the claim was lost: %w", o.Status, m.ID, ErrNotClaimable)
+	}
+	return nil
+}
+
+// UncountAttempt takes back the attempt a claim counted, for a claim that
+// ended without trying to deliver: held for the end of quiet hours,
+// expired, cancelled, or rendered into a draft that waits for the user.
+func (t *Tx) UncountAttempt(ctx context.Context, id int64) error {
+	if _, err := t.tx.ExecContext(ctx, "UPDATE messages SET attempts = MAX(attempts - 1, 0) WHERE id = ?", id); err != nil {
+		return fmt.Errorf("store: message %d: uncount attempt: %w", id, err)
 	}
 	return nil
 }

@@ -14,8 +14,8 @@ type Overview struct {
 	Next *Message
 }
 
-// Overviews returns every application, oldest first, with its latest
-// event and next scheduled message. Three statements in all, however many
+// Overviews returns every application, oldest first, with the event
+// recorded last (see LastEvent) and its next scheduled message. Three statements in all, however many
 // applications there are: asking per application made `onward status`
 // take half a second for a few thousand of them.
 func (s *Store) Overviews(ctx context.Context) ([]Overview, error) {
@@ -30,7 +30,7 @@ func (s *Store) Overviews(ctx context.Context) ([]Overview, error) {
 		index[a.ID] = i
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, application_id, kind, at, ends_at, note, created_at FROM events
-		WHERE id IN (SELECT (SELECT id FROM events WHERE application_id = a.id ORDER BY at DESC, id DESC LIMIT 1)
+		WHERE id IN (SELECT (SELECT id FROM events WHERE application_id = a.id ORDER BY id DESC LIMIT 1)
 			FROM applications a)`)
 	if err != nil {
 		return nil, fmt.Errorf("store: overview: %w", err)

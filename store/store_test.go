@@ -315,7 +315,7 @@ func TestClaimDueTakesDueScheduledMessagesInOrderUpToTheLimit(t *testing.T) {
 	}
 }
 
-func TestClaimDueReclaimsAnExpiredLeaseAndTheOldOwnerCannotFinish(t *testing.T) {
+func TestClaimDueReclaimsAnExpiredLeaseAndOnlySentOverridesTheNewOwner(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, c := openStore(t)
@@ -339,9 +339,11 @@ func TestClaimDueReclaimsAnExpiredLeaseAndTheOldOwnerCannotFinish(t *testing.T) 
 		t.Errorf("Message-ID changed on reclaim: %q → %q", first[0].MessageID, second[0].MessageID)
 	}
 
-	err = s.Finish(ctx, first[0], store.Outcome{Status: store.StatusSent, At: c.Now(), KeepBody: true})
+	// A failure reported under the stale claim is the new owner's
+	// business.
+	err = s.Finish(ctx, first[0], store.Outcome{Status: store.StatusScheduled, At: c.Now().Add(time.Hour), Error: "421 busy", KeepBody: true})
 	if !errors.Is(err, store.ErrNotClaimable) {
-		t.Fatalf("Finish with the stale claim = %v, want ErrNotClaimable", err)
+		t.Fatalf("Finish of a failure with the stale claim = %v, want ErrNotClaimable", err)
 	}
 	if got := get(t, s, m.ID); got.Status != store.StatusSending {
 		t.Errorf("stale Finish changed the message to %s", got.Status)
@@ -354,9 +356,49 @@ func TestClaimDueReclaimsAnExpiredLeaseAndTheOldOwnerCannotFinish(t *testing.T) 
 	if got.Status != store.StatusSent || !got.SentAt.Equal(c.Now()) || !got.LeaseUntil.IsZero() || got.Subject != "s" || got.To != "alex@example.com" {
 		t.Errorf("after Finish: %+v", got)
 	}
-	// Finishing twice is refused too.
-	if err := s.Finish(ctx, second[0], store.Outcome{Status: store.StatusSent, At: c.Now()}); !errors.Is(err, store.ErrNotClaimable) {
-		t.Errorf("second Finish = %v, want ErrNotClaimable", err)
+	// A failure after it was sent changes nothing; a second sent keeps
+	// the first time.
+	if err := s.Finish(ctx, second[0], store.Outcome{Status: store.StatusFailed, Error: "550"}); !errors.Is(err, store.ErrNotClaimable) {
+		t.Errorf("Finish of a failure after sent = %v, want ErrNotClaimable", err)
+	}
+	c.Advance(time.Minute)
+	if err := s.Finish(ctx, first[0], store.Outcome{Status: store.StatusSent, At: c.Now(), KeepBody: true}); err != nil {
+		t.Errorf("a second sent = %v, want it taken", err)
+	}
+	if got := get(t, s, m.ID); got.Status != store.StatusSent || !got.SentAt.Equal(c.Now().Add(-time.Minute)) || got.Subject != "s" {
+		t.Errorf("after a second sent: status %s, sent %v, subject %q; want the first sent kept", got.Status, got.SentAt, got.Subject)
+	}
+}
+
+// Whoever's server said 250 records the message sent, even when its claim
+// ran out and the message went back to drafted, or another process claims
+// it now: sent is the truth, and the next send by hand is refused.
+func TestSentWinsOverALostClaim(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, c := openStore(t)
+	draft := &store.Message{DueAt: c.Now(), Status: store.StatusDrafted, Kind: "thank_you", Audience: "recruiter", To: "dana@acme.example"}
+	insert(t, s, draft)
+	hand, release, err := s.ClaimDraft(ctx, draft.ID, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
+	c.Advance(2 * time.Minute)
+	if _, err := s.ClaimDue(ctx, c.Now(), time.Minute, 10); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, s, draft.ID); got.Status != store.StatusDrafted {
+		t.Fatalf("the expired hand claim is %s, want drafted", got.Status)
+	}
+	if err := s.Finish(ctx, hand, store.Outcome{Status: store.StatusSent, At: c.Now(), KeepBody: true}); err != nil {
+		t.Fatalf("Finish of sent after the claim was lost = %v, want it recorded", err)
+	}
+	if got := get(t, s, draft.ID); got.Status != store.StatusSent || !got.SentAt.Equal(c.Now()) || !got.LeaseUntil.IsZero() {
+		t.Errorf("after the late 250: %+v, want sent", got)
+	}
+	if _, _, err := s.ClaimDraft(ctx, draft.ID, time.Minute); !errors.Is(err, store.ErrNotClaimable) {
+		t.Errorf("ClaimDraft of a sent draft = %v, want ErrNotClaimable", err)
 	}
 }
 
@@ -427,7 +469,8 @@ func TestClaimDraftOnlyFromDrafted(t *testing.T) {
 			s, c := openStore(t)
 			m := &store.Message{DueAt: c.Now(), Status: status, Kind: "thank_you", Audience: "recruiter"}
 			insert(t, s, m)
-			got, err := s.ClaimDraft(ctx, m.ID, time.Minute)
+			got, release, err := s.ClaimDraft(ctx, m.ID, time.Minute)
+			defer release()
 			if status != store.StatusDrafted {
 				if !errors.Is(err, store.ErrNotClaimable) {
 					t.Errorf("ClaimDraft of a %s message = %v, want ErrNotClaimable", status, err)
@@ -443,13 +486,13 @@ func TestClaimDraftOnlyFromDrafted(t *testing.T) {
 			if got.Status != store.StatusSending || got.Attempts != 1 || !got.LeaseUntil.Equal(c.Now().Add(time.Minute)) {
 				t.Errorf("claimed draft: %+v", got)
 			}
-			if _, err := s.ClaimDraft(ctx, m.ID, time.Minute); !errors.Is(err, store.ErrNotClaimable) {
+			if _, _, err := s.ClaimDraft(ctx, m.ID, time.Minute); !errors.Is(err, store.ErrNotClaimable) {
 				t.Errorf("second ClaimDraft = %v, want ErrNotClaimable", err)
 			}
 		})
 	}
 	s, _ := openStore(t)
-	if _, err := s.ClaimDraft(ctx, 12345, time.Minute); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := s.ClaimDraft(ctx, 12345, time.Minute); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("ClaimDraft of a missing message = %v, want ErrNotFound", err)
 	}
 }
@@ -460,7 +503,7 @@ func TestExpiredHandClaimGoesBackToDrafted(t *testing.T) {
 	s, c := openStore(t)
 	draft := &store.Message{DueAt: c.Now().Add(-time.Hour), Status: store.StatusDrafted, Kind: "thank_you", Audience: "recruiter", To: "dana@acme.example"}
 	insert(t, s, draft)
-	hand, err := s.ClaimDraft(ctx, draft.ID, 2*time.Minute)
+	hand, release, err := s.ClaimDraft(ctx, draft.ID, 2*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -474,7 +517,9 @@ func TestExpiredHandClaimGoesBackToDrafted(t *testing.T) {
 		t.Fatalf("hand claim was disturbed: %s", got.Status)
 	}
 
-	// The CLI died; the claim expires. The daemon must never send it.
+	// The CLI died (its lock went with it); the claim expires. The daemon
+	// must never send it.
+	release()
 	c.Advance(time.Minute)
 	got, err := s.ClaimDue(ctx, c.Now(), time.Minute, 10)
 	if err != nil || len(got) != 0 {
@@ -484,11 +529,53 @@ func TestExpiredHandClaimGoesBackToDrafted(t *testing.T) {
 	if back.Status != store.StatusDrafted || !back.LeaseUntil.IsZero() || !strings.Contains(back.LastError, "send it again") {
 		t.Errorf("expired hand claim: status %s, lease %v, last error %q", back.Status, back.LeaseUntil, back.LastError)
 	}
-	if err := s.Finish(ctx, hand, store.Outcome{Status: store.StatusSent, At: c.Now(), KeepBody: true}); !errors.Is(err, store.ErrNotClaimable) {
-		t.Errorf("Finish of the expired hand claim = %v, want ErrNotClaimable", err)
+	if err := s.Finish(ctx, hand, store.Outcome{Status: store.StatusDrafted, Error: "timeout", KeepBody: true}); !errors.Is(err, store.ErrNotClaimable) {
+		t.Errorf("Finish of a failure under the expired hand claim = %v, want ErrNotClaimable", err)
 	}
-	if _, err := s.ClaimDraft(ctx, draft.ID, time.Minute); err != nil {
+	_, release, err = s.ClaimDraft(ctx, draft.ID, time.Minute)
+	if err != nil {
 		t.Errorf("the draft cannot be sent again by hand: %v", err)
+	}
+	release()
+}
+
+// A hand claim whose lease ran out while its `drafts send` still runs
+// (suspended mid-send, a clock stepped forward) is not taken back, by the
+// daemon or by another send: the first send may still reach the server.
+// Once that process is gone, it is.
+func TestExpiredHandClaimStaysWhileItsSenderRuns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, c := openStore(t)
+	draft := &store.Message{DueAt: c.Now().Add(-time.Hour), Status: store.StatusDrafted, Kind: "thank_you", Audience: "recruiter", To: "dana@acme.example"}
+	insert(t, s, draft)
+	_, release, err := s.ClaimDraft(ctx, draft.ID, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another process's view of the same database, as the daemon has.
+	daemon, _ := openStoreAt(t, s.Path())
+	daemon.Now = c.Now
+	c.Advance(time.Hour)
+	if got, err := daemon.ClaimDue(ctx, c.Now(), time.Minute, 10); err != nil || len(got) != 0 {
+		t.Fatalf("ClaimDue = %v, %v", ids(got), err)
+	}
+	if got := get(t, s, draft.ID); got.Status != store.StatusSending {
+		t.Fatalf("the daemon took back a hand claim whose sender runs: %s (%q)", got.Status, got.LastError)
+	}
+	if _, _, err := daemon.ClaimDraft(ctx, draft.ID, time.Minute); !errors.Is(err, store.ErrNotClaimable) {
+		t.Fatalf("a second hand send took over a running one: %v", err)
+	}
+	// The daemon looks again soon, not in a loop.
+	if at, ok, err := daemon.NextWake(ctx); err != nil || !ok || !at.After(c.Now()) {
+		t.Errorf("NextWake = %v, %v, %v; want a moment after now (%v)", at, ok, err, c.Now())
+	}
+	release()
+	if _, err := daemon.ClaimDue(ctx, c.Now(), time.Minute, 10); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, s, draft.ID); got.Status != store.StatusDrafted || !strings.Contains(got.LastError, "send it again") {
+		t.Errorf("after its sender ended the claim is %s (%q), want drafted", got.Status, got.LastError)
 	}
 }
 
@@ -502,9 +589,11 @@ func TestExpireDaemonClaimsLeavesHandClaims(t *testing.T) {
 	if _, err := s.ClaimDue(ctx, c.Now(), time.Hour, 10); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ClaimDraft(ctx, draft.ID, time.Hour); err != nil {
+	_, release, err := s.ClaimDraft(ctx, draft.ID, time.Hour)
+	if err != nil {
 		t.Fatal(err)
 	}
+	defer release()
 	n, err := s.ExpireDaemonClaims(ctx)
 	if err != nil || n != 1 {
 		t.Fatalf("ExpireDaemonClaims = %d, %v; want 1", n, err)

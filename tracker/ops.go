@@ -124,47 +124,53 @@ func (t *Tracker) event(ctx context.Context, id int64, ev store.Event, next func
 		if err := t.claimMail(ctx, tx); err != nil {
 			return err
 		}
-		a, err := tx.Application(ctx, id)
-		if err != nil {
-			return err
-		}
-		stage, unchanged, err := next(a)
-		if err != nil || unchanged {
-			res = Result{App: a, Unchanged: unchanged}
-			return err
-		}
-		if ev.At.IsZero() {
-			ev.At = tx.Now()
-		}
-		ev.ApplicationID = a.ID
-		if err := tx.InsertEvent(ctx, &ev); err != nil {
-			return err
-		}
-		if stage != a.Stage {
-			a.Stage = stage
-			if err := tx.UpdateApplication(ctx, &a); err != nil {
-				return err
-			}
-		}
-		skip := map[string]bool{}
-		if ev.Kind == scheduler.Rejected {
-			// One request for feedback per application, ever: asking
-			// twice turns a courtesy into pressure.
-			n, err := tx.CountMessages(ctx, a.ID, templates.FeedbackRequest)
-			if err != nil {
-				return err
-			}
-			skip[templates.FeedbackRequest] = n > 0
-		}
-		res, err = t.apply(ctx, tx, a, scheduler.Event{
-			Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLocation(a),
-		}, skip)
+		var err error
+		res, err = t.eventTx(ctx, tx, id, ev, next)
 		return err
 	})
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", ev.Kind, err)
 	}
 	return res, nil
+}
+
+// eventTx is event inside tx. When next refuses the transition it returns
+// before writing anything, so a caller may go on with tx.
+func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.Event, next func(a store.Application) (stage string, unchanged bool, err error)) (Result, error) {
+	a, err := tx.Application(ctx, id)
+	if err != nil {
+		return Result{}, err
+	}
+	stage, unchanged, err := next(a)
+	if err != nil || unchanged {
+		return Result{App: a, Unchanged: unchanged}, err
+	}
+	if ev.At.IsZero() {
+		ev.At = tx.Now()
+	}
+	ev.ApplicationID = a.ID
+	if err := tx.InsertEvent(ctx, &ev); err != nil {
+		return Result{}, err
+	}
+	if stage != a.Stage {
+		a.Stage = stage
+		if err := tx.UpdateApplication(ctx, &a); err != nil {
+			return Result{}, err
+		}
+	}
+	skip := map[string]bool{}
+	if ev.Kind == scheduler.Rejected {
+		// One request for feedback per application, ever: asking
+		// twice turns a courtesy into pressure.
+		n, err := tx.CountMessages(ctx, a.ID, templates.FeedbackRequest)
+		if err != nil {
+			return Result{}, err
+		}
+		skip[templates.FeedbackRequest] = n > 0
+	}
+	return t.apply(ctx, tx, a, scheduler.Event{
+		Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLocation(a),
+	}, ev.ID, skip)
 }
 
 func closedErr(a store.Application) error {
@@ -202,25 +208,27 @@ func (t *Tracker) Reject(ctx context.Context, id int64, at time.Time, note strin
 		return Result{}, err
 	}
 	ev := store.Event{Kind: scheduler.Rejected, At: at.UTC(), Note: note}
-	return t.event(ctx, id, ev, func(a store.Application) (string, bool, error) {
-		switch a.Stage {
-		case store.StageRejected:
-			return "", true, nil
-		case store.StageWithdrawn, store.StageOffer:
-			return "", false, closedErr(a)
-		}
-		return store.StageRejected, false, nil
-	})
+	return t.event(ctx, id, ev, toRejected)
+}
+
+func toRejected(a store.Application) (string, bool, error) {
+	switch a.Stage {
+	case store.StageRejected:
+		return "", true, nil
+	case store.StageWithdrawn, store.StageOffer:
+		return "", false, closedErr(a)
+	}
+	return store.StageRejected, false, nil
 }
 
 // Reply records that the recruiter answered, which makes the status
 // check unnecessary.
 func (t *Tracker) Reply(ctx context.Context, id int64, at time.Time) (Result, error) {
 	ev := store.Event{Kind: scheduler.Reply, At: at.UTC()}
-	return t.event(ctx, id, ev, func(a store.Application) (string, bool, error) {
-		return a.Stage, false, nil
-	})
+	return t.event(ctx, id, ev, sameStage)
 }
+
+func sameStage(a store.Application) (string, bool, error) { return a.Stage, false, nil }
 
 // Offer records an offer.
 func (t *Tracker) Offer(ctx context.Context, id int64, at time.Time) (Result, error) {
@@ -325,19 +333,26 @@ func (t *Tracker) DiscardDraft(ctx context.Context, id int64) error {
 // onward noticed in the mailbox and the command that acts on it. note is
 // kept with the message for the template.
 func (t *Tracker) Notify(ctx context.Context, appID int64, kind, note string) (store.Message, error) {
-	m := store.Message{ApplicationID: appID, Kind: kind, Audience: scheduler.User, To: t.user.Display(),
-		MessageID: store.NewMessageID(t.user.Email)}
+	var m store.Message
 	err := t.store.Update(ctx, func(tx *store.Tx) error {
-		m.DueAt = t.policy.Quiet.Skip(tx.Now(), t.policy.Location).UTC()
-		if err := tx.InsertMessage(ctx, &m); err != nil {
-			return err
-		}
-		return tx.SetNote(ctx, m.ID, note)
+		var err error
+		m, err = t.notifyTx(ctx, tx, appID, kind, note)
+		return err
 	})
 	if err != nil {
 		return m, fmt.Errorf("notify: %w", err)
 	}
 	return m, nil
+}
+
+func (t *Tracker) notifyTx(ctx context.Context, tx *store.Tx, appID int64, kind, note string) (store.Message, error) {
+	m := store.Message{ApplicationID: appID, Kind: kind, Audience: scheduler.User, To: t.user.Display(),
+		MessageID: store.NewMessageID(t.user.Email)}
+	m.DueAt = t.policy.Quiet.Skip(tx.Now(), t.policy.Location).UTC()
+	if err := tx.InsertMessage(ctx, &m); err != nil {
+		return m, err
+	}
+	return m, tx.SetNote(ctx, m.ID, note)
 }
 
 // MarkSentByUser records that the user sent a draft from their own mail

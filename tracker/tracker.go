@@ -264,8 +264,9 @@ func RecruiterAddress(a store.Application) string {
 	return mailer.Address{Name: a.RecruiterName, Email: a.RecruiterEmail}.Display()
 }
 
-// apply records ev and carries out the plan step in tx.
-func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application, ev scheduler.Event, skip map[string]bool) (Result, error) {
+// apply carries out the plan step of ev, recorded as eventID, in tx. Each
+// message it plans keeps eventID: it belongs to that event.
+func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application, ev scheduler.Event, eventID int64, skip map[string]bool) (Result, error) {
 	step := t.policy.Plan(ev, tx.Now())
 	res := Result{App: app}
 	reason := "cancelled by " + ev.Kind + " on " + ev.At.In(t.policy.Location).Format("2 Jan 2006")
@@ -281,6 +282,7 @@ func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application
 		}
 		m := store.Message{
 			ApplicationID: app.ID,
+			EventID:       eventID,
 			Kind:          p.Kind,
 			Audience:      scheduler.AudienceOf(p.Kind),
 			DueAt:         p.DueAt,

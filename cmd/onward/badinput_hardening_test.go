@@ -277,6 +277,12 @@ func TestHostileConfig(t *testing.T) {
 			at: "timeout", want: []string{"smtp.timeout", "-5s"}},
 		{name: "smtp timeout of 1000h", conf: func(e *env, c conf) { c.set("smtp", "timeout", q("1000h")) },
 			at: "timeout", want: []string{"smtp.timeout", "1000h"}},
+		{name: "smtp send_timeout of zero", conf: func(e *env, c conf) { c.set("smtp", "send_timeout", q("0s")) },
+			at: "send_timeout", want: []string{"smtp.send_timeout", "0s"}},
+		{name: "smtp send_timeout shorter than timeout", conf: func(e *env, c conf) {
+			c.set("smtp", "timeout", q("1m"))
+			c.set("smtp", "send_timeout", q("10s"))
+		}, at: "send_timeout", want: []string{"smtp.send_timeout", "shorter than smtp.timeout"}},
 		{name: "max_per_minute of zero", conf: smtpWith("max_per_minute", "0"), at: "max_per_minute", want: []string{"smtp.max_per_minute"}},
 		{name: "negative max_per_minute", conf: smtpWith("max_per_minute", "-1"), at: "max_per_minute", want: []string{"smtp.max_per_minute"}},
 		{name: "absurd max_per_minute", conf: smtpWith("max_per_minute", "10001"), at: "max_per_minute", want: []string{"smtp.max_per_minute"}},

@@ -123,7 +123,6 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	now            func() time.Time
-	log            *slog.Logger // the daemon's, while it runs
 
 	configFlag string
 
@@ -131,6 +130,10 @@ type app struct {
 	st  *store.Store
 	tr  *tracker.Tracker
 	tpl *templates.Set
+
+	// log is the daemon's logger; commands without one write their
+	// notes to stderr.
+	log *slog.Logger
 }
 
 func (a *app) config() (*config.Config, error) {
@@ -161,8 +164,21 @@ func (a *app) open(ctx context.Context) error {
 	}
 	st.Now = a.now
 	a.st = st
+	if dir := st.Private(); dir != "" {
+		a.note("made the data folder private (owner only): other users could list or change the files in it", "folder", dir)
+	}
 	a.tr = tracker.New(st, cfg.Policy(), a.userAddress())
 	return nil
+}
+
+// note tells the user of something onward did on its own, once: in the
+// daemon's log, or on a command's stderr.
+func (a *app) note(msg, key, value string) {
+	if a.log != nil {
+		a.log.Warn(msg, key, value)
+		return
+	}
+	fmt.Fprintf(a.stderr, "onward: %s: %s\n", msg, value)
 }
 
 func (a *app) userAddress() mailer.Address {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,10 +10,12 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/onward-app/onward/config"
+	"github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
@@ -52,6 +55,7 @@ are invalid. One daemon runs per database.`,
 			if err != nil {
 				return err
 			}
+			a.log = log
 			return a.daemon(cmd.Context(), log, nil)
 		},
 	}
@@ -67,8 +71,12 @@ type delivery struct {
 	setup *scheduler.Setup
 	lock  *store.DaemonLock
 
-	mu   sync.Mutex
-	smtp *mailer.SMTP // replaced on reload
+	mu sync.Mutex
+	// relay sends through the SMTP client of the setup in force, under
+	// the one rate limit of the process: a reload hands it the new client
+	// and the new limit, and neither resets the count nor fails a message
+	// waiting for its turn. nil while the transport is not SMTP.
+	relay *mailer.Relay
 }
 
 func (a *app) startDelivery(ctx context.Context) (*delivery, error) {
@@ -92,44 +100,85 @@ func (a *app) startDelivery(ctx context.Context) (*delivery, error) {
 		lock.Unlock()
 		return nil, err
 	}
-	return &delivery{cfg: cfg, setup: setup, lock: lock, smtp: smtp}, nil
+	dl := &delivery{cfg: cfg, setup: setup, lock: lock}
+	if err := dl.adopt(setup, smtp, cfg); err != nil {
+		smtp.Close()
+		lock.Unlock()
+		return nil, err
+	}
+	return dl, nil
 }
 
-// replaceSMTP keeps the client a reload built and closes the old one;
-// a send still on the old one finishes first.
-func (d *delivery) replaceSMTP(next *mailer.SMTP) {
+// adopt routes a setup's mail through the relay: its SMTP client becomes
+// the relay's (the one it replaces is closed once a send on the wire
+// through it is finished) and its max_per_minute the relay's limit.
+func (d *delivery) adopt(s *scheduler.Setup, smtp *mailer.SMTP, cfg *config.Config) error {
 	d.mu.Lock()
-	old := d.smtp
-	d.smtp = next
-	d.mu.Unlock()
-	if old != nil {
-		old.Close()
+	defer d.mu.Unlock()
+	if smtp == nil {
+		if d.relay != nil {
+			d.relay.Use(nil)
+		}
+		return nil
 	}
+	if d.relay == nil {
+		r, err := mailer.NewRelay(cfg.SMTP.MaxPerMinute)
+		if err != nil {
+			return badInput{err}
+		}
+		d.relay = r
+	} else if err := d.relay.SetRate(cfg.SMTP.MaxPerMinute); err != nil {
+		return badInput{err}
+	}
+	d.relay.Use(smtp)
+	s.Mail, s.Send = d.relay, d.relay
+	return nil
 }
 
 func (d *delivery) close() {
-	d.replaceSMTP(nil)
+	d.mu.Lock()
+	if d.relay != nil {
+		d.relay.Close()
+	}
+	d.mu.Unlock()
 	d.lock.Unlock()
 }
 
 // daemon runs the dispatcher until ctx ends. onDelivery, when set, sees
 // each delivery (the demo prints them).
-func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(scheduler.Delivery)) error {
+func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(scheduler.Delivery)) (err error) {
 	// Caught from the first moment: a reload during start-up (a slow
 	// password command) must not kill the daemon; it is handled once
 	// the daemon runs.
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	a.log = log
+	every, err := identityInterval()
+	if err != nil {
+		return err
+	}
 	dl, err := a.startDelivery(ctx)
 	if err != nil {
 		return err
 	}
 	defer dl.close()
 	cfg := dl.cfg
+	// A database file removed or replaced under the daemon would leave it
+	// delivering from a file nobody else sees, holding the lock the next
+	// daemon needs: it stops instead, and its init system starts it again
+	// on the file now at the path.
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	go a.checkIdentity(ctx, stop, log, every)
+	defer func() {
+		if cause := context.Cause(ctx); errors.Is(cause, store.ErrReplaced) && err == nil {
+			err = cause
+		}
+	}()
 
-	d := &scheduler.Dispatcher{Store: a.st, Now: a.now, Log: log, OnDelivery: onDelivery}
+	// The system clock, not a.now: the daemon watches its wall clock
+	// against its monotonic clock to notice steps and suspend.
+	d := &scheduler.Dispatcher{Store: a.st, Clock: clock.System{}, Log: log, OnDelivery: onDelivery}
 	w, err := a.watcher(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -152,13 +201,18 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(sche
 			case <-ctx.Done():
 				return
 			case <-hup:
-				next, nextSMTP, err := a.reload(ctx, cfg)
+				next, nextSMTP, nextCfg, err := a.reload(ctx, cfg)
+				if err == nil {
+					err = dl.adopt(next, nextSMTP, nextCfg)
+				}
 				if err != nil {
+					if nextSMTP != nil {
+						nextSMTP.Close()
+					}
 					log.Error("reload refused; keeping the running config and templates", "err", err)
 					continue
 				}
 				d.Reload(next)
-				dl.replaceSMTP(nextSMTP)
 				log.Info("reloaded config and templates")
 				if a.imapChanged(ctx, cfg) {
 					log.Warn("the [imap] settings changed; the mailbox reader keeps the old ones until the daemon restarts")
@@ -171,26 +225,72 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(sche
 	if err := d.Run(ctx, dl.setup); err != nil {
 		return err
 	}
-	log.Info("onward daemon stopped")
+	if !errors.Is(context.Cause(ctx), store.ErrReplaced) {
+		log.Info("onward daemon stopped")
+	}
 	return nil
+}
+
+// identityCheck is how often the daemon makes sure its database file is
+// still the one at the configured path: one stat(2).
+const identityCheck = 5 * time.Second
+
+// identityInterval is identityCheck, or ONWARD_IDENTITY_CHECK_INTERVAL
+// (a Go duration), which only tests set, so that a replaced file shows in
+// a fraction of a second.
+func identityInterval() (time.Duration, error) {
+	v := os.Getenv("ONWARD_IDENTITY_CHECK_INTERVAL")
+	if v == "" {
+		return identityCheck, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, usagef("ONWARD_IDENTITY_CHECK_INTERVAL: %q is not a positive duration", v)
+	}
+	return d, nil
+}
+
+// checkIdentity stops the daemon, through stop, once its database file is
+// removed or replaced.
+func (a *app) checkIdentity(ctx context.Context, stop context.CancelCauseFunc, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		err := a.st.CheckIdentity()
+		switch {
+		case errors.Is(err, store.ErrReplaced):
+			log.Error("the database file was removed or replaced; stopping, so that a restart opens the file now at the path",
+				"database", a.st.Path(), "err", err)
+			stop(err)
+			return
+		case err != nil:
+			log.Warn("check the database file", "database", a.st.Path(), "err", err)
+		}
+	}
 }
 
 // reload reads the config and templates again. The database and its path
 // stay: moving them under a running daemon would split the state.
-func (a *app) reload(ctx context.Context, running *config.Config) (*scheduler.Setup, *mailer.SMTP, error) {
+func (a *app) reload(ctx context.Context, running *config.Config) (*scheduler.Setup, *mailer.SMTP, *config.Config, error) {
 	path, explicit := config.Find(a.configFlag)
 	cfg, err := config.Load(path, explicit)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if cfg.Storage.Database != running.Storage.Database {
-		return nil, nil, fmt.Errorf("storage.database changed from %s to %s; restart the daemon to move it", running.Storage.Database, cfg.Storage.Database)
+		return nil, nil, nil, fmt.Errorf("storage.database changed from %s to %s; restart the daemon to move it", running.Storage.Database, cfg.Storage.Database)
 	}
 	tpl, err := templates.Load(cfg.Templates.Dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return a.buildSetup(ctx, cfg, tpl)
+	setup, smtp, err := a.buildSetup(ctx, cfg, tpl)
+	return setup, smtp, cfg, err
 }
 
 func (a *app) flushCmd() *cobra.Command {

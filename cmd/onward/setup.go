@@ -8,11 +8,11 @@ import (
 	"path/filepath"
 
 	"github.com/onward-app/onward/config"
-	"github.com/onward-app/onward/inbox"
+	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/replies"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/templates"
-	"github.com/onward-app/onward/watch"
 )
 
 // buildSetup turns a config and templates into what the dispatcher needs.
@@ -28,6 +28,7 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		Digest:      cfg.DigestSpec(),
 		Location:    cfg.Location(),
 		Quiet:       cfg.Quiet(),
+		Policy:      cfg.Policy(),
 	}
 	var smtp *mailer.SMTP
 	var outbox *mailer.Outbox // one for check-ins and drafts: the folder is read once
@@ -39,12 +40,12 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		}
 		smtp, err = mailer.NewSMTP(mailer.SMTPConfig{
 			Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: password,
-			Security: cfg.SMTP.Security, MaxPerMinute: cfg.SMTP.MaxPerMinute, Timeout: cfg.SMTPTimeout(),
+			Security: cfg.SMTP.Security, Timeout: cfg.SMTPTimeout(), SendTimeout: cfg.SMTPSendTimeout(),
 		})
 		if err != nil {
 			return nil, nil, badInput{err}
 		}
-		s.Mail, s.Send = smtp, smtp
+		s.Mail, s.Send, s.SendTimeout = smtp, smtp, smtp.SendTimeout()
 	default:
 		o, err := a.outbox(cfg)
 		if err != nil {
@@ -67,7 +68,7 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		if err != nil {
 			return nil, nil, err
 		}
-		s.DraftBox = inbox.Drafts{Config: imapCfg}
+		s.DraftBox = imapbox.Drafts{Config: imapCfg}
 	}
 	s.Composer.RepliesRead = cfg.IMAPEnabled()
 	return s, smtp, nil
@@ -89,20 +90,20 @@ func (a *app) outbox(cfg *config.Config) (*mailer.Outbox, error) {
 }
 
 // imapConfig is the mailbox's connection settings, password resolved.
-func imapConfig(ctx context.Context, cfg *config.Config) (inbox.Config, error) {
+func imapConfig(ctx context.Context, cfg *config.Config) (imapbox.Config, error) {
 	password, err := cfg.IMAP.ResolvePassword(ctx)
 	if err != nil {
-		return inbox.Config{}, badInput{fmt.Errorf("config: %w", err)}
+		return imapbox.Config{}, badInput{fmt.Errorf("config: %w", err)}
 	}
-	return inbox.Config{
+	return imapbox.Config{
 		Host: cfg.IMAP.Host, Port: cfg.IMAP.Port, Username: cfg.IMAP.Username, Password: password,
-		Security: cfg.IMAP.Security, Timeout: cfg.IMAPTimeout(),
+		Security: cfg.IMAP.Security, Timeout: cfg.IMAPTimeout(), MaxMessageSize: cfg.IMAPMaxMessageSize(),
 		DraftsMailbox: cfg.IMAP.DraftsMailbox, SentMailbox: cfg.IMAP.SentMailbox,
 	}, nil
 }
 
 // watcher reads the mailbox for the daemon; nil when none is configured.
-func (a *app) watcher(ctx context.Context, cfg *config.Config, log *slog.Logger) (*watch.Watcher, error) {
+func (a *app) watcher(ctx context.Context, cfg *config.Config, log *slog.Logger) (*replies.Watcher, error) {
 	if !cfg.IMAPEnabled() {
 		return nil, nil
 	}
@@ -110,12 +111,13 @@ func (a *app) watcher(ctx context.Context, cfg *config.Config, log *slog.Logger)
 	if err != nil {
 		return nil, err
 	}
-	return &watch.Watcher{
+	return &replies.Watcher{
 		Store: a.st, Tracker: a.tr, User: cfg.User.Email,
-		Dial:         func(ctx context.Context) (watch.Mailbox, error) { return inbox.Dial(ctx, imapCfg) },
+		Dial:         func(ctx context.Context) (replies.Mailbox, error) { return imapbox.Dial(ctx, imapCfg) },
 		Drafts:       cfg.Delivery.Drafts == "imap",
 		DiscardAfter: cfg.IMAPDiscardAfter(), MatchDomain: cfg.IMAP.MatchDomain, AutoReject: cfg.IMAP.AutoReject,
 		Location: cfg.Location(), Now: a.now, Log: log.With("part", "mailbox"),
+		Aliases: cfg.User.Aliases, MaxMessageSize: cfg.IMAPMaxMessageSize(), PollTimeout: 10 * cfg.IMAPTimeout(),
 	}, nil
 }
 

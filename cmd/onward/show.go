@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/onward-app/onward/replies"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
-	"github.com/onward-app/onward/watch"
 )
 
 func (a *app) statusCmd() *cobra.Command {
@@ -83,7 +83,7 @@ func (a *app) printAttention(cmd *cobra.Command) error {
 		fmt.Fprintf(a.stdout, "\nfailed: message %d (%s): %s\n", m.ID, m.Kind, m.LastError)
 	}
 	if a.cfg.IMAPEnabled() {
-		status, at, ok, err := a.st.Status(ctx, watch.StatusName)
+		status, at, ok, err := a.st.Status(ctx, replies.StatusName)
 		if err != nil {
 			return err
 		}
@@ -151,9 +151,11 @@ too late to send politely).`,
 				return nil
 			}
 			w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tAPP\tKIND\tSTATUS\tDUE\tTO")
+			fmt.Fprintln(w, "ID\tAPP\tKIND\tSTATUS\tDUE\tTO\tNOTE")
 			for _, m := range msgs {
-				fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%s\n", m.ID, m.ApplicationID, m.Kind, m.Status, a.when(m.DueAt), recipient(m))
+				// The note says why a message waits, failed or expired
+				// (held for the end of quiet hours, a retry after 451).
+				fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.ApplicationID, m.Kind, m.Status, a.when(m.DueAt), recipient(m), clip(m.LastError, 80))
 			}
 			return w.Flush()
 		},

@@ -14,6 +14,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -55,6 +56,10 @@ type Server struct {
 	// OnFetch, when set, runs before the server answers a FETCH: to cut
 	// the connection or hang in the middle of a poll.
 	OnFetch atomic.Pointer[func(*imapserver.Conn) error]
+
+	mu     sync.Mutex
+	bodies map[uint32]int // UID → FETCHes that asked for its body
+	stars  []uint32       // FETCHes of "n:*" with a body: their n
 }
 
 // DefaultMailboxes are what a provider offers: an inbox, drafts, sent.
@@ -63,13 +68,37 @@ var DefaultMailboxes = []string{"INBOX", `Drafts \Drafts`, `Sent \Sent`, "Archiv
 // Start starts a server and stops it when the test ends.
 func Start(t testing.TB, opts Options) *Server {
 	t.Helper()
+	var cert *tls.Certificate
+	var roots *x509.CertPool
+	if opts.Security != "" && opts.Security != "none" {
+		c, r := Cert(t)
+		cert, roots = &c, r
+	}
+	s, err := start(opts, cert, roots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// New starts a plain (Security "none") server outside a test, as the
+// benchmarks run one; the caller closes it.
+func New(opts Options) (*Server, error) {
+	if opts.Security != "" && opts.Security != "none" {
+		return nil, fmt.Errorf("imaptest: security %q needs a test: use Start", opts.Security)
+	}
+	return start(opts, nil, nil)
+}
+
+func start(opts Options, cert *tls.Certificate, roots *x509.CertPool) (*Server, error) {
 	if opts.Mailboxes == nil {
 		opts.Mailboxes = DefaultMailboxes
 	}
 	if opts.Security == "" {
 		opts.Security = "none"
 	}
-	s := &Server{options: opts, user: imapmemserver.NewUser(User, Password)}
+	s := &Server{options: opts, user: imapmemserver.NewUser(User, Password), bodies: map[uint32]int{}}
 	s.specialUse = map[string]imap.MailboxAttr{}
 	for _, m := range opts.Mailboxes {
 		name, attr, _ := strings.Cut(m, ` \`)
@@ -77,7 +106,7 @@ func Start(t testing.TB, opts Options) *Server {
 			s.specialUse[name] = imap.MailboxAttr(`\` + attr)
 		}
 		if err := s.user.Create(name, nil); err != nil {
-			t.Fatalf("create %s: %v", name, err)
+			return nil, fmt.Errorf("create %s: %w", name, err)
 		}
 	}
 	mem := imapmemserver.New()
@@ -97,12 +126,11 @@ func Start(t testing.TB, opts Options) *Server {
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if opts.Security != "none" {
-		cert, roots := Cert(t)
 		s.Roots = roots
-		tlsConfig := &tls.Config{Certificates: []tls.Certificate{cert}}
+		tlsConfig := &tls.Config{Certificates: []tls.Certificate{*cert}}
 		if opts.Security == "tls" {
 			ln = tls.NewListener(ln, tlsConfig)
 		} else {
@@ -112,8 +140,7 @@ func Start(t testing.TB, opts Options) *Server {
 	s.srv = imapserver.New(serverOpts)
 	s.Port = ln.Addr().(*net.TCPAddr).Port
 	go func() { _ = s.srv.Serve(ln) }()
-	t.Cleanup(func() { _ = s.srv.Close() })
-	return s
+	return s, nil
 }
 
 // hookedSession is the memory server's session with a hook on FETCH.
@@ -129,7 +156,45 @@ func (h *hookedSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, opt
 			return err
 		}
 	}
+	if len(options.BodySection) > 0 || len(options.BinarySection) > 0 {
+		h.s.countBodies(numSet)
+	}
 	return h.SessionIMAP4rev2.Fetch(w, numSet, options)
+}
+
+// countBodies notes which messages a FETCH asked the body of. Only UID
+// sets are counted: the client under test fetches by UID.
+func (s *Server) countBodies(numSet imap.NumSet) {
+	uids, ok := numSet.(imap.UIDSet)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range uids {
+		if r.Stop == 0 {
+			// "n:*" asks for every UID from n on.
+			s.stars = append(s.stars, uint32(r.Start))
+			continue
+		}
+		for u := r.Start; u <= r.Stop && u >= r.Start; u++ {
+			s.bodies[uint32(u)]++
+		}
+	}
+}
+
+// BodyFetches reports how many FETCH commands asked for the body (any
+// BODY[...] or BINARY[...] section) of the message with this UID.
+func (s *Server) BodyFetches(uid uint32) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.bodies[uid]
+	for _, from := range s.stars {
+		if from <= uid {
+			n++
+		}
+	}
+	return n
 }
 
 // List answers LIST as the memory server would if it kept special-use
@@ -173,6 +238,24 @@ func (s *Server) Mailbox() *imapmemserver.User { return s.user }
 func (s *Server) Close() error { return s.srv.Close() }
 
 type literal struct{ *bytes.Reader }
+
+// Append is Deliver outside a test.
+func (s *Server) Append(mailbox string, raw []byte, flags ...imap.Flag) (uint32, error) {
+	data, err := s.user.Append(mailbox, literal{bytes.NewReader(raw)}, &imap.AppendOptions{Flags: flags})
+	if err != nil {
+		return 0, fmt.Errorf("imaptest: deliver to %s: %w", mailbox, err)
+	}
+	return uint32(data.UID), nil
+}
+
+// UIDValidity returns a mailbox's UIDVALIDITY.
+func (s *Server) UIDValidity(mailbox string) (uint32, error) {
+	st, err := s.user.Status(mailbox, &imap.StatusOptions{UIDValidity: true})
+	if err != nil {
+		return 0, fmt.Errorf("imaptest: status %s: %w", mailbox, err)
+	}
+	return st.UIDValidity, nil
+}
 
 // Deliver puts a message into a mailbox on the server's side, as mail
 // arriving or another mail program would, and returns its UID.

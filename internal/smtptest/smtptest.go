@@ -63,12 +63,28 @@ type Script struct {
 	// NoSMTPUTF8 leaves SMTPUTF8 out of the EHLO reply, as older servers
 	// do: they cannot take an address that is not ASCII.
 	NoSMTPUTF8 bool
+	// Trickle, when set, makes the server answer one step slowly but
+	// steadily, so that no single read waits long.
+	Trickle *Trickle
 	// User and Pass, when set, offer AUTH PLAIN and require it before MAIL.
 	User, Pass string
 	// TLS, when set, is offered through STARTTLS, or spoken from the first
 	// byte when ImplicitTLS is set.
 	TLS         *tls.Config
 	ImplicitTLS bool
+}
+
+// Trickle is a server that answers one step a little at a time: before
+// its real reply it sends Lines continuation lines ("220-", "250-"), one
+// every Every. Each line is a valid part of the reply, so a client that
+// bounds each read by a timeout longer than Every waits Lines×Every for
+// the reply as a whole. It works on plain sessions and implicit TLS.
+type Trickle struct {
+	// At is the step: "greeting", "EHLO", or "DATA" for the reply to the
+	// final dot (the message was read and recorded before).
+	At    string
+	Every time.Duration
+	Lines int
 }
 
 // Fault is one scripted misbehaviour at one command.
@@ -91,6 +107,8 @@ type Received struct {
 	From string
 	To   []string
 	Data []byte
+	// At is when the server recorded the message, by its own clock.
+	At time.Time
 }
 
 // Header returns the first value of a header of the message, or "" when
@@ -161,6 +179,9 @@ func Start(t testing.TB, script Script) *Server {
 		l = tls.NewListener(l, script.TLS)
 	case script.TLS != nil:
 		srv.TLSConfig = script.TLS
+	}
+	if script.Trickle != nil {
+		l = trickleListener{Listener: l, ts: ts, trickle: *script.Trickle}
 	}
 	if script.RefuseSTARTTLS != nil {
 		if srv.TLSConfig == nil {
@@ -313,7 +334,7 @@ func (s *session) step(cmd string, data []byte) (reply error, dropped bool) {
 		}
 	case f.Drop:
 		if cmd == "DATA" {
-			s.ts.messages <- Received{From: s.from, To: s.to, Data: data}
+			s.ts.messages <- Received{From: s.from, To: s.to, Data: data, At: time.Now()}
 		}
 		_ = s.conn.Conn().Close()
 		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 0, 0}, Message: "dropped"}, true
@@ -350,7 +371,7 @@ func (s *session) Data(r io.Reader) error {
 	if err, dropped := s.step("DATA", data); err != nil || dropped {
 		return err
 	}
-	s.ts.messages <- Received{From: s.from, To: s.to, Data: data}
+	s.ts.messages <- Received{From: s.from, To: s.to, Data: data, At: time.Now()}
 	s.accepted = true
 	return nil
 }
@@ -451,4 +472,95 @@ func TLS(t testing.TB) (*tls.Config, *x509.CertPool) {
 	t.Helper()
 	cert, roots := testcert.Loopback(t)
 	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, roots
+}
+
+// trickleListener hands go-smtp connections whose replies at one step
+// trickle out.
+type trickleListener struct {
+	net.Listener
+	ts      *Server
+	trickle Trickle
+}
+
+func (l trickleListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return c, err
+	}
+	return &trickleConn{Conn: c, r: bufio.NewReader(c), ts: l.ts, trickle: l.trickle, next: "greeting"}, nil
+}
+
+// trickleConn follows the client's commands line by line to know which
+// step the server's next write answers, and slows that one down.
+type trickleConn struct {
+	net.Conn
+	r       *bufio.Reader
+	ts      *Server
+	trickle Trickle
+
+	mu      sync.Mutex
+	next    string // the step the next reply answers
+	pending []byte
+	inData  bool
+	midLine bool
+}
+
+func (c *trickleConn) Read(p []byte) (int, error) {
+	for len(c.pending) == 0 {
+		line, err := c.r.ReadSlice('\n')
+		if len(line) == 0 {
+			return 0, err
+		}
+		atStart := !c.midLine
+		c.midLine = line[len(line)-1] != '\n'
+		if atStart {
+			cmd := strings.ToUpper(strings.TrimSpace(string(line)))
+			c.mu.Lock()
+			switch {
+			case c.inData:
+				if string(line) == ".\r\n" {
+					c.inData, c.next = false, "DATA"
+				}
+			case strings.HasPrefix(cmd, "EHLO") || strings.HasPrefix(cmd, "HELO"):
+				c.next = "EHLO"
+			case cmd == "DATA":
+				c.inData, c.next = true, ""
+			default:
+				c.next = ""
+			}
+			c.mu.Unlock()
+		}
+		c.pending = append(c.pending[:0], line...)
+	}
+	n := copy(p, c.pending)
+	c.pending = c.pending[n:]
+	return n, nil
+}
+
+func (c *trickleConn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	slow := c.next == c.trickle.At && len(p) >= 3
+	if slow {
+		c.next = ""
+	}
+	c.mu.Unlock()
+	if !slow {
+		return c.Conn.Write(p)
+	}
+	c.ts.Injected.Add(1)
+	code := string(p[:3])
+	for i := range c.trickle.Lines {
+		select {
+		case <-time.After(c.trickle.Every):
+		case <-c.ts.closing:
+			return 0, io.ErrClosedPipe
+		}
+		// go-smtp set one write deadline for the whole reply; a trickle
+		// that outlasts it must not be cut off by the server itself.
+		_ = c.Conn.SetWriteDeadline(time.Now().Add(WaitTimeout))
+		if _, err := fmt.Fprintf(c.Conn, "%s-please wait (%d)\r\n", code, i+1); err != nil {
+			return 0, err
+		}
+	}
+	return c.Conn.Write(p)
 }

@@ -1,45 +1,50 @@
-// Package watch reads the user's mailbox and turns what it finds into
-// changes through the tracker: a draft the user sent from their mail
+// Package replies decides what a poll of the user's mailbox means and
+// makes it so through the tracker: a draft the user sent from their mail
 // program is marked sent, one they deleted is discarded, a recruiter's
 // reply cancels the status check (and, if it reads as a rejection, the
 // user is told or it is recorded), and a reply to a check-in becomes a
-// lesson. It reads only mail that is new since the last poll and never
-// changes a flag.
-package watch
+// lesson. Attribute alone says who may change which record.
+//
+// It neither speaks IMAP (imapbox does) nor reads MIME or phrases
+// (mailread does). It reads only mail that is new since the last poll
+// and never changes a flag.
+package replies
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/onward-app/onward/inbox"
+	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/mailread"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 	"github.com/onward-app/onward/tracker"
 )
 
-// Mailbox is what a poll needs from an IMAP session; *inbox.Client has it.
+// Mailbox is what a poll needs from an IMAP session; *imapbox.Client has it.
 type Mailbox interface {
 	DraftsMailbox(ctx context.Context) (string, error)
 	SentMailbox(ctx context.Context) (string, error)
 	HasMessageID(ctx context.Context, mailbox, messageID string) (bool, error)
-	Fetch(ctx context.Context, cur inbox.Cursor, limit int) ([]inbox.Mail, inbox.Cursor, bool, error)
-	Tip(ctx context.Context, mailbox string) (inbox.Cursor, error)
+	Fetch(ctx context.Context, cur imapbox.Cursor, limit int) ([]mailread.Mail, imapbox.Cursor, bool, error)
+	Tip(ctx context.Context, mailbox string) (imapbox.Cursor, error)
 	Close() error
 }
 
-var _ Mailbox = (*inbox.Client)(nil)
+var _ Mailbox = (*imapbox.Client)(nil)
 
 // StatusName is the key under which the last poll's outcome is kept for
 // `onward status`.
 const StatusName = "imap"
 
-// batch is how many messages one FETCH asks for.
+// batch is how many messages one Fetch returns at most; the client's
+// MaxMessageSize bounds how many bytes of them it holds.
 const batch = 100
 
 // Watcher polls one mailbox.
@@ -48,8 +53,11 @@ type Watcher struct {
 	Tracker *tracker.Tracker
 	// Dial opens a session; a poll opens one and closes it.
 	Dial func(ctx context.Context) (Mailbox, error)
-	// User is the user's own address: their own mail is not a reply.
-	User string
+	// User is the user's own address: their own mail is not a reply, and
+	// only their answer to a check-in is a lesson. Aliases are their other
+	// addresses, which count the same.
+	User    string
+	Aliases []string
 	// Drafts is set when drafts are filed in the mailbox's Drafts folder,
 	// so sent and deleted ones are looked for there.
 	Drafts       bool
@@ -63,16 +71,32 @@ type Watcher struct {
 	// dispatcher shares this process's database connection, whose own
 	// writes PRAGMA data_version does not announce.
 	Changed func()
+	// PollTimeout, when set, bounds a whole poll (the daemon gives it ten
+	// times imap.timeout): a server slow at every
+	// command, though within each command's own deadline, cannot hold the
+	// mailbox reader for longer. What was handled before it ran out stays
+	// handled, and the next poll goes on from there.
+	PollTimeout time.Duration
+	// MaxMessageSize is the client's limit, for the log line of a message
+	// skipped for its size.
+	MaxMessageSize int64
 }
 
 // Report counts what one poll did.
 type Report struct {
 	Read, Sent, Discarded, Replies, Lessons, Rejections int
+	// Oversized counts the new messages skipped for their size (they are
+	// in Read too).
+	Oversized int
 }
 
 func (r Report) String() string {
-	return fmt.Sprintf("read %d new messages: %d replies, %d lessons, %d rejections; drafts: %d sent, %d discarded",
+	s := fmt.Sprintf("read %d new messages: %d replies, %d lessons, %d rejections; drafts: %d sent, %d discarded",
 		r.Read, r.Replies, r.Lessons, r.Rejections, r.Sent, r.Discarded)
+	if r.Oversized > 0 {
+		s += fmt.Sprintf("; %d skipped for their size", r.Oversized)
+	}
+	return s
 }
 
 // Poll reads the mailbox once. Its outcome, good or bad, is kept in the
@@ -94,6 +118,12 @@ func (w *Watcher) Poll(ctx context.Context) (Report, error) {
 
 func (w *Watcher) poll(ctx context.Context) (Report, error) {
 	var rep Report
+	if w.PollTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, w.PollTimeout,
+			fmt.Errorf("the poll took longer than its limit of %s; the next poll goes on from where this one stopped", w.PollTimeout))
+		defer cancel()
+	}
 	mb, err := w.Dial(ctx)
 	if err != nil {
 		return rep, explain(err)
@@ -113,9 +143,9 @@ func (w *Watcher) poll(ctx context.Context) (Report, error) {
 // explain says what a user can do about a mailbox error.
 func explain(err error) error {
 	switch {
-	case errors.Is(err, inbox.ErrAuth):
+	case errors.Is(err, imapbox.ErrAuth):
 		return fmt.Errorf("%w (check imap.username and the password source; onward tries again at the next poll)", err)
-	case errors.Is(err, inbox.ErrNoMailbox):
+	case errors.Is(err, imapbox.ErrNoMailbox):
 		return fmt.Errorf("%w (set imap.drafts_mailbox or imap.sent_mailbox to your folder's name)", err)
 	}
 	return err
@@ -178,7 +208,7 @@ func (w *Watcher) drafts(ctx context.Context, mb Mailbox, rep *Report) error {
 
 // sentByRecipient reports whether one of the sent mails is the draft m
 // sent under a new Message-ID: the same recipient and the same subject.
-func sentByRecipient(m store.Message, sent []inbox.Mail) bool {
+func sentByRecipient(m store.Message, sent []mailread.Mail) bool {
 	to := recipientEmail(m.To)
 	if to == "" {
 		return false
@@ -207,59 +237,50 @@ func recipientEmail(to string) string {
 }
 
 // readFolder returns the mail that arrived in a folder since the last
-// poll and moves the folder's cursor past it; the first poll of a folder
-// only notes where it ends.
-func (w *Watcher) readFolder(ctx context.Context, mb Mailbox, folder string) ([]inbox.Mail, error) {
-	cur, ok, err := w.Store.Cursor(ctx, folder)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		tip, err := mb.Tip(ctx, folder)
-		if err != nil {
-			return nil, err
+// poll, headers only, and moves the folder's cursor past it.
+func (w *Watcher) readFolder(ctx context.Context, mb Mailbox, folder string) ([]mailread.Mail, error) {
+	var out []mailread.Mail
+	err := w.follow(ctx, mb, folder, func(m mailread.Mail) error {
+		if !m.Oversized {
+			// Only the header is needed to recognise a sent draft.
+			m.Raw, m.Text = nil, ""
+			out = append(out, m)
 		}
-		return nil, w.saveCursor(ctx, tip)
-	}
-	var out []inbox.Mail
-	next := inbox.Cursor{Mailbox: cur.Mailbox, UIDValidity: cur.UIDValidity, LastUID: cur.LastUID}
-	for {
-		mails, after, reset, err := mb.Fetch(ctx, next, batch)
-		if err != nil {
-			return nil, err
-		}
-		if reset {
-			tip, err := mb.Tip(ctx, folder)
-			if err != nil {
-				return nil, err
-			}
-			return nil, w.saveCursor(ctx, tip)
-		}
-		out = append(out, mails...)
-		next = after
-		if len(mails) < batch {
-			break
-		}
-	}
-	return out, w.saveCursor(ctx, next)
+		return nil
+	})
+	return out, err
 }
 
 // inbox reads the mail that came in since the last poll.
 func (w *Watcher) inbox(ctx context.Context, mb Mailbox, rep *Report) error {
-	cur, ok, err := w.Store.Cursor(ctx, "INBOX")
+	return w.follow(ctx, mb, "INBOX", func(m mailread.Mail) error {
+		rep.Read++
+		if m.Oversized {
+			rep.Oversized++
+			return nil
+		}
+		return w.handle(ctx, m, rep)
+	})
+}
+
+// follow gives each mail that arrived in folder since the last poll to
+// each, in UID order, and moves the folder's cursor past it. The first
+// poll of a folder only notes where it ends: years of old mail are not
+// replies to anything onward planned. A message over the size limit is
+// logged and given to each with only UID and Size.
+func (w *Watcher) follow(ctx context.Context, mb Mailbox, folder string, each func(mailread.Mail) error) error {
+	cur, ok, err := w.Store.Cursor(ctx, folder)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		// The first poll starts at the end: years of old mail are not
-		// replies to anything onward planned.
-		tip, err := mb.Tip(ctx, "INBOX")
+		tip, err := mb.Tip(ctx, folder)
 		if err != nil {
 			return err
 		}
 		return w.saveCursor(ctx, tip)
 	}
-	next := inbox.Cursor{Mailbox: cur.Mailbox, UIDValidity: cur.UIDValidity, LastUID: cur.LastUID}
+	next := imapbox.Cursor{Mailbox: cur.Mailbox, UIDValidity: cur.UIDValidity, LastUID: cur.LastUID}
 	for {
 		mails, after, reset, err := mb.Fetch(ctx, next, batch)
 		if err != nil {
@@ -267,41 +288,61 @@ func (w *Watcher) inbox(ctx context.Context, mb Mailbox, rep *Report) error {
 		}
 		if reset {
 			// The server renumbered the folder: reading it again from
-			// UID 1 would take years of old mail for new replies. Start
-			// over at its end, as on the first poll.
-			w.Log.Warn("the mailbox was renumbered (UIDVALIDITY changed); reading on from its end", "mailbox", cur.Mailbox)
-			tip, err := mb.Tip(ctx, cur.Mailbox)
+			// UID 1 would take years of old mail for new. Start over at
+			// its end, as on the first poll.
+			w.Log.Warn("the mailbox was renumbered (UIDVALIDITY changed); reading on from its end", "mailbox", folder)
+			tip, err := mb.Tip(ctx, folder)
 			if err != nil {
 				return err
 			}
 			return w.saveCursor(ctx, tip)
 		}
 		for _, m := range mails {
-			rep.Read++
-			if err := w.handle(ctx, m, rep); err != nil {
+			if m.Oversized {
+				w.skipped(m, folder)
+			}
+			if err := each(m); err != nil {
 				return err
 			}
 		}
+		if after == next {
+			return nil
+		}
 		// The cursor moves only after its mail is handled: a crash reads
 		// the batch again, and the handled-mail record skips what was done.
+		// It moves past an oversized message too: its place is kept, and it
+		// is not fetched again at every poll.
 		if err := w.saveCursor(ctx, after); err != nil {
 			return err
 		}
 		next = after
-		if len(mails) < batch {
-			return nil
-		}
 	}
 }
 
-func (w *Watcher) saveCursor(ctx context.Context, c inbox.Cursor) error {
+// skipped logs a message not read for its size: a warning in the inbox,
+// where it might have been a reply; elsewhere (Sent, where the user's own
+// attachments go) a note.
+func (w *Watcher) skipped(m mailread.Mail, folder string) {
+	limit := w.MaxMessageSize
+	if limit == 0 {
+		limit = imapbox.DefaultMaxMessageSize
+	}
+	level := slog.LevelInfo
+	if strings.EqualFold(folder, "INBOX") {
+		level = slog.LevelWarn
+	}
+	w.Log.Log(context.Background(), level, "skipped a message larger than imap.max_message_size; its body was not fetched",
+		"mailbox", folder, "uid", m.UID, "size", m.Size, "limit", limit)
+}
+
+func (w *Watcher) saveCursor(ctx context.Context, c imapbox.Cursor) error {
 	return w.Store.Update(ctx, func(tx *store.Tx) error {
 		return tx.SetCursor(ctx, store.InboxCursor{Mailbox: c.Mailbox, UIDValidity: c.UIDValidity, LastUID: c.LastUID})
 	})
 }
 
 // handle decides what one new email means.
-func (w *Watcher) handle(ctx context.Context, m inbox.Mail, rep *Report) error {
+func (w *Watcher) handle(ctx context.Context, m mailread.Mail, rep *Report) error {
 	log := w.Log.With("uid", m.UID, "message_id", m.MessageID)
 	switch {
 	case m.ParseErr != nil:
@@ -324,67 +365,76 @@ func (w *Watcher) handle(ctx context.Context, m inbox.Mail, rep *Report) error {
 	if now := w.now(); at.IsZero() || at.After(now) || at.Before(now.AddDate(0, 0, -7)) {
 		at = now
 	}
-	own := strings.EqualFold(m.From.Email, w.User)
-	// A reply in a thread onward started says exactly what it answers.
-	for _, ref := range m.ThreadIDs() {
+	facts, err := w.facts(ctx, m)
+	if err != nil {
+		return err
+	}
+	v := Attribute(m, facts, Rules{User: w.users(), MatchDomain: w.MatchDomain})
+	switch v.Action {
+	case Lesson:
+		return w.lesson(ctx, tr, v.App, m, rep, log)
+	case Reply:
+		return w.reply(ctx, tr, v.App, at, m, v.InThread, rep, log)
+	}
+	log.Log(ctx, v.Level, "mail left alone", "from", m.From.Email, "reason", v.Why)
+	return nil
+}
+
+// maxRefs bounds the thread ids looked up for one mail: a References
+// header may be as long as its sender likes.
+const maxRefs = 64
+
+// facts gathers what Attribute needs about m from the store.
+func (w *Watcher) facts(ctx context.Context, m mailread.Mail) (Facts, error) {
+	var f Facts
+	refs := m.ThreadIDs()
+	if len(refs) > maxRefs {
+		// In-Reply-To first, then the newest of References.
+		refs = append(refs[:1:1], refs[len(refs)-maxRefs+1:]...)
+	}
+	for _, ref := range refs {
 		ours, err := w.Store.MessageByMessageID(ctx, ref)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return err
+			return f, err
 		}
-		switch {
-		case ours.Kind == templates.Learn || ours.Kind == templates.LetGo:
-			// Check-ins go from the user to the user: this reply is
-			// the user's own, and it is a lesson.
-			return w.lesson(ctx, tr, ours, m, rep, log)
-		case own:
-			return nil
-		case ours.ApplicationID != 0 && ours.Audience == scheduler.Recruiter:
-			return w.reply(ctx, tr, ours.ApplicationID, at, m, true, rep, log)
+		f.Refs = append(f.Refs, ours)
+	}
+	if m.From.Email == "" {
+		return f, nil
+	}
+	apps, err := w.Store.ApplicationsByRecruiter(ctx, m.From.Email, w.MatchDomain)
+	if err != nil {
+		return f, err
+	}
+	f.Apps = apps
+	for _, ref := range f.Refs {
+		if ref.ApplicationID == 0 || slices.ContainsFunc(f.Apps, func(a store.Application) bool { return a.ID == ref.ApplicationID }) {
+			continue
 		}
+		a, err := w.Store.Application(ctx, ref.ApplicationID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return f, err
+		}
+		f.Apps = append(f.Apps, a)
 	}
-	if own {
-		return nil
-	}
-	apps, err := w.Store.ApplicationsByRecruiter(ctx, m.From.Email, w.MatchDomain && !commonDomain(m.From.Email, w.User))
-	if err != nil || len(apps) == 0 {
-		return err
-	}
-	if len(apps) > 1 {
-		// The same recruiter for several applications, and nothing in
-		// the email says which: recording it against the wrong one
-		// would be worse than not at all.
-		log.Info("a recruiter replied about one of several applications; not recorded", "from", m.From.Email, "applications", len(apps))
-		return nil
-	}
-	return w.reply(ctx, tr, apps[0].ID, at, m, false, rep, log)
+	return f, nil
 }
 
-// freeMail are domains that many unrelated people share: anyone at one
-// of them is not "the recruiter's company".
-var freeMail = map[string]bool{
-	"gmail.com": true, "googlemail.com": true, "outlook.com": true, "hotmail.com": true, "live.com": true,
-	"yahoo.com": true, "icloud.com": true, "me.com": true, "aol.com": true, "proton.me": true,
-	"protonmail.com": true, "gmx.com": true, "gmx.de": true, "gmx.net": true, "web.de": true, "fastmail.com": true,
-	"mail.com": true, "yandex.com": true, "zoho.com": true,
-}
+// users are the user's own addresses.
+func (w *Watcher) users() []string { return append([]string{w.User}, w.Aliases...) }
 
-// commonDomain reports whether from's domain says nothing about who
-// sent it: a free-mail domain, or the user's own.
-func commonDomain(from, user string) bool {
-	_, d, _ := strings.Cut(strings.ToLower(from), "@")
-	_, u, _ := strings.Cut(strings.ToLower(user), "@")
-	return freeMail[d] || d == u
-}
-
-func (w *Watcher) lesson(ctx context.Context, tr *tracker.Tracker, ours store.Message, m inbox.Mail, rep *Report, log *slog.Logger) error {
-	text := inbox.NewText(m.Text)
+func (w *Watcher) lesson(ctx context.Context, tr *tracker.Tracker, appID int64, m mailread.Mail, rep *Report, log *slog.Logger) error {
+	text := mailread.NewText(m.Text)
 	if text == "" {
 		return nil
 	}
-	l, err := tr.Log(ctx, ours.ApplicationID, text)
+	l, err := tr.Log(ctx, appID, text)
 	switch {
 	case errors.Is(err, tracker.ErrHandled):
 		return nil
@@ -395,15 +445,26 @@ func (w *Watcher) lesson(ctx context.Context, tr *tracker.Tracker, ours store.Me
 		return err
 	}
 	rep.Lessons++
-	log.Info("lesson logged from a reply", "lesson", l.ID, "application", ours.ApplicationID)
+	log.Info("lesson logged from a reply", "lesson", l.ID, "application", appID)
 	return nil
 }
 
 // reply records a recruiter's reply. inThread says the email answers a
 // message onward made for this application; only then may a rejection in
-// it be recorded without asking (auto_reject).
-func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, at time.Time, m inbox.Mail, inThread bool, rep *Report, log *slog.Logger) error {
-	res, err := tr.Reply(ctx, appID, at)
+// it be recorded without asking (auto_reject). The reply, the rejection
+// and the notice to the user are one transaction under the email's claim:
+// an interrupted poll leaves all of them to the next one, or none.
+func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, at time.Time, m mailread.Mail, inThread bool, rep *Report, log *slog.Logger) error {
+	class, phrase, why := mailread.ClassifyRejection(mailread.NewText(m.Text))
+	r := tracker.MailReply{At: at}
+	if class != mailread.NotANo {
+		r.Notice = phrase
+		// auto_reject acts only on a clear no in a thread onward
+		// started; anything less certain is the user's to decide.
+		r.Reject = w.AutoReject && inThread && class == mailread.ClearNo
+		r.RejectNote = "from their email: \"" + phrase + "\""
+	}
+	res, err := tr.RecordMailReply(ctx, appID, r)
 	if errors.Is(err, tracker.ErrHandled) {
 		return nil
 	}
@@ -411,24 +472,19 @@ func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, a
 		return err
 	}
 	rep.Replies++
-	log.Info("recruiter replied", "application", appID, "cancelled", res.Cancelled)
-	phrase, no := inbox.LooksLikeRejection(inbox.NewText(m.Text))
-	if !no {
-		return nil
-	}
-	rep.Rejections++
-	if w.AutoReject && inThread {
-		// The reply itself is already handled; the rejection is recorded
-		// through the plain tracker.
-		if _, err := w.Tracker.Reject(ctx, appID, at, "from their email: \""+phrase+"\""); err != nil && !errors.Is(err, tracker.ErrInvalid) {
-			return err
-		}
+	log.Info("recruiter replied", "application", appID, "cancelled", res.Reply.Cancelled)
+	switch {
+	case class == mailread.NotANo && phrase != "":
+		log.Info("reply has a rejection phrase but is not a no", "application", appID, "phrase", phrase, "why", why)
+	case class == mailread.NotANo:
+	case res.Rejected:
+		rep.Rejections++
 		log.Info("reply reads as a rejection: recorded", "application", appID, "phrase", phrase)
-	} else {
-		log.Info("reply reads as a rejection: the user is told", "application", appID, "phrase", phrase)
+	default:
+		rep.Rejections++
+		log.Info("reply reads as a rejection: the user is told", "application", appID, "phrase", phrase, "class", class.String(), "why", why)
 	}
-	_, err = w.Tracker.Notify(ctx, appID, templates.RejectionNotice, phrase)
-	return err
+	return nil
 }
 
 func (w *Watcher) now() time.Time {

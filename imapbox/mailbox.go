@@ -1,4 +1,4 @@
-package inbox
+package imapbox
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+
+	"github.com/onward-app/onward/mailread"
 
 	"github.com/emersion/go-imap/v2"
 )
@@ -27,7 +29,7 @@ var (
 func (c *Client) DraftsMailbox(ctx context.Context) (string, error) {
 	end, err := c.begin(ctx)
 	if err != nil {
-		return "", fmt.Errorf("inbox: find the drafts mailbox: %w", err)
+		return "", fmt.Errorf("imapbox: find the drafts mailbox: %w", err)
 	}
 	defer end()
 	return c.draftsMailbox(ctx)
@@ -38,13 +40,13 @@ func (c *Client) DraftsMailbox(ctx context.Context) (string, error) {
 func (c *Client) SentMailbox(ctx context.Context) (string, error) {
 	end, err := c.begin(ctx)
 	if err != nil {
-		return "", fmt.Errorf("inbox: find the sent mailbox: %w", err)
+		return "", fmt.Errorf("imapbox: find the sent mailbox: %w", err)
 	}
 	defer end()
 	if c.sent == "" {
 		c.sent, err = c.findMailbox(ctx, c.sentOverride, imap.MailboxAttrSent, sentNames)
 		if err != nil {
-			return "", fmt.Errorf("inbox: find the sent mailbox: %w", err)
+			return "", fmt.Errorf("imapbox: find the sent mailbox: %w", err)
 		}
 	}
 	return c.sent, nil
@@ -54,7 +56,7 @@ func (c *Client) draftsMailbox(ctx context.Context) (string, error) {
 	if c.drafts == "" {
 		name, err := c.findMailbox(ctx, c.draftsOverride, imap.MailboxAttrDrafts, draftsNames)
 		if err != nil {
-			return "", fmt.Errorf("inbox: find the drafts mailbox: %w", err)
+			return "", fmt.Errorf("imapbox: find the drafts mailbox: %w", err)
 		}
 		c.drafts = name
 	}
@@ -68,6 +70,7 @@ func (c *Client) findMailbox(ctx context.Context, override string, attr imap.Mai
 	if c.caps.Has(imap.CapSpecialUse) && c.caps.Has(imap.CapListExtended) {
 		opts = &imap.ListOptions{ReturnSpecialUse: true}
 	}
+	c.conn.arm()
 	list, err := c.ic.List("", "*", opts).Collect()
 	if err != nil {
 		return "", c.fail(ctx, err)
@@ -120,28 +123,29 @@ func (c *Client) findMailbox(ctx context.Context, override string, attr imap.Mai
 // mail programs save drafts; without \Seen the draft counts as unread,
 // which draws the user's eye to it.
 func (c *Client) AppendDraft(ctx context.Context, raw []byte, messageID string) (appended bool, err error) {
-	id := bareID(messageID)
+	id := mailread.BareID(messageID)
 	if err := checkDraft(raw, id); err != nil {
-		return false, fmt.Errorf("inbox: append draft %s: %w", messageID, err)
+		return false, fmt.Errorf("imapbox: append draft %s: %w", messageID, err)
 	}
 	raw = crlf(raw)
 
 	end, err := c.begin(ctx)
 	if err != nil {
-		return false, fmt.Errorf("inbox: append draft %s: %w", id, err)
+		return false, fmt.Errorf("imapbox: append draft %s: %w", id, err)
 	}
 	defer end()
 	mbox, err := c.draftsMailbox(ctx)
 	if err != nil {
-		return false, fmt.Errorf("inbox: append draft %s: %w", id, err)
+		return false, fmt.Errorf("imapbox: append draft %s: %w", id, err)
 	}
 	found, err := c.hasMessageID(ctx, mbox, id)
 	if err != nil {
-		return false, fmt.Errorf("inbox: append draft %s: %w", id, err)
+		return false, fmt.Errorf("imapbox: append draft %s: %w", id, err)
 	}
 	if found {
 		return false, nil
 	}
+	c.conn.arm()
 	cmd := c.ic.Append(mbox, int64(len(raw)), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagDraft}})
 	_, werr := cmd.Write(raw)
 	cerr := cmd.Close()
@@ -149,10 +153,10 @@ func (c *Client) AppendDraft(ctx context.Context, raw []byte, messageID string) 
 		if isNoMailbox(err) {
 			err = fmt.Errorf("%w %q: %w", ErrNoMailbox, mbox, err)
 		}
-		return false, fmt.Errorf("inbox: append draft %s to %s: %w", id, mbox, c.fail(ctx, err))
+		return false, fmt.Errorf("imapbox: append draft %s to %s: %w", id, mbox, c.fail(ctx, err))
 	}
 	if werr != nil || cerr != nil {
-		return false, fmt.Errorf("inbox: append draft %s to %s: %w", id, mbox, c.fail(ctx, firstErr(werr, cerr)))
+		return false, fmt.Errorf("imapbox: append draft %s to %s: %w", id, mbox, c.fail(ctx, firstErr(werr, cerr)))
 	}
 	return true, nil
 }
@@ -167,7 +171,7 @@ func checkDraft(raw []byte, id string) error {
 	if err != nil {
 		return fmt.Errorf("not a valid message: %w", err)
 	}
-	if got := firstID(m.Header.Get("Message-ID")); got != id {
+	if got := mailread.FirstID(m.Header.Get("Message-ID")); got != id {
 		return fmt.Errorf("the message's own Message-ID is %q, not %q", got, id)
 	}
 	return nil
@@ -177,18 +181,18 @@ func checkDraft(raw []byte, id string) error {
 // \Deleted, whose Message-ID is messageID (with or without angle
 // brackets).
 func (c *Client) HasMessageID(ctx context.Context, mailbox, messageID string) (bool, error) {
-	id := bareID(messageID)
+	id := mailread.BareID(messageID)
 	if id == "" {
-		return false, fmt.Errorf("inbox: look for message %q in %s: empty Message-ID", messageID, mailbox)
+		return false, fmt.Errorf("imapbox: look for message %q in %s: empty Message-ID", messageID, mailbox)
 	}
 	end, err := c.begin(ctx)
 	if err != nil {
-		return false, fmt.Errorf("inbox: look for message %s in %s: %w", id, mailbox, err)
+		return false, fmt.Errorf("imapbox: look for message %s in %s: %w", id, mailbox, err)
 	}
 	defer end()
 	found, err := c.hasMessageID(ctx, mailbox, id)
 	if err != nil {
-		return false, fmt.Errorf("inbox: look for message %s: %w", id, err)
+		return false, fmt.Errorf("imapbox: look for message %s: %w", id, err)
 	}
 	return found, nil
 }
@@ -203,6 +207,7 @@ func (c *Client) hasMessageID(ctx context.Context, mailbox, id string) (bool, er
 	}
 	// SEARCH HEADER matches a substring, so the hits are checked against
 	// the exact Message-ID below.
+	c.conn.arm()
 	data, err := c.ic.UIDSearch(&imap.SearchCriteria{
 		Header:  []imap.SearchCriteriaHeaderField{{Key: "Message-ID", Value: id}},
 		NotFlag: []imap.Flag{imap.FlagDeleted},
@@ -215,13 +220,14 @@ func (c *Client) hasMessageID(ctx context.Context, mailbox, id string) (bool, er
 		return false, nil
 	}
 	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"Message-ID"}, Peek: true}
+	c.conn.arm()
 	msgs, err := c.ic.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
 	if err != nil {
 		return false, fmt.Errorf("fetch from %s: %w", mailbox, c.fail(ctx, err))
 	}
 	for _, m := range msgs {
 		h, err := mail.ReadMessage(bytes.NewReader(append(m.FindBodySection(section), "\r\n"...)))
-		if err == nil && firstID(h.Header.Get("Message-ID")) == id {
+		if err == nil && mailread.FirstID(h.Header.Get("Message-ID")) == id {
 			return true, nil
 		}
 	}
@@ -231,6 +237,7 @@ func (c *Client) hasMessageID(ctx context.Context, mailbox, id string) (bool, er
 // examine opens mailbox read-only, so that nothing this package does can
 // change a flag.
 func (c *Client) examine(ctx context.Context, mailbox string) (*imap.SelectData, error) {
+	c.conn.arm()
 	sel, err := c.ic.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
 		if isNoMailbox(err) && !c.lost() && ctx.Err() == nil {

@@ -1,4 +1,4 @@
-package inbox
+package mailread
 
 import (
 	"net/mail"

@@ -1,4 +1,4 @@
-package watch_test
+package replies_test
 
 import (
 	"context"
@@ -11,14 +11,14 @@ import (
 
 	"github.com/emersion/go-imap/v2/imapserver"
 
-	"github.com/onward-app/onward/inbox"
+	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/internal/imaptest"
 	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/replies"
 	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
 	"github.com/onward-app/onward/tracker"
-	"github.com/onward-app/onward/watch"
 )
 
 type env struct {
@@ -27,7 +27,7 @@ type env struct {
 	server  *imaptest.Server
 	store   *store.Store
 	tracker *tracker.Tracker
-	w       *watch.Watcher
+	w       *replies.Watcher
 	app     store.Application
 }
 
@@ -52,11 +52,11 @@ func newEnv(t *testing.T, password string) *env {
 	}}
 	e.tracker = tracker.New(st, policy, user)
 	e.server = imaptest.Start(t, imaptest.Options{})
-	cfg := inbox.Config{Host: "127.0.0.1", Port: e.server.Port, Username: imaptest.User, Password: password,
+	cfg := imapbox.Config{Host: "127.0.0.1", Port: e.server.Port, Username: imaptest.User, Password: password,
 		Security: "none", Timeout: 5 * time.Second}
-	e.w = &watch.Watcher{
+	e.w = &replies.Watcher{
 		Store: st, Tracker: e.tracker, User: imaptest.User, Drafts: true,
-		Dial:         func(ctx context.Context) (watch.Mailbox, error) { return inbox.Dial(ctx, cfg) },
+		Dial:         func(ctx context.Context) (replies.Mailbox, error) { return imapbox.Dial(ctx, cfg) },
 		DiscardAfter: scheduler.Delay{Days: 2}, Location: time.UTC,
 		Now: func() time.Time { return e.now }, Log: slog.New(slog.DiscardHandler),
 	}
@@ -71,7 +71,7 @@ func newEnv(t *testing.T, password string) *env {
 	return e
 }
 
-func (e *env) poll(t *testing.T) watch.Report {
+func (e *env) poll(t *testing.T) replies.Report {
 	t.Helper()
 	rep, err := e.w.Poll(e.ctx)
 	if err != nil {
@@ -119,7 +119,7 @@ func TestReplyByHeaderCancelsTheStatusCheck(t *testing.T) {
 	e := newEnv(t, imaptest.Password)
 	e.interview(t)
 	ours := e.one(t, templates.ThankYou)
-	e.server.Deliver(t, "INBOX", imaptest.Message("r1@hr.example", "Recruiting Team <jobs@hr.example>", "Re: Thank you",
+	e.server.Deliver(t, "INBOX", imaptest.Message("r1@northwind.example", "Dana Reyes <dana@northwind.example>", "Re: Thank you",
 		"Thanks Alex, we'll be in touch next week.", "In-Reply-To: <"+ours.MessageID+">"))
 	before := e.server.Flags(t, "INBOX")
 
@@ -206,6 +206,9 @@ func TestLessonsFromRepliesToCheckIns(t *testing.T) {
 	}
 	learn := e.one(t, templates.Learn)
 	ref := "In-Reply-To: <" + learn.MessageID + ">"
+	// The user answers from another of their addresses, named in
+	// user.aliases.
+	e.w.Aliases = []string{"alex.other@alex.example"}
 	for _, tc := range []struct{ id, body string }{
 		{"gmail@alex.example", "Next time I will prepare the system design round out loud.\n\nOn Thu, 5 Mar 2026 at 09:00, onward <alex@alex.example> wrote:\n> Hi Alex,\n> What did you learn?"},
 		{"outlook@alex.example", "Ask about on-call in the first call.\n\n-----Original Message-----\nFrom: onward <alex@alex.example>\nSent: Thursday, March 5, 2026 9:00 AM\nSubject: Northwind Labs: what did you learn?\n\nHi Alex,"},
@@ -309,10 +312,10 @@ func TestBadMailboxConditions(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t, "wrong-password-distinctive")
 		_, err := e.w.Poll(e.ctx)
-		if !errors.Is(err, inbox.ErrAuth) || strings.Contains(err.Error(), "wrong-password-distinctive") {
+		if !errors.Is(err, imapbox.ErrAuth) || strings.Contains(err.Error(), "wrong-password-distinctive") {
 			t.Fatalf("poll error %v, want ErrAuth without the password", err)
 		}
-		status, _, ok, serr := e.store.Status(e.ctx, watch.StatusName)
+		status, _, ok, serr := e.store.Status(e.ctx, replies.StatusName)
 		if serr != nil || !ok || !strings.HasPrefix(status, "error ") {
 			t.Errorf("status %q (%v), want the error kept for onward status", status, serr)
 		}
@@ -337,11 +340,11 @@ func TestBadMailboxConditions(t *testing.T) {
 	t.Run("a mailbox that does not exist", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t, imaptest.Password)
-		cfg := inbox.Config{Host: "127.0.0.1", Port: e.server.Port, Username: imaptest.User, Password: imaptest.Password,
+		cfg := imapbox.Config{Host: "127.0.0.1", Port: e.server.Port, Username: imaptest.User, Password: imaptest.Password,
 			Security: "none", Timeout: 5 * time.Second, SentMailbox: "Sent Items That Do Not Exist"}
-		e.w.Dial = func(ctx context.Context) (watch.Mailbox, error) { return inbox.Dial(ctx, cfg) }
+		e.w.Dial = func(ctx context.Context) (replies.Mailbox, error) { return imapbox.Dial(ctx, cfg) }
 		_, err := e.w.Poll(e.ctx)
-		if !errors.Is(err, inbox.ErrNoMailbox) || !strings.Contains(err.Error(), "sent_mailbox") {
+		if !errors.Is(err, imapbox.ErrNoMailbox) || !strings.Contains(err.Error(), "sent_mailbox") {
 			t.Fatalf("poll error %v, want ErrNoMailbox naming the setting to fix", err)
 		}
 	})

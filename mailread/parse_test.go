@@ -1,10 +1,12 @@
-package inbox
+package mailread
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func crlfText(lines ...string) []byte { return []byte(strings.Join(lines, "\r\n")) }
@@ -78,6 +80,11 @@ func TestParseMailBody(t *testing.T) {
 			text: "we won\u2019t be moving forward.",
 		},
 		{
+			name: "ISO-8859-1 label on windows-1252 text, as Outlook sends it",
+			raw:  append(crlfText("Content-Type: text/plain; charset=ISO-8859-1", "", ""), []byte("we won\x92t be moving forward, caf\xe9")...),
+			text: "we won\u2019t be moving forward, café",
+		},
+		{
 			name: "unknown charset read as UTF-8",
 			raw:  append(crlfText("Content-Type: text/plain; charset=x-unknown", "", ""), []byte("ok \xff")...),
 			text: "ok \uFFFD",
@@ -121,6 +128,53 @@ func TestParseMailBody(t *testing.T) {
 			text: "I should prepare questions for them.\nFrom: onward <alex@alex.example>\nSent: Monday, January 8, 2024 10:02\nTo: Alex\nSubject: Acme\n" +
 				"What did you learn?",
 			newText: "I should prepare questions for them.",
+		},
+		{
+			name: "HTML: a quoted > inside an attribute is not the tag's end",
+			raw:  crlfText("Content-Type: text/html; charset=utf-8", "", `<p><a title="a>b" href="x">text</a> and <img alt='1 > 0'>more</p>`),
+			text: "text and more",
+		},
+		{
+			name: "HTML: script, style, comments and head are not text",
+			raw: crlfText("Content-Type: text/html; charset=utf-8", "", `<html><head><title>Mail</title><style>p > a { color: red }</style></head>`+
+				`<body><!-- <p>hidden</p> --><script>if (a < b && c > d) { document.write("<p>no</p>") }</script><p>Hello.</p></body></html>`),
+			text: "Hello.",
+		},
+		{
+			name: "HTML: a head left open still shows the body",
+			raw:  crlfText("Content-Type: text/html; charset=utf-8", "", `<head><meta charset="utf-8"><body><div>Still here.</div>`),
+			text: "Still here.",
+		},
+		{
+			name: "quoted-printable windows-1252",
+			raw: crlfText("Content-Type: text/plain; charset=windows-1252", "Content-Transfer-Encoding: quoted-printable", "",
+				"=93We=92ll be in touch=94 =96 caf=E9 at 10=80."),
+			text: "\u201cWe\u2019ll be in touch\u201d \u2013 café at 10\u20ac.",
+		},
+		{
+			name: "base64 with spaces in its lines",
+			raw:  crlfText("Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "", "  SGVs bG8s", "\tIHdv cmxk", ""),
+			text: "Hello, world",
+		},
+		{
+			name: "nested multiparts three deep, HTML in base64 windows-1252",
+			raw: crlfText("Content-Type: multipart/mixed; boundary=a", "", "preamble", "--a",
+				"Content-Type: multipart/alternative; boundary=b", "", "--b",
+				"Content-Type: multipart/related; boundary=c", "", "--c",
+				"Content-Type: text/html; charset=windows-1252", "Content-Transfer-Encoding: base64", "",
+				"PHA+V2WSZCBsb3ZlIHRvIGNoYXQuPC9wPg==", "--c",
+				"Content-Type: image/png", "Content-Transfer-Encoding: base64", "", "iVBORw0KGgo=", "--c--",
+				"--b--", "--a",
+				"Content-Type: application/pdf", "Content-Disposition: attachment; filename=cv.pdf", "", "%PDF-1.4", "--a--", ""),
+			text: "We\u2019d love to chat.",
+		},
+		{
+			name: "ISO-8859-1 quoted-printable HTML after an empty plain part",
+			raw: crlfText("Content-Type: multipart/alternative; boundary=x", "", "--x",
+				"Content-Type: text/plain; charset=iso-8859-1", "", "  ", "--x",
+				"Content-Type: text/html; charset=iso-8859-1", "Content-Transfer-Encoding: quoted-printable", "",
+				"<div>Gr=FC=DFe aus M=FCnchen</div>", "--x--", ""),
+			text: "Grüße aus München",
 		},
 	}
 	for _, tt := range tests {
@@ -187,4 +241,65 @@ func TestParseMailAddressFallback(t *testing.T) {
 	if m.From.Email != "dana@acme.example" || !m.AutoReply {
 		t.Errorf("From = %+v, AutoReply = %v", m.From, m.AutoReply)
 	}
+}
+
+func TestParseMailEncodedWords(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, subject, from string
+		wantSubject         string
+		wantFrom            Address
+	}{
+		{"B in UTF-8, Q in ISO-8859-1", "=?UTF-8?B?UmU6IEludGVydmlldyDinIU=?=", "=?iso-8859-1?q?J=F6rg_M=FCller?= <jorg@acme.example>",
+			"Re: Interview \u2705", Address{Name: "Jörg Müller", Email: "jorg@acme.example"}},
+		{"windows-1252, split over two words", "=?windows-1252?Q?=93Next_steps=94?= =?windows-1252?Q?_=96_Acme?=",
+			"=?windows-1252?B?UmVu6WUgTOl2eQ==?= <renee@acme.example>",
+			"\u201cNext steps\u201d \u2013 Acme", Address{Name: "Renée Lévy", Email: "renee@acme.example"}},
+		{"unknown charset left as it came", "=?x-nonesuch?q?abc?=", "Dana <dana@acme.example>",
+			"=?x-nonesuch?q?abc?=", Address{Name: "Dana", Email: "dana@acme.example"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m, err := ParseMail(crlfText("Subject: "+tt.subject, "From: "+tt.from, "", "Hi."))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Subject != tt.wantSubject || m.From != tt.wantFrom {
+				t.Errorf("Subject = %q, From = %+v; want %q, %+v", m.Subject, m.From, tt.wantSubject, tt.wantFrom)
+			}
+		})
+	}
+}
+
+// A broken part is reported, and the parts after it are still read.
+func TestParseMailBrokenPartKeepsTheRest(t *testing.T) {
+	t.Parallel()
+	raw := crlfText("Message-ID: <m6@x>", "Content-Type: multipart/mixed; boundary=zz", "", "--zz",
+		"Content-Type: multipart/alternative", "", "no boundary here", "--zz",
+		"Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: base64", "", "PHA+SGk8L3A+%%%", "--zz",
+		"Content-Type: text/plain; charset=utf-8", "", "The real words.", "--zz--", "")
+	m, err := ParseMail(raw)
+	if err == nil || !strings.Contains(err.Error(), "part 1") || !strings.Contains(err.Error(), "boundary") {
+		t.Errorf("ParseMail error = %v; want one about part 1's boundary", err)
+	}
+	if m.MessageID != "m6@x" || m.Text != "The real words." {
+		t.Errorf("ParseMail kept ID %q, Text %q; want the third part's text", m.MessageID, m.Text)
+	}
+}
+
+func FuzzParseMail(f *testing.F) {
+	f.Add(crlfText("Content-Type: multipart/alternative; boundary=b", "", "--b", "Content-Type: text/plain", "", "hi", "--b--"))
+	f.Add(crlfText("Content-Type: text/html; charset=windows-1252", "Content-Transfer-Encoding: quoted-printable", "",
+		`<blockquote><a title=3D"a>b">x</a></blockquote><script>y</script>`))
+	f.Add(crlfText("Subject: =?utf-8?b?w6k=?=", "From: a@b", "", "x"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		m, _ := ParseMail(raw)
+		if !utf8.ValidString(m.Text) || !utf8.ValidString(m.Subject) {
+			t.Errorf("ParseMail(%q) gave text that is not UTF-8: %q, %q", raw, m.Subject, m.Text)
+		}
+		if !bytes.Equal(m.Raw, raw) {
+			t.Errorf("ParseMail lost Raw")
+		}
+	})
 }

@@ -1,4 +1,4 @@
-package inbox
+package mailread
 
 import (
 	"net/mail"
@@ -109,12 +109,100 @@ func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }
 // candidates", which is good news.
 var negatedBefore = regexp.MustCompile(`\b(not|n't|never)( to| be)?\s*$`)
 
-// LooksLikeRejection reports whether text reads as a rejection, and
-// returns the words that matched, as normalised. Pass the new text of a
-// reply (NewText), not the quote of an earlier message. The phrases are
-// listed at rejectionRules; they are English only.
-func LooksLikeRejection(text string) (phrase string, ok bool) {
+// Rejection is how a reply reads: a clear no, a no that may not be one,
+// or not a no at all.
+type Rejection int
+
+const (
+	// NotANo: no rejection phrase, or one that the words around it turn
+	// into something else (an invitation right beside it, a glitch, a
+	// request to resubmit, a condition).
+	NotANo Rejection = iota
+	// MaybeNo: a rejection phrase in a mail that also invites, or asks
+	// something. The user is asked; nothing is recorded on its own.
+	MaybeNo
+	// ClearNo: a rejection phrase and nothing that pulls the other way.
+	// Only this may be recorded without asking (auto_reject).
+	ClearNo
+)
+
+func (r Rejection) String() string {
+	switch r {
+	case ClearNo:
+		return "clear no"
+	case MaybeNo:
+		return "maybe a no"
+	}
+	return "not a no"
+}
+
+// ClassifyRejection reads text, the new text of a reply (NewText, not the
+// quote of an earlier message), and says whether it is a no. It errs on
+// the side of asking: a rejection phrase (rejectionRules) is a ClearNo
+// only when nothing in the mail pulls the other way.
+//
+//   - NotANo when the words beside the phrase turn it around: "the
+//     junior position has been filled, and we would love to talk to you
+//     about the senior one" (an invitation in the same or the next
+//     sentence), "unsuccessful in the ATS due to a glitch, please
+//     resubmit" (a mistake, a resubmission), "not ... until we have your
+//     references" (a condition).
+//   - MaybeNo when the mail also invites the reader elsewhere, or asks a
+//     question (other than about feedback, which polite rejections
+//     offer).
+//   - ClearNo otherwise. The courtesies of a real no ("we'll keep your CV
+//     on file", "feel free to apply for future roles", "happy to share
+//     feedback", "best of luck") do not count as invitations.
+//
+// phrase is the rejection phrase, as normalised; why says what decided,
+// for the log and the user's notice.
+func ClassifyRejection(text string) (class Rejection, phrase, why string) {
 	t := normalise(text)
+	phrase, at, end, ok := rejectionPhrase(t)
+	if !ok {
+		return NotANo, "", "no rejection phrase"
+	}
+	if w := mistakeRE.FindString(t); w != "" {
+		return NotANo, phrase, "it speaks of a mistake or a resubmission (\"" + w + "\")"
+	}
+	ss := sentences(t)
+	for i, s := range ss {
+		if s.end <= at || s.start > end {
+			continue
+		}
+		// The sentence of the phrase and the one after it.
+		for _, near := range ss[i:min(i+2, len(ss))] {
+			if w := invitation(near.text); w != "" {
+				return NotANo, phrase, "an invitation beside it (\"" + w + "\")"
+			}
+		}
+		break
+	}
+	for _, s := range ss {
+		if w := invitation(s.text); w != "" {
+			return MaybeNo, phrase, "the mail also invites (\"" + w + "\")"
+		}
+	}
+	for _, s := range ss {
+		if s.question && !courtesyRE.MatchString(s.text) && !strings.Contains(s.text, "question") {
+			return MaybeNo, phrase, "the mail also asks something (\"" + strings.TrimSpace(s.text) + "\")"
+		}
+	}
+	return ClearNo, phrase, "a rejection phrase and nothing against it"
+}
+
+// LooksLikeRejection reports whether text reads as a rejection, clear or
+// not (ClassifyRejection is not NotANo), and returns the words that
+// matched, as normalised. The phrases are listed at rejectionRules; they
+// are English only.
+func LooksLikeRejection(text string) (phrase string, ok bool) {
+	class, phrase, _ := ClassifyRejection(text)
+	return phrase, class != NotANo
+}
+
+// rejectionPhrase finds the first rejection phrase in the normalised t
+// that is not negated or made conditional, and where it is.
+func rejectionPhrase(t string) (phrase string, start, end int, ok bool) {
 	for i, rule := range rejectionRules {
 		for _, loc := range rule.FindAllStringIndex(t, -1) {
 			// The first two rules say yes to someone else; a negation just
@@ -128,10 +216,65 @@ func LooksLikeRejection(text string) (phrase string, ok bool) {
 			if conditional.MatchString(sentenceAfter(t, loc[1])) {
 				continue
 			}
-			return strings.TrimRight(t[loc[0]:loc[1]], " .!;"), true
+			return strings.TrimRight(t[loc[0]:loc[1]], " .!;"), loc[0], loc[1], true
 		}
 	}
-	return "", false
+	return "", 0, 0, false
+}
+
+// mistakeRE finds a no that was not meant: a glitch, an error, a request
+// to send the application again.
+var mistakeRE = regexp.MustCompile(`\b(glitch|technical (issue|error|problem|fault|hiccup)s?|system (error|issue|glitch|problem)|` +
+	`in error|by mistake|by accident|mistakenly|erroneous(ly)?|accidentally|` +
+	`(please )?(disregard|ignore) (the|that|this|our|my) (previous|last|earlier|automated|prior)|` +
+	`re-?submit(ted|ting)?|submit (it|your application|your cv|your resume|your details) again|sent (out )?too early)\b`)
+
+// inviteRE finds an invitation to go on: to talk, to meet, to be
+// considered for something else, or a question whether the reader is
+// interested or available.
+var inviteRE = regexp.MustCompile(`\b((love|like|happy|glad|keen|delighted|want|wanted|hoping|hope|eager) to (talk|chat|speak|meet|discuss|set up|schedule|arrange|book|invite|introduce|consider|interview|connect you|put you forward|move you|tell you (more )?about|share more about|explore)|` +
+	`(would|could|are|were|might) you (also )?(be )?(interested|open|available|free|up for|keen)|` +
+	`if you('re| are) (still )?(interested|open|keen|available)|` +
+	`(consider|considering|put|putting|move|moving) you (forward )?(for|to) (the|a|an|our|another|this|that)|` +
+	`(is|are) (still|now) open|calendar (invite|invitation|link)|calendly|book a (time|slot|call)|` +
+	`(a|the|another|an alternative|a different|a similar|a more senior|a more junior|the senior|the junior|a senior|a junior|the lead) (role|position|opening|vacancy|one|opportunity) (that|which) (might|may|could|would) (suit|fit|be a (better|good|great) (fit|match)))`)
+
+// courtesyRE finds the politeness a real no carries, which is no
+// invitation: feedback, future roles, a CV kept on file, good wishes.
+var courtesyRE = regexp.MustCompile(`\b(feedback|future|in mind|on file|on record|talent (pool|community|network)|careers? (page|site|portal)|job board|` +
+	`keep an eye|stay in touch|keep in touch|stay connected|wish you|best of luck|good luck|your (job )?search|other opportunities (with|at) us)\b`)
+
+// invitation returns the inviting words of one sentence, or "" when there
+// are none or the sentence is a courtesy.
+func invitation(s string) string {
+	if courtesyRE.MatchString(s) {
+		return ""
+	}
+	return inviteRE.FindString(s)
+}
+
+// sentence is one sentence of a normalised text: where it is, and whether
+// it ends with a question mark.
+type sentence struct {
+	text       string
+	start, end int
+	question   bool
+}
+
+// sentences splits a normalised text at . ! ? and line ends.
+func sentences(t string) []sentence {
+	var out []sentence
+	start := 0
+	for i := 0; i <= len(t); i++ {
+		if i < len(t) && !strings.ContainsRune(".!?\n", rune(t[i])) {
+			continue
+		}
+		if strings.TrimSpace(t[start:i]) != "" {
+			out = append(out, sentence{text: t[start:i], start: start, end: i, question: i < len(t) && t[i] == '?'})
+		}
+		start = i + 1
+	}
+	return out
 }
 
 var spaceRE = regexp.MustCompile(`\s+`)

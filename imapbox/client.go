@@ -1,18 +1,19 @@
-// Package inbox is onward's IMAP side: it puts recruiter drafts into the
-// user's own Drafts mailbox, notices when they were sent, reads the mail
-// that arrived since the last poll, and recognises replies, rejections and
-// the lessons the user writes back.
+// Package imapbox is onward's IMAP client: it connects (TLS, STARTTLS or,
+// to loopback only, plain), holds every command to a deadline, puts
+// recruiter drafts into the user's own Drafts mailbox (APPEND), looks a
+// Message-ID up in the Sent mailbox, and fetches the mail that arrived
+// since a Cursor, never downloading a message over the size limit.
 //
-// It keeps no state of its own. The caller stores a Cursor per mailbox
-// between polls and decides what each Mail means; this package only talks
-// IMAP and reads mail, so it can be tested against a real server without a
-// database. The pure functions (ParseMail, IsAutoReply, LooksLikeRejection,
-// NewText) need no network at all.
+// It is not where mail is understood: a fetched message is parsed by
+// mailread, and what it means for the records (a reply, a rejection, a
+// lesson) is decided in replies. It keeps no state of its own: the caller
+// stores a Cursor per mailbox between polls. So it can be tested against
+// a real server without a database.
 //
 // Nothing here changes a message the user already has: mailboxes are
 // opened read-only (EXAMINE), bodies are fetched with BODY.PEEK so \Seen
 // stays as it was, and the only write is APPEND of a new draft.
-package inbox
+package imapbox
 
 import (
 	"context"
@@ -60,10 +61,15 @@ type Config struct {
 	// Security is "tls" (implicit TLS, the default when empty), "starttls",
 	// or "none", which is allowed only to a loopback host.
 	Security string
-	// Timeout bounds the dial and every wait on the server after it: a
-	// command whose answer makes no progress for this long fails. Default
-	// 30s.
+	// Timeout bounds the dial and each command after it, from the moment
+	// it is sent to the end of its answer: a server that stalls, or
+	// trickles its answer a byte at a time, fails the command after this
+	// long. Default 30s.
 	Timeout time.Duration
+	// MaxMessageSize is the largest message Fetch reads, in bytes; a
+	// larger one is skipped without its body being fetched. Default
+	// DefaultMaxMessageSize.
+	MaxMessageSize int64
 	// TLSConfig is optional, e.g. to trust a private CA through RootCAs.
 	// Certificates are always verified: InsecureSkipVerify is refused.
 	TLSConfig *tls.Config
@@ -81,6 +87,11 @@ const (
 	defaultTimeout = 30 * time.Second
 )
 
+// DefaultMaxMessageSize is the default MaxMessageSize: a recruiter's reply,
+// even with a signature logo, is far smaller; a CV or a contract attached
+// to one may not be, and is not what onward reads.
+const DefaultMaxMessageSize = 5 << 20
+
 // String describes the config without its password, so that printing it
 // (fmt's %v and %+v, slog) never leaks the secret.
 func (c Config) String() string {
@@ -92,13 +103,13 @@ func (c Config) String() string {
 }
 
 // GoString keeps %#v from printing the password too.
-func (c Config) GoString() string { return "inbox.Config(" + c.String() + ")" }
+func (c Config) GoString() string { return "imapbox.Config(" + c.String() + ")" }
 
 // normalize applies the defaults and rejects what is unsafe or cannot work,
 // naming the field.
 func (c Config) normalize() (Config, error) {
 	invalid := func(sentinel error, format string, args ...any) (Config, error) {
-		return c, fmt.Errorf("inbox: %w: %s", sentinel, fmt.Sprintf(format, args...))
+		return c, fmt.Errorf("imapbox: %w: %s", sentinel, fmt.Sprintf(format, args...))
 	}
 	c.Host = strings.TrimSuffix(strings.TrimPrefix(c.Host, "["), "]")
 	c.Security = strings.ToLower(c.Security)
@@ -128,6 +139,8 @@ func (c Config) normalize() (Config, error) {
 		return invalid(ErrInsecure, "TLS certificate verification cannot be turned off; trust a private CA with RootCAs instead")
 	case c.Timeout < 0:
 		return invalid(ErrInvalidConfig, "timeout %s is negative", c.Timeout)
+	case c.MaxMessageSize < 0:
+		return invalid(ErrInvalidConfig, "max message size %d is negative", c.MaxMessageSize)
 	case c.Username == "":
 		return invalid(ErrInvalidConfig, "username is empty")
 	case c.Password == "":
@@ -137,6 +150,9 @@ func (c Config) normalize() (Config, error) {
 	}
 	if c.Timeout == 0 {
 		c.Timeout = defaultTimeout
+	}
+	if c.MaxMessageSize == 0 {
+		c.MaxMessageSize = DefaultMaxMessageSize
 	}
 	return c, nil
 }
@@ -152,6 +168,7 @@ type Client struct {
 	ic                           *imapclient.Client
 	secrets                      []string // never shown in an error
 	draftsOverride, sentOverride string
+	maxSize                      int64
 
 	mu     sync.Mutex // held for the whole of each call
 	closed bool
@@ -184,7 +201,7 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	d := net.Dialer{Timeout: cfg.Timeout}
 	raw, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("inbox: connect to %s: %w", addr, err)
+		return nil, fmt.Errorf("imapbox: connect to %s: %w", addr, err)
 	}
 	conn := &deadlineConn{Conn: raw, timeout: cfg.Timeout}
 	conn.setBusy(true)
@@ -194,6 +211,7 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 		secrets:        []string{cfg.Password},
 		draftsOverride: cfg.DraftsMailbox,
 		sentOverride:   cfg.SentMailbox,
+		maxSize:        cfg.MaxMessageSize,
 	}
 	// The library has no contexts: closing the connection is what makes a
 	// blocked read return.
@@ -204,10 +222,14 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 		if c.ic != nil {
 			_ = c.ic.Close()
 		}
-		if ctx.Err() != nil {
+		switch {
+		case ctx.Err() != nil:
 			err = fmt.Errorf("interrupted: %w", context.Cause(ctx))
+		case c.timedOut():
+			err = &scrubbed{text: fmt.Sprintf("the server did not finish answering within %s (%s)", cfg.Timeout, c.scrub(err.Error())),
+				err: errors.Join(err, ErrClosed)}
 		}
-		return nil, fmt.Errorf("inbox: connect to %s: %w", addr, err)
+		return nil, fmt.Errorf("imapbox: connect to %s: %w", addr, err)
 	}
 	conn.setBusy(false)
 	return c, nil
@@ -217,12 +239,14 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 func (c *Client) connect(cfg Config, tlsConfig *tls.Config) error {
 	switch cfg.Security {
 	case securityTLS:
+		c.conn.arm()
 		tc := tls.Client(c.conn, tlsConfig)
 		if err := tc.Handshake(); err != nil {
 			return fmt.Errorf("TLS handshake: %w", err)
 		}
 		c.ic = imapclient.New(tc, nil)
 	case securitySTARTTLS:
+		c.conn.arm()
 		ic, err := imapclient.NewStartTLS(c.conn, &imapclient.Options{TLSConfig: tlsConfig})
 		if err != nil {
 			return fmt.Errorf("STARTTLS (does the server offer it? security \"tls\" may be what it wants): %w", err)
@@ -231,9 +255,13 @@ func (c *Client) connect(cfg Config, tlsConfig *tls.Config) error {
 	default:
 		c.ic = imapclient.New(c.conn, nil)
 	}
+	if cfg.Security != securitySTARTTLS {
+		c.conn.arm()
+	}
 	if err := c.ic.WaitGreeting(); err != nil {
 		return fmt.Errorf("greeting: %w", err)
 	}
+	c.conn.arm()
 	caps, err := c.ic.Capability().Wait()
 	if err != nil {
 		return fmt.Errorf("CAPABILITY: %w", err)
@@ -241,6 +269,7 @@ func (c *Client) connect(cfg Config, tlsConfig *tls.Config) error {
 	if caps.Has(imap.CapLoginDisabled) {
 		return fmt.Errorf("%w: the server does not allow LOGIN on this connection (LOGINDISABLED)", ErrAuth)
 	}
+	c.conn.arm()
 	if err := c.ic.Login(cfg.Username, cfg.Password).Wait(); err != nil {
 		var ie *imap.Error
 		if errors.As(err, &ie) && ie.Type == imap.StatusResponseTypeNo && ie.Code != imap.ResponseCodePrivacyRequired &&
@@ -250,6 +279,7 @@ func (c *Client) connect(cfg Config, tlsConfig *tls.Config) error {
 		return fmt.Errorf("log in as %q: %s", cfg.Username, c.scrub(err.Error()))
 	}
 	// The capabilities may change after login (RFC 9051 section 6.2.3).
+	c.conn.arm()
 	if c.caps, err = c.ic.Capability().Wait(); err != nil {
 		return fmt.Errorf("CAPABILITY: %w", err)
 	}
@@ -257,7 +287,7 @@ func (c *Client) connect(cfg Config, tlsConfig *tls.Config) error {
 }
 
 // String names the server, and nothing secret.
-func (c *Client) String() string { return "inbox.Client(" + c.addr + ")" }
+func (c *Client) String() string { return "imapbox.Client(" + c.addr + ")" }
 
 // GoString keeps %#v from printing the fields, which hold the password.
 func (c *Client) GoString() string { return c.String() }
@@ -273,13 +303,13 @@ func (c *Client) Close() error {
 	lost := c.lost()
 	if !lost {
 		// LOGOUT is a courtesy; Timeout bounds it.
-		c.conn.setBusy(true)
+		c.conn.arm()
 		_ = c.ic.Logout().Wait()
 	}
 	err := c.ic.Close()
 	// A lost connection was reported by the call that lost it.
 	if err != nil && !lost && !errors.Is(err, net.ErrClosed) && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("inbox: close %s: %w", c.addr, c.fail(context.Background(), err))
+		return fmt.Errorf("imapbox: close %s: %w", c.addr, c.fail(context.Background(), err))
 	}
 	return nil
 }
@@ -292,7 +322,7 @@ func (c *Client) begin(ctx context.Context) (end func(), err error) {
 	switch {
 	case c.closed:
 		err = ErrClosed
-	case c.lost():
+	case c.lost() || c.timedOut():
 		err = fmt.Errorf("%w: the connection to %s was lost", ErrClosed, c.addr)
 	case ctx.Err() != nil:
 		err = context.Cause(ctx)
@@ -319,18 +349,26 @@ func (c *Client) lost() bool {
 	}
 }
 
+// timedOut reports whether a read ran into a command's deadline; the
+// connection is unusable after it.
+func (c *Client) timedOut() bool {
+	var ne net.Error
+	return errors.As(c.conn.readErr(), &ne) && ne.Timeout()
+}
+
 // fail explains err from the library: why the connection broke if it did,
 // without the password, keeping err for errors.Is and errors.As.
 func (c *Client) fail(ctx context.Context, err error) error {
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Errorf("interrupted, connection closed: %w", errors.Join(context.Cause(ctx), ErrClosed))
+	case c.timedOut():
+		// Checked before lost: the command fails as soon as the read
+		// does, and the library may not have marked the connection
+		// closed yet.
+		return &scrubbed{text: fmt.Sprintf("connection closed: the server did not finish answering a command within %s", c.conn.timeout),
+			err: errors.Join(err, c.conn.readErr(), ErrClosed)}
 	case c.lost():
-		var ne net.Error
-		if errors.As(c.conn.readErr(), &ne) && ne.Timeout() {
-			return &scrubbed{text: fmt.Sprintf("connection closed: the server did not answer within %s", c.conn.timeout),
-				err: errors.Join(err, ne, ErrClosed)}
-		}
 		return &scrubbed{text: "connection lost: " + c.scrub(err.Error()), err: errors.Join(err, ErrClosed)}
 	}
 	return &scrubbed{text: c.scrub(err.Error()), err: err}
@@ -370,33 +408,42 @@ func isNoMailbox(err error) bool {
 	return false
 }
 
-// deadlineConn puts the Client's Timeout on every read and write while a
-// call is running, so that a server that stops answering cannot hang a
-// poll, and lifts it in between, so that a session idle between calls is
-// not cut. The library's own deadlines (a fixed 30 seconds, and none at all
-// while it waits for the first byte of an answer) are ignored.
+// deadlineConn puts a deadline on each command: arm, called as a command
+// is sent, gives the reads and writes that follow until the next arm
+// Timeout in all, however the server spreads its answer, so that one that
+// stalls, or trickles a byte a second, cannot hang a poll. Between calls
+// (setBusy false) there is no deadline, so that a session idle between
+// calls is not cut. The library's own deadlines (a fixed 30 seconds, and
+// none at all while it waits for the first byte of an answer) are ignored.
 type deadlineConn struct {
 	net.Conn
 	timeout time.Duration
 
-	mu   sync.Mutex
-	busy bool
-	err  error // the first read error; the stream is unusable after it
+	mu    sync.Mutex
+	until time.Time // the running command's deadline; zero when idle
+	err   error     // the first read error; the stream is unusable after it
 }
 
 func (c *deadlineConn) setBusy(busy bool) {
+	if busy {
+		c.arm()
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.busy = busy
-	// Also moves the deadline of a read that is already blocked.
-	_ = c.Conn.SetReadDeadline(c.deadline())
+	c.until = time.Time{}
+	_ = c.Conn.SetReadDeadline(c.until)
+	_ = c.Conn.SetWriteDeadline(c.until)
 }
 
-func (c *deadlineConn) deadline() time.Time {
-	if !c.busy {
-		return time.Time{}
-	}
-	return time.Now().Add(c.timeout)
+// arm starts the deadline of the next command. It also moves the deadline
+// of a read that is already blocked: the library reads ahead all the time.
+func (c *deadlineConn) arm() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.until = time.Now().Add(c.timeout)
+	_ = c.Conn.SetReadDeadline(c.until)
+	_ = c.Conn.SetWriteDeadline(c.until)
 }
 
 func (c *deadlineConn) Read(p []byte) (int, error) {
@@ -407,7 +454,7 @@ func (c *deadlineConn) Read(p []byte) (int, error) {
 		// retry would wait another Timeout.
 		return 0, err
 	}
-	_ = c.Conn.SetReadDeadline(c.deadline())
+	_ = c.Conn.SetReadDeadline(c.until)
 	c.mu.Unlock()
 	n, err := c.Conn.Read(p)
 	if err != nil {
@@ -425,7 +472,15 @@ func (c *deadlineConn) readErr() error {
 }
 
 func (c *deadlineConn) Write(p []byte) (int, error) {
-	_ = c.Conn.SetWriteDeadline(time.Now().Add(c.timeout))
+	c.mu.Lock()
+	until := c.until
+	c.mu.Unlock()
+	if until.IsZero() {
+		// A write outside a call (none is expected) still may not block
+		// forever.
+		until = time.Now().Add(c.timeout)
+	}
+	_ = c.Conn.SetWriteDeadline(until)
 	return c.Conn.Write(p)
 }
 

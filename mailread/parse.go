@@ -1,23 +1,24 @@
-package inbox
+package mailread
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/base64"
+	"cmp"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
-	"net/mail"
+	netmail "net/mail"
 	"net/textproto"
 	"regexp"
 	"strings"
 	"time"
 
-	"golang.org/x/text/encoding/htmlindex"
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/charset"
+	"github.com/emersion/go-message/mail"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // Address is one mailbox of a header: an optional display name and an
@@ -49,6 +50,11 @@ type Mail struct {
 	// wrote, without the quote and the signature.
 	Text string
 	Raw  []byte
+	// Size is the message's size in bytes, as the server gave it.
+	Size int64
+	// Oversized marks a message larger than the Client's MaxMessageSize:
+	// only UID and Size are set, its body was never fetched.
+	Oversized bool
 	// ParseErr says why the message could not be read completely (it is
 	// not valid MIME); the other fields hold what could be read.
 	ParseErr error
@@ -74,53 +80,77 @@ const (
 	maxPartText = 4 << 20 // bytes of one text part read, after decoding
 )
 
-// wordDecoder decodes RFC 2047 encoded words in any charset x/text knows.
-var wordDecoder = &mime.WordDecoder{CharsetReader: func(charset string, r io.Reader) (io.Reader, error) {
-	enc, err := htmlindex.Get(charset)
-	if err != nil {
-		return nil, fmt.Errorf("unknown charset %q", charset)
+// Text labelled ISO-8859-1 is read as windows-1252, its superset, as the
+// WHATWG encoding standard and every browser and mail program do: Outlook
+// labels its smart quotes so, and a C1 control in place of an apostrophe
+// would hide "won't" from the rejection phrases. go-message's table is
+// process-wide; go-imap reading headers in the same process gains the
+// same rule.
+func init() {
+	for _, label := range []string{"iso-8859-1", "iso8859-1", "iso_8859-1", "iso_8859-1:1987", "iso88591",
+		"latin1", "l1", "cp819", "ibm819", "iso-ir-100", "csisolatin1"} {
+		charset.RegisterEncoding(label, charmap.Windows1252)
 	}
-	return enc.NewDecoder().Reader(r), nil
-}}
+}
 
 // ParseMail reads a raw RFC 5322 message: its ids, sender, recipients,
-// subject and date, whether it is automatic, and its text. It decodes
-// quoted-printable and base64, any charset (utf-8, us-ascii, iso-8859-1,
-// windows-1252 and the rest of the WHATWG list; an unknown one is read as
-// UTF-8), format=flowed, and HTML when there is no text/plain part. It is
-// lenient: on error the Mail holds what could be read, and Raw always.
+// subject and date, whether it is automatic, and its text. go-message
+// walks the MIME structure and decodes quoted-printable, base64, any
+// charset it knows (utf-8, us-ascii, iso-8859-1, windows-1252 and the rest
+// of the IANA and WHATWG lists; an unknown one is read as UTF-8) and
+// encoded words; format=flowed is unflowed here, and HTML becomes text
+// when there is no text/plain part. It is lenient: on error the Mail holds
+// what could be read, and Raw always; a broken part does not hide the
+// parts after it.
 func ParseMail(raw []byte) (Mail, error) {
 	m := Mail{Raw: raw}
-	msg, err := mail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		return m, fmt.Errorf("inbox: parse message: header: %w", err)
+	if len(raw) == 0 {
+		return m, errors.New("mailread: parse message: header: empty message")
 	}
-	h := msg.Header
-	m.MessageID = firstID(h.Get("Message-ID"))
-	m.InReplyTo = firstID(h.Get("In-Reply-To"))
+	e, err := message.Read(bytes.NewReader(raw))
+	if e == nil {
+		return m, fmt.Errorf("mailread: parse message: header: %w", err)
+	}
+	h := mail.Header{Header: e.Header}
+	if h.Len() == 0 {
+		return m, errors.New("mailread: parse message: header: no header fields")
+	}
+	m.MessageID = FirstID(h.Get("Message-ID"))
+	m.InReplyTo = FirstID(h.Get("In-Reply-To"))
 	m.References = msgIDs(h.Get("References"))
-	if as := parseAddresses(h.Get("From")); len(as) > 0 {
+	if as := parseAddresses(h, "From"); len(as) > 0 {
 		m.From = as[0]
 	}
-	m.To = parseAddresses(h.Get("To"))
+	m.To = parseAddresses(h, "To")
 	m.Subject = decodeHeader(h.Get("Subject"))
 	m.Date, _ = h.Date()
-	m.AutoReply = IsAutoReply(h)
+	m.AutoReply = IsAutoReply(netHeader(e.Header))
 
 	var b bodies
-	err = b.walk(textproto.MIMEHeader(h), msg.Body, 0)
+	werr := b.walk(e, err, 0)
 	m.Text = b.text()
-	if err != nil {
-		return m, fmt.Errorf("inbox: parse message %s: %w", m.MessageID, err)
+	if werr != nil {
+		return m, fmt.Errorf("mailread: parse message %s: %w", m.MessageID, werr)
 	}
 	return m, nil
 }
 
+// netHeader copies a header into the net/mail form IsAutoReply reads.
+func netHeader(h message.Header) netmail.Header {
+	out := netmail.Header{}
+	for f := h.Fields(); f.Next(); {
+		k := textproto.CanonicalMIMEHeaderKey(f.Key())
+		out[k] = append(out[k], f.Value())
+	}
+	return out
+}
+
 // bodies collects the first text/plain and the first text/html part that
-// are not attachments.
+// are not attachments, and the first error met on the way.
 type bodies struct {
 	plain, html         string
 	havePlain, haveHTML bool
+	err                 error
 }
 
 func (b *bodies) text() string {
@@ -133,11 +163,29 @@ func (b *bodies) text() string {
 	return b.plain
 }
 
-func (b *bodies) walk(h textproto.MIMEHeader, body io.Reader, depth int) error {
+func (b *bodies) fail(err error) {
+	if b.err == nil {
+		b.err = err
+	}
+}
+
+// walk reads one entity. enterr is what go-message said on opening it: an
+// unknown charset or transfer encoding, with the body left as it came.
+// It returns the first error of the entity and its parts; the walk goes
+// on past a broken part.
+func (b *bodies) walk(e *message.Entity, enterr error, depth int) error {
 	if depth > maxDepth {
 		return errors.New("multiparts nested too deep")
 	}
-	ctype := h.Get("Content-Type")
+	if message.IsUnknownEncoding(enterr) {
+		// Not a reason to drop the text: most such bodies are 7bit
+		// under an invented name.
+		enterr = nil
+	}
+	if message.IsUnknownCharset(enterr) {
+		enterr = nil // read as UTF-8 below
+	}
+	ctype := e.Header.Get("Content-Type")
 	mediatype, params, perr := mime.ParseMediaType(ctype)
 	switch {
 	case ctype == "":
@@ -145,23 +193,26 @@ func (b *bodies) walk(h textproto.MIMEHeader, body io.Reader, depth int) error {
 		mediatype = "text/plain"
 	case perr != nil && mediatype == "":
 		// Keep the text readable for the caller; say why it is suspect.
-		text, _ := decodePart(h, body, nil)
+		text, _ := readText(e, nil)
 		b.addPlain(text)
 		return fmt.Errorf("Content-Type %q: %w", ctype, perr)
 	}
 	if strings.HasPrefix(mediatype, "multipart/") {
-		return b.walkMultipart(params["boundary"], body, depth)
+		if params["boundary"] == "" {
+			return errors.New("multipart without a boundary")
+		}
+		return b.walkMultipart(e, params["boundary"], depth)
 	}
-	if attachment(h) {
+	if disp, _, err := e.Header.ContentDisposition(); err == nil && disp == "attachment" {
 		return nil
 	}
 	switch mediatype {
 	case "text/plain", "text":
-		text, err := decodePart(h, body, params)
+		text, err := readText(e, params)
 		b.addPlain(text)
 		return err
 	case "text/html":
-		text, err := decodePart(h, body, params)
+		text, err := readText(e, params)
 		if !b.haveHTML {
 			b.html, b.haveHTML = text, true
 		}
@@ -169,7 +220,7 @@ func (b *bodies) walk(h textproto.MIMEHeader, body io.Reader, depth int) error {
 	}
 	// Attachments, calendars, forwarded messages (message/rfc822): not the
 	// sender's own words.
-	return nil
+	return enterr
 }
 
 func (b *bodies) addPlain(text string) {
@@ -178,96 +229,42 @@ func (b *bodies) addPlain(text string) {
 	}
 }
 
-func (b *bodies) walkMultipart(boundary string, body io.Reader, depth int) error {
-	if boundary == "" {
-		return errors.New("multipart without a boundary")
-	}
-	mr := multipart.NewReader(body, boundary)
+func (b *bodies) walkMultipart(e *message.Entity, boundary string, depth int) error {
+	mr := e.MultipartReader()
+	var first error
 	for n := 0; ; n++ {
-		// NextRawPart: NextPart would decode quoted-printable itself and
-		// hide the header that says so.
-		p, err := mr.NextRawPart()
+		p, err := mr.NextPart()
 		if errors.Is(err, io.EOF) && n > 0 {
-			return nil
+			return first
 		}
-		if err != nil {
+		if p == nil {
 			if n == 0 {
 				return fmt.Errorf("multipart: boundary %q not found", boundary)
 			}
-			return fmt.Errorf("multipart part %d: %w", n+1, err)
+			// The multipart itself is broken: nothing after this can
+			// be found.
+			return cmp.Or(first, fmt.Errorf("multipart part %d: %w", n+1, err))
 		}
-		if err := b.walk(p.Header, p, depth+1); err != nil {
-			return fmt.Errorf("multipart part %d: %w", n+1, err)
+		if werr := b.walk(p, err, depth+1); werr != nil && first == nil {
+			first = fmt.Errorf("multipart part %d: %w", n+1, werr)
 		}
 	}
 }
 
-func attachment(h textproto.MIMEHeader) bool {
-	d, _, err := mime.ParseMediaType(h.Get("Content-Disposition"))
-	return err == nil && d == "attachment"
-}
-
-// decodePart reads a leaf part: transfer encoding, then charset, then
-// format=flowed. On a decoding error it returns what it could read.
-func decodePart(h textproto.MIMEHeader, body io.Reader, params map[string]string) (string, error) {
-	var r io.Reader = body
-	switch cte := strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding"))); cte {
-	case "quoted-printable":
-		r = quotedprintable.NewReader(r)
-	case "base64":
-		r = base64.NewDecoder(base64.StdEncoding, &spaceless{r: bufio.NewReader(r)})
-	}
-	data, err := io.ReadAll(io.LimitReader(r, maxPartText))
+// readText reads a leaf text part that go-message has already decoded from
+// its transfer encoding and charset, and unflows format=flowed. On a
+// decoding error it returns what it could read.
+func readText(e *message.Entity, params map[string]string) (string, error) {
+	data, err := io.ReadAll(io.LimitReader(e.Body, maxPartText))
 	if err != nil {
-		err = fmt.Errorf("%s body: %w", h.Get("Content-Transfer-Encoding"), err)
+		err = fmt.Errorf("%s body: %w", cmp.Or(e.Header.Get("Content-Transfer-Encoding"), "8bit"), err)
 	}
-	text := decodeCharset(data, params["charset"])
+	text := strings.ToValidUTF8(string(data), "\uFFFD")
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	if strings.EqualFold(params["format"], "flowed") {
 		text = unflow(text, strings.EqualFold(params["delsp"], "yes"))
 	}
 	return text, err
-}
-
-// spaceless drops the spaces and tabs that some mailers leave in base64,
-// which encoding/base64 rejects (it skips only CR and LF).
-type spaceless struct{ r *bufio.Reader }
-
-func (s *spaceless) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		c, err := s.r.ReadByte()
-		if err != nil {
-			if n > 0 {
-				return n, nil
-			}
-			return 0, err
-		}
-		if c != ' ' && c != '\t' {
-			p[n] = c
-			n++
-		}
-		if s.r.Buffered() == 0 && n > 0 {
-			break
-		}
-	}
-	return n, nil
-}
-
-// decodeCharset turns data in charset into valid UTF-8. An unknown charset
-// is read as UTF-8, with what is not UTF-8 replaced.
-func decodeCharset(data []byte, charset string) string {
-	cs := strings.ToLower(strings.TrimSpace(charset))
-	switch cs {
-	case "", "utf-8", "utf8", "us-ascii", "ascii":
-	default:
-		if enc, err := htmlindex.Get(cs); err == nil {
-			if out, err := enc.NewDecoder().Bytes(data); err == nil {
-				return string(out)
-			}
-		}
-	}
-	return strings.ToValidUTF8(string(data), "\uFFFD")
 }
 
 // unflow joins the soft line breaks of format=flowed text (RFC 3676): a
@@ -312,8 +309,8 @@ func unflow(text string, delsp bool) string {
 	return strings.Join(out, "\n")
 }
 
-// firstID returns the first msg-id of a header value, bare.
-func firstID(v string) string {
+// FirstID returns the first msg-id of a header value, bare.
+func FirstID(v string) string {
 	if ids := msgIDs(v); len(ids) > 0 {
 		return ids[0]
 	}
@@ -338,29 +335,35 @@ func msgIDs(v string) []string {
 	return out
 }
 
-// bareID strips the angle brackets and spaces around a Message-ID.
-func bareID(id string) string {
+// BareID strips the angle brackets and spaces around a Message-ID.
+func BareID(id string) string {
 	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(id), "<"), ">")
 }
 
+// decodeHeader decodes the RFC 2047 encoded words of an unstructured
+// header value, in any charset go-message knows; a value it cannot decode
+// is kept as it came. Bytes that are not UTF-8 (raw 8-bit headers) become
+// U+FFFD, so the subject is safe to log and store.
 func decodeHeader(v string) string {
-	if out, err := wordDecoder.DecodeHeader(v); err == nil {
-		return out
+	var h message.Header
+	h.Set("X", v)
+	if out, err := h.Text("X"); err == nil {
+		v = out
 	}
-	return v
+	return strings.ToValidUTF8(v, "\uFFFD")
 }
 
 var angleAddrRE = regexp.MustCompile(`<([^<>\s]+@[^<>\s]+)>|([^<>\s",;:]+@[^<>\s",;:]+)`)
 
-// parseAddresses reads an address list, falling back to any email it can
-// find in a value that net/mail refuses (unquoted dots or commas in names
-// are common).
-func parseAddresses(v string) []Address {
+// parseAddresses reads the address list of header key, falling back to
+// any email it can find in a value that the RFC 5322 parser refuses
+// (unquoted dots or commas in names are common).
+func parseAddresses(h mail.Header, key string) []Address {
+	v := h.Get(key)
 	if strings.TrimSpace(v) == "" {
 		return nil
 	}
-	p := mail.AddressParser{WordDecoder: wordDecoder}
-	if list, err := p.ParseList(v); err == nil {
+	if list, err := h.AddressList(key); err == nil {
 		out := make([]Address, 0, len(list))
 		for _, a := range list {
 			out = append(out, Address{Name: a.Name, Email: a.Address})
@@ -377,13 +380,15 @@ func parseAddresses(v string) []Address {
 // htmlText turns an HTML body into plain text: tags dropped, entities
 // decoded, blocks and <br> as line breaks, and <blockquote> as "> " quote
 // marks, so that NewText finds the quoted part as in a plain text mail.
+// The tokenizer of x/net/html finds where a tag ends, quoted attributes
+// and all; the content of script, style, head and title is not text.
 func htmlText(s string) string {
-	s = htmlNoiseRE.ReplaceAllString(s, "")
 	var lines []string
 	var cur strings.Builder
 	depth := 0
 	lineDepth := 0
 	space := false
+	hidden := 0 // inside script, style, head or title
 	newline := func() {
 		line := strings.TrimSpace(cur.String())
 		prefix := strings.Repeat("> ", lineDepth)
@@ -395,58 +400,65 @@ func htmlText(s string) string {
 		lineDepth = depth
 		space = false
 	}
-	for len(s) > 0 {
-		lt := strings.IndexByte(s, '<')
-		if lt < 0 {
-			lt = len(s)
+	z := html.NewTokenizer(strings.NewReader(s))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break // io.EOF: a string reader fails no other way
 		}
-		for _, r := range html.UnescapeString(s[:lt]) {
-			if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u00a0' {
-				space = cur.Len() > 0
+		switch tt {
+		case html.TextToken:
+			if hidden > 0 {
 				continue
 			}
-			if cur.Len() == 0 {
+			for _, r := range string(z.Text()) {
+				if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u00a0' {
+					space = cur.Len() > 0
+					continue
+				}
+				if cur.Len() == 0 {
+					lineDepth = depth
+				}
+				if space {
+					cur.WriteByte(' ')
+					space = false
+				}
+				cur.WriteRune(r)
+			}
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			tag := atom.Lookup(name)
+			closing := tt == html.EndTagToken
+			switch tag {
+			case atom.Script, atom.Style, atom.Head, atom.Title:
+				switch {
+				case tt == html.StartTagToken:
+					hidden++
+				case closing:
+					hidden = max(hidden-1, 0)
+				}
+			case atom.Body:
+				hidden = 0 // a head left open ends where the body starts
+			case atom.Br:
+				newline()
+			case atom.Blockquote:
+				if cur.Len() > 0 {
+					newline()
+				}
+				if closing {
+					depth = max(depth-1, 0)
+				} else {
+					depth++
+				}
 				lineDepth = depth
-			}
-			if space {
-				cur.WriteByte(' ')
-				space = false
-			}
-			cur.WriteRune(r)
-		}
-		s = s[lt:]
-		if s == "" {
-			break
-		}
-		gt := strings.IndexByte(s, '>')
-		if gt < 0 {
-			break
-		}
-		tag := strings.ToLower(strings.TrimLeft(s[1:gt], "/ "))
-		closing := strings.HasPrefix(s[1:], "/")
-		if i := strings.IndexAny(tag, " \t\r\n/"); i >= 0 {
-			tag = tag[:i]
-		}
-		s = s[gt+1:]
-		switch tag {
-		case "br":
-			newline()
-		case "blockquote":
-			if cur.Len() > 0 {
-				newline()
-			}
-			if closing {
-				depth = max(depth-1, 0)
-			} else {
-				depth++
-			}
-			lineDepth = depth
-		case "p", "div", "tr", "li", "ul", "ol", "table", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "pre":
-			if cur.Len() > 0 {
-				newline()
-			}
-			if tag == "p" && closing {
-				newline() // a paragraph ends with a blank line
+			case atom.P, atom.Div, atom.Tr, atom.Li, atom.Ul, atom.Ol, atom.Table, atom.Hr,
+				atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Pre:
+				if cur.Len() > 0 {
+					newline()
+				}
+				if tag == atom.P && closing {
+					newline() // a paragraph ends with a blank line
+				}
 			}
 		}
 	}
@@ -455,8 +467,6 @@ func htmlText(s string) string {
 	}
 	return collapseBlank(lines)
 }
-
-var htmlNoiseRE = regexp.MustCompile(`(?is)<!--.*?-->|<(script|style|head|title)\b.*?</(script|style|head|title)\s*>`)
 
 // collapseBlank joins lines, with at most one blank line in a row and none
 // at either end.

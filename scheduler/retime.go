@@ -1,0 +1,117 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/onward-app/onward/store"
+	"github.com/onward-app/onward/templates"
+)
+
+// Retime computes again, by policy p, the due time of every scheduled
+// message that is not yet due, and moves those whose time changed. It is
+// run when the daemon starts and on every reload, so a change of time
+// zone, quiet hours, send window or delay applies to what is already
+// planned, not only to what is planned next. Each message keeps its id
+// and Message-ID. It returns how many messages moved.
+//
+// A message planned by an event (an interview, a rejection) is planned
+// again from that event, as Plan would now plan it; a notice or digest
+// is only moved out of the quiet hours. A message already due, or
+// waiting for a retry, keeps its time: the checks at the moment of
+// sending still apply to it. A zero policy re-times nothing.
+func Retime(ctx context.Context, st *store.Store, p Policy, now time.Time) (int, error) {
+	if p.Location == nil {
+		return 0, nil
+	}
+	pending, err := st.PendingTimes(ctx, now)
+	if err != nil {
+		return 0, err
+	}
+	type move struct {
+		id                int64
+		was, due, planned time.Time
+	}
+	var moves []move
+	for _, m := range pending {
+		if m.Attempts > 0 {
+			continue
+		}
+		due, planned, ok := p.retime(ctx, st, m, now)
+		if !ok || due.Equal(m.DueAt) && planned.Equal(m.PlannedAt) {
+			continue
+		}
+		moves = append(moves, move{m.ID, m.DueAt, due, planned})
+	}
+	if len(moves) == 0 {
+		return 0, nil
+	}
+	n := 0
+	err = st.Update(ctx, func(tx *store.Tx) error {
+		n = 0
+		for _, mv := range moves {
+			moved, err := tx.Retime(ctx, mv.id, mv.was, mv.due, mv.planned)
+			if err != nil {
+				return err
+			}
+			if moved {
+				n++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// retime returns the due and planned times of m under p; ok is false when
+// p has no time for it (prep notes switched off, or no time left before
+// the interview), in which case it keeps its time.
+func (p Policy) retime(ctx context.Context, st *store.Store, m store.PendingTime, now time.Time) (due, planned time.Time, ok bool) {
+	ev := m.Event
+	if ev == nil && slices.Contains(pendingAll, m.Kind) && m.ApplicationID != 0 {
+		// Planned before messages kept their event: the event of its
+		// kind recorded last is the one that planned it.
+		kind := Rejected
+		if kindOfInterview(m.Kind) {
+			kind = Interview
+		}
+		e, err := st.LastEventOf(ctx, m.ApplicationID, kind)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return time.Time{}, time.Time{}, false
+		}
+		if err == nil {
+			ev = &e
+		}
+	}
+	if ev == nil {
+		if m.Audience != User {
+			return time.Time{}, time.Time{}, false
+		}
+		due = p.Quiet.Skip(m.DueAt, p.Location).UTC()
+		return due, m.PlannedAt, true
+	}
+	var recruiterLoc *time.Location
+	if m.RecruiterTZ != "" {
+		if l, err := time.LoadLocation(m.RecruiterTZ); err == nil {
+			recruiterLoc = l
+		}
+	}
+	step := p.plan0(Event{Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLoc}, now)
+	for _, s := range step.Schedule {
+		if s.Kind == m.Kind {
+			return s.DueAt.UTC(), s.PlannedAt.UTC(), true
+		}
+	}
+	return time.Time{}, time.Time{}, false
+}
+
+// kindOfInterview reports whether an interview plans messages of kind
+// (the others in pendingAll are planned by a rejection).
+func kindOfInterview(kind string) bool {
+	return kind == templates.ThankYou || kind == templates.StatusCheck || kind == templates.Prep
+}
