@@ -67,7 +67,7 @@ func outboxFigure(ctx context.Context, o *options) (string, error) {
 		for _, dir := range []string{empty, full} {
 			boxes[dir] = &mailer.Outbox{Dir: dir}
 			t := time.Now()
-			if err := boxes[dir].Open(); err != nil {
+			if _, err := boxes[dir].Open(); err != nil {
 				return "", err
 			}
 			opens[dir] = append(opens[dir], time.Since(t))

@@ -102,7 +102,7 @@ func TestKilledOutboxWritesAreCleanedUpAtStart(t *testing.T) {
 	t.Logf("kill %d of flush left %v", kills, left)
 
 	d := e.start(t)
-	d.waitLog(t, "removed the temporary files of interrupted outbox writes")
+	d.waitLog(t, "left by interrupted outbox writes")
 	d.waitLog(t, "onward daemon started")
 	d.signal(t, syscall.SIGTERM)
 	if code := d.wait(t); code != 0 {
@@ -119,7 +119,7 @@ func TestKilledOutboxWritesAreCleanedUpAtStart(t *testing.T) {
 	if fi, err := os.Stat(outbox); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Errorf("the outbox folder: %v, %v; want mode 0700", fi.Mode().Perm(), err)
 	}
-	if n := strings.Count(d.logText(), "removed the temporary files"); n != 1 {
+	if n := strings.Count(d.logText(), "left by interrupted outbox writes"); n != 1 {
 		t.Errorf("the daemon said %d times that it removed temporary files, want once:\n%s", n, d.logText())
 	}
 	if slices.ContainsFunc(strings.Split(d.logText(), "\n"), func(l string) bool { return strings.Contains(l, "level=ERROR") }) {
@@ -148,8 +148,8 @@ func TestOutboxFolderMadePrivateOnce(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("flush: exit %d\n%s%s", code, out, errOut)
 	}
-	if n := strings.Count(errOut, "made the outbox folder private"); n != 1 || !strings.Contains(errOut, "was=0755") {
-		t.Errorf("flush said %d times that it made the folder private, want once with was=0755:\n%s", n, errOut)
+	if n := strings.Count(errOut, "made the outbox folder private"); n != 1 || !strings.Contains(errOut, "it was 0755") {
+		t.Errorf("flush said %d times that it made the folder private, want once with its old mode 0755:\n%s", n, errOut)
 	}
 	if fi, err := os.Stat(real); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Errorf("the link's target: %v, %v; want mode 0700", fi.Mode().Perm(), err)

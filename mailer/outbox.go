@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,6 +16,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/onward-app/onward/internal/private"
 )
 
 // Outbox writes messages as .eml files into a folder instead of sending them.
@@ -28,9 +29,6 @@ import (
 // (the dispatcher claims a message before delivering it).
 type Outbox struct {
 	Dir string
-	// Log, when set, hears what Open did to the folder: made it private,
-	// removed the temporary files of interrupted writes.
-	Log *slog.Logger
 
 	mu     sync.Mutex
 	opened bool
@@ -41,44 +39,60 @@ type Outbox struct {
 	dates map[uint64]int64
 }
 
+// Opened is what Open changed in the folder, for the caller to tell the
+// user, once.
+type Opened struct {
+	// Private is set when the folder was open to other users (its mode
+	// was Was) and is private now.
+	Private bool
+	Was     fs.FileMode
+	// Removed counts the temporary files of interrupted writes removed.
+	Removed int
+}
+
 // Open makes Dir ready for writing, once: a folder others can enter is
-// made private (0700), or refused if that is not possible, and the
-// temporary files of writes interrupted by a crash are removed; the
-// folder is read this one time. A missing folder is created, private, by
-// the first write. Send opens the outbox on first use; call Open at start
-// so that the folder is private and clean before anything is due.
-func (o *Outbox) Open() error {
+// made private, or refused if that is not possible, and the temporary
+// files of writes a crash interrupted are removed; the folder is read this
+// one time. A missing folder is created, private, by the first write.
+// Send opens the outbox on first use; call Open at start so that the
+// folder is private and clean before anything is due, and to learn what
+// changed. A second call does nothing and reports nothing.
+func (o *Outbox) Open() (Opened, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.open()
 }
 
-func (o *Outbox) open() error {
+func (o *Outbox) open() (Opened, error) {
+	var did Opened
 	if o.opened {
-		return nil
+		return did, nil
 	}
 	if o.Dir == "" {
-		return errors.New("mailer: outbox folder is not set")
+		return did, errors.New("mailer: outbox folder is not set")
 	}
 	dates := map[uint64]int64{}
 	fi, err := os.Stat(o.Dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		o.dates, o.opened = dates, true
-		return nil
+		return did, nil
 	case err != nil:
-		return fmt.Errorf("mailer: outbox folder: %w", err)
-	case !fi.IsDir():
-		return fmt.Errorf("mailer: outbox folder %s is not a folder", o.Dir)
+		return did, fmt.Errorf("mailer: outbox folder: %w", err)
 	}
-	if err := o.makePrivate(fi); err != nil {
-		return err
+	// The file names alone tell who the user is talking to. A link is
+	// followed: its target is the folder the files land in.
+	tightened, err := private.Dir(o.Dir)
+	if err != nil {
+		return did, fmt.Errorf("mailer: outbox folder (delivery.outbox): %w", err)
+	}
+	if tightened {
+		did.Private, did.Was = true, fi.Mode().Perm()
 	}
 	entries, err := os.ReadDir(o.Dir)
 	if err != nil {
-		return fmt.Errorf("mailer: outbox folder: %w", err)
+		return did, fmt.Errorf("mailer: outbox folder: %w", err)
 	}
-	var removed []string
 	for _, e := range entries {
 		if !e.Type().IsRegular() {
 			continue // never a folder or a link, whatever its name
@@ -92,35 +106,12 @@ func (o *Outbox) open() error {
 			continue
 		}
 		if err := os.Remove(filepath.Join(o.Dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("mailer: outbox folder: remove the temporary file of an interrupted write: %w", err)
+			return did, fmt.Errorf("mailer: outbox folder: remove the temporary file of an interrupted write: %w", err)
 		}
-		removed = append(removed, name)
-	}
-	if len(removed) > 0 && o.Log != nil {
-		o.Log.Info("removed the temporary files of interrupted outbox writes; each held a copy of a message that was written again or is still due",
-			"folder", o.Dir, "files", len(removed))
+		did.Removed++
 	}
 	o.dates, o.opened = dates, true
-	return nil
-}
-
-// makePrivate tightens a folder others can enter to 0700: the file names
-// alone tell who the user is talking to. Stat and Chmod follow a symbolic
-// link, so a linked folder's target is what is made private.
-func (o *Outbox) makePrivate(fi fs.FileInfo) error {
-	perm := fi.Mode().Perm()
-	if perm&0o077 == 0 {
-		return nil
-	}
-	if err := os.Chmod(o.Dir, 0o700); err != nil {
-		return fmt.Errorf("mailer: outbox folder %s is open to other users (mode %04o) and onward cannot make it private: %w; "+
-			"make it yours with mode 0700, or set delivery.outbox to another folder", o.Dir, perm, err)
-	}
-	if o.Log != nil {
-		o.Log.Info("made the outbox folder private: its file names were visible to other users", "folder", o.Dir,
-			"was", fmt.Sprintf("%04o", perm), "now", "0700")
-	}
-	return nil
+	return did, nil
 }
 
 // Send writes m into Dir, creating Dir with mode 0700 if it is missing. The
@@ -166,7 +157,7 @@ func (o *Outbox) Path(m *Message) string {
 func (o *Outbox) path(m *Message) (string, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.open(); err != nil {
+	if _, err := o.open(); err != nil {
 		return "", err
 	}
 	safeID := fileSafe(m.MessageID)

@@ -1,11 +1,8 @@
 package mailer
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"log/slog"
 	"mime"
 	"net/mail"
 	"os"
@@ -152,11 +149,6 @@ func TestOutboxRejects(t *testing.T) {
 	}
 }
 
-// logTo returns a logger writing text lines into b.
-func logTo(b *bytes.Buffer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(b, nil))
-}
-
 // deadPid returns the pid of a process that has exited and been reaped.
 func deadPid(t *testing.T) int {
 	t.Helper()
@@ -210,9 +202,9 @@ func TestOutboxOpenRemovesOnlyOnwardsLeftovers(t *testing.T) {
 	}
 	kept = append(kept, ".onward-111.tmp", ".onward-222.tmp")
 
-	var logs bytes.Buffer
-	o := &Outbox{Dir: dir, Log: logTo(&logs)}
-	if err := o.Open(); err != nil {
+	o := &Outbox{Dir: dir}
+	did, err := o.Open()
+	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
 	for _, name := range leftovers {
@@ -228,17 +220,14 @@ func TestOutboxOpenRemovesOnlyOnwardsLeftovers(t *testing.T) {
 	if _, err := os.Stat(target); err != nil {
 		t.Errorf("the target of a link was removed: %v", err)
 	}
-	if n := strings.Count(logs.String(), "removed the temporary files"); n != 1 || !strings.Contains(logs.String(), "files=2") {
-		t.Errorf("Open logged %d notes of the removal, want one saying files=2:\n%s", n, logs.String())
+	if did.Removed != 2 {
+		t.Errorf("Open reported %+v, want 2 files removed", did)
 	}
 	if err := o.Send(t.Context(), testMessage(3)); err != nil {
 		t.Fatal(err)
 	}
-	if err := o.Open(); err != nil {
-		t.Fatal(err)
-	}
-	if n := strings.Count(logs.String(), "removed the temporary files"); n != 1 {
-		t.Errorf("the removal was logged %d times, want once:\n%s", n, logs.String())
+	if again, err := o.Open(); err != nil || again != (Opened{}) {
+		t.Errorf("a second Open reported %+v, %v; want nothing: the user is told once", again, err)
 	}
 }
 
@@ -274,14 +263,30 @@ func TestOutboxMakesItsFolderPrivate(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			var logs bytes.Buffer
-			o := &Outbox{Dir: dir, Log: logTo(&logs)}
-			// The first Send opens the outbox: no Open call needed.
+			o := &Outbox{Dir: dir}
+			did, err := o.Open()
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
 			if err := o.Send(t.Context(), testMessage(5)); err != nil {
 				t.Fatalf("Send: %v", err)
 			}
-			if err := o.Send(t.Context(), testMessage(6)); err != nil {
+			if again, err := o.Open(); err != nil || again != (Opened{}) {
+				t.Errorf("a second Open reported %+v, %v; want nothing", again, err)
+			}
+			// Without Open, the first Send opens the outbox.
+			lazy := filepath.Join(t.TempDir(), "lazy")
+			if err := os.Mkdir(lazy, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(lazy, tt.mode); err != nil {
+				t.Fatal(err)
+			}
+			if err := (&Outbox{Dir: lazy}).Send(t.Context(), testMessage(6)); err != nil {
 				t.Fatalf("Send: %v", err)
+			}
+			if fi, err := os.Stat(lazy); err != nil || fi.Mode().Perm() != 0o700 {
+				t.Errorf("the folder opened by Send: %v, %v; want 0700", fi.Mode().Perm(), err)
 			}
 			fi, err := os.Stat(real)
 			if err != nil {
@@ -290,8 +295,8 @@ func TestOutboxMakesItsFolderPrivate(t *testing.T) {
 			if fi.Mode().Perm() != 0o700 {
 				t.Errorf("the outbox folder is %04o, want 0700", fi.Mode().Perm())
 			}
-			if n := strings.Count(logs.String(), "made the outbox folder private"); n != 1 || !strings.Contains(logs.String(), fmt.Sprintf("was=%04o", tt.mode)) {
-				t.Errorf("logged %d notes, want one naming the old mode %04o:\n%s", n, tt.mode, logs.String())
+			if !did.Private || did.Was != tt.mode {
+				t.Errorf("Open reported %+v, want the folder made private from %04o", did, tt.mode)
 			}
 		})
 	}
@@ -310,13 +315,13 @@ func TestOutboxRefusesAFolderItCannotMakePrivate(t *testing.T) {
 		}
 	})
 	o := &Outbox{Dir: dir}
-	err = o.Open()
-	for _, want := range []string{dir, "open to other users (mode 0755)", "cannot make it private", "delivery.outbox"} {
+	_, err = o.Open()
+	for _, want := range []string{dir, "delivery.outbox", "private", "read-only"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Open of a read-only 0755 folder = %v, want an error mentioning %q", err, want)
 		}
 	}
-	if err := o.Send(t.Context(), testMessage(1)); err == nil || !Temporary(err) || !strings.Contains(err.Error(), "cannot make it private") {
+	if err := o.Send(t.Context(), testMessage(1)); err == nil || !Temporary(err) || !strings.Contains(err.Error(), "delivery.outbox") {
 		t.Errorf("Send into it = %v, want a temporary error naming the folder's mode", err)
 	}
 }

@@ -78,13 +78,20 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 // files of writes a crash interrupted, before anything is written there.
 // What that changed is said once, in the daemon's log or on stderr.
 func (a *app) outbox(cfg *config.Config) (*mailer.Outbox, error) {
-	log := a.log
-	if log == nil {
-		log = slog.New(slog.NewTextHandler(a.stderr, nil))
-	}
-	o := &mailer.Outbox{Dir: cfg.Delivery.Outbox, Log: log.With("part", "outbox")}
-	if err := o.Open(); err != nil {
+	o := &mailer.Outbox{Dir: cfg.Delivery.Outbox}
+	did, err := o.Open()
+	if err != nil {
 		return nil, badInput{err}
+	}
+	if did.Private {
+		a.note(fmt.Sprintf("made the outbox folder private (owner only, it was %04o): other users could list the names of the files in it", did.Was), "folder", o.Dir)
+	}
+	if did.Removed > 0 {
+		files := "files"
+		if did.Removed == 1 {
+			files = "file"
+		}
+		a.note(fmt.Sprintf("removed %d temporary %s left by interrupted outbox writes, each a copy of a message written again or still due", did.Removed, files), "folder", o.Dir)
 	}
 	return o, nil
 }
