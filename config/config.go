@@ -78,8 +78,10 @@ type Secret struct {
 	// hang the daemon's start, a reload or a command.
 	PasswordCommandTimeout string `toml:"password_command_timeout"`
 
-	// commandAt is the file:line of password_command, for its errors.
-	commandAt string
+	// file is the config file the secret came from, so that an error of
+	// the command can name its line. Not the line itself: a reload that
+	// only moved lines is no change of the secret.
+	file string
 }
 
 // SMTP is the outgoing mail server.
@@ -593,13 +595,7 @@ func (v *validator) secret(table string, s *Secret, username string) {
 	if _, err := s.commandTimeout(); err != nil {
 		v.fail(table+".password_command_timeout", "%q is not a duration between 1s and 10m, such as 30s", s.PasswordCommandTimeout)
 	}
-	s.commandAt = ""
-	if v.c.Path != "" {
-		s.commandAt = v.c.Path
-		if n := v.c.line(table + ".password_command"); n > 0 {
-			s.commandAt = fmt.Sprintf("%s:%d", v.c.Path, n)
-		}
-	}
+	s.file = v.c.Path
 }
 
 // checkInlinePassword refuses a password in a file others can read,

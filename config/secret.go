@@ -27,8 +27,8 @@ func (s Secret) resolve(ctx context.Context, table string) (string, error) {
 	v, err := s.read(ctx)
 	if err != nil {
 		// A command's error points at its line: the fix is an edit there.
-		if s.PasswordEnv == "" && s.PasswordFile == "" && s.PasswordCommand != "" && s.commandAt != "" {
-			return "", fmt.Errorf("%s: %s.%w", s.commandAt, table, err)
+		if s.PasswordEnv == "" && s.PasswordFile == "" && s.PasswordCommand != "" && s.file != "" {
+			return "", fmt.Errorf("%s: %s.%w", s.where(table+".password_command"), table, err)
 		}
 		return "", fmt.Errorf("%s.%w", table, err)
 	}
@@ -59,6 +59,20 @@ func (s Secret) read(ctx context.Context) (string, error) {
 		return s.Password, nil
 	}
 	return "", nil
+}
+
+// where is "file:line" of key in the config file the secret came from,
+// read again now (only an error needs it), or the file alone when the
+// line cannot be found.
+func (s Secret) where(key string) string {
+	data, err := os.ReadFile(s.file)
+	if err != nil || len(data) > maxFileSize {
+		return s.file
+	}
+	if n := keyLines(data)[key]; n > 0 {
+		return fmt.Sprintf("%s:%d", s.file, n)
+	}
+	return s.file
 }
 
 // defaultCommandTimeout is password_command_timeout when it is not set.

@@ -339,3 +339,26 @@ func TestMaskedHidesThePasswordCommand(t *testing.T) {
 		t.Errorf("Masked changed the config it copied: %q", c.SMTP.PasswordCommand)
 	}
 }
+
+// TestMovedLinesAreNoChangeOfTheSecret: the daemon compares the [imap]
+// settings of a reload with the running ones; a comment added above them
+// moves their lines but changes nothing.
+func TestMovedLinesAreNoChangeOfTheSecret(t *testing.T) {
+	t.Parallel()
+	const imap = "[imap]\nhost = \"127.0.0.1\"\nsecurity = \"none\"\nusername = \"alex\"\npassword_command = \"pass show mail\"\n"
+	path := writeConfig(t, imap, 0o600)
+	before, err := config.Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("# a note\n\n"+imap), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	after, err := config.Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.IMAP != after.IMAP {
+		t.Errorf("moving the [imap] lines changed the settings:\n%+v\n%+v", before.IMAP, after.IMAP)
+	}
+}
