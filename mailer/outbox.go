@@ -145,8 +145,9 @@ func (o *Outbox) Send(ctx context.Context, m *Message) error {
 // Path returns where Send puts m: Dir/<date>-<Message-ID>.eml, with the date
 // in UTC and the Message-ID made safe for any filesystem, e.g.
 // "20260302T090000Z-onward.42.1a2b3c@alex.example.eml". If a file for the same
-// Message-ID already exists under another date, Path returns that file, so a
-// retry with a new Date still replaces the earlier draft instead of adding one.
+// Message-ID exists under another date (found when the outbox was opened, or
+// written through it since), Path returns that file, so a retry with a new
+// Date still replaces the earlier draft instead of adding one.
 func (o *Outbox) Path(m *Message) string {
 	if p, err := o.path(m); err == nil {
 		return p
