@@ -95,7 +95,7 @@ func outboxFigure(ctx context.Context, o *options) (string, error) {
 	be, bf := median(took[kinds[2]]), median(took[kinds[3]])
 	ratio := float64(of) / float64(oe)
 	over := float64(of) / float64(bf)
-	return fmt.Sprintf("6 outbox       one .eml write (medians of %d): empty folder %s, %d files %s, ratio %.2f; the bare file system's write %s vs %s, ratio %.2f; "+
+	return fmt.Sprintf("8 outbox       one .eml write (medians of %d): empty folder %s, %d files %s, ratio %.2f; the bare file system's write %s vs %s, ratio %.2f; "+
 		"onward over the bare write at %d files %.2f (target <= 1.5, flat: %s); opening the outbox at start (one reading of the folder) %s vs %s",
 		o.rounds*o.outboxWrites, ms(oe), o.outboxFiles, ms(of), ratio, ms(be), ms(bf), float64(bf)/float64(be),
 		o.outboxFiles, over, verdict(over <= 1.5), ms(median(opens[empty])), ms(median(opens[full]))), nil
