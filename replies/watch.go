@@ -8,6 +8,9 @@
 // It neither speaks IMAP (imapbox does) nor reads MIME or phrases
 // (mailread does). It reads only mail that is new since the last poll
 // and never changes a flag.
+//
+// watch.go is over 500 lines because a poll is one sequence (cursor,
+// fetch, attribute, apply under the email's claim) read top to bottom.
 package replies
 
 import (

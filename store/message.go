@@ -1,3 +1,8 @@
+// This file is the outbox table and its state machine (DESIGN.md draws
+// it): every move of a message, claimed, finished, released, cancelled,
+// is here with its SQL, over 500 lines because each transition and its
+// guard belong side by side.
+
 package store
 
 import (
