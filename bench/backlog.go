@@ -11,7 +11,6 @@ import (
 	"github.com/onward-app/onward/deliver"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 	"github.com/onward-app/onward/when"
 )
 
@@ -22,11 +21,7 @@ import (
 // wake. The large backlog is the small one grown, so both see the same
 // rows plus more.
 func backlogFigure(ctx context.Context, o *options) (string, error) {
-	tpl, err := templates.Load("")
-	if err != nil {
-		return "", err
-	}
-	loc, err := time.LoadLocation(userZone)
+	tpl, loc, err := world()
 	if err != nil {
 		return "", err
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/onward-app/onward/deliver"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 	"github.com/onward-app/onward/when"
 )
 
@@ -18,11 +17,7 @@ import (
 // seconds later. Lateness is the arrival of the final dot at the SMTP
 // server minus the stored due time.
 func punctuality(ctx context.Context, o *options) (string, error) {
-	tpl, err := templates.Load("")
-	if err != nil {
-		return "", err
-	}
-	loc, err := time.LoadLocation(userZone)
+	tpl, loc, err := world()
 	if err != nil {
 		return "", err
 	}

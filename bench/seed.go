@@ -129,3 +129,17 @@ func newDB(dir, name string) (string, error) {
 func composer(st *store.Store, tpl *templates.Set, loc *time.Location) *compose.Composer {
 	return &compose.Composer{Store: st, Templates: tpl, User: user, Location: loc, Command: "onward"}
 }
+
+// world is what every figure that renders needs: the built-in templates
+// and the user's zone.
+func world() (*templates.Set, *time.Location, error) {
+	tpl, err := templates.Load("")
+	if err != nil {
+		return nil, nil, err
+	}
+	loc, err := time.LoadLocation(userZone)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tpl, loc, nil
+}

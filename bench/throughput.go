@@ -31,11 +31,7 @@ func newSMTP(sk *sink) (*mailer.SMTP, error) {
 // the baseline, the same N messages pre-rendered through mailer.SMTP alone,
 // one connection each, to the same discarding SMTP server.
 func throughput(ctx context.Context, o *options) (string, error) {
-	tpl, err := templates.Load("")
-	if err != nil {
-		return "", err
-	}
-	loc, err := time.LoadLocation(userZone)
+	tpl, loc, err := world()
 	if err != nil {
 		return "", err
 	}
