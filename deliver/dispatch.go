@@ -45,6 +45,28 @@ type DraftBox interface {
 	AppendDraft(ctx context.Context, raw []byte, messageID string) (appended bool, err error)
 }
 
+// Drafts is where the daemon leaves a rendered recruiter draft: one of
+// NotifyDrafts, MailboxDrafts and OutboxDrafts ([delivery] drafts =
+// "email", "imap", "outbox").
+type Drafts interface{ drafts() }
+
+// NotifyDrafts keeps the draft in the database and emails the user a
+// draft_ready notice with the draft attached, planned in the same
+// transaction.
+type NotifyDrafts struct{}
+
+// MailboxDrafts files each draft in the Drafts folder of the user's
+// mailbox.
+type MailboxDrafts struct{ Box DraftBox }
+
+// OutboxDrafts writes each draft as an .eml file through Outbox, and
+// sends the user nothing.
+type OutboxDrafts struct{ Outbox Mailer }
+
+func (NotifyDrafts) drafts()  {}
+func (MailboxDrafts) drafts() {}
+func (OutboxDrafts) drafts()  {}
+
 // Setup is everything the dispatcher reads from the config and the
 // templates. A SIGHUP swaps it whole, so one delivery never sees half an
 // old config and half a new one.
@@ -52,12 +74,9 @@ type Setup struct {
 	Composer *compose.Composer
 	// Mail delivers check-ins to the user, and draft_ready notices.
 	Mail Mailer
-	// DraftBox, when set, files recruiter drafts in the Drafts folder of
-	// the user's mailbox.
-	DraftBox DraftBox
-	// DraftOutbox, when set, receives recruiter drafts as .eml files
-	// instead of a draft_ready email to the user.
-	DraftOutbox Mailer
+	// Drafts is where recruiter drafts go for the user to send: nil (or
+	// NotifyDrafts) announces each in a draft_ready email.
+	Drafts Drafts
 	// Send delivers a draft to the recruiter when the user says so; nil
 	// when no SMTP server is configured.
 	Send Mailer
@@ -588,7 +607,8 @@ func (d *Dispatcher) complete(ctx context.Context, p prepared) error {
 // .eml in the outbox. It never goes to the recruiter from here.
 func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now time.Time, email *mailer.Message) error {
 	out := store.Outcome{Status: onward.StatusDrafted, To: m.To, Subject: email.Subject, Text: email.Text, HTML: email.HTML}
-	if s.DraftBox != nil {
+	switch mode := s.Drafts.(type) {
+	case MailboxDrafts:
 		if email.To.Email == "" {
 			email.To = placeholderRecruiter
 		}
@@ -596,7 +616,7 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 		if _, err := email.WriteTo(&raw); err != nil {
 			return d.finish(ctx, m, store.Outcome{Status: onward.StatusFailed, Error: err.Error(), KeepBody: true}, err)
 		}
-		if _, err := s.DraftBox.AppendDraft(ctx, raw.Bytes(), email.MessageID); err != nil {
+		if _, err := mode.Box.AppendDraft(ctx, raw.Bytes(), email.MessageID); err != nil {
 			// The mailbox may be down or the password wrong: try again
 			// later; the watcher's status says why meanwhile.
 			out = store.Outcome{Status: onward.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: "file the draft in the mailbox: " + err.Error(), KeepBody: true}
@@ -609,13 +629,12 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 			return err
 		}
 		return d.finishUncounted(ctx, m, out, nil)
-	}
-	if s.DraftOutbox != nil {
+	case OutboxDrafts:
 		if email.To.Email == "" {
 			// An .eml needs a To; the user fills in the real one.
 			email.To = placeholderRecruiter
 		}
-		if err := s.DraftOutbox.Send(ctx, email); err != nil {
+		if err := mode.Outbox.Send(ctx, email); err != nil {
 			out = store.Outcome{Status: onward.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: err.Error(), KeepBody: true}
 			return d.finish(ctx, m, out, err)
 		}

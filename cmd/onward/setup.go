@@ -64,13 +64,13 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 			}
 			outbox = o
 		}
-		s.DraftOutbox = outbox
+		s.Drafts = deliver.OutboxDrafts{Outbox: outbox}
 	case "imap":
 		imapCfg, err := imapConfig(ctx, cfg)
 		if err != nil {
 			return nil, nil, err
 		}
-		s.DraftBox = imapbox.Drafts{Config: imapCfg}
+		s.Drafts = deliver.MailboxDrafts{Box: imapbox.Drafts{Config: imapCfg}}
 	}
 	s.Composer.RepliesRead = cfg.IMAPEnabled()
 	return s, smtp, nil
