@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/templates"
 )
@@ -40,8 +41,8 @@ func TestGoldenEML(t *testing.T) {
 		t.Fatal(err)
 	}
 	date := time.Date(2026, 3, 4, 9, 30, 0, 0, time.FixedZone("CET", 3600))
-	for _, kind := range templates.Kinds() {
-		t.Run(kind, func(t *testing.T) {
+	for _, kind := range onward.Kinds() {
+		t.Run(string(kind), func(t *testing.T) {
 			d := templates.Sample(kind)
 			r, err := set.Render(kind, d)
 			if err != nil {
@@ -53,11 +54,11 @@ func TestGoldenEML(t *testing.T) {
 				Subject:   r.Subject,
 				Text:      r.Text,
 				HTML:      r.HTML,
-				MessageID: "onward.golden." + kind + "@example.com",
+				MessageID: "onward.golden." + string(kind) + "@example.com",
 				Date:      date,
 			}
 			switch kind {
-			case templates.ThankYou, templates.StatusCheck, templates.FeedbackRequest, templates.StayInTouch:
+			case onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch:
 				m.To = mailer.Address{Name: d.App.Recruiter.Name, Email: d.App.Recruiter.Email}
 			default:
 				m.AutoSubmitted = true
@@ -67,7 +68,7 @@ func TestGoldenEML(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := normalize(b.Bytes())
-			path := filepath.Join("testdata", kind+".eml")
+			path := filepath.Join("testdata", string(kind)+".eml")
 			if *update {
 				if err := os.MkdirAll("testdata", 0o755); err != nil {
 					t.Fatal(err)

@@ -4,13 +4,15 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/onward-app/onward"
 )
 
 // Sample returns realistic data for kind: what a preview shows and what Load
 // executes every template on. It is fixed (no time.Now), so previews and
 // golden files do not change from run to run. Unknown kinds get the common
 // part: a user and one application.
-func Sample(kind string) Data {
+func Sample(kind onward.Kind) Data {
 	d := Data{
 		User: Person{Name: "Alex Morgan", Email: "alex.morgan@example.com"},
 		App: App{
@@ -19,35 +21,35 @@ func Sample(kind string) Data {
 			Role:      "Platform Engineer",
 			Recruiter: Person{Name: "Dana Reyes", Email: "dana.reyes@northwind.example"},
 			URL:       "https://northwind.example/careers/platform-engineer",
-			Stage:     "interviewing",
+			Stage:     onward.StageInterviewing,
 			Interview: at(3, 14, 0), // Tuesday 3 March 2026
 		},
 	}
 	rejected := at(12, 16, 20) // Thursday 12 March 2026
 	switch kind {
-	case ThankYou:
+	case onward.ThankYou:
 		d.Now = at(3, 17, 0)
-	case StatusCheck:
+	case onward.StatusCheck:
 		d.Now = at(10, 10, 0)
-	case FeedbackRequest:
-		d.App.Stage, d.App.Rejected = "rejected", rejected
+	case onward.FeedbackRequest:
+		d.App.Stage, d.App.Rejected = onward.StageRejected, rejected
 		d.Now = at(13, 10, 0)
-	case StayInTouch:
-		d.App.Stage, d.App.Rejected = "rejected", rejected
+	case onward.StayInTouch:
+		d.App.Stage, d.App.Rejected = onward.StageRejected, rejected
 		d.Now = at(40, 10, 0) // Thursday 9 April
-	case Learn:
-		d.App.Stage, d.App.Rejected = "rejected", rejected
+	case onward.Learn:
+		d.App.Stage, d.App.Rejected = onward.StageRejected, rejected
 		d.Now = at(13, 9, 0)
-	case LetGo:
-		d.App.Stage, d.App.Rejected = "rejected", rejected
+	case onward.LetGo:
+		d.App.Stage, d.App.Rejected = onward.StageRejected, rejected
 		d.Lessons = sampleLessons()
 		d.Now = at(19, 9, 0)
-	case Digest:
+	case onward.Digest:
 		d.App = App{}
 		d.Lessons = sampleLessons()
 		d.Now = at(16, 8, 0)
 		d.Digest = sampleDigest()
-	case DraftReady:
+	case onward.DraftReady:
 		d.Now = at(3, 17, 0)
 		text := "Hi Dana,\n\n" +
 			"Thank you for taking the time to arrange my interview for the Platform Engineer role at Northwind Labs. " +
@@ -57,21 +59,21 @@ func Sample(kind string) Data {
 		subject := "Thank you — Platform Engineer interview"
 		d.Draft = &Draft{
 			ID:          12,
-			Kind:        ThankYou,
+			Kind:        onward.ThankYou,
 			To:          "Dana Reyes <dana.reyes@northwind.example>",
 			Subject:     subject,
 			Text:        text,
 			Mailto:      mailto("dana.reyes@northwind.example", subject, text),
 			SendCommand: "onward drafts send 12",
 		}
-	case Prep:
+	case onward.Prep:
 		d.App.Interview = at(24, 10, 0) // Tuesday 24 March
 		d.Now = at(23, 18, 0)
 		d.Lessons = []Lesson{
 			{Text: "Practise the system design round out loud, with a timer. #system-design", Company: "Northwind Labs", At: at(13, 20, 15), Tags: []string{"system-design"}},
 			{Text: "Ask about the on-call rota in the first call, not the last.", Company: "Contoso", At: at(15, 11, 0)},
 		}
-	case RejectionNotice:
+	case onward.RejectionNotice:
 		d.Now = at(12, 16, 30)
 		d.Notice = &Notice{Phrase: "decided to move forward with other candidates"}
 	default:
@@ -98,24 +100,24 @@ func sampleDigest() *DigestData {
 		Since: at(9, 8, 0),
 		Until: at(16, 8, 0),
 		Stages: []StageCount{
-			{Stage: "applied", Count: 2, Companies: []string{"Contoso", "Fabrikam"}},
-			{Stage: "interviewing", Count: 2, Companies: []string{"Adventure Works", "Tailspin Toys"}},
-			{Stage: "rejected", Count: 1, Companies: []string{"Northwind Labs"}},
+			{Stage: onward.StageApplied, Count: 2, Companies: []string{"Contoso", "Fabrikam"}},
+			{Stage: onward.StageInterviewing, Count: 2, Companies: []string{"Adventure Works", "Tailspin Toys"}},
+			{Stage: onward.StageRejected, Count: 1, Companies: []string{"Northwind Labs"}},
 		},
 		DraftsWaiting: []MessageLine{
-			{ID: 12, Kind: FeedbackRequest, Company: "Northwind Labs", Subject: "Feedback on my application for the Platform Engineer role", At: at(13, 10, 0)},
-			{ID: 15, Kind: ThankYou, Company: "Adventure Works", Subject: "Thank you — Site Reliability Engineer interview", At: at(13, 17, 0)},
+			{ID: 12, Kind: onward.FeedbackRequest, Company: "Northwind Labs", Subject: "Feedback on my application for the Platform Engineer role", At: at(13, 10, 0)},
+			{ID: 15, Kind: onward.ThankYou, Company: "Adventure Works", Subject: "Thank you — Site Reliability Engineer interview", At: at(13, 17, 0)},
 		},
 		Sent: []MessageLine{
-			{ID: 8, Kind: StatusCheck, Company: "Northwind Labs", Subject: "Next steps for the Platform Engineer role", At: at(10, 11, 5)},
-			{ID: 11, Kind: Learn, Company: "Northwind Labs", Subject: "Northwind Labs: what did you learn?", At: at(13, 9, 0)},
+			{ID: 8, Kind: onward.StatusCheck, Company: "Northwind Labs", Subject: "Next steps for the Platform Engineer role", At: at(10, 11, 5)},
+			{ID: 11, Kind: onward.Learn, Company: "Northwind Labs", Subject: "Northwind Labs: what did you learn?", At: at(13, 9, 0)},
 		},
 		Failed: []MessageLine{
-			{ID: 5, Kind: ThankYou, Company: "Tailspin Toys", At: at(11, 9, 0), Error: "expired: due Saturday 7 March, too late to send when onward started again"},
+			{ID: 5, Kind: onward.ThankYou, Company: "Tailspin Toys", At: at(11, 9, 0), Error: "expired: due Saturday 7 March, too late to send when onward started again"},
 		},
 		DueNextWeek: []MessageLine{
-			{ID: 13, Kind: LetGo, Company: "Northwind Labs", At: at(19, 9, 0)},
-			{ID: 16, Kind: StatusCheck, Company: "Adventure Works", At: at(20, 10, 0)},
+			{ID: 13, Kind: onward.LetGo, Company: "Northwind Labs", At: at(19, 9, 0)},
+			{ID: 16, Kind: onward.StatusCheck, Company: "Adventure Works", At: at(20, 10, 0)},
 		},
 		Patterns: &Patterns{
 			Enough: true,
