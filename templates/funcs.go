@@ -90,6 +90,10 @@ func kindLabel(kind string) string {
 		return "prep note"
 	case RejectionNotice:
 		return "note on a reply"
+	case FeedbackThanks:
+		return "thank-you for feedback"
+	case FeedbackReceived:
+		return "feedback check-in"
 	}
 	return strings.ReplaceAll(kind, "_", " ")
 }

@@ -6,13 +6,20 @@ import (
 	"time"
 )
 
-// Sample returns realistic data for kind: what a preview shows and what Load
-// executes every template on. It is fixed (no time.Now), so previews and
-// golden files do not change from run to run. Unknown kinds get the common
-// part: a user and one application.
+// Sample returns plainly made-up data for kind, for a user called Alex
+// Morgan: what Load executes every template on. See SampleFor.
 func Sample(kind string) Data {
+	return SampleFor(kind, Person{Name: "Alex Morgan", Email: "alex.morgan@example.com"})
+}
+
+// SampleFor returns data for kind that is plainly a sample (the company is
+// "Northwind Labs", every address is at example.com) but written to user, so a
+// preview without an application reads as the user's own note would. It is
+// fixed (no time.Now), so previews and golden files do not change from run
+// to run. Unknown kinds get the common part: a user and one application.
+func SampleFor(kind string, user Person) Data {
 	d := Data{
-		User: Person{Name: "Alex Morgan", Email: "alex.morgan@example.com"},
+		User: user,
 		App: App{
 			ID:        7,
 			Company:   "Northwind Labs",
@@ -22,28 +29,38 @@ func Sample(kind string) Data {
 			Stage:     "interviewing",
 			Interview: at(3, 14, 0), // Tuesday 3 March 2026
 		},
+		Interview: sampleInterview(),
 	}
 	rejected := at(12, 16, 20) // Thursday 12 March 2026
+	reject := func() {
+		d.App.Stage, d.App.Rejected = "rejected", rejected
+	}
 	switch kind {
 	case ThankYou:
 		d.Now = at(3, 17, 0)
 	case StatusCheck:
 		d.Now = at(10, 10, 0)
 	case FeedbackRequest:
-		d.App.Stage, d.App.Rejected = "rejected", rejected
+		reject()
 		d.Now = at(13, 10, 0)
 	case StayInTouch:
-		d.App.Stage, d.App.Rejected = "rejected", rejected
+		reject()
 		d.Now = at(40, 10, 0) // Thursday 9 April
 	case Learn:
-		d.App.Stage, d.App.Rejected = "rejected", rejected
+		reject()
 		d.Now = at(13, 9, 0)
 	case LetGo:
-		d.App.Stage, d.App.Rejected = "rejected", rejected
+		reject()
 		d.Lessons = sampleLessons()
+		d.StayInTouchAt = at(40, 10, 0)
 		d.Now = at(19, 9, 0)
+	case FeedbackThanks, FeedbackReceived:
+		reject()
+		d.Feedback = sampleFeedback()
+		d.Now = at(16, 10, 0)
 	case Digest:
 		d.App = App{}
+		d.Interview = nil
 		d.Lessons = sampleLessons()
 		d.Now = at(16, 8, 0)
 		d.Digest = sampleDigest()
@@ -53,7 +70,7 @@ func Sample(kind string) Data {
 			"Thank you for taking the time to arrange my interview for the Platform Engineer role at Northwind Labs. " +
 			"I enjoyed learning more about the team and the work, and I came away even more interested.\n\n" +
 			"I look forward to staying in touch.\n\n" +
-			"Best regards,\nAlex Morgan\n"
+			"Best regards,\n" + user.Name + "\n"
 		subject := "Thank you — Platform Engineer interview"
 		d.Draft = &Draft{
 			ID:          12,
@@ -65,11 +82,21 @@ func Sample(kind string) Data {
 			SendCommand: "onward drafts send 12",
 		}
 	case Prep:
-		d.App.Interview = at(24, 10, 0) // Tuesday 24 March
+		d.App.Interview = at(24, 17, 0) // Tuesday 24 March
+		d.Interview = &Interview{
+			At:          at(24, 17, 0),
+			RecruiterAt: time.Date(2026, time.March, 24, 11, 0, 0, 0, sampleRecruiterZone),
+			Kind:        "final",
+			With:        []Interviewer{{Name: "Tom Baker", Email: "tom.baker@example.com", Title: "Engineering Manager"}},
+			Topics:      []string{"the caching layer"},
+			Where:       "https://meet.example.com/abc-defg-hij",
+			Round:       2,
+		}
+		d.Feedback = &Feedback{Text: "We wanted more depth on trade-offs in the design round.", At: at(16, 10, 0), Company: "Sample Ltd"}
 		d.Now = at(23, 18, 0)
 		d.Lessons = []Lesson{
 			{Text: "Practise the system design round out loud, with a timer. #system-design", Company: "Northwind Labs", At: at(13, 20, 15), Tags: []string{"system-design"}},
-			{Text: "Ask about the on-call rota in the first call, not the last.", Company: "Contoso", At: at(15, 11, 0)},
+			{Text: "Ask about the on-call rota in the first call, not the last.", Company: "Sample Ltd", At: at(15, 11, 0)},
 		}
 	case RejectionNotice:
 		d.Now = at(12, 16, 30)
@@ -80,10 +107,39 @@ func Sample(kind string) Data {
 	return d
 }
 
-// at is a time in March 2026 (day 40 is 9 April). UTC keeps the samples the
-// same on every machine; templates only format times, never convert them.
+// sampleZone and sampleRecruiterZone are fixed zones, so the samples are
+// the same on every machine, with names a note can print: the user is in
+// Berlin, the recruiter in Chicago.
+var (
+	sampleZone          = time.FixedZone("CET", 1*60*60)
+	sampleRecruiterZone = time.FixedZone("CDT", -5*60*60)
+)
+
+func sampleInterview() *Interview {
+	return &Interview{
+		At:   at(3, 14, 0),
+		Kind: "panel",
+		With: []Interviewer{
+			{Name: "Tom Baker", Email: "tom.baker@example.com", Title: "Engineering Manager"},
+			{Name: "Priya Shah", Title: "Staff Engineer"},
+		},
+		Topics: []string{"the caching layer", "on-call load"},
+		Round:  1,
+	}
+}
+
+func sampleFeedback() *Feedback {
+	return &Feedback{
+		Text:    "Strong on the caching design; we wanted more depth on how you would roll it out safely.",
+		At:      at(16, 9, 30),
+		Company: "Northwind Labs",
+	}
+}
+
+// at is a time in March 2026 (day 40 is 9 April) in the sample user's zone.
+// Templates only format times, never convert them.
 func at(day, hour, minute int) time.Time {
-	return time.Date(2026, time.March, day, hour, minute, 0, 0, time.UTC)
+	return time.Date(2026, time.March, day, hour, minute, 0, 0, sampleZone)
 }
 
 func sampleLessons() []Lesson {
@@ -147,6 +203,10 @@ func sparse(d Data) Data {
 	d.App.Interview = time.Time{}
 	d.App.Rejected = time.Time{}
 	d.Lessons = nil
+	d.Interview = nil
+	d.Recipient = nil
+	d.Feedback = nil
+	d.StayInTouchAt = time.Time{}
 	if d.Draft != nil {
 		dr := *d.Draft
 		dr.To = ""

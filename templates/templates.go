@@ -46,12 +46,18 @@ const (
 	// RejectionNotice tells the user that a recruiter's reply reads as a
 	// rejection.
 	RejectionNotice = "rejection_notice"
+	// FeedbackThanks is a draft to the recruiter after feedback came:
+	// thanks for the honesty, no defence.
+	FeedbackThanks = "feedback_thanks"
+	// FeedbackReceived tells the user that feedback was recorded (or
+	// declined), soon after it came.
+	FeedbackReceived = "feedback_received"
 )
 
 // Kinds returns every kind of message, recruiter drafts first. The slice is
 // new on each call, so callers may modify it.
 func Kinds() []string {
-	return []string{ThankYou, StatusCheck, FeedbackRequest, StayInTouch, Learn, LetGo, Digest, DraftReady, Prep, RejectionNotice}
+	return []string{ThankYou, StatusCheck, FeedbackRequest, StayInTouch, FeedbackThanks, Learn, LetGo, Digest, DraftReady, Prep, RejectionNotice, FeedbackReceived}
 }
 
 //go:embed default/*.tmpl

@@ -45,11 +45,11 @@ func render(t *testing.T, s *Set, kind string, d Data) Rendered {
 // words, a space before punctuation, an unset value.
 var sentenceHole = regexp.MustCompile(`[a-z,]  +[a-zA-Z]| [,.:;]|<no value>|\(\)`)
 
-var recruiterKinds = []string{ThankYou, StatusCheck, FeedbackRequest, StayInTouch}
+var recruiterKinds = []string{ThankYou, StatusCheck, FeedbackRequest, StayInTouch, FeedbackThanks}
 
 func TestKinds(t *testing.T) {
 	got := Kinds()
-	want := []string{"thank_you", "status_check", "feedback_request", "stay_in_touch", "learn", "let_go", "digest", "draft_ready", "prep", "rejection_notice"}
+	want := []string{"thank_you", "status_check", "feedback_request", "stay_in_touch", "feedback_thanks", "learn", "let_go", "digest", "draft_ready", "prep", "rejection_notice", "feedback_received"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("Kinds() = %v, want %v", got, want)
 	}
