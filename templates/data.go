@@ -11,8 +11,10 @@ type Data struct {
 	// App is the application the message is about. It is the zero value
 	// for the digest, which is about every application.
 	App App
-	// Lessons are the lessons logged for App, oldest first (let_go), or the
-	// lessons logged this week (digest).
+	// Lessons are the lessons logged for App, oldest first (learn, let_go,
+	// feedback_received: learn thanks for them instead of asking again),
+	// the lessons that apply to the interview (prep), or the lessons logged
+	// this week (digest).
 	Lessons []Lesson
 	// Draft is set for draft_ready: the recruiter draft that became due.
 	Draft *Draft
@@ -37,7 +39,8 @@ type Data struct {
 	// Recipient is set for a thank_you addressed to one interviewer: that
 	// person, who is also in Interview.With. It is nil when the draft goes
 	// to the recruiter (App.Recruiter), who is thanked for arranging the
-	// interview and asked to pass thanks to Interview.Unaddressed.
+	// interview and asked to pass thanks to Interview.Unaddressed. It is
+	// also set for the draft_ready of such a thank-you, to name the person.
 	Recipient *Interviewer
 	// Feedback is the feedback recorded for App, if any: quoted by let_go,
 	// feedback_thanks and feedback_received. For prep it is the latest
@@ -109,6 +112,18 @@ func (iv *Interview) Unaddressed() []Interviewer {
 	return out
 }
 
+// RecruiterTime is the start on the recruiter's clock when it differs from
+// the user's, else on the user's: the time a recruiter draft names.
+func (iv *Interview) RecruiterTime() time.Time {
+	if iv == nil {
+		return time.Time{}
+	}
+	if !iv.RecruiterAt.IsZero() {
+		return iv.RecruiterAt
+	}
+	return iv.At
+}
+
 // Topic returns the first topic recorded, or "" when there is none: the
 // one a short note names.
 func (iv *Interview) Topic() string {
@@ -170,12 +185,18 @@ type Lesson struct {
 // Draft describes a recruiter draft waiting for the user.
 type Draft struct {
 	ID          int64  // the message id, for `onward drafts send ID`
-	Kind        string // thank_you, status_check, feedback_request, stay_in_touch
+	Kind        string // thank_you, status_check, feedback_request, stay_in_touch, feedback_thanks
 	To          string // formatted recipient, or empty when the address is missing
 	Subject     string
 	Text        string
 	Mailto      string // a mailto: URL that opens the draft pre-filled
-	SendCommand string // the command that sends it, e.g. "onward drafts send 12"
+	// SendCommand is the command that sends it, e.g. "onward drafts send
+	// 12"; empty when this setup cannot send mail (no SMTP server), so the
+	// note offers only what works.
+	SendCommand string
+	// Until is when the draft stops being timely (its due time plus the
+	// kind's staleness), in the user's zone; zero when it does not go stale.
+	Until time.Time
 }
 
 // DigestData is the weekly look at the whole job hunt. It is not called
@@ -204,7 +225,14 @@ type MessageLine struct {
 	Company string
 	Subject string
 	At      time.Time // due, sent or failed time, whichever the list is about
-	Error   string
+	// Until is, for a draft waiting, when it stops being timely; zero when
+	// it does not go stale or for the other lists.
+	Until time.Time
+	// State is the message's state: "expired" (too late to be worth
+	// sending, said in plain words by the digest) or "failed" (the mail
+	// server refused it; Error says why), for the Failed list.
+	State string
+	Error string
 }
 
 // Patterns is the digest's short look across rejections.
