@@ -184,12 +184,12 @@ type Lesson struct {
 
 // Draft describes a recruiter draft waiting for the user.
 type Draft struct {
-	ID          int64  // the message id, for `onward drafts send ID`
-	Kind        string // thank_you, status_check, feedback_request, stay_in_touch, feedback_thanks
-	To          string // formatted recipient, or empty when the address is missing
-	Subject     string
-	Text        string
-	Mailto      string // a mailto: URL that opens the draft pre-filled
+	ID      int64  // the message id, for `onward drafts send ID`
+	Kind    string // thank_you, status_check, feedback_request, stay_in_touch, feedback_thanks
+	To      string // formatted recipient, or empty when the address is missing
+	Subject string
+	Text    string
+	Mailto  string // a mailto: URL that opens the draft pre-filled
 	// SendCommand is the command that sends it, e.g. "onward drafts send
 	// 12"; empty when this setup cannot send mail (no SMTP server), so the
 	// note offers only what works.

@@ -110,7 +110,7 @@ func TestRecruiterDrafts(t *testing.T) {
 			if !strings.HasSuffix(r.Text, "\nAlex Morgan\n") {
 				t.Errorf("want the draft signed with the user's name:\n%s", r.Text)
 			}
-			if !strings.Contains(r.Subject+r.Text, "Platform Engineer") || !strings.Contains(r.Subject+r.Text, "Northwind Labs") {
+			if !strings.Contains(r.Subject+r.Text, "Platform Engineer") || !strings.Contains(r.Subject+r.Text, "Example Co") {
 				t.Errorf("want the role and the company named:\n%s\n%s", r.Subject, r.Text)
 			}
 			lower := strings.ToLower(r.Text)
@@ -292,7 +292,7 @@ func TestLoadErrors(t *testing.T) {
 			name: "runaway recursion",
 			files: map[string]string{"thank_you.tmpl": goodSubject +
 				`{{define "text"}}{{template "loop" .}}{{end}}` +
-				`{{define "loop"}}{{.App.Company}}{{template "loop" .}}{{template "loop" .}}{{end}}`},
+				`{{define "loop"}}{{.App.Company}} writes a line each time it calls itself{{template "loop" .}}{{template "loop" .}}{{end}}`},
 			want: []string{"DIR/thank_you.tmpl", `"text" writes more than`},
 		},
 	} {
@@ -380,8 +380,8 @@ func TestLearn(t *testing.T) {
 	r := render(t, s, Learn, Sample(Learn))
 	for _, want := range []string{
 		"Hi Alex,",
-		`onward log "Northwind Labs" "what I learned"`,
-		"rarely personal",
+		`onward log "Example Co" "what I learned"`,
+		"outside your control", "skip it",
 	} {
 		if !strings.Contains(r.Text, want) {
 			t.Errorf("learn lacks %q:\n%s", want, r.Text)
@@ -402,7 +402,7 @@ func TestLetGo(t *testing.T) {
 	t.Run("with lessons", func(t *testing.T) {
 		r := render(t, s, LetGo, Sample(LetGo))
 		for _, l := range Sample(LetGo).Lessons {
-			if want := "- " + l.At.Format("Monday 2 January") + ": " + l.Text; !strings.Contains(r.Text, want) {
+			if want := "- " + l.Text + "\n"; strings.Count(r.Text, want) != 1 {
 				t.Errorf("let_go lacks %q:\n%s", want, r.Text)
 			}
 		}
@@ -417,7 +417,7 @@ func TestLetGo(t *testing.T) {
 		d := Sample(LetGo)
 		d.Lessons = nil
 		r := render(t, s, LetGo, d)
-		for _, want := range []string{`onward log "Northwind Labs"`, "nothing in your log", "next interview"} {
+		for _, want := range []string{"You logged nothing for Example Co, and that's fine", "no hurry"} {
 			if !strings.Contains(r.Text, want) {
 				t.Errorf("let_go lacks %q:\n%s", want, r.Text)
 			}
@@ -433,9 +433,9 @@ func TestDigest(t *testing.T) {
 			t.Errorf("subject %q", r.Subject)
 		}
 		for _, want := range []string{
-			"interviewing (2): Adventure Works, Tailspin Toys",
+			"interviewing (2): Example Industries, Sample Works",
 			"onward drafts show 12", "onward drafts send 15",
-			"Sent this week", "too late to send", "Lessons this week", "Coming up",
+			"Sent this week", "a thank-you this late would do more harm than good", "Lessons this week", "Coming up",
 		} {
 			for part, body := range map[string]string{"text": r.Text, "html": r.HTML} {
 				if !strings.Contains(body, want) {
@@ -463,7 +463,8 @@ func TestDraftReady(t *testing.T) {
 		d := Sample(DraftReady)
 		r := render(t, s, DraftReady, d)
 		for _, want := range []string{
-			"To:      Dana Reyes <dana.reyes@northwind.example>",
+			"To:      Dana Reyes <dana.reyes@example.com>",
+			"still timely until Friday 6 March, 17:00 CET",
 			"Subject: " + d.Draft.Subject,
 			"    Best regards,\n    Alex Morgan\n",
 			d.Draft.Mailto,
@@ -489,7 +490,7 @@ func TestDraftReady(t *testing.T) {
 				}
 			}
 		}
-		if !strings.Contains(r.Text, `onward edit "Northwind Labs" --recruiter "Dana Reyes <address>"`) {
+		if !strings.Contains(r.Text, `onward edit "Example Co" --recruiter "Dana Reyes <address>"`) {
 			t.Errorf("text lacks the edit command:\n%s", r.Text)
 		}
 	})
