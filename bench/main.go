@@ -4,14 +4,17 @@
 //	go run ./bench                                   # every figure, full size (minutes)
 //	go run ./bench -only throughput -n 2000          # a quick look at one figure
 //	go run ./bench -only backlog -backlog 10000,100000
+//	go run ./bench -only outbox -outbox-files 100000
 //
 // Figures: throughput (the dispatcher against go-mail alone), backlog (claim
 // and start-up cost with a small and a large backlog), punctuality (lateness
 // of messages due over a few seconds), idle (the real daemon's memory and CPU
 // while nothing is due), cli (status and messages --json against
-// --version) and mailbox (the peak memory of one poll of an inbox of big
-// messages, against a poll that reads no body) and stall (how long a poll
-// of a trickling IMAP server takes to give up, against its bounds). Every figure runs onward's real packages or the real binary on
+// --version), mailbox (the peak memory of one poll of an inbox of big
+// messages, against a poll that reads no body), stall (how long a poll
+// of a trickling IMAP server takes to give up, against its bounds) and
+// outbox (an .eml write into a folder of 100,000 files against one into
+// an empty folder, and both against the bare file system). Every figure runs onward's real packages or the real binary on
 // real SQLite files and a real SMTP server on 127.0.0.1; nothing here is a
 // path the daemon does not take. Progress goes to stderr, figures to stdout.
 // Benchmarks report; they never fail on a time.
@@ -31,30 +34,32 @@ import (
 )
 
 type options struct {
-	only        []string
-	n           int
-	rounds      int
-	apps        int
-	backlog     []int
-	claims      int
-	starts      int
-	punctN      int
-	punctSpread time.Duration
-	idleSeconds int
-	idleBacklog int
-	cliApps     int
-	cliRuns     int
-	dir         string
-	keep        bool
-	binary      string
-	cpuprofile  string
-	breakdown   bool
-	sinkDelay   time.Duration
-	mailboxN    int
-	mailboxMB   int
+	only         []string
+	n            int
+	rounds       int
+	apps         int
+	backlog      []int
+	claims       int
+	starts       int
+	punctN       int
+	punctSpread  time.Duration
+	idleSeconds  int
+	idleBacklog  int
+	cliApps      int
+	cliRuns      int
+	dir          string
+	keep         bool
+	binary       string
+	cpuprofile   string
+	breakdown    bool
+	sinkDelay    time.Duration
+	mailboxN     int
+	mailboxMB    int
+	outboxFiles  int
+	outboxWrites int
 }
 
-var figures = []string{"throughput", "backlog", "punctuality", "idle", "cli", "mailbox", "stall"}
+var figures = []string{"throughput", "backlog", "punctuality", "idle", "cli", "mailbox", "stall", "outbox"}
 
 func main() {
 	if spec := os.Getenv(mailboxChild); spec != "" {
@@ -78,6 +83,8 @@ func main() {
 	flag.IntVar(&o.idleBacklog, "idle-backlog", 100_000, "idle: future messages in the database")
 	flag.IntVar(&o.cliApps, "cli-apps", 5000, "cli: applications in the database")
 	flag.IntVar(&o.cliRuns, "cli-runs", 15, "cli: timed runs of each command (after one warm-up); medians are printed")
+	flag.IntVar(&o.outboxFiles, "outbox-files", 100_000, "outbox: files already in the full folder")
+	flag.IntVar(&o.outboxWrites, "outbox-writes", 200, "outbox: timed writes into each folder per round")
 	flag.StringVar(&o.dir, "dir", "", "folder for the databases (default: a new one in $TMPDIR); use a real disk, not tmpfs")
 	flag.BoolVar(&o.keep, "keep", false, "keep the folder afterwards")
 	flag.StringVar(&o.binary, "binary", "", "onward binary for idle and cli (default: built from this module into the folder)")
@@ -156,6 +163,8 @@ func run(ctx context.Context, o *options) error {
 			line, err = mailbox(ctx, o)
 		case "stall":
 			line, err = stall(ctx, o)
+		case "outbox":
+			line, err = outboxFigure(ctx, o)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", f, err)

@@ -73,6 +73,15 @@ type Secret struct {
 	PasswordEnv     string `toml:"password_env"`
 	PasswordFile    string `toml:"password_file"`
 	PasswordCommand string `toml:"password_command"`
+	// PasswordCommandTimeout bounds password_command, and every process it
+	// starts: a command that waits for a passphrase nobody types must not
+	// hang the daemon's start, a reload or a command.
+	PasswordCommandTimeout string `toml:"password_command_timeout"`
+
+	// file is the config file the secret came from, so that an error of
+	// the command can name its line. Not the line itself: a reload that
+	// only moved lines is no change of the secret.
+	file string
 }
 
 // SMTP is the outgoing mail server.
@@ -174,7 +183,7 @@ func Default() *Config {
 				"learn":            "3d",
 			},
 		},
-		SMTP: SMTP{Port: 587, Security: "starttls", MaxPerMinute: 20, Timeout: "30s"},
+		SMTP: SMTP{Port: 587, Security: "starttls", MaxPerMinute: 20, Timeout: "30s", Secret: Secret{PasswordCommandTimeout: "30s"}},
 		Schedule: Schedule{
 			SendWindow: "* 9-17 * * MON-FRI",
 			QuietHours: "21:00-08:00",
@@ -189,7 +198,7 @@ func Default() *Config {
 			Prep:            "18:00 the day before",
 		},
 		Digest:    Digest{Schedule: "0 18 * * SUN"},
-		IMAP:      IMAP{Security: "tls", Poll: "*/5 * * * *", DiscardAfter: "2d", Timeout: "30s", MaxMessageSize: "5MB"},
+		IMAP:      IMAP{Security: "tls", Poll: "*/5 * * * *", DiscardAfter: "2d", Timeout: "30s", MaxMessageSize: "5MB", Secret: Secret{PasswordCommandTimeout: "30s"}},
 		Templates: Templates{Dir: filepath.Join(configDir(), "templates")},
 	}
 }
@@ -562,12 +571,12 @@ func (c *Config) validateSMTP(v *validator) {
 	if s.MaxPerMinute < 1 || s.MaxPerMinute > 10000 {
 		v.fail("smtp.max_per_minute", "%d is not between 1 and 10000", s.MaxPerMinute)
 	}
-	v.secret("smtp", s.Secret, s.Username)
+	v.secret("smtp", &s.Secret, s.Username)
 }
 
 // secret checks that a password has exactly one source, and has one when
-// a username asks for it.
-func (v *validator) secret(table string, s Secret, username string) {
+// a username asks for it, and notes where the command is for its errors.
+func (v *validator) secret(table string, s *Secret, username string) {
 	var sources []string
 	for _, src := range []struct {
 		key string
@@ -583,20 +592,45 @@ func (v *validator) secret(table string, s Secret, username string) {
 	if username != "" && len(sources) == 0 {
 		v.fail(table+".username", "is set but no password source is: add password_env, password_file or password_command")
 	}
+	if _, err := s.commandTimeout(); err != nil {
+		v.fail(table+".password_command_timeout", "%q is not a duration between 1s and 10m, such as 30s", s.PasswordCommandTimeout)
+	}
+	s.file = v.c.Path
 }
 
 // checkInlinePassword refuses a password in a file others can read,
-// whatever the transport: the secret is exposed either way.
+// whatever the transport: the secret is exposed either way. A command is
+// refused there too: it may hold the password itself (printf %s ...), and
+// where it does not, it names where the password lives.
 func (c *Config) checkInlinePassword(v *validator) {
-	if (c.SMTP.Password == "" && c.IMAP.Password == "") || c.Path == "" {
+	if c.Path == "" {
 		return
 	}
-	key := "smtp.password"
-	if c.SMTP.Password == "" {
-		key = "imap.password"
+	var keys []string
+	for _, s := range []struct {
+		table string
+		s     Secret
+	}{{"smtp", c.SMTP.Secret}, {"imap", c.IMAP.Secret}} {
+		if s.s.Password != "" {
+			keys = append(keys, s.table+".password")
+		}
+		if s.s.PasswordCommand != "" {
+			keys = append(keys, s.table+".password_command")
+		}
 	}
-	if fi, err := os.Stat(c.Path); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		v.fail(key, "the file holds a password but is readable by others (mode %04o); run: chmod 600 %s, or better, use password_env or password_command", fi.Mode().Perm(), c.Path)
+	if len(keys) == 0 {
+		return
+	}
+	fi, err := os.Stat(c.Path)
+	if err != nil || fi.Mode().Perm()&0o077 == 0 {
+		return
+	}
+	for _, key := range keys {
+		what, better := "a password", "use password_env or password_command"
+		if strings.HasSuffix(key, "_command") {
+			what, better = "a password command, which may hold the password itself,", "use password_env or password_file"
+		}
+		v.fail(key, "the file holds %s but is readable by others (mode %04o); run: chmod 600 %s, or better, %s", what, fi.Mode().Perm(), c.Path, better)
 	}
 }
 
@@ -624,7 +658,7 @@ func (c *Config) validateIMAP(v *validator, p *parsed) {
 	if m.Username == "" {
 		v.fail("imap.username", "must be set when imap.host is")
 	}
-	v.secret("imap", m.Secret, m.Username)
+	v.secret("imap", &m.Secret, m.Username)
 	p.imapPoll = v.spec("imap.poll", m.Poll)
 	p.imapDiscard = v.delay("imap.discard_after", m.DiscardAfter)
 	d, err := time.ParseDuration(m.Timeout)

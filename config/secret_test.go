@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/onward-app/onward/config"
 )
@@ -141,5 +143,222 @@ func checkResolved(t *testing.T, got string, err error, want, wantErr string) {
 	}
 	if strings.Contains(err.Error(), secret) {
 		t.Errorf("error shows the secret: %q", err)
+	}
+}
+
+// TestPasswordCommandCannotHang runs commands whose children outlive the
+// limit or keep the output open. Each must come back within the limit
+// (plus the second allowed to a closed output), with an error naming the
+// setting and the limit, and leave no process of its group running.
+func TestPasswordCommandCannotHang(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		cmd     string // run after the shell wrote its pid (the group's id) to $PIDFILE
+		wantErr string
+	}{
+		{"a child sleeping before the answer", "sleep 30; echo pw", "no answer within 1s"},
+		{"a child in the background holding stdout", "sh -c 'sleep 30' & echo pw", "kept its output open"},
+		{"a child in the background holding stderr", "sh -c 'sleep 30' >/dev/null & echo pw", "kept its output open"},
+		{"a subshell that waits on its child", "(sleep 30; echo late) & wait; echo pw", "no answer within 1s"},
+		{"a child that ignores SIGTERM and SIGHUP", "trap '' TERM HUP; sh -c 'trap \"\" TERM HUP; sleep 30'; echo pw", "no answer within 1s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			pidFile := filepath.Join(t.TempDir(), "pid")
+			s := config.SMTP{Secret: config.Secret{
+				PasswordCommand:        "echo $$ > " + pidFile + "; " + tt.cmd,
+				PasswordCommandTimeout: "1s",
+			}}
+			err := resolveWithin(t, s, 15*time.Second)
+			for _, want := range []string{"smtp.password_command", "1s", "password_command_timeout", tt.wantErr} {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("error %v does not mention %q", err, want)
+				}
+			}
+			b, readErr := os.ReadFile(pidFile)
+			pgid, convErr := strconv.Atoi(strings.TrimSpace(string(b)))
+			if readErr != nil || convErr != nil {
+				t.Fatalf("the command never wrote its pid: %v %v", readErr, convErr)
+			}
+			waitGroupGone(t, pgid)
+		})
+	}
+}
+
+// TestPasswordCommandErrorPointsAtItsLine: through the loader, the error
+// of a command that hangs names the file and line of the setting.
+func TestPasswordCommandErrorPointsAtItsLine(t *testing.T) {
+	t.Parallel()
+	path := writeConfig(t, "[delivery]\ntransport = \"smtp\"\n\n[smtp]\nhost = \"127.0.0.1\"\nsecurity = \"none\"\nusername = \"alex\"\n"+
+		"password_command = \"sleep 30; echo pw\"\npassword_command_timeout = \"1s\"\n", 0o600)
+	c, err := config.Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = resolveWithin(t, c.SMTP, 15*time.Second)
+	if want := path + ":8: smtp.password_command: no answer within 1s"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v does not start with %q", err, want)
+	}
+}
+
+// resolveWithin resolves s's password and fails the test at once if that
+// takes longer than limit: a hang is a clear failure, not a test timeout.
+func resolveWithin(t *testing.T, s config.SMTP, limit time.Duration) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.ResolvePassword(context.Background())
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(limit):
+		t.Fatalf("ResolvePassword of %q with a limit of %s did not return within %s", s.PasswordCommand, s.PasswordCommandTimeout, limit)
+		return nil
+	}
+}
+
+// waitGroupGone waits until no live process (zombies aside) is left in
+// process group pgid, and fails the test if one still runs after 10 s.
+func waitGroupGone(t *testing.T, pgid int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		left := liveInGroup(t, pgid)
+		if len(left) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("processes %v of the command's group %d still run", left, pgid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// liveInGroup lists the processes of group pgid that are not zombies, from
+// /proc/<pid>/stat ("pid (comm) state ppid pgrp ...").
+func liveInGroup(t *testing.T, pgid int) []string {
+	t.Helper()
+	stats, err := filepath.Glob("/proc/[0-9]*/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, path := range stats {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			continue // gone meanwhile
+		}
+		s := string(b)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) >= 3 && f[0] != "Z" && f[2] == strconv.Itoa(pgid) {
+			left = append(left, s[:i+1])
+		}
+	}
+	return left
+}
+
+// TestLoadRefusesAPasswordCommandOthersCanRead: a command may carry the
+// password itself (printf %s ...), so a file others can read is refused
+// for it as for an inline password.
+func TestLoadRefusesAPasswordCommandOthersCanRead(t *testing.T) {
+	t.Parallel()
+	const smtp = "[delivery]\ntransport = \"smtp\"\n\n[smtp]\nhost = \"127.0.0.1\"\nsecurity = \"none\"\nusername = \"alex\"\n"
+	const imap = "[imap]\nhost = \"127.0.0.1\"\nsecurity = \"none\"\nusername = \"alex\"\n"
+	tests := []struct {
+		name    string
+		body    string
+		perm    os.FileMode
+		wantKey string // "" for no error
+	}{
+		{"smtp command in a 0644 file", smtp + "password_command = \"printf %s " + secret + "\"\n", 0o644, "smtp.password_command"},
+		{"smtp command in a 0640 file", smtp + "password_command = \"pass show mail\"\n", 0o640, "smtp.password_command"},
+		{"imap command in a 0644 file", imap + "password_command = \"printf %s " + secret + "\"\n", 0o644, "imap.password_command"},
+		{"smtp command in a 0600 file", smtp + "password_command = \"printf %s " + secret + "\"\n", 0o600, ""},
+		{"environment variable in a 0644 file", smtp + "password_env = \"ONWARD_SMTP_PASSWORD\"\n", 0o644, ""},
+		{"password file in a 0644 file", smtp + "password_file = \"/nonexistent/pass\"\n", 0o644, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := writeConfig(t, tt.body, tt.perm)
+			_, err := config.Load(path, true)
+			if tt.wantKey == "" {
+				if err != nil {
+					t.Fatalf("Load: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Load of a %04o file with %s = nil, want it refused", tt.perm, tt.wantKey)
+			}
+			for _, want := range []string{path + ":", tt.wantKey + ": ", "readable by others", "chmod 600 " + path} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not mention %q", err, want)
+				}
+			}
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("error shows the command's secret: %q", err)
+			}
+		})
+	}
+}
+
+func TestLoadChecksThePasswordCommandTimeout(t *testing.T) {
+	t.Parallel()
+	const smtp = "[delivery]\ntransport = \"smtp\"\n\n[smtp]\nhost = \"127.0.0.1\"\nsecurity = \"none\"\nusername = \"alex\"\npassword_command = \"true\"\n"
+	for _, v := range []string{"0s", "500ms", "11m", "-1s", "soon", "30"} {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			path := writeConfig(t, smtp+"password_command_timeout = \""+v+"\"\n", 0o600)
+			_, err := config.Load(path, true)
+			if err == nil || !strings.Contains(err.Error(), path+":9: smtp.password_command_timeout: ") || !strings.Contains(err.Error(), v) {
+				t.Errorf("Load with password_command_timeout = %q: %v, want an error at line 9 naming the key", v, err)
+			}
+		})
+	}
+}
+
+func TestMaskedHidesThePasswordCommand(t *testing.T) {
+	t.Parallel()
+	c := config.Default()
+	c.SMTP.PasswordCommand = "printf %s " + secret
+	c.IMAP.PasswordCommand = "printf %s " + secret
+	m := c.Masked()
+	if strings.Contains(m.SMTP.PasswordCommand+m.IMAP.PasswordCommand, secret) || m.SMTP.PasswordCommand == "" || m.IMAP.PasswordCommand == "" {
+		t.Errorf("Masked keeps the commands: %q, %q", m.SMTP.PasswordCommand, m.IMAP.PasswordCommand)
+	}
+	if c.SMTP.PasswordCommand != "printf %s "+secret {
+		t.Errorf("Masked changed the config it copied: %q", c.SMTP.PasswordCommand)
+	}
+}
+
+// TestMovedLinesAreNoChangeOfTheSecret: the daemon compares the [imap]
+// settings of a reload with the running ones; a comment added above them
+// moves their lines but changes nothing.
+func TestMovedLinesAreNoChangeOfTheSecret(t *testing.T) {
+	t.Parallel()
+	const imap = "[imap]\nhost = \"127.0.0.1\"\nsecurity = \"none\"\nusername = \"alex\"\npassword_command = \"pass show mail\"\n"
+	path := writeConfig(t, imap, 0o600)
+	before, err := config.Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("# a note\n\n"+imap), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	after, err := config.Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.IMAP != after.IMAP {
+		t.Errorf("moving the [imap] lines changed the settings:\n%+v\n%+v", before.IMAP, after.IMAP)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -40,19 +41,22 @@ func (a *app) configCmd() *cobra.Command {
 				src = "none found at " + config.DefaultPath() + "; built-in defaults"
 			}
 			fmt.Fprintf(a.stdout, "# config: %s\n# time zone: %s\n", src, cfg.Location())
+			// A password that cannot be had stops the daemon at start;
+			// the check says so the same way (exit 2), within the
+			// command's limit, and never prints the command itself.
+			var secrets []secretCheck
 			if cfg.Delivery.Transport == "smtp" {
-				status := "ok"
-				if _, err := cfg.SMTP.ResolvePassword(cmd.Context()); err != nil {
-					status = err.Error()
-				}
-				fmt.Fprintf(a.stdout, "# smtp password: from %s (%s)\n", cfg.SMTP.PasswordSource(), status)
+				secrets = append(secrets, secretCheck{"smtp", cfg.SMTP.PasswordSource(), cfg.SMTP.ResolvePassword})
 			}
 			if cfg.IMAPEnabled() {
-				status := "ok"
-				if _, err := cfg.IMAP.ResolvePassword(cmd.Context()); err != nil {
-					status = err.Error()
+				secrets = append(secrets, secretCheck{"imap", cfg.IMAP.PasswordSource(), cfg.IMAP.ResolvePassword})
+			}
+			for _, s := range secrets {
+				if _, err := s.resolve(cmd.Context()); err != nil {
+					fmt.Fprintf(a.stdout, "# %s password: from %s (failed)\n", s.table, s.source)
+					return badInput{fmt.Errorf("config: %w", err)}
 				}
-				fmt.Fprintf(a.stdout, "# imap password: from %s (%s)\n", cfg.IMAP.PasswordSource(), status)
+				fmt.Fprintf(a.stdout, "# %s password: from %s (ok)\n", s.table, s.source)
 			}
 			if !cfg.DigestSpec().IsZero() {
 				fmt.Fprintf(a.stdout, "# next digest: %s\n", a.when(cfg.DigestSpec().Next(a.now(), cfg.Location())))
@@ -67,6 +71,12 @@ func (a *app) configCmd() *cobra.Command {
 		},
 	})
 	return c
+}
+
+// secretCheck is one password source that config check tries.
+type secretCheck struct {
+	table, source string
+	resolve       func(context.Context) (string, error)
 }
 
 func (a *app) initCmd() *cobra.Command {

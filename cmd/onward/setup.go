@@ -31,6 +31,7 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		Policy:      cfg.Policy(),
 	}
 	var smtp *mailer.SMTP
+	var outbox *mailer.Outbox // one for check-ins and drafts: the folder is read once
 	switch cfg.Delivery.Transport {
 	case "smtp":
 		password, err := cfg.SMTP.ResolvePassword(ctx)
@@ -46,11 +47,22 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		}
 		s.Mail, s.Send, s.SendTimeout = smtp, smtp, smtp.SendTimeout()
 	default:
-		s.Mail = &mailer.Outbox{Dir: cfg.Delivery.Outbox}
+		o, err := a.outbox(cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		s.Mail, outbox = o, o
 	}
 	switch cfg.Delivery.Drafts {
 	case "outbox":
-		s.DraftOutbox = &mailer.Outbox{Dir: cfg.Delivery.Outbox}
+		if outbox == nil {
+			o, err := a.outbox(cfg)
+			if err != nil {
+				return nil, nil, err
+			}
+			outbox = o
+		}
+		s.DraftOutbox = outbox
 	case "imap":
 		imapCfg, err := imapConfig(ctx, cfg)
 		if err != nil {
@@ -60,6 +72,28 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 	}
 	s.Composer.RepliesRead = cfg.IMAPEnabled()
 	return s, smtp, nil
+}
+
+// outbox opens the outbox folder: made private, and rid of the temporary
+// files of writes a crash interrupted, before anything is written there.
+// What that changed is said once, in the daemon's log or on stderr.
+func (a *app) outbox(cfg *config.Config) (*mailer.Outbox, error) {
+	o := &mailer.Outbox{Dir: cfg.Delivery.Outbox}
+	did, err := o.Open()
+	if err != nil {
+		return nil, badInput{err}
+	}
+	if did.Private {
+		a.note(fmt.Sprintf("made the outbox folder private (owner only, it was %04o): other users could list the names of the files in it", did.Was), "folder", o.Dir)
+	}
+	if did.Removed > 0 {
+		files := "files"
+		if did.Removed == 1 {
+			files = "file"
+		}
+		a.note(fmt.Sprintf("removed %d temporary %s left by interrupted outbox writes, each a copy of a message written again or still due", did.Removed, files), "folder", o.Dir)
+	}
+	return o, nil
 }
 
 // imapConfig is the mailbox's connection settings, password resolved.
