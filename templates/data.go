@@ -53,6 +53,20 @@ type Data struct {
 	StayInTouchAt time.Time
 }
 
+// InterviewKnown is Interview, or, when only App.Interview is known, an
+// Interview with just that start, so a note names the date of an interview
+// recorded without details. It is nil when no interview is known at all.
+// Templates use it rather than Interview.
+func (d Data) InterviewKnown() *Interview {
+	if d.Interview != nil {
+		return d.Interview
+	}
+	if !d.App.Interview.IsZero() {
+		return &Interview{At: d.App.Interview}
+	}
+	return nil
+}
+
 // CVStage reports whether App was rejected before any interview was
 // recorded: the learn note then asks about the CV and the fit of the role,
 // not about interview answers.

@@ -155,7 +155,7 @@ var wordRules = map[string]wordRule{
 			if d.App.Role != "" && !strings.Contains(r.Text, d.App.Role) {
 				p = append(p, "does not say which role the user was in for")
 			}
-			if d.Interview == nil && match(`(?i)interview`, r.Text) {
+			if d.InterviewKnown() == nil && match(`(?i)interview`, r.Text) {
 				p = append(p, "speaks of an interview that was not recorded")
 			}
 			return p
@@ -240,7 +240,7 @@ var wordRules = map[string]wordRule{
 			if n := strings.Count(r.Text, "One thing to do"); n != 1 {
 				p = append(p, fmt.Sprintf("%d actions; want one", n))
 			}
-			iv := d.Interview
+			iv := d.InterviewKnown()
 			if iv == nil {
 				return p
 			}
@@ -517,6 +517,38 @@ func TestWords(t *testing.T) {
 			}
 			if t.Failed() {
 				t.Logf("Subject: %s\n%s", r.Subject, r.Text)
+			}
+		})
+	}
+}
+
+// TestNotesWithOnlyTheInterviewDate covers an interview recorded with no
+// details (App.Interview alone): the notes about it still name its date,
+// and claim nothing else.
+func TestNotesWithOnlyTheInterviewDate(t *testing.T) {
+	s := mustLoad(t, "")
+	for _, kind := range []string{ThankYou, StatusCheck, Prep, StayInTouch} {
+		t.Run(kind, func(t *testing.T) {
+			d := Sample(kind)
+			d.Interview = nil
+			r := render(t, s, kind, d)
+			for _, problem := range judge(kind, d, r, true) {
+				t.Errorf("%s", problem)
+			}
+			day := d.App.Interview.Format("Monday 2 January")
+			switch kind {
+			case StayInTouch:
+				day = "interviewed for the Platform Engineer role in March"
+			case ThankYou:
+				day = "today"
+			}
+			if !strings.Contains(r.Subject+r.Text, day) {
+				t.Errorf("does not name the interview (%q):\n%s\n%s", day, r.Subject, r.Text)
+			}
+			for _, absent := range []string{"Tom Baker", "panel", "caching"} {
+				if strings.Contains(r.Text, absent) {
+					t.Errorf("states %q, which was not recorded:\n%s", absent, r.Text)
+				}
 			}
 		})
 	}
