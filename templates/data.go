@@ -218,7 +218,7 @@ type Draft struct {
 type DigestData struct {
 	Since, Until  time.Time     // the week it covers
 	Stages        []StageCount  // the pipeline, by stage, only stages with applications
-	DraftsWaiting []MessageLine // recruiter drafts the user has not sent or discarded
+	DraftsWaiting []MessageLine // recruiter drafts the user has not sent or discarded, the soonest to go stale first
 	Sent          []MessageLine // sent during the week
 	Failed        []MessageLine // failed or expired during the week, with Error
 	DueNextWeek   []MessageLine // scheduled for the coming week
