@@ -71,10 +71,6 @@ var funcs = map[string]any{
 		}
 		return "on " + t.Format("Monday 2 January")
 	},
-	// upto is the first n items of a list, for a note that names a few.
-	"upto": func(n int, items []string) []string {
-		return items[:max(0, min(n, len(items)))]
-	},
 	// names lists people the way a sentence does: "Tom", "Tom and Priya",
 	// "Tom, Priya and Sam". Nameless entries are left out.
 	"names": func(people []Interviewer) string {

@@ -68,7 +68,7 @@ func SampleFor(kind string, user Person) Data {
 		d.Now = at(3, 17, 0)
 		// The thank-you of Sample(ThankYou), as the template writes it.
 		text := "Hi Dana,\n\n" +
-			"Thank you for arranging my panel interview for the Platform Engineer role at Example Co today; " +
+			"Thank you for arranging my panel interview for the Platform Engineer role at Example Co on Tuesday 3 March; " +
 			"it was good to learn more about the team and its work.\n\n" +
 			"I enjoyed meeting Tom Baker and Priya Shah, and hearing how the team approaches the caching layer. " +
 			"That is where I would most like to contribute, and it made me keener still on the role.\n\n" +

@@ -528,11 +528,17 @@ func TestFuncs(t *testing.T) {
 			return f(args[0].(string), args[1].([]string))
 		case func(int, string, string) string:
 			return f(args[0].(int), args[1].(string), args[2].(string))
+		case func(time.Time, time.Time) string:
+			return f(args[0].(time.Time), args[1].(time.Time))
+		case func([]Interviewer) string:
+			return f(args[0].([]Interviewer))
 		}
 		t.Fatalf("func %s has an unexpected type %T", name, funcs[name])
 		return ""
 	}
 	tue := time.Date(2026, time.March, 3, 14, 0, 0, 0, time.UTC)
+	chicago := time.FixedZone("CST", -6*3600)
+	tokyo := time.FixedZone("JST", 9*3600)
 	for _, tc := range []struct {
 		name string
 		args []any
@@ -552,6 +558,27 @@ func TestFuncs(t *testing.T) {
 		{"quote", []any{`a "b" $c \d` + "`e`"}, `"a \"b\" \$c \\d` + "\\`e\\`" + `"`},
 		{"label", []any{StatusCheck}, "status check"},
 		{"label", []any{"new_kind"}, "new kind"},
+		{"when", []any{tue}, "Tuesday 3 March, 14:00 UTC"},
+		{"when", []any{tue.In(time.FixedZone("", 5*3600+1800))}, "Tuesday 3 March, 19:30 UTC+05:30"},
+		{"when", []any{tue.In(time.FixedZone("", -3*3600))}, "Tuesday 3 March, 11:00 UTC-03"},
+		{"when", []any{time.Time{}}, ""},
+		{"clock", []any{tue, tue.In(chicago)}, "08:00 CST"},
+		{"clock", []any{tue, tue.In(tokyo)}, "23:00 JST"},
+		{"clock", []any{tue, tue.Add(12 * time.Hour).In(tokyo)}, "Wednesday 4 March, 11:00 JST"},
+		{"clock", []any{tue, time.Time{}}, ""},
+		{"on", []any{tue.Add(3 * time.Hour), tue}, "today"},
+		{"on", []any{tue.Add(24 * time.Hour), tue}, "yesterday"},
+		{"on", []any{tue.Add(-20 * time.Hour), tue}, "tomorrow"},
+		{"on", []any{tue.Add(72 * time.Hour), tue}, "on Tuesday 3 March"},
+		{"on", []any{time.Time{}, tue}, "on Tuesday 3 March"},
+		{"on", []any{tue, time.Time{}}, ""},
+		// 23:30 in Chicago is already the next day in UTC: the day is the
+		// reader's (now's zone).
+		{"on", []any{time.Date(2026, 3, 3, 23, 30, 0, 0, chicago), time.Date(2026, 3, 4, 5, 0, 0, 0, time.UTC)}, "today"},
+		{"names", []any{[]Interviewer{{Name: "Tom"}}}, "Tom"},
+		{"names", []any{[]Interviewer{{Name: "Tom"}, {Name: " "}, {Name: "Priya"}}}, "Tom and Priya"},
+		{"names", []any{[]Interviewer{{Name: "Tom"}, {Name: "Priya"}, {Name: "Sam"}}}, "Tom, Priya and Sam"},
+		{"names", []any{[]Interviewer(nil)}, ""},
 	} {
 		if got := call(tc.name, tc.args...); got != tc.want {
 			t.Errorf("%s%q = %q, want %q", tc.name, tc.args, got, tc.want)
