@@ -3,16 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"path/filepath"
 	"time"
 
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/deliver"
 	"github.com/onward-app/onward/mailer"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
+	"github.com/onward-app/onward/when"
 )
 
 // backlogFigure measures, with a small and then a large number of future
@@ -22,15 +21,11 @@ import (
 // wake. The large backlog is the small one grown, so both see the same
 // rows plus more.
 func backlogFigure(ctx context.Context, o *options) (string, error) {
-	tpl, err := templates.Load("")
+	tpl, loc, err := world()
 	if err != nil {
 		return "", err
 	}
-	loc, err := time.LoadLocation(userZone)
-	if err != nil {
-		return "", err
-	}
-	digest, err := scheduler.ParseSpec("0 18 * * SUN")
+	digest, err := when.ParseSpec("0 18 * * SUN")
 	if err != nil {
 		return "", err
 	}
@@ -58,9 +53,9 @@ func backlogFigure(ctx context.Context, o *options) (string, error) {
 	}
 	st.Close()
 
-	setupFor := func(st *store.Store) *scheduler.Setup {
-		return &scheduler.Setup{Composer: composer(st, tpl, loc),
-			Mail: &mailer.Outbox{Dir: filepath.Join(o.dir, "backlog-outbox")}, GiveUpAfter: scheduler.Delay{Days: 3},
+	setupFor := func(st *store.Store) *deliver.Setup {
+		return &deliver.Setup{Composer: composer(st, tpl, loc),
+			Mail: &mailer.Outbox{Dir: filepath.Join(o.dir, "backlog-outbox")}, GiveUpAfter: when.Delay{Days: 3},
 			Digest: digest, Location: loc}
 	}
 	type result struct{ claim, start time.Duration }
@@ -126,7 +121,7 @@ func timeClaims(ctx context.Context, st *store.Store, app int64, n int) (time.Du
 		}
 	}
 	err := st.Update(ctx, func(tx *store.Tx) error {
-		_, err := tx.CancelPending(ctx, app, []string{templates.Learn, templates.LetGo}, "benchmark batch")
+		_, err := tx.CancelPending(ctx, app, []onward.Kind{onward.Learn, onward.LetGo}, "benchmark batch")
 		return err
 	})
 	return median(ds), err
@@ -136,7 +131,7 @@ func timeClaims(ctx context.Context, st *store.Store, app int64, n int) (time.Du
 // time: store.Open (with the migration check), taking over stale claims,
 // reading the data version, and a first cycle that finds nothing due and
 // returns the next wake.
-func timeStarts(ctx context.Context, path string, setupFor func(*store.Store) *scheduler.Setup, n int) (time.Duration, time.Time, error) {
+func timeStarts(ctx context.Context, path string, setupFor func(*store.Store) *deliver.Setup, n int) (time.Duration, time.Time, error) {
 	var ds []time.Duration
 	var next time.Time
 	for range n {
@@ -145,7 +140,7 @@ func timeStarts(ctx context.Context, path string, setupFor func(*store.Store) *s
 		if err != nil {
 			return 0, next, err
 		}
-		d := &scheduler.Dispatcher{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		d := deliver.New(st, nil, nil)
 		if _, err := st.ExpireDaemonClaims(ctx); err != nil {
 			st.Close()
 			return 0, next, err

@@ -11,9 +11,8 @@ import (
 	"runtime/pprof"
 	"time"
 
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 )
 
 // cli times `onward status` and `onward messages --json` on a database of
@@ -109,26 +108,27 @@ func seedCLI(ctx context.Context, db string, n int) (int, error) {
 		now := tx.Now()
 		for _, app := range apps {
 			for _, p := range []struct {
-				kind, status string
-				due          time.Time
+				kind   onward.Kind
+				status onward.Status
+				due    time.Time
 			}{
-				{templates.ThankYou, store.StatusDrafted, now.AddDate(0, 0, -10)},
-				{templates.StatusCheck, store.StatusCancelled, now.AddDate(0, 0, -3)},
-				{templates.FeedbackRequest, store.StatusDrafted, now.AddDate(0, 0, -1)},
-				{templates.Learn, store.StatusSent, now.AddDate(0, 0, -1)},
-				{templates.LetGo, store.StatusScheduled, now.AddDate(0, 0, 5)},
-				{templates.StayInTouch, store.StatusScheduled, now.AddDate(0, 0, 43)},
+				{onward.ThankYou, onward.StatusDrafted, now.AddDate(0, 0, -10)},
+				{onward.StatusCheck, onward.StatusCancelled, now.AddDate(0, 0, -3)},
+				{onward.FeedbackRequest, onward.StatusDrafted, now.AddDate(0, 0, -1)},
+				{onward.Learn, onward.StatusSent, now.AddDate(0, 0, -1)},
+				{onward.LetGo, onward.StatusScheduled, now.AddDate(0, 0, 5)},
+				{onward.StayInTouch, onward.StatusScheduled, now.AddDate(0, 0, 43)},
 			} {
 				to := user.String()
 				subject, text := "", ""
-				if scheduler.AudienceOf(p.kind) == scheduler.Recruiter {
+				if p.kind.Audience() == onward.Recruiter {
 					to = fmt.Sprintf("Recruiter %d <recruiter%d@company%d.example>", app, app, app)
 				}
-				if p.status != store.StatusScheduled && p.status != store.StatusCancelled {
+				if p.status != onward.StatusScheduled && p.status != onward.StatusCancelled {
 					subject = "Thank you — Platform Engineer interview"
 					text = "Hi,\n\nThank you for the conversation today. I enjoyed learning about the team.\n\nBest,\nAlex\n"
 				}
-				m := store.Message{ApplicationID: app, Kind: p.kind, Audience: scheduler.AudienceOf(p.kind), To: to,
+				m := store.Message{ApplicationID: app, Kind: p.kind, Audience: p.kind.Audience(), To: to,
 					Status: p.status, DueAt: p.due.Add(time.Duration(rng.IntN(3600)) * time.Second),
 					MessageID: store.NewMessageID(user.Email), Subject: subject, Text: text}
 				if err := tx.InsertMessage(ctx, &m); err != nil {

@@ -17,8 +17,8 @@ import (
 
 	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/internal/imaptest"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/replies"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
 )
@@ -144,7 +144,7 @@ func mailboxPoll(spec string) error {
 		c.Close()
 		report = fmt.Sprintf("the inbox ends at UID %d", cur.LastUID)
 	case "poll":
-		tr := tracker.New(st, scheduler.Policy{Location: time.UTC}, user)
+		tr := tracker.New(st, plan.Policy{Location: time.UTC}, user)
 		w := &replies.Watcher{
 			Store: st, Tracker: tr, User: user.Email, Location: time.UTC,
 			Dial: func(ctx context.Context) (replies.Mailbox, error) { return imapbox.Dial(ctx, cfg) },

@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"time"
 
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/deliver"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
+	"github.com/onward-app/onward/when"
 )
 
 // punctuality runs the daemon loop (Dispatcher.Run) on its own database
@@ -19,11 +17,7 @@ import (
 // seconds later. Lateness is the arrival of the final dot at the SMTP
 // server minus the stored due time.
 func punctuality(ctx context.Context, o *options) (string, error) {
-	tpl, err := templates.Load("")
-	if err != nil {
-		return "", err
-	}
-	loc, err := time.LoadLocation(userZone)
+	tpl, loc, err := world()
 	if err != nil {
 		return "", err
 	}
@@ -57,9 +51,9 @@ func punctuality(ctx context.Context, o *options) (string, error) {
 		return "", err
 	}
 	defer smtp.Close()
-	setup := &scheduler.Setup{Composer: composer(daemon, tpl, loc), Mail: smtp, Send: smtp,
-		GiveUpAfter: scheduler.Delay{Days: 3}, Location: loc}
-	d := &scheduler.Dispatcher{Store: daemon, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	setup := &deliver.Setup{Composer: composer(daemon, tpl, loc), Mail: smtp, Send: smtp,
+		GiveUpAfter: when.Delay{Days: 3}, Location: loc}
+	d := deliver.New(daemon, nil, nil)
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- d.Run(runCtx, setup) }()

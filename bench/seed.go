@@ -8,8 +8,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/compose"
 	"github.com/onward-app/onward/mailer"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
 )
@@ -38,7 +39,7 @@ func seedApps(ctx context.Context, st *store.Store, n int, rng *rand.Rand) ([]in
 					RecruiterEmail: fmt.Sprintf("recruiter%d@company%d.example", i+1, i+1),
 					RecruiterTZ:    "America/New_York",
 					URL:            fmt.Sprintf("https://jobs.company%d.example/%d", i+1, rng.IntN(1e6)),
-					Stage:          store.StageRejected,
+					Stage:          onward.StageRejected,
 					AppliedAt:      now.AddDate(0, 0, -30),
 				}
 				if err := tx.InsertApplication(ctx, &a); err != nil {
@@ -46,9 +47,9 @@ func seedApps(ctx context.Context, st *store.Store, n int, rng *rand.Rand) ([]in
 				}
 				interview := now.AddDate(0, 0, -10).Add(time.Duration(rng.IntN(8*60)) * time.Minute)
 				for _, e := range []store.Event{
-					{ApplicationID: a.ID, Kind: scheduler.Applied, At: a.AppliedAt},
-					{ApplicationID: a.ID, Kind: scheduler.Interview, At: interview, EndsAt: interview.Add(time.Hour)},
-					{ApplicationID: a.ID, Kind: scheduler.Rejected, At: now.AddDate(0, 0, -2)},
+					{ApplicationID: a.ID, Kind: onward.Applied, At: a.AppliedAt},
+					{ApplicationID: a.ID, Kind: onward.Interview, At: interview, EndsAt: interview.Add(time.Hour)},
+					{ApplicationID: a.ID, Kind: onward.Rejected, At: now.AddDate(0, 0, -2)},
 				} {
 					if err := tx.InsertEvent(ctx, &e); err != nil {
 						return err
@@ -85,11 +86,11 @@ func seedMessages(ctx context.Context, st *store.Store, apps []int64, n int, due
 	for done := 0; done < n; done += seedChunk {
 		err := st.Update(ctx, func(tx *store.Tx) error {
 			for i := done; i < min(done+seedChunk, n); i++ {
-				kind := templates.Learn
+				kind := onward.Learn
 				if i%2 == 1 {
-					kind = templates.LetGo
+					kind = onward.LetGo
 				}
-				m := store.Message{ApplicationID: apps[i%len(apps)], Kind: kind, Audience: scheduler.User,
+				m := store.Message{ApplicationID: apps[i%len(apps)], Kind: kind, Audience: onward.User,
 					To: user.String(), DueAt: due(i), MessageID: store.NewMessageID(user.Email)}
 				if err := tx.InsertMessage(ctx, &m); err != nil {
 					return err
@@ -125,6 +126,20 @@ func newDB(dir, name string) (string, error) {
 }
 
 // composer is what the daemon builds from the config, for the same user.
-func composer(st *store.Store, tpl *templates.Set, loc *time.Location) *scheduler.Composer {
-	return &scheduler.Composer{Store: st, Templates: tpl, User: user, Location: loc, Command: "onward"}
+func composer(st *store.Store, tpl *templates.Set, loc *time.Location) *compose.Composer {
+	return &compose.Composer{Store: st, Templates: tpl, User: user, Location: loc, Command: "onward"}
+}
+
+// world is what every figure that renders needs: the built-in templates
+// and the user's zone.
+func world() (*templates.Set, *time.Location, error) {
+	tpl, err := templates.Load("")
+	if err != nil {
+		return nil, nil, err
+	}
+	loc, err := time.LoadLocation(userZone)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tpl, loc, nil
 }

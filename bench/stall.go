@@ -11,8 +11,8 @@ import (
 
 	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/internal/imaptest"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/replies"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
 )
@@ -36,7 +36,7 @@ func stall(ctx context.Context, o *options) (string, error) {
 		return "", err
 	}
 	defer st.Close()
-	tr := tracker.New(st, scheduler.Policy{Location: time.UTC}, user)
+	tr := tracker.New(st, plan.Policy{Location: time.UTC}, user)
 	poll := func(at int, timeout, pollTimeout time.Duration) (time.Duration, error) {
 		srv, err := imaptest.NewTrickler(at)
 		if err != nil {

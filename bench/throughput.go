@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -13,10 +11,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/deliver"
 	"github.com/onward-app/onward/mailer"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
+	"github.com/onward-app/onward/when"
 )
 
 // newSMTP is the client the daemon builds for a loopback server, without
@@ -31,11 +31,7 @@ func newSMTP(sk *sink) (*mailer.SMTP, error) {
 // the baseline, the same N messages pre-rendered through mailer.SMTP alone,
 // one connection each, to the same discarding SMTP server.
 func throughput(ctx context.Context, o *options) (string, error) {
-	tpl, err := templates.Load("")
-	if err != nil {
-		return "", err
-	}
-	loc, err := time.LoadLocation(userZone)
+	tpl, loc, err := world()
 	if err != nil {
 		return "", err
 	}
@@ -124,7 +120,7 @@ func prepareThroughput(ctx context.Context, path string, o *options, tpl *templa
 	if _, err := seedMessages(ctx, st, apps, o.n, func(int) time.Time { return due }); err != nil {
 		return nil, err
 	}
-	msgs, err := st.Messages(ctx, store.MessageFilter{Status: store.StatusScheduled})
+	msgs, err := st.Messages(ctx, store.MessageFilter{Status: onward.StatusScheduled})
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +160,7 @@ func sendPrebuilt(ctx context.Context, sk *sink, pre []*mailer.Message) (time.Du
 // timedMailer measures how long the subject spends in SMTP sends, for
 // -breakdown only.
 type timedMailer struct {
-	m    scheduler.Mailer
+	m    deliver.Mailer
 	busy atomic.Int64
 }
 
@@ -189,23 +185,23 @@ func dispatchAll(ctx context.Context, sk *sink, path string, o *options, tpl *te
 		return 0, 0, err
 	}
 	defer smtp.Close()
-	var mail scheduler.Mailer = smtp
+	var mail deliver.Mailer = smtp
 	var timed *timedMailer
 	if o.breakdown {
 		timed = &timedMailer{m: smtp}
 		mail = timed
 	}
-	setup := &scheduler.Setup{Composer: composer(st, tpl, loc), Mail: mail, Send: mail,
-		GiveUpAfter: scheduler.Delay{Days: 3}, Location: loc}
+	setup := &deliver.Setup{Composer: composer(st, tpl, loc), Mail: mail, Send: mail,
+		GiveUpAfter: when.Delay{Days: 3}, Location: loc}
 	var sent, other int
-	d := &scheduler.Dispatcher{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		OnDelivery: func(v scheduler.Delivery) {
-			if v.Outcome == store.StatusSent {
-				sent++
-			} else {
-				other++
-			}
-		}}
+	d := deliver.New(st, nil, nil)
+	d.OnDelivery = func(v deliver.Delivery) {
+		if v.Outcome == onward.StatusSent {
+			sent++
+		} else {
+			other++
+		}
+	}
 	before := sk.Received()
 	if first && o.cpuprofile != "" {
 		f, err := os.Create(o.cpuprofile)
@@ -233,8 +229,8 @@ func dispatchAll(ctx context.Context, sk *sink, path string, o *options, tpl *te
 	if err != nil {
 		return el, 0, err
 	}
-	if counts[store.StatusSent] != o.n {
-		return el, 0, fmt.Errorf("subject: %d recorded sent of %d", counts[store.StatusSent], o.n)
+	if counts[onward.StatusSent] != o.n {
+		return el, 0, fmt.Errorf("subject: %d recorded sent of %d", counts[onward.StatusSent], o.n)
 	}
 	share := 0.0
 	if timed != nil {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onward-app/onward"
+
 	"github.com/onward-app/onward/config"
 )
 
@@ -125,7 +127,7 @@ func TestLoadBadFiles(t *testing.T) {
 		{"drafts imap (not supported yet)", "[delivery]\ndrafts = \"imap\"\n",
 			0, []wantErr{{2, "delivery.drafts", `"imap"`}}},
 		{"security none to a remote host", smtp + "host = \"smtp.example.com\"\nsecurity = \"none\"\n",
-			0, []wantErr{{6, "smtp.security", `clear text; it is allowed only for a loopback host, not "smtp.example.com"`}}},
+			0, []wantErr{{6, "smtp.security", `clear text; it is allowed only to a loopback host (localhost, 127.0.0.1, ::1), not "smtp.example.com"`}}},
 		{"unknown security", smtp + "host = \"smtp.example.com\"\nsecurity = \"ssl\"\n",
 			0, []wantErr{{6, "smtp.security", `"ssl" is not one of`}}},
 		{"smtp without host points at the [smtp] table", smtp + "port = 587\n",
@@ -339,9 +341,8 @@ func TestLoadGoodFiles(t *testing.T) {
 				if c.SMTPTimeout() != 45*time.Second {
 					t.Errorf("SMTPTimeout = %v", c.SMTPTimeout())
 				}
-				p := c.Policy()
-				if p.Location != c.Location() || p.Delays["let_go"].Days != 14 || p.Window.String() != c.SendWindow().String() {
-					t.Errorf("Policy does not carry the config: %+v", p)
+				if d := c.Delays(); d[onward.LetGo].Days != 14 {
+					t.Errorf("Delays does not carry the config: %+v", d)
 				}
 			}},
 		// A header line in a TOML comment is just a comment.
@@ -434,7 +435,7 @@ func TestExampleConfigLoadsAndShowsTheDefaults(t *testing.T) {
 	if err := d.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	for _, kind := range []string{"thank_you", "status_check", "feedback_request", "stay_in_touch", "learn", "let_go"} {
+	for _, kind := range onward.FollowupKinds() {
 		if c.Delay(kind) != d.Delay(kind) {
 			t.Errorf("example followups.%s = %v, default %v", kind, c.Delay(kind), d.Delay(kind))
 		}
@@ -462,8 +463,7 @@ func TestExampleConfigLoadsAndShowsTheDefaults(t *testing.T) {
 		{"smtp.max_per_minute", fmt.Sprint(c.SMTP.MaxPerMinute), fmt.Sprint(d.SMTP.MaxPerMinute)},
 		{"smtp.timeout", c.SMTP.Timeout, d.SMTP.Timeout},
 		{"smtp.send_timeout", c.SMTPSendTimeout().String(), d.SMTPSendTimeout().String()},
-		{"followups.prep", c.Policy().Prep.String(), d.Policy().Prep.String()},
-		{"followups.prep on", fmt.Sprint(c.Policy().PrepOn), fmt.Sprint(d.Policy().PrepOn)},
+		{"followups.prep", fmt.Sprint(c.Prep()), fmt.Sprint(d.Prep())},
 	}
 	for _, ch := range checks {
 		if ch.example != ch.def {

@@ -10,10 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/internal/smtptest"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 )
 
 func messageID(t *testing.T, r smtptest.Received) string {
@@ -38,7 +37,7 @@ func seed(t *testing.T, e *env, n int) map[string]bool {
 	ids := map[string]bool{}
 	err = st.Update(ctx, func(tx *store.Tx) error {
 		for range n {
-			m := store.Message{ApplicationID: 1, Kind: templates.Learn, Audience: scheduler.User,
+			m := store.Message{ApplicationID: 1, Kind: onward.Learn, Audience: onward.User,
 				To: "Alex Morgan <alex@example.com>", DueAt: time.Now().Add(-time.Minute),
 				MessageID: store.NewMessageID("alex@example.com")}
 			if err := tx.InsertMessage(ctx, &m); err != nil {

@@ -250,6 +250,15 @@ func TestRateLimitSurvivesReloads(t *testing.T) {
 	if server.Connections() < 2 {
 		t.Errorf("%d connections: the second message did not go through a client a reload built", server.Connections())
 	}
+	// The server has the second message before the daemon records the
+	// server's answer: wait for the daemon to log its outcome.
+	want := fmt.Sprintf("message=%d ", e.messages(t)[second.MessageID()].ID)
+	recorded := func(line string) bool { return strings.Contains(line, want) && strings.Contains(line, "outcome=") }
+	for line := ""; !recorded(line); line = d.waitLog(t, want) {
+		if slices.ContainsFunc(strings.Split(d.logText(), "\n"), recorded) {
+			break
+		}
+	}
 	for id, m := range e.messages(t) {
 		if planned[id] && (m.LastError != "" || m.Attempts > 1) {
 			t.Errorf("%s is %s after %d attempts (%q): a reload turned it into a retry", id, m.Status, m.Attempts, m.LastError)

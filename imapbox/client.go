@@ -30,6 +30,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/onward-app/onward/internal/loopback"
+	"github.com/onward-app/onward/internal/redact"
 )
 
 // Sentinel errors, for callers that need errors.Is. The messages around
@@ -134,7 +135,7 @@ func (c Config) normalize() (Config, error) {
 	case c.Security != securityTLS && c.Security != securitySTARTTLS && c.Security != securityNone:
 		return invalid(ErrInvalidConfig, "security %q is not one of tls, starttls, none", c.Security)
 	case c.Security == securityNone && !loopback.Is(c.Host):
-		return invalid(ErrInsecure, "security \"none\" would send the password and the mail in clear to %q: it is allowed only to a loopback host (localhost, 127.0.0.1, ::1); use tls or starttls", c.Host)
+		return invalid(ErrInsecure, "security %s", loopback.Refusal(c.Host))
 	case c.TLSConfig != nil && c.TLSConfig.InsecureSkipVerify:
 		return invalid(ErrInsecure, "TLS certificate verification cannot be turned off; trust a private CA with RootCAs instead")
 	case c.Timeout < 0:
@@ -166,7 +167,7 @@ type Client struct {
 	addr                         string
 	conn                         *deadlineConn
 	ic                           *imapclient.Client
-	secrets                      []string // never shown in an error
+	secrets                      redact.Secrets // never shown in an error
 	draftsOverride, sentOverride string
 	maxSize                      int64
 
@@ -208,7 +209,7 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	c := &Client{
 		addr:           addr,
 		conn:           conn,
-		secrets:        []string{cfg.Password},
+		secrets:        redact.Secrets{cfg.Password},
 		draftsOverride: cfg.DraftsMailbox,
 		sentOverride:   cfg.SentMailbox,
 		maxSize:        cfg.MaxMessageSize,
@@ -226,7 +227,7 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 		case ctx.Err() != nil:
 			err = fmt.Errorf("interrupted: %w", context.Cause(ctx))
 		case c.timedOut():
-			err = &scrubbed{text: fmt.Sprintf("the server did not finish answering within %s (%s)", cfg.Timeout, c.scrub(err.Error())),
+			err = &scrubbed{text: fmt.Sprintf("the server did not finish answering within %s (%s)", cfg.Timeout, c.secrets.Scrub(err.Error())),
 				err: errors.Join(err, ErrClosed)}
 		}
 		return nil, fmt.Errorf("imapbox: connect to %s: %w", addr, err)
@@ -274,9 +275,9 @@ func (c *Client) connect(cfg Config, tlsConfig *tls.Config) error {
 		var ie *imap.Error
 		if errors.As(err, &ie) && ie.Type == imap.StatusResponseTypeNo && ie.Code != imap.ResponseCodePrivacyRequired &&
 			ie.Code != imap.ResponseCodeUnavailable {
-			return fmt.Errorf("log in as %q: %w: %s", cfg.Username, ErrAuth, c.scrub(ie.Error()))
+			return fmt.Errorf("log in as %q: %w: %s", cfg.Username, ErrAuth, c.secrets.Scrub(ie.Error()))
 		}
-		return fmt.Errorf("log in as %q: %s", cfg.Username, c.scrub(err.Error()))
+		return fmt.Errorf("log in as %q: %s", cfg.Username, c.secrets.Scrub(err.Error()))
 	}
 	// The capabilities may change after login (RFC 9051 section 6.2.3).
 	c.conn.arm()
@@ -369,19 +370,9 @@ func (c *Client) fail(ctx context.Context, err error) error {
 		return &scrubbed{text: fmt.Sprintf("connection closed: the server did not finish answering a command within %s", c.conn.timeout),
 			err: errors.Join(err, c.conn.readErr(), ErrClosed)}
 	case c.lost():
-		return &scrubbed{text: "connection lost: " + c.scrub(err.Error()), err: errors.Join(err, ErrClosed)}
+		return &scrubbed{text: "connection lost: " + c.secrets.Scrub(err.Error()), err: errors.Join(err, ErrClosed)}
 	}
-	return &scrubbed{text: c.scrub(err.Error()), err: err}
-}
-
-// scrub removes the password, in case a server echoes a command back.
-func (c *Client) scrub(text string) string {
-	for _, s := range c.secrets {
-		if s != "" {
-			text = strings.ReplaceAll(text, s, "[redacted]")
-		}
-	}
-	return text
+	return &scrubbed{text: c.secrets.Scrub(err.Error()), err: err}
 }
 
 // scrubbed is an error whose text was cleaned of secrets.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/onward-app/onward/address"
 	"github.com/wneessen/go-mail"
 )
 
@@ -19,7 +20,7 @@ import (
 // say what exactly was wrong.
 var (
 	// ErrInvalidAddress marks an address that ParseAddress or a Message rejected.
-	ErrInvalidAddress = errors.New("invalid address")
+	ErrInvalidAddress = address.ErrInvalid
 	// ErrInvalidMessage marks a Message that cannot be written without
 	// breaking its headers or its threading: nothing was sent.
 	ErrInvalidMessage = errors.New("invalid message")

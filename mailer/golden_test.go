@@ -3,6 +3,7 @@ package mailer_test
 import (
 	"bytes"
 	"flag"
+	"github.com/onward-app/onward"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -41,9 +42,9 @@ func TestGoldenEML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, kind := range templates.Kinds() {
-		t.Run(kind, func(t *testing.T) {
-			golden(t, set, kind, templates.Sample(kind), "onward.golden."+kind+"@example.com", filepath.Join("testdata", kind+".eml"))
+	for _, kind := range onward.Kinds() {
+		t.Run(string(kind), func(t *testing.T) {
+			golden(t, set, kind, templates.Sample(kind), "onward.golden."+string(kind)+"@example.com", filepath.Join("testdata", string(kind)+".eml"))
 		})
 	}
 }
@@ -84,7 +85,7 @@ func TestGoldenScenarioEML(t *testing.T) {
 }
 
 // golden renders kind with d into an email and compares it with path.
-func golden(t *testing.T, set *templates.Set, kind string, d templates.Data, messageID, path string) {
+func golden(t *testing.T, set *templates.Set, kind onward.Kind, d templates.Data, messageID, path string) {
 	t.Helper()
 	r, err := set.Render(kind, d)
 	if err != nil {
@@ -100,7 +101,7 @@ func golden(t *testing.T, set *templates.Set, kind string, d templates.Data, mes
 		Date:      time.Date(2026, 3, 4, 9, 30, 0, 0, time.FixedZone("CET", 3600)),
 	}
 	switch kind {
-	case templates.ThankYou, templates.StatusCheck, templates.FeedbackRequest, templates.StayInTouch, templates.FeedbackThanks:
+	case onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch, onward.FeedbackThanks:
 		m.To = mailer.Address{Name: d.App.Recruiter.Name, Email: d.App.Recruiter.Email}
 		if p := d.Recipient; p != nil {
 			m.To = mailer.Address{Name: p.Name, Email: p.Email}

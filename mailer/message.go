@@ -79,8 +79,8 @@ func (m *Message) build() (*mail.Msg, error) {
 	// go-mail's default User-Agent names the library and its version, which
 	// tells the recipient nothing useful.
 	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
-	msg.FromMailAddress(m.From.mail())
-	msg.ToMailAddress(m.To.mail())
+	msg.FromMailAddress(m.From.NetMail())
+	msg.ToMailAddress(m.To.NetMail())
 	msg.Subject(m.Subject)
 	msg.SetMessageIDWithValue(m.MessageID)
 	msg.SetDateWithValue(m.Date)
@@ -121,10 +121,10 @@ func (m *Message) validate() error {
 			return invalid("In-Reply-To: %v", err)
 		}
 	}
-	if err := m.From.validate(); err != nil {
+	if err := m.From.Check(); err != nil {
 		return invalid("From: %v", err)
 	}
-	if err := m.To.validate(); err != nil {
+	if err := m.To.Check(); err != nil {
 		return invalid("To: %v", err)
 	}
 	if strings.ContainsAny(m.Subject, "\r\n\x00") {

@@ -6,9 +6,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/internal/imaptest"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 )
 
 // cancelOn is a log handler that cancels a context when a given message is
@@ -39,7 +39,7 @@ func TestInterruptedPollKeepsReplyRejectionAndNoticeTogether(t *testing.T) {
 	e.w.AutoReject = true
 	e.interview(t)
 	e.server.Deliver(t, "INBOX", imaptest.Message("no@northwind.example", "Dana Reyes <dana@northwind.example>", "Re: Thank you",
-		clearNo, "In-Reply-To: <"+e.one(t, templates.ThankYou).MessageID+">"))
+		clearNo, "In-Reply-To: <"+e.one(t, onward.ThankYou).MessageID+">"))
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 	e.w.Log = slog.New(cancelOn{msg: "recruiter replied", cancel: cancel, once: &sync.Once{}})
@@ -54,10 +54,10 @@ func TestInterruptedPollKeepsReplyRejectionAndNoticeTogether(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Stage != store.StageRejected {
+	if a.Stage != onward.StageRejected {
 		t.Errorf("stage %s after the interrupted poll and the next one; want the rejection recorded", a.Stage)
 	}
-	if n := len(e.messages(t, store.MessageFilter{Kind: templates.RejectionNotice})); n != 1 {
+	if n := len(e.messages(t, store.MessageFilter{Kind: onward.RejectionNotice})); n != 1 {
 		t.Errorf("%d rejection notices; want exactly one", n)
 	}
 }

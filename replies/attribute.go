@@ -6,10 +6,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/mailread"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 )
 
 // Action is what a mail from the mailbox may do to the records.
@@ -85,11 +84,11 @@ func Attribute(m mailread.Mail, f Facts, r Rules) Verdict {
 	var threadApps []int64
 	for i, ref := range f.Refs {
 		switch {
-		case ref.Kind == templates.Learn || ref.Kind == templates.LetGo:
+		case ref.Kind == onward.Learn || ref.Kind == onward.LetGo:
 			if checkIn == nil {
 				checkIn = &f.Refs[i]
 			}
-		case ref.Audience == scheduler.Recruiter && ref.ApplicationID != 0 && !slices.Contains(threadApps, ref.ApplicationID):
+		case ref.Audience == onward.Recruiter && ref.ApplicationID != 0 && !slices.Contains(threadApps, ref.ApplicationID):
 			threadApps = append(threadApps, ref.ApplicationID)
 		}
 	}

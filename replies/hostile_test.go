@@ -10,10 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/internal/imaptest"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 	"github.com/onward-app/onward/tracker"
 )
 
@@ -24,7 +23,7 @@ const clearNo = "Hi Alex,\n\nThank you for your time. After careful consideratio
 // else was planned for it (a notice, a feedback request).
 func unchanged(t *testing.T, e *env, app store.Application) {
 	t.Helper()
-	for _, kind := range []string{scheduler.Reply, scheduler.Rejected} {
+	for _, kind := range []onward.EventKind{onward.Reply, onward.Rejected} {
 		if _, err := e.store.LastEventOf(e.ctx, app.ID, kind); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("%s: a %s event was recorded (%v)", app.Company, kind, err)
 		}
@@ -33,13 +32,13 @@ func unchanged(t *testing.T, e *env, app store.Application) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Stage != store.StageInterviewing {
+	if a.Stage != onward.StageInterviewing {
 		t.Errorf("%s: stage %s, want interviewing", app.Company, a.Stage)
 	}
 	for _, m := range e.messages(t, store.MessageFilter{ApplicationID: app.ID}) {
 		switch m.Kind {
-		case templates.ThankYou, templates.StatusCheck, templates.Prep:
-			if m.Status != store.StatusScheduled {
+		case onward.ThankYou, onward.StatusCheck, onward.Prep:
+			if m.Status != onward.StatusScheduled {
 				t.Errorf("%s: %s is %s, want still scheduled", app.Company, m.Kind, m.Status)
 			}
 		default:
@@ -55,7 +54,7 @@ func TestForgedReplyFromAStranger(t *testing.T) {
 	e := newEnv(t, imaptest.Password)
 	e.w.AutoReject = true
 	e.interview(t)
-	ty := e.one(t, templates.ThankYou)
+	ty := e.one(t, onward.ThankYou)
 	e.server.Deliver(t, "INBOX", imaptest.Message("forged@evil.example", "Dana Reyes <mallory@evil.example>", "Re: Thank you",
 		clearNo, "In-Reply-To: <"+ty.MessageID+">", "References: <"+ty.MessageID+">"))
 	rep := e.poll(t)
@@ -63,7 +62,7 @@ func TestForgedReplyFromAStranger(t *testing.T) {
 		t.Errorf("report %+v: a stranger's mail counted", rep)
 	}
 	unchanged(t, e, e.app)
-	if n := len(e.messages(t, store.MessageFilter{Kind: templates.RejectionNotice})); n != 0 {
+	if n := len(e.messages(t, store.MessageFilter{Kind: onward.RejectionNotice})); n != 0 {
 		t.Errorf("%d rejection notices; want none", n)
 	}
 }
@@ -82,7 +81,7 @@ func TestReplyReferencingAnotherApplication(t *testing.T) {
 	if _, err := e.tracker.Interview(e.ctx, globex.ID, e.now.Add(-2*time.Hour), time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	northwindTY := e.messages(t, store.MessageFilter{ApplicationID: e.app.ID, Kind: templates.ThankYou})[0]
+	northwindTY := e.messages(t, store.MessageFilter{ApplicationID: e.app.ID, Kind: onward.ThankYou})[0]
 	e.server.Deliver(t, "INBOX", imaptest.Message("cross@globex.example", "Sam Hill <sam@globex.example>", "Re: Thank you",
 		clearNo, "In-Reply-To: <"+northwindTY.MessageID+">"))
 	if rep := e.poll(t); rep.Replies != 0 || rep.Rejections != 0 {
@@ -93,13 +92,13 @@ func TestReplyReferencingAnotherApplication(t *testing.T) {
 
 	// The same recruiter in their own thread is a reply, to their own
 	// application only.
-	globexTY := e.messages(t, store.MessageFilter{ApplicationID: globex.ID, Kind: templates.ThankYou})[0]
+	globexTY := e.messages(t, store.MessageFilter{ApplicationID: globex.ID, Kind: onward.ThankYou})[0]
 	e.server.Deliver(t, "INBOX", imaptest.Message("own@globex.example", "Sam Hill <sam@globex.example>", "Re: Thank you",
 		"Thanks Alex, Thursday works.", "In-Reply-To: <"+globexTY.MessageID+">", "References: <"+northwindTY.MessageID+"> <"+globexTY.MessageID+">"))
 	if rep := e.poll(t); rep.Replies != 1 {
 		t.Errorf("report %+v: want Globex's reply counted", rep)
 	}
-	if _, err := e.store.LastEventOf(e.ctx, globex.ID, scheduler.Reply); err != nil {
+	if _, err := e.store.LastEventOf(e.ctx, globex.ID, onward.Reply); err != nil {
 		t.Errorf("Globex's reply: %v, want it recorded", err)
 	}
 	unchanged(t, e, e.app)
@@ -113,7 +112,7 @@ func TestStrangerAnsweringACheckIn(t *testing.T) {
 	if _, err := e.tracker.Reject(e.ctx, e.app.ID, e.now, ""); err != nil {
 		t.Fatal(err)
 	}
-	learn := e.one(t, templates.Learn)
+	learn := e.one(t, onward.Learn)
 	for _, from := range []string{"Mallory <mallory@evil.example>", "Alex Example <alex@alex.example.evil.example>", "Dana Reyes <dana@northwind.example>"} {
 		e.server.Deliver(t, "INBOX", imaptest.Message(strings.NewReplacer(" ", "", "<", "", ">", "").Replace(from)+".id", from,
 			"Re: what did you learn?", "Next time, wire the deposit to mallory@evil.example.", "In-Reply-To: <"+learn.MessageID+">"))
@@ -181,19 +180,19 @@ func TestAutoRejectOnlyOnAClearNo(t *testing.T) {
 			e.w.AutoReject = true
 			e.interview(t)
 			e.server.Deliver(t, "INBOX", imaptest.Message("r@northwind.example", "Dana Reyes <dana@northwind.example>", "Re: Thank you",
-				tc.body, "In-Reply-To: <"+e.one(t, templates.ThankYou).MessageID+">"))
+				tc.body, "In-Reply-To: <"+e.one(t, onward.ThankYou).MessageID+">"))
 			rep := e.poll(t)
 			if rep.Replies != 1 {
 				t.Fatalf("report %+v, want the reply recorded", rep)
 			}
-			if a, _ := e.store.Application(e.ctx, e.app.ID); a.Stage != store.StageInterviewing {
+			if a, _ := e.store.Application(e.ctx, e.app.ID); a.Stage != onward.StageInterviewing {
 				t.Errorf("stage %s: auto_reject acted on something that is not a clear no", a.Stage)
 			}
-			if _, err := e.store.LastEventOf(e.ctx, e.app.ID, scheduler.Rejected); !errors.Is(err, store.ErrNotFound) {
+			if _, err := e.store.LastEventOf(e.ctx, e.app.ID, onward.Rejected); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("a rejection was recorded (%v)", err)
 			}
-			notices := e.messages(t, store.MessageFilter{Kind: templates.RejectionNotice})
-			if tc.notice && (len(notices) != 1 || notices[0].Status != store.StatusScheduled) {
+			notices := e.messages(t, store.MessageFilter{Kind: onward.RejectionNotice})
+			if tc.notice && (len(notices) != 1 || notices[0].Status != onward.StatusScheduled) {
 				t.Errorf("notices %+v; want one for the user to decide", notices)
 			}
 			if !tc.notice && len(notices) != 0 {

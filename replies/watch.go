@@ -8,6 +8,9 @@
 // It neither speaks IMAP (imapbox does) nor reads MIME or phrases
 // (mailread does). It reads only mail that is new since the last poll
 // and never changes a flag.
+//
+// watch.go is over 500 lines because a poll is one sequence (cursor,
+// fetch, attribute, apply under the email's claim) read top to bottom.
 package replies
 
 import (
@@ -22,9 +25,9 @@ import (
 	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/mailread"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
+	"github.com/onward-app/onward/when"
 )
 
 // Mailbox is what a poll needs from an IMAP session; *imapbox.Client has it.
@@ -61,7 +64,7 @@ type Watcher struct {
 	// Drafts is set when drafts are filed in the mailbox's Drafts folder,
 	// so sent and deleted ones are looked for there.
 	Drafts       bool
-	DiscardAfter scheduler.Delay
+	DiscardAfter when.Delay
 	MatchDomain  bool
 	AutoReject   bool
 	Location     *time.Location
@@ -495,7 +498,7 @@ func (w *Watcher) now() time.Time {
 }
 
 // Run polls at every time spec names until ctx ends, and once at start.
-func (w *Watcher) Run(ctx context.Context, spec scheduler.Spec) {
+func (w *Watcher) Run(ctx context.Context, spec when.Spec) {
 	for first := true; ; first = false {
 		rep, err := w.Poll(ctx)
 		switch {

@@ -11,14 +11,15 @@ import (
 
 	"github.com/emersion/go-imap/v2/imapserver"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/internal/imaptest"
 	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/replies"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 	"github.com/onward-app/onward/tracker"
+	"github.com/onward-app/onward/when"
 )
 
 type env struct {
@@ -45,10 +46,10 @@ func newEnv(t *testing.T, password string) *env {
 	st.Now = func() time.Time { return e.now }
 	e.store = st
 	user := mailer.Address{Name: "Alex Example", Email: imaptest.User}
-	policy := scheduler.Policy{Location: time.UTC, Delays: map[string]scheduler.Delay{
-		templates.ThankYou: {Clock: 3 * time.Hour}, templates.StatusCheck: {Days: 7},
-		templates.FeedbackRequest: {Days: 1}, templates.StayInTouch: {Days: 45},
-		templates.Learn: {Days: 1}, templates.LetGo: {Days: 7},
+	policy := plan.Policy{Location: time.UTC, Delays: map[onward.Kind]when.Delay{
+		onward.ThankYou: {Clock: 3 * time.Hour}, onward.StatusCheck: {Days: 7},
+		onward.FeedbackRequest: {Days: 1}, onward.StayInTouch: {Days: 45},
+		onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},
 	}}
 	e.tracker = tracker.New(st, policy, user)
 	e.server = imaptest.Start(t, imaptest.Options{})
@@ -57,7 +58,7 @@ func newEnv(t *testing.T, password string) *env {
 	e.w = &replies.Watcher{
 		Store: st, Tracker: e.tracker, User: imaptest.User, Drafts: true,
 		Dial:         func(ctx context.Context) (replies.Mailbox, error) { return imapbox.Dial(ctx, cfg) },
-		DiscardAfter: scheduler.Delay{Days: 2}, Location: time.UTC,
+		DiscardAfter: when.Delay{Days: 2}, Location: time.UTC,
 		Now: func() time.Time { return e.now }, Log: slog.New(slog.DiscardHandler),
 	}
 	e.app, err = e.tracker.Apply(e.ctx, tracker.NewApplication{Company: "Northwind Labs", Role: "Platform Engineer",
@@ -89,7 +90,7 @@ func (e *env) messages(t *testing.T, f store.MessageFilter) []store.Message {
 	return ms
 }
 
-func (e *env) one(t *testing.T, kind string) store.Message {
+func (e *env) one(t *testing.T, kind onward.Kind) store.Message {
 	t.Helper()
 	ms := e.messages(t, store.MessageFilter{Kind: kind})
 	if len(ms) != 1 {
@@ -105,7 +106,7 @@ func (e *env) interview(t *testing.T) {
 	}
 }
 
-func lastEvent(t *testing.T, e *env) string {
+func lastEvent(t *testing.T, e *env) onward.EventKind {
 	t.Helper()
 	ev, err := e.store.LastEvent(e.ctx, e.app.ID)
 	if err != nil {
@@ -118,7 +119,7 @@ func TestReplyByHeaderCancelsTheStatusCheck(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, imaptest.Password)
 	e.interview(t)
-	ours := e.one(t, templates.ThankYou)
+	ours := e.one(t, onward.ThankYou)
 	e.server.Deliver(t, "INBOX", imaptest.Message("r1@northwind.example", "Dana Reyes <dana@northwind.example>", "Re: Thank you",
 		"Thanks Alex, we'll be in touch next week.", "In-Reply-To: <"+ours.MessageID+">"))
 	before := e.server.Flags(t, "INBOX")
@@ -127,10 +128,10 @@ func TestReplyByHeaderCancelsTheStatusCheck(t *testing.T) {
 	if rep.Replies != 1 || rep.Rejections != 0 {
 		t.Fatalf("report %+v, want one reply", rep)
 	}
-	if sc := e.one(t, templates.StatusCheck); sc.Status != store.StatusCancelled {
+	if sc := e.one(t, onward.StatusCheck); sc.Status != onward.StatusCancelled {
 		t.Errorf("status_check is %s, want cancelled by the reply", sc.Status)
 	}
-	if got := lastEvent(t, e); got != scheduler.Reply {
+	if got := lastEvent(t, e); got != onward.Reply {
 		t.Errorf("last event %s, want reply", got)
 	}
 	after := e.server.Flags(t, "INBOX")
@@ -152,7 +153,7 @@ func TestReplyBySenderAndAutoReplies(t *testing.T) {
 	if rep := e.poll(t); rep.Read != 1 || rep.Replies != 0 {
 		t.Fatalf("an auto-reply counted: %+v", rep)
 	}
-	if sc := e.one(t, templates.StatusCheck); sc.Status != store.StatusScheduled {
+	if sc := e.one(t, onward.StatusCheck); sc.Status != onward.StatusScheduled {
 		t.Fatalf("status_check %s after an auto-reply", sc.Status)
 	}
 	e.server.Deliver(t, "INBOX", imaptest.Message("d1@northwind.example", "Dana Reyes <DANA@northwind.example>",
@@ -162,7 +163,7 @@ func TestReplyBySenderAndAutoReplies(t *testing.T) {
 	if rep := e.poll(t); rep.Replies != 1 {
 		t.Fatalf("report %+v, want the recruiter's mail as one reply", rep)
 	}
-	if sc := e.one(t, templates.StatusCheck); sc.Status != store.StatusCancelled {
+	if sc := e.one(t, onward.StatusCheck); sc.Status != onward.StatusCancelled {
 		t.Errorf("status_check %s, want cancelled", sc.Status)
 	}
 }
@@ -178,20 +179,20 @@ func TestRejectionReplies(t *testing.T) {
 			// auto_reject acts only on a reply in a thread onward started.
 			e.server.Deliver(t, "INBOX", imaptest.Message("no@northwind.example", "Dana Reyes <dana@northwind.example>",
 				"Re: Thank you", "Hi Alex,\n\nThank you for your time. After careful consideration we have decided to move forward with other candidates.\n\nBest,\nDana",
-				"In-Reply-To: <"+e.one(t, templates.ThankYou).MessageID+">"))
+				"In-Reply-To: <"+e.one(t, onward.ThankYou).MessageID+">"))
 			rep := e.poll(t)
 			if rep.Rejections != 1 {
 				t.Fatalf("report %+v, want one rejection", rep)
 			}
-			notice := e.one(t, templates.RejectionNotice)
-			if notice.Audience != scheduler.User || notice.Status != store.StatusScheduled {
+			notice := e.one(t, onward.RejectionNotice)
+			if notice.Audience != onward.User || notice.Status != onward.StatusScheduled {
 				t.Errorf("notice %+v, want a check-in to the user", notice)
 			}
 			a, err := e.store.Application(e.ctx, e.app.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want := map[bool]string{false: store.StageInterviewing, true: store.StageRejected}[auto]; a.Stage != want {
+			if want := map[bool]onward.Stage{false: onward.StageInterviewing, true: onward.StageRejected}[auto]; a.Stage != want {
 				t.Errorf("stage %s, want %s", a.Stage, want)
 			}
 		})
@@ -204,7 +205,7 @@ func TestLessonsFromRepliesToCheckIns(t *testing.T) {
 	if _, err := e.tracker.Reject(e.ctx, e.app.ID, e.now, ""); err != nil {
 		t.Fatal(err)
 	}
-	learn := e.one(t, templates.Learn)
+	learn := e.one(t, onward.Learn)
 	ref := "In-Reply-To: <" + learn.MessageID + ">"
 	// The user answers from another of their addresses, named in
 	// user.aliases.
@@ -254,30 +255,30 @@ func TestDraftsSentAndDiscardedInTheMailProgram(t *testing.T) {
 	e := newEnv(t, imaptest.Password)
 	e.interview(t)
 	// Two drafts, as the dispatcher would leave them.
-	for _, kind := range []string{templates.ThankYou, templates.StatusCheck} {
+	for _, kind := range []onward.Kind{onward.ThankYou, onward.StatusCheck} {
 		m := e.one(t, kind)
 		draft(t, e, m)
 	}
-	ty, sc := e.one(t, templates.ThankYou), e.one(t, templates.StatusCheck)
+	ty, sc := e.one(t, onward.ThankYou), e.one(t, onward.StatusCheck)
 	// The user sends the thank-you: it lands in Sent with its Message-ID.
 	e.server.Deliver(t, "Sent", imaptest.Message(ty.MessageID, "Alex Example <alex@alex.example>", "Thank you", "Hi Dana"))
 	rep := e.poll(t)
 	if rep.Sent != 1 || rep.Discarded != 0 {
 		t.Fatalf("report %+v, want one sent", rep)
 	}
-	if got := e.one(t, templates.ThankYou); got.Status != store.StatusSent || got.SentAt.IsZero() {
+	if got := e.one(t, onward.ThankYou); got.Status != onward.StatusSent || got.SentAt.IsZero() {
 		t.Errorf("thank_you %s, want sent", got.Status)
 	}
 	// The status check is in neither folder: within the grace period it is
 	// left alone, after it, discarded.
-	if got := e.one(t, templates.StatusCheck); got.Status != store.StatusDrafted {
+	if got := e.one(t, onward.StatusCheck); got.Status != onward.StatusDrafted {
 		t.Errorf("status_check %s before the grace period, want drafted", got.Status)
 	}
 	e.now = e.now.Add(3 * 24 * time.Hour)
 	if rep := e.poll(t); rep.Discarded != 1 {
 		t.Fatalf("report %+v, want one discarded", rep)
 	}
-	if got := e.one(t, templates.StatusCheck); got.Status != store.StatusDiscarded {
+	if got := e.one(t, onward.StatusCheck); got.Status != onward.StatusDiscarded {
 		t.Errorf("status_check %s, want discarded (id %d)", got.Status, sc.ID)
 	}
 }
@@ -295,7 +296,7 @@ func draft(t *testing.T, e *env, m store.Message) {
 			if err := e.store.MarkFiled(e.ctx, c.ID); err != nil {
 				t.Fatal(err)
 			}
-			if err := e.store.Finish(e.ctx, c, store.Outcome{Status: store.StatusDrafted, To: c.To, Subject: "s", Text: "t"}); err != nil {
+			if err := e.store.Finish(e.ctx, c, store.Outcome{Status: onward.StatusDrafted, To: c.To, Subject: "s", Text: "t"}); err != nil {
 				t.Fatal(err)
 			}
 			continue
@@ -366,8 +367,8 @@ func TestDraftSentUnderANewMessageID(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, imaptest.Password)
 	e.interview(t)
-	draft(t, e, e.one(t, templates.ThankYou))
-	ty := e.one(t, templates.ThankYou)
+	draft(t, e, e.one(t, onward.ThankYou))
+	ty := e.one(t, onward.ThankYou)
 	sent := "Message-ID: <new-id-from-the-mail-program@alex.example>\r\nDate: Wed, 04 Mar 2026 11:00:00 +0000\r\n" +
 		"From: Alex Example <alex@alex.example>\r\nTo: Dana Reyes <dana@northwind.example>\r\nSubject:  " + ty.Subject +
 		"\r\nContent-Type: text/plain\r\n\r\nHi Dana\r\n"
@@ -375,11 +376,11 @@ func TestDraftSentUnderANewMessageID(t *testing.T) {
 	if rep := e.poll(t); rep.Sent != 1 {
 		t.Fatalf("report %+v, want the draft recognised as sent", rep)
 	}
-	if got := e.one(t, templates.ThankYou); got.Status != store.StatusSent {
+	if got := e.one(t, onward.ThankYou); got.Status != onward.StatusSent {
 		t.Errorf("thank_you %s, want sent", got.Status)
 	}
 	// Another mail to Dana with another subject is not this draft.
-	if sc := e.one(t, templates.StatusCheck); sc.Status != store.StatusScheduled {
+	if sc := e.one(t, onward.StatusCheck); sc.Status != onward.StatusScheduled {
 		t.Errorf("status_check %s", sc.Status)
 	}
 }
@@ -426,10 +427,10 @@ func TestRepliesThatMustNotBeRecorded(t *testing.T) {
 		if rep := e.poll(t); rep.Replies != 1 || rep.Rejections != 1 {
 			t.Fatalf("report %+v", rep)
 		}
-		if a, _ := e.store.Application(e.ctx, e.app.ID); a.Stage != store.StageInterviewing {
+		if a, _ := e.store.Application(e.ctx, e.app.ID); a.Stage != onward.StageInterviewing {
 			t.Errorf("stage %s: auto_reject acted on a reply outside onward's threads", a.Stage)
 		}
-		if n := e.one(t, templates.RejectionNotice); n.Status != store.StatusScheduled {
+		if n := e.one(t, onward.RejectionNotice); n.Status != onward.StatusScheduled {
 			t.Errorf("no notice for the user: %+v", n)
 		}
 	})
@@ -443,7 +444,7 @@ func TestLessonFromTheUsersOwnAddress(t *testing.T) {
 	if _, err := e.tracker.Reject(e.ctx, e.app.ID, e.now, ""); err != nil {
 		t.Fatal(err)
 	}
-	learn := e.one(t, templates.Learn)
+	learn := e.one(t, onward.Learn)
 	e.server.Deliver(t, "INBOX", imaptest.Message("own@alex.example", "Alex Example <"+imaptest.User+">", "Re: what did you learn?",
 		"Rehearse the salary question.\n\nOn Thu, onward wrote:\n> What did you learn?", "In-Reply-To: <"+learn.MessageID+">"))
 	if rep := e.poll(t); rep.Lessons != 1 {
@@ -456,12 +457,12 @@ func TestDraftsNotFiledInTheMailboxAreLeftAlone(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, imaptest.Password)
 	e.interview(t)
-	ty := e.one(t, templates.ThankYou)
+	ty := e.one(t, onward.ThankYou)
 	claimed, err := e.store.ClaimDue(e.ctx, ty.DueAt.Add(time.Second), time.Minute, 1)
 	if err != nil || len(claimed) != 1 {
 		t.Fatalf("claim: %v %v", claimed, err)
 	}
-	if err := e.store.Finish(e.ctx, claimed[0], store.Outcome{Status: store.StatusDrafted, To: ty.To, Subject: "s", Text: "t"}); err != nil {
+	if err := e.store.Finish(e.ctx, claimed[0], store.Outcome{Status: onward.StatusDrafted, To: ty.To, Subject: "s", Text: "t"}); err != nil {
 		t.Fatal(err)
 	}
 	e.now = e.now.Add(10 * 24 * time.Hour)

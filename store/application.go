@@ -7,15 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
-)
 
-// Stages of an application.
-const (
-	StageApplied      = "applied"
-	StageInterviewing = "interviewing"
-	StageRejected     = "rejected"
-	StageOffer        = "offer"
-	StageWithdrawn    = "withdrawn"
+	"github.com/onward-app/onward"
 )
 
 // Application is one job applied for.
@@ -28,7 +21,7 @@ type Application struct {
 	RecruiterTZ    string
 	URL            string
 	Notes          string
-	Stage          string
+	Stage          onward.Stage
 	AppliedAt      time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
@@ -36,7 +29,7 @@ type Application struct {
 
 // Closed reports whether the application has reached an outcome.
 func (a Application) Closed() bool {
-	return a.Stage == StageRejected || a.Stage == StageOffer || a.Stage == StageWithdrawn
+	return a.Stage == onward.StageRejected || a.Stage == onward.StageOffer || a.Stage == onward.StageWithdrawn
 }
 
 const appColumns = `id, company, role, recruiter_name, recruiter_email, recruiter_tz, url, notes, stage, applied_at, created_at, updated_at`
@@ -53,7 +46,7 @@ func scanApplication(row interface{ Scan(...any) error }) (Application, error) {
 // InsertApplication records a new application and sets its ID.
 func (t *Tx) InsertApplication(ctx context.Context, a *Application) error {
 	if a.Stage == "" {
-		a.Stage = StageApplied
+		a.Stage = onward.StageApplied
 	}
 	if a.AppliedAt.IsZero() {
 		a.AppliedAt = t.now

@@ -6,13 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/onward-app/onward"
 )
 
 // Event is something that happened to an application.
 type Event struct {
 	ID            int64
 	ApplicationID int64
-	Kind          string
+	Kind          onward.EventKind
 	At            time.Time
 	EndsAt        time.Time // interviews only
 	Note          string
@@ -40,11 +42,11 @@ func (s *Store) LastEvent(ctx context.Context, appID int64) (Event, error) {
 }
 
 // LastEventOf returns the event of one kind recorded last.
-func (s *Store) LastEventOf(ctx context.Context, appID int64, kind string) (Event, error) {
+func (s *Store) LastEventOf(ctx context.Context, appID int64, kind onward.EventKind) (Event, error) {
 	return lastEvent(ctx, s.db, appID, kind)
 }
 
-func lastEvent(ctx context.Context, q querier, appID int64, kind string) (Event, error) {
+func lastEvent(ctx context.Context, q querier, appID int64, kind onward.EventKind) (Event, error) {
 	var e Event
 	var at, created int64
 	var ends sql.NullInt64

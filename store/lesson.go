@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/onward-app/onward"
 )
 
 // Lesson is something the user learned and wrote down.
@@ -13,7 +15,7 @@ type Lesson struct {
 	ID            int64
 	ApplicationID int64 // 0 when not tied to an application
 	Company       string
-	Stage         string // the application's stage; empty when none
+	Stage         onward.Stage // the application's stage; empty when none
 	Text          string
 	Tags          []string // normalised, sorted
 	CreatedAt     time.Time

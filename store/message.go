@@ -1,3 +1,8 @@
+// This file is the outbox table and its state machine (DESIGN.md draws
+// it): every move of a message, claimed, finished, released, cancelled,
+// is here with its SQL, over 500 lines because each transition and its
+// guard belong side by side.
+
 package store
 
 import (
@@ -10,23 +15,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
-)
 
-// Statuses of a message; DESIGN.md draws the machine.
-const (
-	StatusScheduled = "scheduled"
-	StatusSending   = "sending"
-	StatusDrafted   = "drafted"
-	StatusSent      = "sent"
-	StatusDiscarded = "discarded"
-	StatusCancelled = "cancelled"
-	StatusFailed    = "failed"
-	StatusExpired   = "expired"
+	"github.com/onward-app/onward"
 )
-
-// Statuses lists every status, for validating user input.
-var Statuses = []string{StatusScheduled, StatusSending, StatusDrafted, StatusSent, StatusDiscarded,
-	StatusCancelled, StatusFailed, StatusExpired}
 
 // ErrNotClaimable means a message is not in a state the caller may take.
 var ErrNotClaimable = errors.New("message is not in a state that allows this")
@@ -36,10 +27,10 @@ type Message struct {
 	ID            int64
 	ApplicationID int64 // 0 for messages about no application (the digest)
 	DraftID       int64 // draft_ready: the recruiter draft it announces
-	Kind          string
-	Audience      string
+	Kind          onward.Kind
+	Audience      onward.Audience
 	To            string
-	Status        string
+	Status        onward.Status
 	DueAt         time.Time
 	PlannedAt     time.Time // the first due time; retries move DueAt only
 	LeaseUntil    time.Time
@@ -60,7 +51,7 @@ type Message struct {
 
 // Pending reports whether the message may still go out.
 func (m Message) Pending() bool {
-	return m.Status == StatusScheduled || m.Status == StatusSending || m.Status == StatusDrafted
+	return m.Status.Pending()
 }
 
 const msgColumns = `id, COALESCE(application_id, 0), COALESCE(draft_id, 0), kind, audience, recipient, status, due_at,
@@ -135,7 +126,7 @@ func NewMessageID(fromAddr string) string {
 // scheduled.
 func (t *Tx) InsertMessage(ctx context.Context, m *Message) error {
 	if m.Status == "" {
-		m.Status = StatusScheduled
+		m.Status = onward.StatusScheduled
 	}
 	m.CreatedAt, m.UpdatedAt = t.now, t.now
 	if m.PlannedAt.IsZero() {
@@ -160,7 +151,7 @@ func (t *Tx) InsertMessage(ctx context.Context, m *Message) error {
 // application whose kind is one of kinds, and returns how many it
 // cancelled. A message being sent right now is left alone: it is already
 // on the wire.
-func (t *Tx) CancelPending(ctx context.Context, appID int64, kinds []string, reason string) (int, error) {
+func (t *Tx) CancelPending(ctx context.Context, appID int64, kinds []onward.Kind, reason string) (int, error) {
 	if len(kinds) == 0 {
 		return 0, nil
 	}
@@ -178,7 +169,7 @@ func (t *Tx) CancelPending(ctx context.Context, appID int64, kinds []string, rea
 }
 
 // CountMessages counts an application's messages of one kind in any status.
-func (t *Tx) CountMessages(ctx context.Context, appID int64, kind string) (int, error) {
+func (t *Tx) CountMessages(ctx context.Context, appID int64, kind onward.Kind) (int, error) {
 	var n int
 	err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM messages WHERE application_id = ? AND kind = ?", appID, kind).Scan(&n)
 	if err != nil {
@@ -194,9 +185,9 @@ func placeholders(n int) string {
 // MessageFilter narrows Messages; zero fields match everything.
 type MessageFilter struct {
 	ApplicationID int64
-	Status        string
-	Kind          string
-	Audience      string
+	Status        onward.Status
+	Kind          onward.Kind
+	Audience      onward.Audience
 	Limit         int
 	// NoBodies leaves Text and HTML empty: a listing of thousands of
 	// messages need not read their text.
@@ -360,7 +351,7 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration
 		_, err = tx.ExecContext(ctx, `UPDATE messages SET status = 'sending', claimed_by = 'daemon', lease_until = ?,
 			updated_at = ?, attempts = attempts + 1 WHERE id IN (`+placeholders(len(out))+`)`, args...)
 		for i := range out {
-			out[i].Status = StatusSending
+			out[i].Status = onward.StatusSending
 			out[i].LeaseUntil = now.Add(lease)
 			out[i].Attempts++
 		}
@@ -452,11 +443,11 @@ func (s *Store) ClaimDraft(ctx context.Context, id int64, lease time.Duration) (
 		if err := tx.QueryRowContext(ctx, "SELECT claimed_by FROM messages WHERE id = ?", id).Scan(&claimedBy); err != nil {
 			return err
 		}
-		abandoned := m.Status == StatusSending && claimedBy == "hand" && !m.LeaseUntil.After(now) && !others
-		if m.Status != StatusDrafted && !abandoned {
+		abandoned := m.Status == onward.StatusSending && claimedBy == "hand" && !m.LeaseUntil.After(now) && !others
+		if m.Status != onward.StatusDrafted && !abandoned {
 			return fmt.Errorf("message %d is %s: %w", id, m.Status, ErrNotClaimable)
 		}
-		m.Status, m.LeaseUntil = StatusSending, now.Add(lease)
+		m.Status, m.LeaseUntil = onward.StatusSending, now.Add(lease)
 		m.Attempts++
 		_, err = tx.ExecContext(ctx, `UPDATE messages SET status = 'sending', claimed_by = 'hand', lease_until = ?,
 			attempts = attempts + 1, updated_at = ? WHERE id = ?`, ms(m.LeaseUntil), ms(now), id)
@@ -471,9 +462,9 @@ func (s *Store) ClaimDraft(ctx context.Context, id int64, lease time.Duration) (
 
 // Outcome is what became of a claimed message.
 type Outcome struct {
-	Status   string    // sent, drafted, scheduled (retry), failed, expired, or drafted again after a failed hand send
-	At       time.Time // sent_at for sent; the new due time for a retry
-	Error    string    // kept in last_error
+	Status   onward.Status // sent, drafted, scheduled (retry), failed, expired, or drafted again after a failed hand send
+	At       time.Time     // sent_at for sent; the new due time for a retry
+	Error    string        // kept in last_error
 	To       string
 	Subject  string
 	Text     string
@@ -494,11 +485,11 @@ func (s *Store) Finish(ctx context.Context, m Message, o Outcome) error {
 // more in the same step (a draft_ready notice with its draft).
 func (t *Tx) Finish(ctx context.Context, m Message, o Outcome) error {
 	due := ms(m.DueAt)
-	if o.Status == StatusScheduled {
+	if o.Status == onward.StatusScheduled {
 		due = ms(o.At)
 	}
 	sent := sql.NullInt64{}
-	if o.Status == StatusSent {
+	if o.Status == onward.StatusSent {
 		sent = nullMS(o.At)
 	}
 	body := "subject = ?, body_text = ?, body_html = ?, recipient = ?,"
@@ -510,7 +501,7 @@ func (t *Tx) Finish(ctx context.Context, m Message, o Outcome) error {
 	query := `UPDATE messages SET ` + body + ` status = ?, due_at = ?, last_error = ?,
 		sent_at = COALESCE(?, sent_at), lease_until = NULL, claimed_by = '', updated_at = ?
 		WHERE id = ? AND status = 'sending' AND lease_until = ?`
-	if o.Status == StatusSent {
+	if o.Status == onward.StatusSent {
 		// The first sent_at stays: the message reached the server then.
 		query = `UPDATE messages SET ` + body + ` status = ?, due_at = ?, last_error = ?,
 			sent_at = COALESCE(sent_at, ?), lease_until = NULL, claimed_by = '', updated_at = ?
@@ -583,15 +574,15 @@ func (t *Tx) Discard(ctx context.Context, id int64) error {
 }
 
 // CountByStatus counts messages per status.
-func (s *Store) CountByStatus(ctx context.Context) (map[string]int, error) {
+func (s *Store) CountByStatus(ctx context.Context) (map[onward.Status]int, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT status, count(*) FROM messages GROUP BY status")
 	if err != nil {
 		return nil, fmt.Errorf("store: count messages: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]int{}
+	out := map[onward.Status]int{}
 	for rows.Next() {
-		var st string
+		var st onward.Status
 		var n int
 		if err := rows.Scan(&st, &n); err != nil {
 			return nil, fmt.Errorf("store: count messages: %w", err)
@@ -603,12 +594,12 @@ func (s *Store) CountByStatus(ctx context.Context) (map[string]int, error) {
 
 // MessagesBetween lists messages of a status whose time (sent_at for sent,
 // updated_at for failed and expired, due_at otherwise) lies in [from, to).
-func (s *Store) MessagesBetween(ctx context.Context, status string, from, to time.Time) ([]Message, error) {
+func (s *Store) MessagesBetween(ctx context.Context, status onward.Status, from, to time.Time) ([]Message, error) {
 	col := "due_at"
 	switch status {
-	case StatusSent:
+	case onward.StatusSent:
 		col = "sent_at"
-	case StatusFailed, StatusExpired:
+	case onward.StatusFailed, onward.StatusExpired:
 		col = "updated_at"
 	}
 	rows, err := s.db.QueryContext(ctx, "SELECT "+msgColumns+" FROM messages WHERE status = ? AND "+col+" >= ? AND "+col+" < ? ORDER BY "+col+", id",
@@ -625,7 +616,7 @@ func (s *Store) MessagesBetween(ctx context.Context, status string, from, to tim
 
 // SetRecipient points an application's pending messages for one audience
 // at a new address.
-func (t *Tx) SetRecipient(ctx context.Context, appID int64, audience, to string) error {
+func (t *Tx) SetRecipient(ctx context.Context, appID int64, audience onward.Audience, to string) error {
 	_, err := t.tx.ExecContext(ctx, `UPDATE messages SET recipient = ?, updated_at = ?
 		WHERE application_id = ? AND audience = ? AND status IN ('scheduled', 'drafted')`, to, ms(t.now), appID, audience)
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/onward-app/onward"
 )
 
 // PendingTime is a scheduled message not yet due, with what its due time
@@ -12,8 +14,8 @@ import (
 type PendingTime struct {
 	ID            int64
 	ApplicationID int64
-	Kind          string
-	Audience      string
+	Kind          onward.Kind
+	Audience      onward.Audience
 	DueAt         time.Time
 	PlannedAt     time.Time
 	Attempts      int
@@ -46,7 +48,7 @@ func (s *Store) PendingTimes(ctx context.Context, now time.Time) ([]PendingTime,
 		}
 		p.DueAt, p.PlannedAt = fromMS(due), fromMS(planned)
 		if evID.Valid {
-			p.Event = &Event{ID: evID.Int64, ApplicationID: p.ApplicationID, Kind: evKind.String, At: fromMS(evAt.Int64),
+			p.Event = &Event{ID: evID.Int64, ApplicationID: p.ApplicationID, Kind: onward.EventKind(evKind.String), At: fromMS(evAt.Int64),
 				EndsAt: fromNullMS(evEnds), CreatedAt: fromMS(evCreated.Int64)}
 		}
 		out = append(out, p)

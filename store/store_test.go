@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/store"
 )
 
@@ -264,10 +265,10 @@ func TestClaimDueTakesDueScheduledMessagesInOrderUpToTheLimit(t *testing.T) {
 	cc := &store.Message{DueAt: now.Add(-2 * time.Minute)}
 	exact := &store.Message{DueAt: now}
 	future := &store.Message{DueAt: now.Add(time.Minute)}
-	drafted := &store.Message{DueAt: now.Add(-time.Hour), Status: store.StatusDrafted, Kind: "thank_you", Audience: "recruiter"}
-	sent := &store.Message{DueAt: now.Add(-time.Hour), Status: store.StatusSent}
-	cancelled := &store.Message{DueAt: now.Add(-time.Hour), Status: store.StatusCancelled}
-	failed := &store.Message{DueAt: now.Add(-time.Hour), Status: store.StatusFailed}
+	drafted := &store.Message{DueAt: now.Add(-time.Hour), Status: onward.StatusDrafted, Kind: "thank_you", Audience: "recruiter"}
+	sent := &store.Message{DueAt: now.Add(-time.Hour), Status: onward.StatusSent}
+	cancelled := &store.Message{DueAt: now.Add(-time.Hour), Status: onward.StatusCancelled}
+	failed := &store.Message{DueAt: now.Add(-time.Hour), Status: onward.StatusFailed}
 	insert(t, s, a, b, cc, exact, future, drafted, sent, cancelled, failed)
 
 	first, err := s.ClaimDue(ctx, now, 5*time.Minute, 2)
@@ -278,10 +279,10 @@ func TestClaimDueTakesDueScheduledMessagesInOrderUpToTheLimit(t *testing.T) {
 		t.Fatalf("first claim = %v, want %v (the two earliest)", got, want)
 	}
 	for _, m := range first {
-		if m.Status != store.StatusSending || m.Attempts != 1 || !m.LeaseUntil.Equal(now.Add(5*time.Minute)) {
+		if m.Status != onward.StatusSending || m.Attempts != 1 || !m.LeaseUntil.Equal(now.Add(5*time.Minute)) {
 			t.Errorf("claimed %d: status %s, attempts %d, lease %v", m.ID, m.Status, m.Attempts, m.LeaseUntil)
 		}
-		if db := get(t, s, m.ID); db.Status != store.StatusSending || db.Attempts != 1 || !db.LeaseUntil.Equal(m.LeaseUntil) {
+		if db := get(t, s, m.ID); db.Status != onward.StatusSending || db.Attempts != 1 || !db.LeaseUntil.Equal(m.LeaseUntil) {
 			t.Errorf("stored %d: status %s, attempts %d, lease %v", m.ID, db.Status, db.Attempts, db.LeaseUntil)
 		}
 	}
@@ -341,31 +342,31 @@ func TestClaimDueReclaimsAnExpiredLeaseAndOnlySentOverridesTheNewOwner(t *testin
 
 	// A failure reported under the stale claim is the new owner's
 	// business.
-	err = s.Finish(ctx, first[0], store.Outcome{Status: store.StatusScheduled, At: c.Now().Add(time.Hour), Error: "421 busy", KeepBody: true})
+	err = s.Finish(ctx, first[0], store.Outcome{Status: onward.StatusScheduled, At: c.Now().Add(time.Hour), Error: "421 busy", KeepBody: true})
 	if !errors.Is(err, store.ErrNotClaimable) {
 		t.Fatalf("Finish of a failure with the stale claim = %v, want ErrNotClaimable", err)
 	}
-	if got := get(t, s, m.ID); got.Status != store.StatusSending {
+	if got := get(t, s, m.ID); got.Status != onward.StatusSending {
 		t.Errorf("stale Finish changed the message to %s", got.Status)
 	}
 
-	if err := s.Finish(ctx, second[0], store.Outcome{Status: store.StatusSent, At: c.Now(), To: "alex@example.com", Subject: "s", Text: "t"}); err != nil {
+	if err := s.Finish(ctx, second[0], store.Outcome{Status: onward.StatusSent, At: c.Now(), To: "alex@example.com", Subject: "s", Text: "t"}); err != nil {
 		t.Fatalf("Finish with the current claim: %v", err)
 	}
 	got := get(t, s, m.ID)
-	if got.Status != store.StatusSent || !got.SentAt.Equal(c.Now()) || !got.LeaseUntil.IsZero() || got.Subject != "s" || got.To != "alex@example.com" {
+	if got.Status != onward.StatusSent || !got.SentAt.Equal(c.Now()) || !got.LeaseUntil.IsZero() || got.Subject != "s" || got.To != "alex@example.com" {
 		t.Errorf("after Finish: %+v", got)
 	}
 	// A failure after it was sent changes nothing; a second sent keeps
 	// the first time.
-	if err := s.Finish(ctx, second[0], store.Outcome{Status: store.StatusFailed, Error: "550"}); !errors.Is(err, store.ErrNotClaimable) {
+	if err := s.Finish(ctx, second[0], store.Outcome{Status: onward.StatusFailed, Error: "550"}); !errors.Is(err, store.ErrNotClaimable) {
 		t.Errorf("Finish of a failure after sent = %v, want ErrNotClaimable", err)
 	}
 	c.Advance(time.Minute)
-	if err := s.Finish(ctx, first[0], store.Outcome{Status: store.StatusSent, At: c.Now(), KeepBody: true}); err != nil {
+	if err := s.Finish(ctx, first[0], store.Outcome{Status: onward.StatusSent, At: c.Now(), KeepBody: true}); err != nil {
 		t.Errorf("a second sent = %v, want it taken", err)
 	}
-	if got := get(t, s, m.ID); got.Status != store.StatusSent || !got.SentAt.Equal(c.Now().Add(-time.Minute)) || got.Subject != "s" {
+	if got := get(t, s, m.ID); got.Status != onward.StatusSent || !got.SentAt.Equal(c.Now().Add(-time.Minute)) || got.Subject != "s" {
 		t.Errorf("after a second sent: status %s, sent %v, subject %q; want the first sent kept", got.Status, got.SentAt, got.Subject)
 	}
 }
@@ -377,7 +378,7 @@ func TestSentWinsOverALostClaim(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, c := openStore(t)
-	draft := &store.Message{DueAt: c.Now(), Status: store.StatusDrafted, Kind: "thank_you", Audience: "recruiter", To: "dana@acme.example"}
+	draft := &store.Message{DueAt: c.Now(), Status: onward.StatusDrafted, Kind: "thank_you", Audience: "recruiter", To: "dana@acme.example"}
 	insert(t, s, draft)
 	hand, release, err := s.ClaimDraft(ctx, draft.ID, time.Minute)
 	if err != nil {
@@ -388,13 +389,13 @@ func TestSentWinsOverALostClaim(t *testing.T) {
 	if _, err := s.ClaimDue(ctx, c.Now(), time.Minute, 10); err != nil {
 		t.Fatal(err)
 	}
-	if got := get(t, s, draft.ID); got.Status != store.StatusDrafted {
+	if got := get(t, s, draft.ID); got.Status != onward.StatusDrafted {
 		t.Fatalf("the expired hand claim is %s, want drafted", got.Status)
 	}
-	if err := s.Finish(ctx, hand, store.Outcome{Status: store.StatusSent, At: c.Now(), KeepBody: true}); err != nil {
+	if err := s.Finish(ctx, hand, store.Outcome{Status: onward.StatusSent, At: c.Now(), KeepBody: true}); err != nil {
 		t.Fatalf("Finish of sent after the claim was lost = %v, want it recorded", err)
 	}
-	if got := get(t, s, draft.ID); got.Status != store.StatusSent || !got.SentAt.Equal(c.Now()) || !got.LeaseUntil.IsZero() {
+	if got := get(t, s, draft.ID); got.Status != onward.StatusSent || !got.SentAt.Equal(c.Now()) || !got.LeaseUntil.IsZero() {
 		t.Errorf("after the late 250: %+v, want sent", got)
 	}
 	if _, _, err := s.ClaimDraft(ctx, draft.ID, time.Minute); !errors.Is(err, store.ErrNotClaimable) {
@@ -413,11 +414,11 @@ func TestFinishRetryMovesDueButNotPlanned(t *testing.T) {
 		t.Fatalf("claim = %v, %v", ids(claimed), err)
 	}
 	retry := c.Now().Add(10 * time.Minute)
-	if err := s.Finish(ctx, claimed[0], store.Outcome{Status: store.StatusScheduled, At: retry, Error: "421 busy", KeepBody: true}); err != nil {
+	if err := s.Finish(ctx, claimed[0], store.Outcome{Status: onward.StatusScheduled, At: retry, Error: "421 busy", KeepBody: true}); err != nil {
 		t.Fatal(err)
 	}
 	got := get(t, s, m.ID)
-	if got.Status != store.StatusScheduled || !got.DueAt.Equal(retry) || !got.PlannedAt.Equal(m.DueAt) || got.LastError != "421 busy" || got.Attempts != 1 {
+	if got.Status != onward.StatusScheduled || !got.DueAt.Equal(retry) || !got.PlannedAt.Equal(m.DueAt) || got.LastError != "421 busy" || got.Attempts != 1 {
 		t.Errorf("after retry: status %s due %v planned %v error %q attempts %d", got.Status, got.DueAt, got.PlannedAt, got.LastError, got.Attempts)
 	}
 	if early, _ := s.ClaimDue(ctx, c.Now(), time.Minute, 1); len(early) != 0 {
@@ -440,7 +441,7 @@ func TestReleasePutsClaimedMessagesBack(t *testing.T) {
 	}
 	for i, want := range []*store.Message{a, b} {
 		got := get(t, s, want.ID)
-		if got.Status != store.StatusScheduled || got.Attempts != 0 || !got.LeaseUntil.IsZero() || !got.DueAt.Equal(want.DueAt) {
+		if got.Status != onward.StatusScheduled || got.Attempts != 0 || !got.LeaseUntil.IsZero() || !got.DueAt.Equal(want.DueAt) {
 			t.Errorf("released %d: status %s attempts %d lease %v due %v", i, got.Status, got.Attempts, got.LeaseUntil, got.DueAt)
 		}
 	}
@@ -455,7 +456,7 @@ func TestReleasePutsClaimedMessagesBack(t *testing.T) {
 	if err := s.Release(ctx, claimed); err != nil {
 		t.Fatal(err)
 	}
-	if got := get(t, s, a.ID); got.Status != store.StatusSending {
+	if got := get(t, s, a.ID); got.Status != onward.StatusSending {
 		t.Errorf("releasing a stale claim reset the message to %s", got.Status)
 	}
 }
@@ -463,15 +464,15 @@ func TestReleasePutsClaimedMessagesBack(t *testing.T) {
 func TestClaimDraftOnlyFromDrafted(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, status := range store.Statuses {
-		t.Run(status, func(t *testing.T) {
+	for _, status := range onward.Statuses() {
+		t.Run(string(status), func(t *testing.T) {
 			t.Parallel()
 			s, c := openStore(t)
 			m := &store.Message{DueAt: c.Now(), Status: status, Kind: "thank_you", Audience: "recruiter"}
 			insert(t, s, m)
 			got, release, err := s.ClaimDraft(ctx, m.ID, time.Minute)
 			defer release()
-			if status != store.StatusDrafted {
+			if status != onward.StatusDrafted {
 				if !errors.Is(err, store.ErrNotClaimable) {
 					t.Errorf("ClaimDraft of a %s message = %v, want ErrNotClaimable", status, err)
 				}
@@ -483,7 +484,7 @@ func TestClaimDraftOnlyFromDrafted(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Status != store.StatusSending || got.Attempts != 1 || !got.LeaseUntil.Equal(c.Now().Add(time.Minute)) {
+			if got.Status != onward.StatusSending || got.Attempts != 1 || !got.LeaseUntil.Equal(c.Now().Add(time.Minute)) {
 				t.Errorf("claimed draft: %+v", got)
 			}
 			if _, _, err := s.ClaimDraft(ctx, m.ID, time.Minute); !errors.Is(err, store.ErrNotClaimable) {
@@ -501,7 +502,7 @@ func TestExpiredHandClaimGoesBackToDrafted(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, c := openStore(t)
-	draft := &store.Message{DueAt: c.Now().Add(-time.Hour), Status: store.StatusDrafted, Kind: "thank_you", Audience: "recruiter", To: "dana@acme.example"}
+	draft := &store.Message{DueAt: c.Now().Add(-time.Hour), Status: onward.StatusDrafted, Kind: "thank_you", Audience: "recruiter", To: "dana@acme.example"}
 	insert(t, s, draft)
 	hand, release, err := s.ClaimDraft(ctx, draft.ID, 2*time.Minute)
 	if err != nil {
@@ -513,7 +514,7 @@ func TestExpiredHandClaimGoesBackToDrafted(t *testing.T) {
 	if got, err := s.ClaimDue(ctx, c.Now(), time.Minute, 10); err != nil || len(got) != 0 {
 		t.Fatalf("ClaimDue during a hand claim = %v, %v", ids(got), err)
 	}
-	if got := get(t, s, draft.ID); got.Status != store.StatusSending {
+	if got := get(t, s, draft.ID); got.Status != onward.StatusSending {
 		t.Fatalf("hand claim was disturbed: %s", got.Status)
 	}
 
@@ -526,10 +527,10 @@ func TestExpiredHandClaimGoesBackToDrafted(t *testing.T) {
 		t.Fatalf("ClaimDue after the hand claim expired = %v, %v; a recruiter draft must never be claimed for the daemon", ids(got), err)
 	}
 	back := get(t, s, draft.ID)
-	if back.Status != store.StatusDrafted || !back.LeaseUntil.IsZero() || !strings.Contains(back.LastError, "send it again") {
+	if back.Status != onward.StatusDrafted || !back.LeaseUntil.IsZero() || !strings.Contains(back.LastError, "send it again") {
 		t.Errorf("expired hand claim: status %s, lease %v, last error %q", back.Status, back.LeaseUntil, back.LastError)
 	}
-	if err := s.Finish(ctx, hand, store.Outcome{Status: store.StatusDrafted, Error: "timeout", KeepBody: true}); !errors.Is(err, store.ErrNotClaimable) {
+	if err := s.Finish(ctx, hand, store.Outcome{Status: onward.StatusDrafted, Error: "timeout", KeepBody: true}); !errors.Is(err, store.ErrNotClaimable) {
 		t.Errorf("Finish of a failure under the expired hand claim = %v, want ErrNotClaimable", err)
 	}
 	_, release, err = s.ClaimDraft(ctx, draft.ID, time.Minute)
@@ -547,7 +548,7 @@ func TestExpiredHandClaimStaysWhileItsSenderRuns(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, c := openStore(t)
-	draft := &store.Message{DueAt: c.Now().Add(-time.Hour), Status: store.StatusDrafted, Kind: "thank_you", Audience: "recruiter", To: "dana@acme.example"}
+	draft := &store.Message{DueAt: c.Now().Add(-time.Hour), Status: onward.StatusDrafted, Kind: "thank_you", Audience: "recruiter", To: "dana@acme.example"}
 	insert(t, s, draft)
 	_, release, err := s.ClaimDraft(ctx, draft.ID, time.Minute)
 	if err != nil {
@@ -560,7 +561,7 @@ func TestExpiredHandClaimStaysWhileItsSenderRuns(t *testing.T) {
 	if got, err := daemon.ClaimDue(ctx, c.Now(), time.Minute, 10); err != nil || len(got) != 0 {
 		t.Fatalf("ClaimDue = %v, %v", ids(got), err)
 	}
-	if got := get(t, s, draft.ID); got.Status != store.StatusSending {
+	if got := get(t, s, draft.ID); got.Status != onward.StatusSending {
 		t.Fatalf("the daemon took back a hand claim whose sender runs: %s (%q)", got.Status, got.LastError)
 	}
 	if _, _, err := daemon.ClaimDraft(ctx, draft.ID, time.Minute); !errors.Is(err, store.ErrNotClaimable) {
@@ -574,7 +575,7 @@ func TestExpiredHandClaimStaysWhileItsSenderRuns(t *testing.T) {
 	if _, err := daemon.ClaimDue(ctx, c.Now(), time.Minute, 10); err != nil {
 		t.Fatal(err)
 	}
-	if got := get(t, s, draft.ID); got.Status != store.StatusDrafted || !strings.Contains(got.LastError, "send it again") {
+	if got := get(t, s, draft.ID); got.Status != onward.StatusDrafted || !strings.Contains(got.LastError, "send it again") {
 		t.Errorf("after its sender ended the claim is %s (%q), want drafted", got.Status, got.LastError)
 	}
 }
@@ -584,7 +585,7 @@ func TestExpireDaemonClaimsLeavesHandClaims(t *testing.T) {
 	ctx := context.Background()
 	s, c := openStore(t)
 	daemon := &store.Message{DueAt: c.Now()}
-	draft := &store.Message{DueAt: c.Now(), Status: store.StatusDrafted, Kind: "thank_you", Audience: "recruiter"}
+	draft := &store.Message{DueAt: c.Now(), Status: onward.StatusDrafted, Kind: "thank_you", Audience: "recruiter"}
 	insert(t, s, daemon, draft)
 	if _, err := s.ClaimDue(ctx, c.Now(), time.Hour, 10); err != nil {
 		t.Fatal(err)
@@ -602,7 +603,7 @@ func TestExpireDaemonClaimsLeavesHandClaims(t *testing.T) {
 	if err != nil || !slices.Equal(ids(got), []int64{daemon.ID}) {
 		t.Errorf("after a restart the daemon's claim should be claimable at once: %v, %v", ids(got), err)
 	}
-	if m := get(t, s, draft.ID); m.Status != store.StatusSending {
+	if m := get(t, s, draft.ID); m.Status != onward.StatusSending {
 		t.Errorf("the hand claim was touched: %s", m.Status)
 	}
 }
@@ -613,24 +614,24 @@ func TestCancelPendingTouchesOnlyPendingMessagesOfTheKindsAndApplication(t *test
 	s, c := openStore(t)
 	app, other := insertApp(t, s, "Acme"), insertApp(t, s, "Globex")
 	due := c.Now().Add(time.Hour)
-	mk := func(appID int64, kind, status string) *store.Message {
+	mk := func(appID int64, kind onward.Kind, status onward.Status) *store.Message {
 		return &store.Message{ApplicationID: appID, Kind: kind, Audience: "recruiter", Status: status, DueAt: due}
 	}
-	cancelScheduled := mk(app.ID, "status_check", store.StatusScheduled)
-	cancelDrafted := mk(app.ID, "status_check", store.StatusDrafted)
-	cancelOtherKind := mk(app.ID, "thank_you", store.StatusScheduled)
+	cancelScheduled := mk(app.ID, "status_check", onward.StatusScheduled)
+	cancelDrafted := mk(app.ID, "status_check", onward.StatusDrafted)
+	cancelOtherKind := mk(app.ID, "thank_you", onward.StatusScheduled)
 	keep := []*store.Message{
-		mk(app.ID, "status_check", store.StatusSent),
-		mk(app.ID, "status_check", store.StatusFailed),
-		mk(app.ID, "status_check", store.StatusDiscarded),
-		mk(app.ID, "status_check", store.StatusExpired),
-		mk(app.ID, "learn", store.StatusScheduled),
-		mk(other.ID, "status_check", store.StatusScheduled),
-		mk(other.ID, "thank_you", store.StatusDrafted),
-		mk(0, "status_check", store.StatusScheduled),
+		mk(app.ID, "status_check", onward.StatusSent),
+		mk(app.ID, "status_check", onward.StatusFailed),
+		mk(app.ID, "status_check", onward.StatusDiscarded),
+		mk(app.ID, "status_check", onward.StatusExpired),
+		mk(app.ID, "learn", onward.StatusScheduled),
+		mk(other.ID, "status_check", onward.StatusScheduled),
+		mk(other.ID, "thank_you", onward.StatusDrafted),
+		mk(0, "status_check", onward.StatusScheduled),
 	}
 	// One message is on the wire: due a minute before the rest, and claimed.
-	sending := mk(app.ID, "status_check", store.StatusScheduled)
+	sending := mk(app.ID, "status_check", onward.StatusScheduled)
 	sending.DueAt = due.Add(-time.Minute)
 	insert(t, s, append([]*store.Message{cancelScheduled, cancelDrafted, cancelOtherKind, sending}, keep...)...)
 	claimed, err := s.ClaimDue(ctx, sending.DueAt, time.Hour, 10)
@@ -649,7 +650,7 @@ func TestCancelPendingTouchesOnlyPendingMessagesOfTheKindsAndApplication(t *test
 
 	err = s.Update(ctx, func(tx *store.Tx) error {
 		var err error
-		n, err = tx.CancelPending(ctx, app.ID, []string{"status_check", "thank_you", "stay_in_touch"}, "cancelled by reply on 4 Mar 2026")
+		n, err = tx.CancelPending(ctx, app.ID, []onward.Kind{"status_check", "thank_you", "stay_in_touch"}, "cancelled by reply on 4 Mar 2026")
 		return err
 	})
 	if err != nil {
@@ -660,7 +661,7 @@ func TestCancelPendingTouchesOnlyPendingMessagesOfTheKindsAndApplication(t *test
 	}
 	for _, m := range []*store.Message{cancelScheduled, cancelDrafted, cancelOtherKind} {
 		got := get(t, s, m.ID)
-		if got.Status != store.StatusCancelled || got.LastError != "cancelled by reply on 4 Mar 2026" {
+		if got.Status != onward.StatusCancelled || got.LastError != "cancelled by reply on 4 Mar 2026" {
 			t.Errorf("message %d (%s %s): status %s, reason %q", m.ID, m.Kind, m.Status, got.Status, got.LastError)
 		}
 	}
@@ -669,7 +670,7 @@ func TestCancelPendingTouchesOnlyPendingMessagesOfTheKindsAndApplication(t *test
 			t.Errorf("message %d (app %d, %s %s) became %s", m.ID, m.ApplicationID, m.Kind, m.Status, got.Status)
 		}
 	}
-	if got := get(t, s, sending.ID); got.Status != store.StatusSending {
+	if got := get(t, s, sending.ID); got.Status != onward.StatusSending {
 		t.Errorf("a message on the wire was cancelled: %s", got.Status)
 	}
 }
@@ -681,9 +682,9 @@ func TestNextWake(t *testing.T) {
 		t.Parallel()
 		s, c := openStore(t)
 		insert(t, s,
-			&store.Message{DueAt: c.Now(), Status: store.StatusSent},
-			&store.Message{DueAt: c.Now(), Status: store.StatusDrafted, Kind: "thank_you", Audience: "recruiter"},
-			&store.Message{DueAt: c.Now(), Status: store.StatusCancelled})
+			&store.Message{DueAt: c.Now(), Status: onward.StatusSent},
+			&store.Message{DueAt: c.Now(), Status: onward.StatusDrafted, Kind: "thank_you", Audience: "recruiter"},
+			&store.Message{DueAt: c.Now(), Status: onward.StatusCancelled})
 		if at, ok, err := s.NextWake(ctx); err != nil || ok {
 			t.Errorf("NextWake = %v, %v, %v; want nothing", at, ok, err)
 		}
@@ -694,7 +695,7 @@ func TestNextWake(t *testing.T) {
 		insert(t, s,
 			&store.Message{DueAt: c.Now().Add(3 * time.Hour)},
 			&store.Message{DueAt: c.Now().Add(2 * time.Hour)},
-			&store.Message{DueAt: c.Now().Add(time.Hour), Status: store.StatusSent})
+			&store.Message{DueAt: c.Now().Add(time.Hour), Status: onward.StatusSent})
 		at, ok, err := s.NextWake(ctx)
 		if err != nil || !ok || !at.Equal(c.Now().Add(2*time.Hour)) {
 			t.Errorf("NextWake = %v, %v, %v; want the earliest scheduled, %v", at, ok, err, c.Now().Add(2*time.Hour))
@@ -868,7 +869,7 @@ func TestMessagesFilterAndCount(t *testing.T) {
 	insert(t, s,
 		&store.Message{ApplicationID: app.ID, Kind: "thank_you", Audience: "recruiter", DueAt: c.Now().Add(2 * time.Hour)},
 		&store.Message{ApplicationID: app.ID, Kind: "learn", DueAt: c.Now().Add(time.Hour)},
-		&store.Message{ApplicationID: app.ID, Kind: "learn", DueAt: c.Now(), Status: store.StatusSent},
+		&store.Message{ApplicationID: app.ID, Kind: "learn", DueAt: c.Now(), Status: onward.StatusSent},
 		&store.Message{Kind: "digest", DueAt: c.Now()})
 	all, err := s.Messages(ctx, store.MessageFilter{ApplicationID: app.ID})
 	if err != nil || len(all) != 3 {
@@ -877,12 +878,12 @@ func TestMessagesFilterAndCount(t *testing.T) {
 	if !slices.IsSortedFunc(all, func(a, b store.Message) int { return a.DueAt.Compare(b.DueAt) }) {
 		t.Errorf("Messages not in due order")
 	}
-	learn, _ := s.Messages(ctx, store.MessageFilter{Kind: "learn", Status: store.StatusScheduled})
+	learn, _ := s.Messages(ctx, store.MessageFilter{Kind: "learn", Status: onward.StatusScheduled})
 	if len(learn) != 1 {
 		t.Errorf("scheduled learn messages = %d, want 1", len(learn))
 	}
 	counts, err := s.CountByStatus(ctx)
-	if err != nil || counts[store.StatusScheduled] != 3 || counts[store.StatusSent] != 1 {
+	if err != nil || counts[onward.StatusScheduled] != 3 || counts[onward.StatusSent] != 1 {
 		t.Errorf("CountByStatus = %v, %v", counts, err)
 	}
 	var n int

@@ -1,6 +1,10 @@
 package templates
 
-import "time"
+import (
+	"time"
+
+	"github.com/onward-app/onward"
+)
 
 // Data is everything a template can refer to. The caller fills it from the
 // database and the config; times are already in the zone the reader lives
@@ -181,7 +185,7 @@ type App struct {
 	Role      string
 	Recruiter Person // Email is empty when the user has not recorded it
 	URL       string
-	Stage     string // applied, interviewing, rejected, offer, withdrawn
+	Stage     onward.Stage // applied, interviewing, rejected, offer, withdrawn
 	// Interview is the start of the latest interview; zero if none.
 	Interview time.Time
 	// Rejected is when the rejection was recorded; zero if not rejected.
@@ -198,9 +202,9 @@ type Lesson struct {
 
 // Draft describes a recruiter draft waiting for the user.
 type Draft struct {
-	ID      int64  // the message id, for `onward drafts send ID`
-	Kind    string // thank_you, status_check, feedback_request, stay_in_touch, feedback_thanks
-	To      string // formatted recipient, or empty when the address is missing
+	ID      int64       // the message id, for `onward drafts send ID`
+	Kind    onward.Kind // thank_you, status_check, feedback_request, stay_in_touch, feedback_thanks
+	To      string      // formatted recipient, or empty when the address is missing
 	Subject string
 	Text    string
 	Mailto  string // a mailto: URL that opens the draft pre-filled
@@ -227,7 +231,7 @@ type DigestData struct {
 
 // StageCount is how many applications are in one stage.
 type StageCount struct {
-	Stage     string
+	Stage     onward.Stage
 	Count     int
 	Companies []string
 }
@@ -235,7 +239,7 @@ type StageCount struct {
 // MessageLine is one message as a line in the digest.
 type MessageLine struct {
 	ID      int64
-	Kind    string
+	Kind    onward.Kind
 	Company string
 	Subject string
 	At      time.Time // due, sent or failed time, whichever the list is about

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/onward-app/onward"
 )
 
 // funcs are the functions every template may call. They are few on purpose:
@@ -127,37 +129,7 @@ var funcs = map[string]any{
 		return strconv.Itoa(n) + " " + many
 	},
 	// label names a kind of message in words, for lists and sentences.
-	"label": kindLabel,
-}
-
-func kindLabel(kind string) string {
-	switch kind {
-	case ThankYou:
-		return "thank-you note"
-	case StatusCheck:
-		return "status check"
-	case FeedbackRequest:
-		return "feedback request"
-	case StayInTouch:
-		return "stay-in-touch note"
-	case Learn:
-		return "learn check-in"
-	case LetGo:
-		return "let-go check-in"
-	case Digest:
-		return "weekly digest"
-	case DraftReady:
-		return "draft notice"
-	case Prep:
-		return "prep note"
-	case RejectionNotice:
-		return "note on a reply"
-	case FeedbackThanks:
-		return "feedback thank-you"
-	case FeedbackReceived:
-		return "feedback check-in"
-	}
-	return strings.ReplaceAll(kind, "_", " ")
+	"label": onward.Kind.Label,
 }
 
 // zoneName is the zone's abbreviation ("CET"), or "UTC+05:30" where the

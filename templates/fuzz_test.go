@@ -3,6 +3,8 @@ package templates
 import (
 	"strings"
 	"testing"
+
+	"github.com/onward-app/onward"
 )
 
 // FuzzRenderHostileData renders every kind with whatever a user could type
@@ -18,7 +20,7 @@ func FuzzRenderHostileData(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, company, text string) {
-		for _, kind := range Kinds() {
+		for _, kind := range onward.Kinds() {
 			d := Sample(kind)
 			d.App.Company, d.App.Role, d.App.Recruiter.Name = company, company, company
 			for i := range d.Lessons {

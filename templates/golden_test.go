@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/onward-app/onward"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current templates")
@@ -14,8 +16,8 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden from the curr
 // go test ./templates -update.
 func TestGolden(t *testing.T) {
 	s := mustLoad(t, "")
-	for _, kind := range Kinds() {
-		t.Run(kind, func(t *testing.T) {
+	for _, kind := range onward.Kinds() {
+		t.Run(string(kind), func(t *testing.T) {
 			r, err := s.Render(kind, Sample(kind))
 			if err != nil {
 				t.Fatal(err)
@@ -24,7 +26,7 @@ func TestGolden(t *testing.T) {
 			if r.HTML != "" {
 				got += "-- html --\n" + r.HTML
 			}
-			path := filepath.Join("testdata", kind+".golden")
+			path := filepath.Join("testdata", string(kind)+".golden")
 			if *update {
 				if err := os.MkdirAll("testdata", 0o755); err != nil {
 					t.Fatal(err)

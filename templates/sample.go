@@ -4,11 +4,13 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/onward-app/onward"
 )
 
 // Sample returns plainly made-up data for kind, for a user called Alex
 // Morgan: what Load executes every template on. See SampleFor.
-func Sample(kind string) Data {
+func Sample(kind onward.Kind) Data {
 	return SampleFor(kind, Person{Name: "Alex Morgan", Email: "alex.morgan@example.com"})
 }
 
@@ -17,7 +19,7 @@ func Sample(kind string) Data {
 // preview without an application reads as the user's own note would. It is
 // fixed (no time.Now), so previews and golden files do not change from run
 // to run. Unknown kinds get the common part: a user and one application.
-func SampleFor(kind string, user Person) Data {
+func SampleFor(kind onward.Kind, user Person) Data {
 	d := Data{
 		User: user,
 		App: App{
@@ -26,47 +28,47 @@ func SampleFor(kind string, user Person) Data {
 			Role:      "Platform Engineer",
 			Recruiter: Person{Name: "Dana Reyes", Email: "dana.reyes@example.com"},
 			URL:       "https://example.com/careers/platform-engineer",
-			Stage:     "interviewing",
+			Stage:     onward.StageInterviewing,
 			Interview: at(3, 14, 0), // Tuesday 3 March 2026
 		},
 		Interview: sampleInterview(),
 	}
 	rejected := at(12, 16, 20) // Thursday 12 March 2026
 	reject := func() {
-		d.App.Stage, d.App.Rejected = "rejected", rejected
+		d.App.Stage, d.App.Rejected = onward.StageRejected, rejected
 	}
 	switch kind {
-	case ThankYou:
+	case onward.ThankYou:
 		d.Now = at(3, 17, 0)
-	case StatusCheck:
+	case onward.StatusCheck:
 		d.Now = at(10, 10, 0)
-	case FeedbackRequest:
+	case onward.FeedbackRequest:
 		reject()
 		d.Now = at(13, 10, 0)
-	case StayInTouch:
+	case onward.StayInTouch:
 		reject()
 		d.Now = at(40, 10, 0) // Thursday 9 April
-	case Learn:
+	case onward.Learn:
 		reject()
 		d.Now = at(13, 9, 0)
-	case LetGo:
+	case onward.LetGo:
 		reject()
 		d.Lessons = sampleLessons()
 		d.StayInTouchAt = at(40, 10, 0)
 		d.Now = at(19, 9, 0)
-	case FeedbackThanks, FeedbackReceived:
+	case onward.FeedbackThanks, onward.FeedbackReceived:
 		reject()
 		d.Feedback = sampleFeedback()
 		d.Now = at(16, 10, 0)
-	case Digest:
+	case onward.Digest:
 		d.App = App{}
 		d.Interview = nil
 		d.Lessons = sampleLessons()
 		d.Now = at(16, 8, 0)
 		d.Digest = sampleDigest()
-	case DraftReady:
+	case onward.DraftReady:
 		d.Now = at(3, 17, 0)
-		// The thank-you of Sample(ThankYou), as the template writes it.
+		// The thank-you of Sample(onward.ThankYou), as the template writes it.
 		text := "Hi Dana,\n\n" +
 			"Thank you for arranging my panel interview for the Platform Engineer role at Example Co on Tuesday 3 March; " +
 			"it was good to learn more about the team and its work.\n\n" +
@@ -78,7 +80,7 @@ func SampleFor(kind string, user Person) Data {
 		subject := "Thank you — Platform Engineer interview"
 		d.Draft = &Draft{
 			ID:          12,
-			Kind:        ThankYou,
+			Kind:        onward.ThankYou,
 			To:          "Dana Reyes <dana.reyes@example.com>",
 			Subject:     subject,
 			Text:        text,
@@ -86,7 +88,7 @@ func SampleFor(kind string, user Person) Data {
 			SendCommand: "onward drafts send 12",
 			Until:       at(6, 17, 0),
 		}
-	case Prep:
+	case onward.Prep:
 		d.App.Interview = at(24, 17, 0) // Tuesday 24 March
 		d.Interview = &Interview{
 			At:          at(24, 17, 0),
@@ -103,7 +105,7 @@ func SampleFor(kind string, user Person) Data {
 			{Text: "Practise the system design round out loud, with a timer. #system-design", Company: "Example Co", At: at(13, 20, 15), Tags: []string{"system-design"}},
 			{Text: "Ask about the on-call rota in the first call, not the last.", Company: "Sample Ltd", At: at(15, 11, 0)},
 		}
-	case RejectionNotice:
+	case onward.RejectionNotice:
 		d.Now = at(12, 16, 30)
 		d.Notice = &Notice{Phrase: "decided to move forward with other candidates"}
 	default:
@@ -159,24 +161,24 @@ func sampleDigest() *DigestData {
 		Since: at(9, 8, 0),
 		Until: at(16, 8, 0),
 		Stages: []StageCount{
-			{Stage: "applied", Count: 2, Companies: []string{"Sample Ltd", "Demo Corp"}},
-			{Stage: "interviewing", Count: 2, Companies: []string{"Example Industries", "Sample Works"}},
-			{Stage: "rejected", Count: 1, Companies: []string{"Example Co"}},
+			{Stage: onward.StageApplied, Count: 2, Companies: []string{"Sample Ltd", "Demo Corp"}},
+			{Stage: onward.StageInterviewing, Count: 2, Companies: []string{"Example Industries", "Sample Works"}},
+			{Stage: onward.StageRejected, Count: 1, Companies: []string{"Example Co"}},
 		},
 		DraftsWaiting: []MessageLine{
-			{ID: 15, Kind: ThankYou, Company: "Example Industries", Subject: "Thank you — Site Reliability Engineer interview", At: at(13, 17, 0), Until: at(16, 17, 0)},
-			{ID: 12, Kind: FeedbackRequest, Company: "Example Co", Subject: "Feedback on my application for the Platform Engineer role", At: at(13, 10, 0), Until: at(27, 10, 0)},
+			{ID: 15, Kind: onward.ThankYou, Company: "Example Industries", Subject: "Thank you — Site Reliability Engineer interview", At: at(13, 17, 0), Until: at(16, 17, 0)},
+			{ID: 12, Kind: onward.FeedbackRequest, Company: "Example Co", Subject: "Feedback on my application for the Platform Engineer role", At: at(13, 10, 0), Until: at(27, 10, 0)},
 		},
 		Sent: []MessageLine{
-			{ID: 8, Kind: StatusCheck, Company: "Example Co", Subject: "Platform Engineer interview: next steps", At: at(10, 11, 5)},
-			{ID: 11, Kind: Learn, Company: "Example Co", Subject: "About Example Co", At: at(13, 9, 0)},
+			{ID: 8, Kind: onward.StatusCheck, Company: "Example Co", Subject: "Platform Engineer interview: next steps", At: at(10, 11, 5)},
+			{ID: 11, Kind: onward.Learn, Company: "Example Co", Subject: "About Example Co", At: at(13, 9, 0)},
 		},
 		Failed: []MessageLine{
-			{ID: 5, Kind: ThankYou, Company: "Sample Works", At: at(11, 9, 0), State: "expired", Error: "expired: due Saturday 7 March, too late to send when onward started again"},
+			{ID: 5, Kind: onward.ThankYou, Company: "Sample Works", At: at(11, 9, 0), State: "expired", Error: "expired: due Saturday 7 March, too late to send when onward started again"},
 		},
 		DueNextWeek: []MessageLine{
-			{ID: 13, Kind: LetGo, Company: "Example Co", At: at(19, 9, 0)},
-			{ID: 16, Kind: StatusCheck, Company: "Example Industries", At: at(20, 10, 0)},
+			{ID: 13, Kind: onward.LetGo, Company: "Example Co", At: at(19, 9, 0)},
+			{ID: 16, Kind: onward.StatusCheck, Company: "Example Industries", At: at(20, 10, 0)},
 		},
 		Patterns: &Patterns{
 			Enough: true,
@@ -228,7 +230,7 @@ func sparse(d Data) Data {
 // rendered with. Name is "situation/note" and doubles as a file name.
 type Scenario struct {
 	Name string
-	Kind string
+	Kind onward.Kind
 	Data Data
 }
 
@@ -250,14 +252,14 @@ type Scenario struct {
 func Scenarios() []Scenario {
 	user := Person{Name: "Alex Morgan", Email: "alex.morgan@example.com"}
 	var out []Scenario
-	add := func(name, kind string, d Data) {
+	add := func(name string, kind onward.Kind, d Data) {
 		d.User = user
 		out = append(out, Scenario{Name: name, Kind: kind, Data: d})
 	}
 
 	// Two interviewers, one without an address, and a topic.
 	acme := App{
-		ID: 21, Company: "Acme Robotics", Role: "Backend Engineer", Stage: "interviewing",
+		ID: 21, Company: "Acme Robotics", Role: "Backend Engineer", Stage: onward.StageInterviewing,
 		Recruiter: Person{Name: "Maria Lopez", Email: "maria.lopez@acme.example"},
 		Interview: at(3, 14, 0),
 	}
@@ -275,19 +277,19 @@ func Scenarios() []Scenario {
 		}
 	}
 	iv := panel()
-	add("two-interviewers/thank_you-interviewer", ThankYou, Data{App: acme, Interview: iv, Recipient: &iv.With[0], Now: at(3, 17, 0)})
-	add("two-interviewers/thank_you-recruiter", ThankYou, Data{App: acme, Interview: panel(), Now: at(3, 17, 0)})
-	add("two-interviewers/status_check", StatusCheck, Data{App: acme, Interview: panel(), Now: at(10, 10, 0)})
-	add("two-interviewers/prep", Prep, Data{App: acme, Interview: panel(), Now: at(2, 18, 0)})
+	add("two-interviewers/thank_you-interviewer", onward.ThankYou, Data{App: acme, Interview: iv, Recipient: &iv.With[0], Now: at(3, 17, 0)})
+	add("two-interviewers/thank_you-recruiter", onward.ThankYou, Data{App: acme, Interview: panel(), Now: at(3, 17, 0)})
+	add("two-interviewers/status_check", onward.StatusCheck, Data{App: acme, Interview: panel(), Now: at(10, 10, 0)})
+	add("two-interviewers/prep", onward.Prep, Data{App: acme, Interview: panel(), Now: at(2, 18, 0)})
 	iv = panel()
-	add("two-interviewers/draft_ready", DraftReady, Data{App: acme, Interview: iv, Recipient: &iv.With[0], Now: at(3, 17, 0),
-		Draft: &Draft{ID: 31, Kind: ThankYou, To: "Tom Baker <tom.baker@acme.example>", Subject: "Thank you — Backend Engineer interview",
+	add("two-interviewers/draft_ready", onward.DraftReady, Data{App: acme, Interview: iv, Recipient: &iv.With[0], Now: at(3, 17, 0),
+		Draft: &Draft{ID: 31, Kind: onward.ThankYou, To: "Tom Baker <tom.baker@acme.example>", Subject: "Thank you — Backend Engineer interview",
 			Mailto: mailto("tom.baker@acme.example", "Thank you — Backend Engineer interview", ""), SendCommand: "onward drafts send 31",
 			Until: at(6, 17, 0)}})
 
 	// A stated decision date, no interviewer, the recruiter in Chicago.
 	globex := App{
-		ID: 22, Company: "Globex", Role: "Data Engineer", Stage: "interviewing",
+		ID: 22, Company: "Globex", Role: "Data Engineer", Stage: onward.StageInterviewing,
 		Recruiter: Person{Name: "Sam Carter", Email: "sam.carter@globex.example"},
 		Interview: at(24, 16, 0),
 	}
@@ -302,29 +304,29 @@ func Scenarios() []Scenario {
 			Round:       2,
 		}
 	}
-	add("decision-date/thank_you", ThankYou, Data{App: globex, Interview: technical(), Now: at(24, 19, 0)})
-	add("decision-date/status_check", StatusCheck, Data{App: globex, Interview: technical(), Now: at(31, 16, 0)})
-	add("decision-date/prep", Prep, Data{App: globex, Interview: technical(), Now: at(23, 18, 0),
+	add("decision-date/thank_you", onward.ThankYou, Data{App: globex, Interview: technical(), Now: at(24, 19, 0)})
+	add("decision-date/status_check", onward.StatusCheck, Data{App: globex, Interview: technical(), Now: at(31, 16, 0)})
+	add("decision-date/prep", onward.Prep, Data{App: globex, Interview: technical(), Now: at(23, 18, 0),
 		Lessons: []Lesson{{Text: "Say the trade-off out loud before choosing.", Company: "Initech", At: at(8, 20, 0)}}})
-	add("decision-date/draft_ready", DraftReady, Data{App: globex, Interview: technical(), Now: at(31, 16, 0),
-		Draft: &Draft{ID: 32, Kind: StatusCheck, To: "Sam Carter <sam.carter@globex.example>", Subject: "Data Engineer interview: next steps",
+	add("decision-date/draft_ready", onward.DraftReady, Data{App: globex, Interview: technical(), Now: at(31, 16, 0),
+		Draft: &Draft{ID: 32, Kind: onward.StatusCheck, To: "Sam Carter <sam.carter@globex.example>", Subject: "Data Engineer interview: next steps",
 			Mailto: mailto("sam.carter@globex.example", "Data Engineer interview: next steps", ""), SendCommand: "onward drafts send 32",
 			Until: at(35, 17, 0)}})
 
 	// A no before any interview, from a no-reply address.
 	initech := App{
-		ID: 23, Company: "Initech", Role: "Site Reliability Engineer", Stage: "rejected",
+		ID: 23, Company: "Initech", Role: "Site Reliability Engineer", Stage: onward.StageRejected,
 		Recruiter: Person{Email: "no-reply@initech.example"},
 		Rejected:  at(6, 9, 12),
 	}
-	add("cv-stage/rejection_notice", RejectionNotice, Data{App: initech, Now: at(6, 9, 20),
+	add("cv-stage/rejection_notice", onward.RejectionNotice, Data{App: initech, Now: at(6, 9, 20),
 		Notice: &Notice{Phrase: "we will not be moving forward with your application"}})
-	add("cv-stage/learn", Learn, Data{App: initech, Now: at(7, 9, 0)})
-	add("cv-stage/let_go", LetGo, Data{App: initech, Now: at(13, 9, 0)})
+	add("cv-stage/learn", onward.Learn, Data{App: initech, Now: at(7, 9, 0)})
+	add("cv-stage/let_go", onward.LetGo, Data{App: initech, Now: at(13, 9, 0)})
 
 	// A no after three rounds, two lessons logged, feedback given.
 	umbrella := App{
-		ID: 24, Company: "Umbrella Health", Role: "Platform Engineer", Stage: "rejected",
+		ID: 24, Company: "Umbrella Health", Role: "Platform Engineer", Stage: onward.StageRejected,
 		Recruiter: Person{Name: "Jordan Lee", Email: "jordan.lee@umbrella.example"},
 		Interview: at(17, 10, 0),
 		Rejected:  at(19, 15, 0),
@@ -343,37 +345,37 @@ func Scenarios() []Scenario {
 		{Text: "Ask about the on-call rota in the first call, not the last.", Company: "Umbrella Health", At: at(20, 9, 40)},
 	}
 	feedback := &Feedback{Text: "The panel wanted more evidence of leading incidents end to end.", At: at(23, 11, 0), Company: "Umbrella Health"}
-	add("three-rounds/feedback_request", FeedbackRequest, Data{App: umbrella, Interview: final(), Now: at(20, 10, 0)})
-	add("three-rounds/learn", Learn, Data{App: umbrella, Interview: final(), Lessons: lessons, Now: at(20, 12, 0)})
-	add("three-rounds/feedback_received", FeedbackReceived, Data{App: umbrella, Interview: final(), Feedback: feedback, Lessons: lessons, Now: at(23, 11, 30)})
-	add("three-rounds/feedback_received-declined", FeedbackReceived, Data{App: umbrella, Interview: final(), Lessons: lessons,
+	add("three-rounds/feedback_request", onward.FeedbackRequest, Data{App: umbrella, Interview: final(), Now: at(20, 10, 0)})
+	add("three-rounds/learn", onward.Learn, Data{App: umbrella, Interview: final(), Lessons: lessons, Now: at(20, 12, 0)})
+	add("three-rounds/feedback_received", onward.FeedbackReceived, Data{App: umbrella, Interview: final(), Feedback: feedback, Lessons: lessons, Now: at(23, 11, 30)})
+	add("three-rounds/feedback_received-declined", onward.FeedbackReceived, Data{App: umbrella, Interview: final(), Lessons: lessons,
 		Feedback: &Feedback{At: at(23, 11, 0), Declined: true, Company: "Umbrella Health"}, Now: at(23, 11, 30)})
-	add("three-rounds/feedback_thanks", FeedbackThanks, Data{App: umbrella, Interview: final(), Feedback: feedback, Now: at(23, 11, 30)})
-	add("three-rounds/let_go", LetGo, Data{App: umbrella, Interview: final(), Lessons: lessons, Feedback: feedback,
+	add("three-rounds/feedback_thanks", onward.FeedbackThanks, Data{App: umbrella, Interview: final(), Feedback: feedback, Now: at(23, 11, 30)})
+	add("three-rounds/let_go", onward.LetGo, Data{App: umbrella, Interview: final(), Lessons: lessons, Feedback: feedback,
 		StayInTouchAt: at(47, 10, 0), Now: at(26, 9, 0)})
-	add("three-rounds/stay_in_touch", StayInTouch, Data{App: umbrella, Interview: final(), Now: at(47, 10, 0)})
+	add("three-rounds/stay_in_touch", onward.StayInTouch, Data{App: umbrella, Interview: final(), Now: at(47, 10, 0)})
 
 	// The week across all four.
 	weekLessons := []Lesson{{Text: "Write up one incident I led, end to end, as a story with a number in it. #incidents", Company: "Umbrella Health", At: at(23, 12, 10), Tags: []string{"incidents"}}}
-	add("week/digest", Digest, Data{Now: at(27, 8, 0), Lessons: weekLessons, Digest: &DigestData{
+	add("week/digest", onward.Digest, Data{Now: at(27, 8, 0), Lessons: weekLessons, Digest: &DigestData{
 		Since: at(20, 8, 0), Until: at(27, 8, 0),
 		Stages: []StageCount{
-			{Stage: "interviewing", Count: 2, Companies: []string{"Acme Robotics", "Globex"}},
-			{Stage: "rejected", Count: 2, Companies: []string{"Initech", "Umbrella Health"}},
+			{Stage: onward.StageInterviewing, Count: 2, Companies: []string{"Acme Robotics", "Globex"}},
+			{Stage: onward.StageRejected, Count: 2, Companies: []string{"Initech", "Umbrella Health"}},
 		},
 		DraftsWaiting: []MessageLine{
-			{ID: 33, Kind: FeedbackThanks, Company: "Umbrella Health", Subject: "Thank you for the feedback on the Platform Engineer role", At: at(23, 12, 0), Until: at(30, 12, 0)},
+			{ID: 33, Kind: onward.FeedbackThanks, Company: "Umbrella Health", Subject: "Thank you for the feedback on the Platform Engineer role", At: at(23, 12, 0), Until: at(30, 12, 0)},
 		},
 		Sent: []MessageLine{
-			{ID: 29, Kind: FeedbackRequest, Company: "Umbrella Health", Subject: "Feedback on my application for the Platform Engineer role", At: at(20, 10, 5)},
-			{ID: 34, Kind: FeedbackReceived, Company: "Umbrella Health", At: at(23, 11, 30)},
+			{ID: 29, Kind: onward.FeedbackRequest, Company: "Umbrella Health", Subject: "Feedback on my application for the Platform Engineer role", At: at(20, 10, 5)},
+			{ID: 34, Kind: onward.FeedbackReceived, Company: "Umbrella Health", At: at(23, 11, 30)},
 		},
 		Failed: []MessageLine{
-			{ID: 27, Kind: ThankYou, Company: "Globex", At: at(25, 9, 0), State: "expired", Error: "expired: due Tuesday 24 March, too late to send when onward started again"},
-			{ID: 35, Kind: LetGo, Company: "Umbrella Health", At: at(26, 9, 0), State: "failed", Error: "550 5.1.1 mailbox unavailable"},
+			{ID: 27, Kind: onward.ThankYou, Company: "Globex", At: at(25, 9, 0), State: "expired", Error: "expired: due Tuesday 24 March, too late to send when onward started again"},
+			{ID: 35, Kind: onward.LetGo, Company: "Umbrella Health", At: at(26, 9, 0), State: "failed", Error: "550 5.1.1 mailbox unavailable"},
 		},
 		DueNextWeek: []MessageLine{
-			{ID: 36, Kind: StatusCheck, Company: "Globex", At: at(31, 16, 0)},
+			{ID: 36, Kind: onward.StatusCheck, Company: "Globex", At: at(31, 16, 0)},
 		},
 		Patterns: &Patterns{
 			Enough:   true,

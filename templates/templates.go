@@ -29,36 +29,9 @@ import (
 	"sync"
 	texttemplate "text/template"
 	"text/template/parse"
-)
 
-// The kinds of message, in the order Kinds returns them. Each is also the
-// base name of its template file.
-const (
-	ThankYou        = "thank_you"
-	StatusCheck     = "status_check"
-	FeedbackRequest = "feedback_request"
-	StayInTouch     = "stay_in_touch"
-	Learn           = "learn"
-	LetGo           = "let_go"
-	Digest          = "digest"
-	DraftReady      = "draft_ready"
-	Prep            = "prep"
-	// RejectionNotice tells the user that a recruiter's reply reads as a
-	// rejection.
-	RejectionNotice = "rejection_notice"
-	// FeedbackThanks is a draft to the recruiter after feedback came:
-	// thanks for the honesty, no defence.
-	FeedbackThanks = "feedback_thanks"
-	// FeedbackReceived tells the user that feedback was recorded (or
-	// declined), soon after it came.
-	FeedbackReceived = "feedback_received"
+	"github.com/onward-app/onward"
 )
-
-// Kinds returns every kind of message, recruiter drafts first. The slice is
-// new on each call, so callers may modify it.
-func Kinds() []string {
-	return []string{ThankYou, StatusCheck, FeedbackRequest, StayInTouch, FeedbackThanks, Learn, LetGo, Digest, DraftReady, Prep, RejectionNotice, FeedbackReceived}
-}
 
 //go:embed default/*.tmpl
 var defaults embed.FS
@@ -78,7 +51,7 @@ type Rendered struct {
 // Set is a parsed, checked set of templates, one per kind. It is read-only
 // after Load and safe for concurrent use.
 type Set struct {
-	byKind map[string]*entry
+	byKind map[onward.Kind]*entry
 }
 
 type entry struct {
@@ -210,9 +183,9 @@ func Load(dir string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Set{byKind: make(map[string]*entry)}
-	for _, kind := range Kinds() {
-		file := kind + ".tmpl"
+	s := &Set{byKind: make(map[onward.Kind]*entry)}
+	for _, kind := range onward.Kinds() {
+		file := string(kind) + ".tmpl"
 		e := &entry{origin: "built-in", name: "default/" + file}
 		if path, ok := overrides[file]; ok {
 			b, err := os.ReadFile(path)
@@ -253,9 +226,9 @@ func readOverrides(dir string) (map[string]string, error) {
 	}
 	valid := make(map[string]bool)
 	var names []string
-	for _, k := range Kinds() {
-		valid[k+".tmpl"] = true
-		names = append(names, k+".tmpl")
+	for _, k := range onward.Kinds() {
+		valid[string(k)+".tmpl"] = true
+		names = append(names, string(k)+".tmpl")
 	}
 	found := make(map[string]string)
 	for _, de := range entries {
@@ -327,7 +300,7 @@ func (e *entry) parse() error {
 // check renders the template on the sample for its kind, on a sparse copy
 // of it and on the scenarios of its kind, so branches for missing optional
 // data and for each situation are exercised too.
-func (e *entry) check(kind string) error {
+func (e *entry) check(kind onward.Kind) error {
 	full := Sample(kind)
 	if _, err := e.render(full); err != nil {
 		return e.wrap("", err)
@@ -347,10 +320,10 @@ func (e *entry) check(kind string) error {
 }
 
 // Render executes the template of kind with d.
-func (s *Set) Render(kind string, d Data) (Rendered, error) {
+func (s *Set) Render(kind onward.Kind, d Data) (Rendered, error) {
 	e, ok := s.byKind[kind]
 	if !ok {
-		return Rendered{}, fmt.Errorf("templates: render %s: unknown kind; want one of %s", kind, strings.Join(Kinds(), ", "))
+		return Rendered{}, fmt.Errorf("templates: render %s: unknown kind; want one of %s", kind, onward.Join(onward.Kinds()))
 	}
 	r, err := e.render(d)
 	if err != nil {
@@ -361,10 +334,10 @@ func (s *Set) Render(kind string, d Data) (Rendered, error) {
 
 // Source returns the template text of kind and where it came from: "built-in"
 // or the path of the override. It backs a preview or "show template" command.
-func (s *Set) Source(kind string) (src, origin string, err error) {
+func (s *Set) Source(kind onward.Kind) (src, origin string, err error) {
 	e, ok := s.byKind[kind]
 	if !ok {
-		return "", "", fmt.Errorf("templates: source %s: unknown kind; want one of %s", kind, strings.Join(Kinds(), ", "))
+		return "", "", fmt.Errorf("templates: source %s: unknown kind; want one of %s", kind, onward.Join(onward.Kinds()))
 	}
 	return e.src, e.origin, nil
 }

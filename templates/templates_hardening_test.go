@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/onward-app/onward"
 )
 
 // override writes a learn.tmpl override whose text part is body and loads
@@ -81,10 +83,10 @@ func TestGuardedRangesRenderAsBefore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := Sample(Learn)
+	d := Sample(onward.Learn)
 	d.Lessons = []Lesson{{Text: "one"}, {Text: "<two>"}}
 	d.User.Name = "Alex"
-	r, err := s.Render(Learn, d)
+	r, err := s.Render(onward.Learn, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +109,7 @@ func TestConcurrentRenders(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for _, k := range Kinds() {
+			for _, k := range onward.Kinds() {
 				if _, err := s.Render(k, Sample(k)); err != nil {
 					errs <- err
 				}
@@ -160,7 +162,7 @@ func TestHTMLPartsEscapeEverythingTyped(t *testing.T) {
 	}
 	const markup = `<script>alert("x")</script><img src=x onerror=alert(1)>`
 	withHTML := 0
-	for _, kind := range Kinds() {
+	for _, kind := range onward.Kinds() {
 		d := Sample(kind)
 		poison(reflect.ValueOf(&d).Elem(), markup)
 		r, err := s.Render(kind, d)

@@ -2,9 +2,11 @@ package templates
 
 import (
 	"errors"
+	"github.com/onward-app/onward"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -32,7 +34,7 @@ func overrideDir(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-func render(t *testing.T, s *Set, kind string, d Data) Rendered {
+func render(t *testing.T, s *Set, kind onward.Kind, d Data) Rendered {
 	t.Helper()
 	r, err := s.Render(kind, d)
 	if err != nil {
@@ -45,24 +47,24 @@ func render(t *testing.T, s *Set, kind string, d Data) Rendered {
 // words, a space before punctuation, an unset value.
 var sentenceHole = regexp.MustCompile(`[a-z,]  +[a-zA-Z]| [,.:;]|<no value>|\(\)`)
 
-var recruiterKinds = []string{ThankYou, StatusCheck, FeedbackRequest, StayInTouch, FeedbackThanks}
+var recruiterKinds = []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch, onward.FeedbackThanks}
 
 func TestKinds(t *testing.T) {
-	got := Kinds()
-	want := []string{"thank_you", "status_check", "feedback_request", "stay_in_touch", "feedback_thanks", "learn", "let_go", "digest", "draft_ready", "prep", "rejection_notice", "feedback_received"}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
+	got := onward.Kinds()
+	want := []onward.Kind{"thank_you", "status_check", "feedback_request", "stay_in_touch", "feedback_thanks", "learn", "let_go", "digest", "draft_ready", "prep", "rejection_notice", "feedback_received"}
+	if !slices.Equal(got, want) {
 		t.Fatalf("Kinds() = %v, want %v", got, want)
 	}
 	got[0] = "changed"
-	if Kinds()[0] != ThankYou {
+	if onward.Kinds()[0] != onward.ThankYou {
 		t.Error("Kinds returns a shared slice; a caller changed it")
 	}
 }
 
 func TestRenderSamples(t *testing.T) {
 	s := mustLoad(t, "")
-	withHTML := map[string]bool{Digest: true, DraftReady: true}
-	for _, kind := range Kinds() {
+	withHTML := map[onward.Kind]bool{onward.Digest: true, onward.DraftReady: true}
+	for _, kind := range onward.Kinds() {
 		for _, tc := range []struct {
 			name string
 			data Data
@@ -70,7 +72,7 @@ func TestRenderSamples(t *testing.T) {
 			{"sample", Sample(kind)},
 			{"sparse", sparse(Sample(kind))},
 		} {
-			t.Run(kind+"/"+tc.name, func(t *testing.T) {
+			t.Run(string(kind)+"/"+tc.name, func(t *testing.T) {
 				r := render(t, s, kind, tc.data)
 				if r.Subject == "" || strings.ContainsAny(r.Subject, "\r\n") || strings.TrimSpace(r.Subject) != r.Subject {
 					t.Errorf("subject %q: want one trimmed, non-empty line", r.Subject)
@@ -98,7 +100,7 @@ func TestRenderSamples(t *testing.T) {
 func TestRecruiterDrafts(t *testing.T) {
 	s := mustLoad(t, "")
 	for _, kind := range recruiterKinds {
-		t.Run(kind, func(t *testing.T) {
+		t.Run(string(kind), func(t *testing.T) {
 			d := Sample(kind)
 			r := render(t, s, kind, d)
 			if n := len(strings.Fields(r.Text)); n >= 120 {
@@ -130,7 +132,7 @@ func TestRecruiterDrafts(t *testing.T) {
 }
 
 func TestFeedbackRequestIsOptional(t *testing.T) {
-	r := render(t, mustLoad(t, ""), FeedbackRequest, Sample(FeedbackRequest))
+	r := render(t, mustLoad(t, ""), onward.FeedbackRequest, Sample(onward.FeedbackRequest))
 	if strings.Count(strings.ToLower(r.Text), "feedback") != 1 {
 		t.Errorf("ask for feedback exactly once:\n%s", r.Text)
 	}
@@ -142,8 +144,8 @@ func TestFeedbackRequestIsOptional(t *testing.T) {
 func TestHTMLEscapesUserData(t *testing.T) {
 	s := mustLoad(t, "")
 	const evil = `<script>alert(1)</script>`
-	for _, kind := range []string{Digest, DraftReady} {
-		t.Run(kind, func(t *testing.T) {
+	for _, kind := range []onward.Kind{onward.Digest, onward.DraftReady} {
+		t.Run(string(kind), func(t *testing.T) {
 			d := Sample(kind)
 			d.App.Company = evil
 			if d.Digest != nil {
@@ -164,9 +166,9 @@ func TestHTMLEscapesUserData(t *testing.T) {
 func TestSubjectRejectsLineBreaks(t *testing.T) {
 	s := mustLoad(t, "")
 	for _, company := range []string{"Acme\r\nBcc: victim@example.com", "Acme\nBcc: x"} {
-		d := Sample(StayInTouch)
+		d := Sample(onward.StayInTouch)
 		d.App.Company = company
-		_, err := s.Render(StayInTouch, d)
+		_, err := s.Render(onward.StayInTouch, d)
 		if err == nil {
 			t.Fatalf("company %q: Render succeeded; a line break in the subject must fail", company)
 		}
@@ -185,7 +187,7 @@ func TestRenderConcurrently(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
-			for _, kind := range Kinds() {
+			for _, kind := range onward.Kinds() {
 				if _, err := s.Render(kind, Sample(kind)); err != nil {
 					t.Error(err)
 				}
@@ -197,7 +199,7 @@ func TestRenderConcurrently(t *testing.T) {
 
 func TestRenderUnknownKind(t *testing.T) {
 	s := mustLoad(t, "")
-	if _, err := s.Render("thanks", Sample(ThankYou)); err == nil || !strings.Contains(err.Error(), "thank_you") {
+	if _, err := s.Render("thanks", Sample(onward.ThankYou)); err == nil || !strings.Contains(err.Error(), "thank_you") {
 		t.Errorf("Render(thanks) error = %v, want one listing the valid kinds", err)
 	}
 	if _, _, err := s.Source("thanks"); err == nil {
@@ -207,9 +209,9 @@ func TestRenderUnknownKind(t *testing.T) {
 
 func TestRenderErrorWrapsKind(t *testing.T) {
 	s := mustLoad(t, "")
-	d := Sample(DraftReady)
+	d := Sample(onward.DraftReady)
 	d.Draft = nil // a caller bug: draft_ready without its draft
-	_, err := s.Render(DraftReady, d)
+	_, err := s.Render(onward.DraftReady, d)
 	if err == nil {
 		t.Fatal("Render succeeded without a Draft")
 	}
@@ -330,7 +332,7 @@ func TestLoadDirIsAFile(t *testing.T) {
 func TestLoadMissingDirIsFine(t *testing.T) {
 	for _, dir := range []string{"", filepath.Join(t.TempDir(), "does-not-exist")} {
 		s := mustLoad(t, dir)
-		for _, kind := range Kinds() {
+		for _, kind := range onward.Kinds() {
 			if _, origin, err := s.Source(kind); err != nil || origin != "built-in" {
 				t.Errorf("Source(%s) = %q, %v; want built-in", kind, origin, err)
 			}
@@ -353,23 +355,23 @@ Thank you, {{first .App.Recruiter.Name}}.
 		t.Fatal(err)
 	}
 	s := mustLoad(t, dir)
-	for _, kind := range Kinds() {
+	for _, kind := range onward.Kinds() {
 		got, origin, err := s.Source(kind)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if kind == ThankYou {
+		if kind == onward.ThankYou {
 			if origin != filepath.Join(dir, "thank_you.tmpl") || got != src {
 				t.Errorf("Source(thank_you) = %q from %q; want the override", got, origin)
 			}
 			continue
 		}
-		builtin, _ := defaults.ReadFile("default/" + kind + ".tmpl")
+		builtin, _ := defaults.ReadFile("default/" + string(kind) + ".tmpl")
 		if origin != "built-in" || got != string(builtin) {
 			t.Errorf("Source(%s) origin = %q; want the built-in", kind, origin)
 		}
 	}
-	r := render(t, s, ThankYou, Sample(ThankYou))
+	r := render(t, s, onward.ThankYou, Sample(onward.ThankYou))
 	if r.Subject != "Thanks, Dana" || r.Text != "Thank you, Dana.\nAlex Morgan\n" {
 		t.Errorf("override rendered %q / %q", r.Subject, r.Text)
 	}
@@ -377,7 +379,7 @@ Thank you, {{first .App.Recruiter.Name}}.
 
 func TestLearn(t *testing.T) {
 	s := mustLoad(t, "")
-	r := render(t, s, Learn, Sample(Learn))
+	r := render(t, s, onward.Learn, Sample(onward.Learn))
 	for _, want := range []string{
 		"Hi Alex,",
 		`onward log "Example Co" "what I learned"`,
@@ -389,9 +391,9 @@ func TestLearn(t *testing.T) {
 	}
 
 	// A company name must make a command that still works when pasted.
-	d := Sample(Learn)
+	d := Sample(onward.Learn)
 	d.App.Company = `Smith "$HOME" & Sons`
-	r = render(t, s, Learn, d)
+	r = render(t, s, onward.Learn, d)
 	if want := `onward log "Smith \"\$HOME\" & Sons" "what I learned"`; !strings.Contains(r.Text, want) {
 		t.Errorf("learn lacks %s:\n%s", want, r.Text)
 	}
@@ -400,8 +402,8 @@ func TestLearn(t *testing.T) {
 func TestLetGo(t *testing.T) {
 	s := mustLoad(t, "")
 	t.Run("with lessons", func(t *testing.T) {
-		r := render(t, s, LetGo, Sample(LetGo))
-		for _, l := range Sample(LetGo).Lessons {
+		r := render(t, s, onward.LetGo, Sample(onward.LetGo))
+		for _, l := range Sample(onward.LetGo).Lessons {
 			if want := "- " + l.Text + "\n"; strings.Count(r.Text, want) != 1 {
 				t.Errorf("let_go lacks %q:\n%s", want, r.Text)
 			}
@@ -414,9 +416,9 @@ func TestLetGo(t *testing.T) {
 		}
 	})
 	t.Run("without lessons", func(t *testing.T) {
-		d := Sample(LetGo)
+		d := Sample(onward.LetGo)
 		d.Lessons = nil
-		r := render(t, s, LetGo, d)
+		r := render(t, s, onward.LetGo, d)
 		for _, want := range []string{"You logged nothing for Example Co, and that's fine", "no hurry"} {
 			if !strings.Contains(r.Text, want) {
 				t.Errorf("let_go lacks %q:\n%s", want, r.Text)
@@ -428,7 +430,7 @@ func TestLetGo(t *testing.T) {
 func TestDigest(t *testing.T) {
 	s := mustLoad(t, "")
 	t.Run("full week", func(t *testing.T) {
-		r := render(t, s, Digest, Sample(Digest))
+		r := render(t, s, onward.Digest, Sample(onward.Digest))
 		if r.Subject != "Your week in the job hunt: 2 drafts waiting" {
 			t.Errorf("subject %q", r.Subject)
 		}
@@ -445,7 +447,7 @@ func TestDigest(t *testing.T) {
 		}
 	})
 	t.Run("quiet week", func(t *testing.T) {
-		r := render(t, s, Digest, sparse(Sample(Digest)))
+		r := render(t, s, onward.Digest, sparse(Sample(onward.Digest)))
 		for _, unwanted := range []string{"Drafts waiting", "Sent this week", "Not sent", "Lessons", "Coming up"} {
 			if strings.Contains(r.Text, unwanted) || strings.Contains(r.HTML, unwanted) {
 				t.Errorf("empty section %q shown:\n%s\n%s", unwanted, r.Text, r.HTML)
@@ -460,8 +462,8 @@ func TestDigest(t *testing.T) {
 func TestDraftReady(t *testing.T) {
 	s := mustLoad(t, "")
 	t.Run("with address", func(t *testing.T) {
-		d := Sample(DraftReady)
-		r := render(t, s, DraftReady, d)
+		d := Sample(onward.DraftReady)
+		r := render(t, s, onward.DraftReady, d)
 		for _, want := range []string{
 			"To:      Dana Reyes <dana.reyes@example.com>",
 			"still timely until Friday 6 March, 17:00 CET",
@@ -480,9 +482,9 @@ func TestDraftReady(t *testing.T) {
 		}
 	})
 	t.Run("address missing", func(t *testing.T) {
-		d := Sample(DraftReady)
+		d := Sample(onward.DraftReady)
 		d.Draft.To = ""
-		r := render(t, s, DraftReady, d)
+		r := render(t, s, onward.DraftReady, d)
 		for part, body := range map[string]string{"text": r.Text, "html": r.HTML} {
 			for _, want := range []string{"address is missing", `onward edit `, `--recruiter "Dana Reyes `, "address", d.Draft.SendCommand} {
 				if !strings.Contains(body, want) {
@@ -499,15 +501,15 @@ func TestDraftReady(t *testing.T) {
 // TestSampleDraftMatchesThankYou keeps the draft_ready preview honest: the
 // draft it shows is what the thank_you template really writes.
 func TestSampleDraftMatchesThankYou(t *testing.T) {
-	r := render(t, mustLoad(t, ""), ThankYou, Sample(ThankYou))
-	dr := Sample(DraftReady).Draft
+	r := render(t, mustLoad(t, ""), onward.ThankYou, Sample(onward.ThankYou))
+	dr := Sample(onward.DraftReady).Draft
 	if dr.Subject != r.Subject || dr.Text != r.Text {
 		t.Errorf("Sample(draft_ready).Draft is out of date with thank_you.tmpl\ngot:  %q\n%q\nwant: %q\n%q", dr.Subject, dr.Text, r.Subject, r.Text)
 	}
 }
 
 func TestSampleIsDeterministic(t *testing.T) {
-	for _, kind := range Kinds() {
+	for _, kind := range onward.Kinds() {
 		a, b := Sample(kind), Sample(kind)
 		if a.Now.IsZero() || !a.Now.Equal(b.Now) || a.Now.Year() != 2026 {
 			t.Errorf("Sample(%s).Now = %v, %v; want a fixed time in 2026", kind, a.Now, b.Now)
@@ -522,6 +524,11 @@ func TestFuncs(t *testing.T) {
 			return f(args[0].(time.Time))
 		case func(string) string:
 			return f(args[0].(string))
+		case func(onward.Kind) string:
+			if k, ok := args[0].(onward.Kind); ok {
+				return f(k)
+			}
+			return f(onward.Kind(args[0].(string)))
 		case func(string, string) string:
 			return f(args[0].(string), args[1].(string))
 		case func(string, []string) string:
@@ -556,7 +563,7 @@ func TestFuncs(t *testing.T) {
 		{"plural", []any{1, "draft", "drafts"}, "1 draft"},
 		{"plural", []any{0, "draft", "drafts"}, "0 drafts"},
 		{"quote", []any{`a "b" $c \d` + "`e`"}, `"a \"b\" \$c \\d` + "\\`e\\`" + `"`},
-		{"label", []any{StatusCheck}, "status check"},
+		{"label", []any{onward.StatusCheck}, "status check"},
 		{"label", []any{"new_kind"}, "new kind"},
 		{"when", []any{tue}, "Tuesday 3 March, 14:00 UTC"},
 		{"when", []any{tue.In(time.FixedZone("", 5*3600+1800))}, "Tuesday 3 March, 19:30 UTC+05:30"},

@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"github.com/onward-app/onward"
 	"regexp"
 	"strings"
 	"testing"
@@ -70,8 +71,8 @@ var questionRE = regexp.MustCompile(`\?`)
 // timeRE finds a clock time and the zone after it, if any.
 var timeRE = regexp.MustCompile(`\b\d{1,2}:\d{2}\b( (?:[A-Z]{2,5}|UTC[+-]\d{2}(?::\d{2})?)\b)?`)
 
-var wordRules = map[string]wordRule{
-	ThankYou: {
+var wordRules = map[onward.Kind]wordRule{
+	onward.ThankYou: {
 		minWords: 75, maxWords: 200, maxParagraphs: 3, questions: [2]int{0, 0},
 		subject: re(`thank`),
 		must:    re(`look forward`),
@@ -108,7 +109,7 @@ var wordRules = map[string]wordRule{
 			return p
 		},
 	},
-	StatusCheck: {
+	onward.StatusCheck: {
 		minWords: 40, maxWords: 120, questions: [2]int{1, 1},
 		subject: re(`interview`),
 		must:    re(`still (very )?interested`),
@@ -132,7 +133,7 @@ var wordRules = map[string]wordRule{
 			return p
 		},
 	},
-	FeedbackRequest: {
+	onward.FeedbackRequest: {
 		minWords: 40, maxWords: 120, maxParagraphs: 1, questions: [2]int{1, 1},
 		must: re(`thank`, `understand and respect`, `one thing`, `don't feel obliged to reply`),
 		mustNot: re(`why (not|didn't)`, `the (person|candidate) you (hired|chose)`, `successful candidate`, `chosen candidate`,
@@ -144,7 +145,7 @@ var wordRules = map[string]wordRule{
 			return p
 		},
 	},
-	StayInTouch: {
+	onward.StayInTouch: {
 		minWords: 40, maxWords: 120, questions: [2]int{0, 0},
 		must:    re(`opens up again|something similar`, `no need to reply`),
 		mustNot: re(`so close`, `\bhired?\b`, `the (person|candidate) you`, `reconsider`),
@@ -161,12 +162,12 @@ var wordRules = map[string]wordRule{
 			return p
 		},
 	},
-	FeedbackThanks: {
+	onward.FeedbackThanks: {
 		minWords: 40, maxWords: 100, questions: [2]int{0, 1},
 		must:    re(`thank`, `feedback`),
 		mustNot: re(`\bbut\b`, `\bhowever\b`, `actually`, `in fact`, `to be fair`, `i did`, `i had`, `disagree`, `misunderstood`, `reconsider`),
 	},
-	Learn: {
+	onward.Learn: {
 		maxWords: 120, questions: [2]int{0, 3},
 		must:    re(`disappointing`, `common`, `often`, `outside your control`),
 		mustNot: re(`your fault`, `you failed`, `should have`, `their loss`, `they were wrong`, `silver lining`, `bright side`, `everything happens`, `cheer up`),
@@ -204,7 +205,7 @@ var wordRules = map[string]wordRule{
 			return p
 		},
 	},
-	LetGo: {
+	onward.LetGo: {
 		maxWords: 120, questions: [2]int{0, 0},
 		must:    re(`no hurry`),
 		mustNot: re(`sooner`, `move on quickly`, `as soon as`, `rejected you`, `said no on`, `turned you down`),
@@ -233,7 +234,7 @@ var wordRules = map[string]wordRule{
 			return p
 		},
 	},
-	Prep: {
+	onward.Prep: {
 		maxWords: 150,
 		mustNot:  re(`\bsoon\b`),
 		check: func(d Data, r Rendered) (p []string) {
@@ -271,7 +272,7 @@ var wordRules = map[string]wordRule{
 			return p
 		},
 	},
-	Digest: {
+	onward.Digest: {
 		mustNot: re(`\bexpired\b`, `\b0 (applications?|interviews?|offers?|rejections?)\b`, `\bstate\b`, `\bscheduled\b`, `\bdrafted\b`),
 		check: func(d Data, r Rendered) (p []string) {
 			dg := d.Digest
@@ -292,7 +293,7 @@ var wordRules = map[string]wordRule{
 				}
 			}
 			for _, m := range dg.Failed {
-				if m.State == "expired" && m.Kind == ThankYou && !strings.Contains(r.Text, "a thank-you this late would do more harm than good") {
+				if m.State == "expired" && m.Kind == onward.ThankYou && !strings.Contains(r.Text, "a thank-you this late would do more harm than good") {
 					p = append(p, "does not say in plain words why a thank-you was not sent")
 				}
 			}
@@ -307,7 +308,7 @@ var wordRules = map[string]wordRule{
 			return p
 		},
 	},
-	DraftReady: {
+	onward.DraftReady: {
 		check: func(d Data, r Rendered) (p []string) {
 			who := d.App.Recruiter.Name
 			if d.Recipient != nil {
@@ -316,7 +317,7 @@ var wordRules = map[string]wordRule{
 			if who != "" && !strings.Contains(r.Text, who) {
 				p = append(p, "does not say who the draft is for")
 			}
-			if !strings.Contains(r.Text, kindLabel(d.Draft.Kind)) {
+			if !strings.Contains(r.Text, d.Draft.Kind.Label()) {
 				p = append(p, "does not say what the draft is")
 			}
 			if !d.Draft.Until.IsZero() && !strings.Contains(r.Text, "still timely until "+d.Draft.Until.Format("Monday 2 January, 15:04")) {
@@ -337,10 +338,10 @@ var wordRules = map[string]wordRule{
 			return p
 		},
 	},
-	RejectionNotice: {
+	onward.RejectionNotice: {
 		must: re(`reads like a no`),
 	},
-	FeedbackReceived: {
+	onward.FeedbackReceived: {
 		maxWords: 120,
 		check: func(d Data, r Rendered) (p []string) {
 			f := d.Feedback
@@ -382,7 +383,7 @@ func countLines(s, prefix string) int {
 	return n
 }
 
-func isRecruiterKind(kind string) bool {
+func isRecruiterKind(kind onward.Kind) bool {
 	for _, k := range recruiterKinds {
 		if k == kind {
 			return true
@@ -394,11 +395,11 @@ func isRecruiterKind(kind string) bool {
 // judge returns what is wrong with r as a note of kind written from d.
 // noData relaxes the length floors: with nothing recorded a note must
 // still be clean, but it cannot be as specific.
-func judge(kind string, d Data, r Rendered, noData bool) []string {
+func judge(kind onward.Kind, d Data, r Rendered, noData bool) []string {
 	var p []string
 	rule, ok := wordRules[kind]
 	if !ok {
-		return []string{"no word rule for " + kind}
+		return []string{"no word rule for " + string(kind)}
 	}
 	n := words(r.Text)
 	if rule.minWords > 0 && n < rule.minWords && !noData {
@@ -508,8 +509,8 @@ func TestWords(t *testing.T) {
 			}
 		})
 	}
-	for _, kind := range Kinds() {
-		t.Run("no-data/"+kind, func(t *testing.T) {
+	for _, kind := range onward.Kinds() {
+		t.Run("no-data/"+string(kind), func(t *testing.T) {
 			d := sparse(Sample(kind))
 			r := render(t, s, kind, d)
 			for _, problem := range judge(kind, d, r, true) {
@@ -527,8 +528,8 @@ func TestWords(t *testing.T) {
 // and claim nothing else.
 func TestNotesWithOnlyTheInterviewDate(t *testing.T) {
 	s := mustLoad(t, "")
-	for _, kind := range []string{ThankYou, StatusCheck, Prep, StayInTouch} {
-		t.Run(kind, func(t *testing.T) {
+	for _, kind := range []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.Prep, onward.StayInTouch} {
+		t.Run(string(kind), func(t *testing.T) {
 			d := Sample(kind)
 			d.Interview = nil
 			r := render(t, s, kind, d)
@@ -537,7 +538,7 @@ func TestNotesWithOnlyTheInterviewDate(t *testing.T) {
 			}
 			day := d.App.Interview.Format("Monday 2 January")
 			switch kind {
-			case StayInTouch:
+			case onward.StayInTouch:
 				day = "interviewed for the Platform Engineer role in March"
 			}
 			if !strings.Contains(r.Subject+r.Text, day) {
@@ -555,14 +556,14 @@ func TestNotesWithOnlyTheInterviewDate(t *testing.T) {
 // TestScenariosCoverEveryKind keeps the scenarios honest: every kind is
 // judged in at least one situation with data.
 func TestScenariosCoverEveryKind(t *testing.T) {
-	seen := map[string]bool{}
+	seen := map[onward.Kind]bool{}
 	for _, sc := range Scenarios() {
 		seen[sc.Kind] = true
 		if sc.Data.Now.IsZero() {
 			t.Errorf("%s: no Now", sc.Name)
 		}
 	}
-	for _, k := range Kinds() {
+	for _, k := range onward.Kinds() {
 		if !seen[k] {
 			t.Errorf("no scenario renders %s", k)
 		}

@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 )
 
 // MailReply is what a recruiter's reply read in the mailbox leads to.
@@ -43,7 +42,7 @@ func (t *Tracker) RecordMailReply(ctx context.Context, appID int64, r MailReply)
 			return err
 		}
 		var err error
-		res.Reply, err = t.eventTx(ctx, tx, appID, store.Event{Kind: scheduler.Reply, At: r.At.UTC()}, sameStage)
+		res.Reply, err = t.eventTx(ctx, tx, appID, store.Event{Kind: onward.Reply, At: r.At.UTC()}, sameStage)
 		if err != nil {
 			return err
 		}
@@ -52,7 +51,7 @@ func (t *Tracker) RecordMailReply(ctx context.Context, appID int64, r MailReply)
 			if err != nil {
 				return err
 			}
-			rej, err := t.eventTx(ctx, tx, appID, store.Event{Kind: scheduler.Rejected, At: r.At.UTC(), Note: note}, toRejected)
+			rej, err := t.eventTx(ctx, tx, appID, store.Event{Kind: onward.Rejected, At: r.At.UTC(), Note: note}, toRejected)
 			// A closed application refuses before anything is written.
 			if err != nil && !errors.Is(err, ErrInvalid) {
 				return err
@@ -60,7 +59,7 @@ func (t *Tracker) RecordMailReply(ctx context.Context, appID int64, r MailReply)
 			res.Rejected = err == nil && !rej.Unchanged
 		}
 		if r.Notice != "" {
-			if _, err := t.notifyTx(ctx, tx, appID, templates.RejectionNotice, r.Notice); err != nil {
+			if _, err := t.notifyTx(ctx, tx, appID, onward.RejectionNotice, r.Notice); err != nil {
 				return err
 			}
 		}

@@ -7,9 +7,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 )
 
 // NewApplication is what the user knows when they apply.
@@ -53,7 +53,7 @@ func (t *Tracker) Apply(ctx context.Context, n NewApplication) (store.Applicatio
 		if err := tx.InsertApplication(ctx, &a); err != nil {
 			return err
 		}
-		return tx.InsertEvent(ctx, &store.Event{ApplicationID: a.ID, Kind: scheduler.Applied, At: a.AppliedAt})
+		return tx.InsertEvent(ctx, &store.Event{ApplicationID: a.ID, Kind: onward.Applied, At: a.AppliedAt})
 	})
 	if err != nil {
 		return a, fmt.Errorf("apply: %w", err)
@@ -108,7 +108,7 @@ func (t *Tracker) Edit(ctx context.Context, id int64, c Changes) (store.Applicat
 		if err := tx.UpdateApplication(ctx, &a); err != nil {
 			return err
 		}
-		return tx.SetRecipient(ctx, a.ID, scheduler.Recruiter, RecruiterAddress(a))
+		return tx.SetRecipient(ctx, a.ID, onward.Recruiter, RecruiterAddress(a))
 	})
 	if err != nil {
 		return a, fmt.Errorf("edit: %w", err)
@@ -118,7 +118,7 @@ func (t *Tracker) Edit(ctx context.Context, id int64, c Changes) (store.Applicat
 
 // event runs one event through a transaction: load the application, check
 // the transition, move the stage, record the event, apply the plan.
-func (t *Tracker) event(ctx context.Context, id int64, ev store.Event, next func(a store.Application) (stage string, unchanged bool, err error)) (Result, error) {
+func (t *Tracker) event(ctx context.Context, id int64, ev store.Event, next func(a store.Application) (stage onward.Stage, unchanged bool, err error)) (Result, error) {
 	var res Result
 	err := t.store.Update(ctx, func(tx *store.Tx) error {
 		if err := t.claimMail(ctx, tx); err != nil {
@@ -136,7 +136,7 @@ func (t *Tracker) event(ctx context.Context, id int64, ev store.Event, next func
 
 // eventTx is event inside tx. When next refuses the transition it returns
 // before writing anything, so a caller may go on with tx.
-func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.Event, next func(a store.Application) (stage string, unchanged bool, err error)) (Result, error) {
+func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.Event, next func(a store.Application) (stage onward.Stage, unchanged bool, err error)) (Result, error) {
 	a, err := tx.Application(ctx, id)
 	if err != nil {
 		return Result{}, err
@@ -158,17 +158,17 @@ func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.
 			return Result{}, err
 		}
 	}
-	skip := map[string]bool{}
-	if ev.Kind == scheduler.Rejected {
+	skip := map[onward.Kind]bool{}
+	if ev.Kind == onward.Rejected {
 		// One request for feedback per application, ever: asking
 		// twice turns a courtesy into pressure.
-		n, err := tx.CountMessages(ctx, a.ID, templates.FeedbackRequest)
+		n, err := tx.CountMessages(ctx, a.ID, onward.FeedbackRequest)
 		if err != nil {
 			return Result{}, err
 		}
-		skip[templates.FeedbackRequest] = n > 0
+		skip[onward.FeedbackRequest] = n > 0
 	}
-	return t.apply(ctx, tx, a, scheduler.Event{
+	return t.apply(ctx, tx, a, plan.Event{
 		Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLocation(a),
 	}, ev.ID, skip)
 }
@@ -190,12 +190,12 @@ func (t *Tracker) Interview(ctx context.Context, id int64, at time.Time, duratio
 	if at.IsZero() {
 		at = t.store.Now()
 	}
-	ev := store.Event{Kind: scheduler.Interview, At: at.UTC(), EndsAt: at.Add(duration).UTC()}
-	return t.event(ctx, id, ev, func(a store.Application) (string, bool, error) {
+	ev := store.Event{Kind: onward.Interview, At: at.UTC(), EndsAt: at.Add(duration).UTC()}
+	return t.event(ctx, id, ev, func(a store.Application) (onward.Stage, bool, error) {
 		if a.Closed() {
 			return "", false, closedErr(a)
 		}
-		return store.StageInterviewing, false, nil
+		return onward.StageInterviewing, false, nil
 	})
 }
 
@@ -207,52 +207,52 @@ func (t *Tracker) Reject(ctx context.Context, id int64, at time.Time, note strin
 	if err != nil {
 		return Result{}, err
 	}
-	ev := store.Event{Kind: scheduler.Rejected, At: at.UTC(), Note: note}
+	ev := store.Event{Kind: onward.Rejected, At: at.UTC(), Note: note}
 	return t.event(ctx, id, ev, toRejected)
 }
 
-func toRejected(a store.Application) (string, bool, error) {
+func toRejected(a store.Application) (onward.Stage, bool, error) {
 	switch a.Stage {
-	case store.StageRejected:
+	case onward.StageRejected:
 		return "", true, nil
-	case store.StageWithdrawn, store.StageOffer:
+	case onward.StageWithdrawn, onward.StageOffer:
 		return "", false, closedErr(a)
 	}
-	return store.StageRejected, false, nil
+	return onward.StageRejected, false, nil
 }
 
 // Reply records that the recruiter answered, which makes the status
 // check unnecessary.
 func (t *Tracker) Reply(ctx context.Context, id int64, at time.Time) (Result, error) {
-	ev := store.Event{Kind: scheduler.Reply, At: at.UTC()}
+	ev := store.Event{Kind: onward.Reply, At: at.UTC()}
 	return t.event(ctx, id, ev, sameStage)
 }
 
-func sameStage(a store.Application) (string, bool, error) { return a.Stage, false, nil }
+func sameStage(a store.Application) (onward.Stage, bool, error) { return a.Stage, false, nil }
 
 // Offer records an offer.
 func (t *Tracker) Offer(ctx context.Context, id int64, at time.Time) (Result, error) {
-	ev := store.Event{Kind: scheduler.Offer, At: at.UTC()}
-	return t.event(ctx, id, ev, func(a store.Application) (string, bool, error) {
+	ev := store.Event{Kind: onward.Offer, At: at.UTC()}
+	return t.event(ctx, id, ev, func(a store.Application) (onward.Stage, bool, error) {
 		switch a.Stage {
-		case store.StageOffer:
+		case onward.StageOffer:
 			return "", true, nil
-		case store.StageWithdrawn, store.StageRejected:
+		case onward.StageWithdrawn, onward.StageRejected:
 			return "", false, closedErr(a)
 		}
-		return store.StageOffer, false, nil
+		return onward.StageOffer, false, nil
 	})
 }
 
 // Withdraw records that the user stepped back, and cancels everything
 // still pending for the application.
 func (t *Tracker) Withdraw(ctx context.Context, id int64, at time.Time) (Result, error) {
-	ev := store.Event{Kind: scheduler.Withdrawn, At: at.UTC()}
-	return t.event(ctx, id, ev, func(a store.Application) (string, bool, error) {
-		if a.Stage == store.StageWithdrawn {
+	ev := store.Event{Kind: onward.Withdrawn, At: at.UTC()}
+	return t.event(ctx, id, ev, func(a store.Application) (onward.Stage, bool, error) {
+		if a.Stage == onward.StageWithdrawn {
 			return "", true, nil
 		}
-		return store.StageWithdrawn, false, nil
+		return onward.StageWithdrawn, false, nil
 	})
 }
 
@@ -332,7 +332,7 @@ func (t *Tracker) DiscardDraft(ctx context.Context, id int64) error {
 // Notify plans a notice to the user about an application, due now: what
 // onward noticed in the mailbox and the command that acts on it. note is
 // kept with the message for the template.
-func (t *Tracker) Notify(ctx context.Context, appID int64, kind, note string) (store.Message, error) {
+func (t *Tracker) Notify(ctx context.Context, appID int64, kind onward.Kind, note string) (store.Message, error) {
 	var m store.Message
 	err := t.store.Update(ctx, func(tx *store.Tx) error {
 		var err error
@@ -345,8 +345,8 @@ func (t *Tracker) Notify(ctx context.Context, appID int64, kind, note string) (s
 	return m, nil
 }
 
-func (t *Tracker) notifyTx(ctx context.Context, tx *store.Tx, appID int64, kind, note string) (store.Message, error) {
-	m := store.Message{ApplicationID: appID, Kind: kind, Audience: scheduler.User, To: t.user.Display(),
+func (t *Tracker) notifyTx(ctx context.Context, tx *store.Tx, appID int64, kind onward.Kind, note string) (store.Message, error) {
+	m := store.Message{ApplicationID: appID, Kind: kind, Audience: onward.User, To: t.user.Display(),
 		MessageID: store.NewMessageID(t.user.Email)}
 	m.DueAt = t.policy.Quiet.Skip(tx.Now(), t.policy.Location).UTC()
 	if err := tx.InsertMessage(ctx, &m); err != nil {
@@ -359,4 +359,18 @@ func (t *Tracker) notifyTx(ctx context.Context, tx *store.Tx, appID int64, kind,
 // program.
 func (t *Tracker) MarkSentByUser(ctx context.Context, id int64, at time.Time) error {
 	return t.store.Update(ctx, func(tx *store.Tx) error { return tx.MarkSentByUser(ctx, id, at) })
+}
+
+// DraftSender sends a drafted recruiter message by hand under the same
+// claim the daemon takes; the delivery's SendDraft, bound to its setup, is
+// the one in use.
+type DraftSender func(ctx context.Context, id int64) (store.Message, error)
+
+// SendDraft sends draft id to its recruiter through send, so that the most
+// consequential write a user makes goes through the same door as every
+// other. The claim, the one-send-ever rule and the recording of the answer
+// are the delivery's, shared with the daemon; store.ErrNotClaimable says
+// the draft was not there to send, with its status in the message.
+func (t *Tracker) SendDraft(ctx context.Context, id int64, send DraftSender) (store.Message, error) {
+	return send(ctx, id)
 }

@@ -15,8 +15,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/mailer"
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/store"
 )
 
@@ -42,7 +43,7 @@ func invalid(field, format string, args ...any) error {
 // Tracker applies the user's changes.
 type Tracker struct {
 	store  *store.Store
-	policy scheduler.Policy
+	policy plan.Policy
 	user   mailer.Address
 	// mail, when set, is the Message-ID of the email in the user's mailbox
 	// that caused the change: it is marked handled in the same
@@ -79,7 +80,7 @@ func (t *Tracker) claimMail(ctx context.Context, tx *store.Tx) error {
 }
 
 // New returns a tracker that plans with policy and sends check-ins to user.
-func New(st *store.Store, policy scheduler.Policy, user mailer.Address) *Tracker {
+func New(st *store.Store, policy plan.Policy, user mailer.Address) *Tracker {
 	return &Tracker{store: st, policy: policy, user: user}
 }
 
@@ -89,7 +90,7 @@ type Result struct {
 	Scheduled []store.Message
 	// Late are follow-ups not planned because they would already be too
 	// late to send politely (the event was recorded days after it).
-	Late      []scheduler.Planned
+	Late      []plan.Planned
 	Cancelled int
 	// Unchanged is set when the operation had already been applied (a
 	// second reject): nothing was written.
@@ -266,10 +267,10 @@ func RecruiterAddress(a store.Application) string {
 
 // apply carries out the plan step of ev, recorded as eventID, in tx. Each
 // message it plans keeps eventID: it belongs to that event.
-func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application, ev scheduler.Event, eventID int64, skip map[string]bool) (Result, error) {
+func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application, ev plan.Event, eventID int64, skip map[onward.Kind]bool) (Result, error) {
 	step := t.policy.Plan(ev, tx.Now())
 	res := Result{App: app}
-	reason := "cancelled by " + ev.Kind + " on " + ev.At.In(t.policy.Location).Format("2 Jan 2006")
+	reason := "cancelled by " + string(ev.Kind) + " on " + ev.At.In(t.policy.Location).Format("2 Jan 2006")
 	n, err := tx.CancelPending(ctx, app.ID, step.Cancel, reason)
 	if err != nil {
 		return res, err
@@ -284,13 +285,13 @@ func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application
 			ApplicationID: app.ID,
 			EventID:       eventID,
 			Kind:          p.Kind,
-			Audience:      scheduler.AudienceOf(p.Kind),
+			Audience:      p.Kind.Audience(),
 			DueAt:         p.DueAt,
 			PlannedAt:     p.PlannedAt,
 			MessageID:     store.NewMessageID(t.user.Email),
 		}
 		m.To = t.user.Display()
-		if m.Audience == scheduler.Recruiter {
+		if m.Audience == onward.Recruiter {
 			m.To = RecruiterAddress(app)
 		}
 		if err := tx.InsertMessage(ctx, &m); err != nil {

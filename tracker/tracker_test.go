@@ -9,11 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/mailer"
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 	"github.com/onward-app/onward/tracker"
+	"github.com/onward-app/onward/when"
 )
 
 // trkNow is the fake clock's start: Monday 2 March 2026, 10:00 UTC.
@@ -29,39 +30,39 @@ type trkEnv struct {
 	tr     *tracker.Tracker
 	st     *store.Store
 	clock  *trkClock
-	policy scheduler.Policy
+	policy plan.Policy
 }
 
 // trkPolicy is the built-in default policy for a user in Berlin, with
 // prep notes switched off unless prep is set.
-func trkPolicy(t *testing.T, prep string) scheduler.Policy {
+func trkPolicy(t *testing.T, prep string) plan.Policy {
 	t.Helper()
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	window, err := scheduler.ParseSpec("* 9-17 * * MON-FRI")
+	window, err := when.ParseSpec("* 9-17 * * MON-FRI")
 	if err != nil {
 		t.Fatal(err)
 	}
-	quiet, err := scheduler.ParseQuietHours("21:00-08:00")
+	quiet, err := when.ParseQuietHours("21:00-08:00")
 	if err != nil {
 		t.Fatal(err)
 	}
-	delays := map[string]scheduler.Delay{}
-	for kind, s := range map[string]string{
-		templates.ThankYou: "3h", templates.StatusCheck: "7d", templates.FeedbackRequest: "1d",
-		templates.StayInTouch: "45d", templates.Learn: "1d", templates.LetGo: "7d",
+	delays := map[onward.Kind]when.Delay{}
+	for kind, s := range map[onward.Kind]string{
+		onward.ThankYou: "3h", onward.StatusCheck: "7d", onward.FeedbackRequest: "1d",
+		onward.StayInTouch: "45d", onward.Learn: "1d", onward.LetGo: "7d",
 	} {
-		if delays[kind], err = scheduler.ParseDelay(s); err != nil {
+		if delays[kind], err = when.ParseDelay(s); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rule, on, err := scheduler.ParsePrep(prep)
+	rule, on, err := when.ParsePrep(prep)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return scheduler.Policy{Location: loc, Window: window, Quiet: quiet, Delays: delays, Prep: rule, PrepOn: on}
+	return plan.Policy{Location: loc, Window: window, Quiet: quiet, Delays: delays, Prep: rule, PrepOn: on}
 }
 
 func trkSetup(t *testing.T) *trkEnv {
@@ -69,7 +70,7 @@ func trkSetup(t *testing.T) *trkEnv {
 	return trkSetupWith(t, trkPolicy(t, ""))
 }
 
-func trkSetupWith(t *testing.T, p scheduler.Policy) *trkEnv {
+func trkSetupWith(t *testing.T, p plan.Policy) *trkEnv {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "onward.db"))
 	if err != nil {
@@ -103,8 +104,8 @@ func (e *trkEnv) messages(t *testing.T, f store.MessageFilter) []store.Message {
 func (e *trkEnv) pending(t *testing.T, appID int64) []string {
 	t.Helper()
 	var kinds []string
-	for _, m := range e.messages(t, store.MessageFilter{ApplicationID: appID, Status: store.StatusScheduled}) {
-		kinds = append(kinds, m.Kind)
+	for _, m := range e.messages(t, store.MessageFilter{ApplicationID: appID, Status: onward.StatusScheduled}) {
+		kinds = append(kinds, string(m.Kind))
 	}
 	slices.Sort(kinds)
 	return kinds
@@ -113,16 +114,19 @@ func (e *trkEnv) pending(t *testing.T, appID int64) []string {
 func kindsOf(ms []store.Message) []string {
 	var out []string
 	for _, m := range ms {
-		out = append(out, m.Kind)
+		out = append(out, string(m.Kind))
 	}
 	slices.Sort(out)
 	return out
 }
 
-func sorted(s ...string) []string {
-	s = slices.Clone(s)
-	slices.Sort(s)
-	return s
+func sorted[T ~string](s ...T) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[i] = string(v)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func wantInvalid(t *testing.T, err error, field string) {
@@ -231,11 +235,11 @@ func TestApplyAccepts(t *testing.T) {
 			if got.Company != tt.company || got.RecruiterName != tt.rname || got.RecruiterEmail != tt.mail || got.RecruiterTZ != tt.tz {
 				t.Errorf("stored %+v", got)
 			}
-			if got.Stage != store.StageApplied || !got.AppliedAt.Equal(tt.appliedAt) {
+			if got.Stage != onward.StageApplied || !got.AppliedAt.Equal(tt.appliedAt) {
 				t.Errorf("stage %s applied %v, want applied at %v", got.Stage, got.AppliedAt, tt.appliedAt)
 			}
 			ev, err := e.st.LastEvent(context.Background(), a.ID)
-			if err != nil || ev.Kind != scheduler.Applied || !ev.At.Equal(tt.appliedAt) {
+			if err != nil || ev.Kind != onward.Applied || !ev.At.Equal(tt.appliedAt) {
 				t.Errorf("event = %+v, %v", ev, err)
 			}
 			if ms := e.messages(t, store.MessageFilter{}); len(ms) != 0 {
@@ -256,19 +260,19 @@ func TestInterviewPlansTwoAndASecondInterviewReplacesThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Cancelled != 0 || !slices.Equal(kindsOf(res.Scheduled), sorted(templates.ThankYou, templates.StatusCheck)) {
+	if res.Cancelled != 0 || !slices.Equal(kindsOf(res.Scheduled), sorted(onward.ThankYou, onward.StatusCheck)) {
 		t.Fatalf("first interview: cancelled %d, scheduled %v", res.Cancelled, kindsOf(res.Scheduled))
 	}
-	want := e.policy.Plan(scheduler.Event{Kind: scheduler.Interview, At: first, End: first.Add(time.Hour)}, trkNow)
+	want := e.policy.Plan(plan.Event{Kind: onward.Interview, At: first, End: first.Add(time.Hour)}, trkNow)
 	for i, m := range res.Scheduled {
 		if m.Kind != want.Schedule[i].Kind || !m.DueAt.Equal(want.Schedule[i].DueAt) {
 			t.Errorf("scheduled %s at %v, the planner says %s at %v", m.Kind, m.DueAt, want.Schedule[i].Kind, want.Schedule[i].DueAt)
 		}
-		if m.Audience != scheduler.Recruiter || m.To != "Dana Reyes <dana@acme.example>" || m.MessageID == "" {
+		if m.Audience != onward.Recruiter || m.To != "Dana Reyes <dana@acme.example>" || m.MessageID == "" {
 			t.Errorf("message %s: audience %s, to %q, Message-ID %q", m.Kind, m.Audience, m.To, m.MessageID)
 		}
 	}
-	if got, _ := e.st.Application(ctx, a.ID); got.Stage != store.StageInterviewing {
+	if got, _ := e.st.Application(ctx, a.ID); got.Stage != onward.StageInterviewing {
 		t.Errorf("stage = %s", got.Stage)
 	}
 
@@ -287,16 +291,16 @@ func TestInterviewPlansTwoAndASecondInterviewReplacesThem(t *testing.T) {
 	for _, m := range all {
 		old := m.ID == res.Scheduled[0].ID || m.ID == res.Scheduled[1].ID
 		switch {
-		case old && (m.Status != store.StatusCancelled || !strings.Contains(m.LastError, "interview")):
+		case old && (m.Status != onward.StatusCancelled || !strings.Contains(m.LastError, "interview")):
 			t.Errorf("first interview's %s: %s (%q), want cancelled by the interview", m.Kind, m.Status, m.LastError)
-		case !old && m.Status != store.StatusScheduled:
+		case !old && m.Status != onward.StatusScheduled:
 			t.Errorf("second interview's %s: %s", m.Kind, m.Status)
-		case !old && m.Kind == templates.StatusCheck && !m.DueAt.After(second):
+		case !old && m.Kind == onward.StatusCheck && !m.DueAt.After(second):
 			t.Errorf("new status check due %v, not after the second interview", m.DueAt)
 		}
 	}
 	ev, err := e.st.LastEvent(ctx, a.ID)
-	if err != nil || ev.Kind != scheduler.Interview || !ev.At.Equal(second) || !ev.EndsAt.Equal(second.Add(90*time.Minute)) {
+	if err != nil || ev.Kind != onward.Interview || !ev.At.Equal(second) || !ev.EndsAt.Equal(second.Add(90*time.Minute)) {
 		t.Errorf("last event %+v, %v", ev, err)
 	}
 }
@@ -310,7 +314,7 @@ func TestInterviewWithPrepPlansThreeAndReplacesThree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := kindsOf(res.Scheduled); !slices.Equal(got, sorted(templates.ThankYou, templates.StatusCheck, templates.Prep)) {
+	if got := kindsOf(res.Scheduled); !slices.Equal(got, sorted(onward.ThankYou, onward.StatusCheck, onward.Prep)) {
 		t.Fatalf("future interview with prep on scheduled %v", got)
 	}
 	res, err = e.tr.Interview(ctx, a.ID, time.Date(2026, 3, 6, 13, 0, 0, 0, time.UTC), 0)
@@ -369,13 +373,13 @@ func TestRejectCancelsAndPlansOnceOnly(t *testing.T) {
 	if res.Cancelled != 2 {
 		t.Errorf("reject cancelled %d, want the pending thank-you and status check", res.Cancelled)
 	}
-	wantKinds := sorted(templates.FeedbackRequest, templates.StayInTouch, templates.Learn, templates.LetGo)
+	wantKinds := sorted(onward.FeedbackRequest, onward.StayInTouch, onward.Learn, onward.LetGo)
 	if got := kindsOf(res.Scheduled); !slices.Equal(got, wantKinds) {
 		t.Errorf("reject scheduled %v, want %v", got, wantKinds)
 	}
 	for _, m := range res.Scheduled {
 		wantTo := "dana@acme.example"
-		if scheduler.AudienceOf(m.Kind) == scheduler.User {
+		if m.Kind.Audience() == onward.User {
 			wantTo = trkUser.Display()
 		}
 		if m.To != wantTo {
@@ -383,10 +387,10 @@ func TestRejectCancelsAndPlansOnceOnly(t *testing.T) {
 		}
 	}
 	ev, err := e.st.LastEvent(ctx, a.ID)
-	if err != nil || ev.Kind != scheduler.Rejected || !ev.At.Equal(trkNow) || ev.Note != "The role went to an internal candidate." {
+	if err != nil || ev.Kind != onward.Rejected || !ev.At.Equal(trkNow) || ev.Note != "The role went to an internal candidate." {
 		t.Errorf("reject event %+v, %v (zero time means now, note trimmed)", ev, err)
 	}
-	if got, _ := e.st.Application(ctx, a.ID); got.Stage != store.StageRejected {
+	if got, _ := e.st.Application(ctx, a.ID); got.Stage != onward.StageRejected {
 		t.Errorf("stage = %s", got.Stage)
 	}
 
@@ -405,7 +409,7 @@ func TestRejectCancelsAndPlansOnceOnly(t *testing.T) {
 	if ev2, _ := e.st.LastEvent(ctx, a.ID); ev2.ID != ev.ID {
 		t.Errorf("second reject recorded an event: %+v", ev2)
 	}
-	if n := len(e.messages(t, store.MessageFilter{ApplicationID: a.ID, Kind: templates.FeedbackRequest})); n != 1 {
+	if n := len(e.messages(t, store.MessageFilter{ApplicationID: a.ID, Kind: onward.FeedbackRequest})); n != 1 {
 		t.Errorf("%d feedback requests after two rejects, want 1", n)
 	}
 }
@@ -420,8 +424,8 @@ func TestRejectNeverAsksForFeedbackTwice(t *testing.T) {
 	a := e.apply(t, "Acme", "dana@acme.example")
 	err := e.st.Update(ctx, func(tx *store.Tx) error {
 		return tx.InsertMessage(ctx, &store.Message{
-			ApplicationID: a.ID, Kind: templates.FeedbackRequest, Audience: scheduler.Recruiter,
-			Status: store.StatusDiscarded, DueAt: trkNow.Add(-24 * time.Hour), MessageID: store.NewMessageID(trkUser.Email),
+			ApplicationID: a.ID, Kind: onward.FeedbackRequest, Audience: onward.Recruiter,
+			Status: onward.StatusDiscarded, DueAt: trkNow.Add(-24 * time.Hour), MessageID: store.NewMessageID(trkUser.Email),
 		})
 	})
 	if err != nil {
@@ -431,10 +435,10 @@ func TestRejectNeverAsksForFeedbackTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := kindsOf(res.Scheduled), sorted(templates.StayInTouch, templates.Learn, templates.LetGo); !slices.Equal(got, want) {
+	if got, want := kindsOf(res.Scheduled), sorted(onward.StayInTouch, onward.Learn, onward.LetGo); !slices.Equal(got, want) {
 		t.Errorf("scheduled %v, want %v (no second feedback request)", got, want)
 	}
-	if n := len(e.messages(t, store.MessageFilter{ApplicationID: a.ID, Kind: templates.FeedbackRequest})); n != 1 {
+	if n := len(e.messages(t, store.MessageFilter{ApplicationID: a.ID, Kind: onward.FeedbackRequest})); n != 1 {
 		t.Errorf("%d feedback requests, want the one from before", n)
 	}
 }
@@ -454,14 +458,14 @@ func TestReplyCancelsTheStatusCheckOnly(t *testing.T) {
 	if res.Cancelled != 1 || len(res.Scheduled) != 0 {
 		t.Errorf("reply: cancelled %d, scheduled %d", res.Cancelled, len(res.Scheduled))
 	}
-	if got := e.pending(t, a.ID); !slices.Equal(got, []string{templates.ThankYou}) {
+	if got := e.pending(t, a.ID); !slices.Equal(got, []string{string(onward.ThankYou)}) {
 		t.Errorf("pending after reply = %v, want the thank-you only", got)
 	}
-	sc := e.messages(t, store.MessageFilter{ApplicationID: a.ID, Kind: templates.StatusCheck})
-	if len(sc) != 1 || sc[0].Status != store.StatusCancelled || !strings.Contains(sc[0].LastError, "reply") {
+	sc := e.messages(t, store.MessageFilter{ApplicationID: a.ID, Kind: onward.StatusCheck})
+	if len(sc) != 1 || sc[0].Status != onward.StatusCancelled || !strings.Contains(sc[0].LastError, "reply") {
 		t.Errorf("status check after reply: %+v", sc)
 	}
-	if got, _ := e.st.Application(ctx, a.ID); got.Stage != store.StageInterviewing {
+	if got, _ := e.st.Application(ctx, a.ID); got.Stage != onward.StageInterviewing {
 		t.Errorf("a reply moved the stage to %s", got.Stage)
 	}
 }
@@ -481,7 +485,7 @@ func TestOfferCancelsTheStatusCheckAndClosesTheApplication(t *testing.T) {
 	if res.Cancelled != 1 {
 		t.Errorf("offer cancelled %d, want the status check", res.Cancelled)
 	}
-	if got := e.pending(t, a.ID); !slices.Equal(got, []string{templates.ThankYou}) {
+	if got := e.pending(t, a.ID); !slices.Equal(got, []string{string(onward.ThankYou)}) {
 		t.Errorf("pending after offer = %v, want the thank-you only", got)
 	}
 	if again, err := e.tr.Offer(ctx, a.ID, time.Time{}); err != nil || !again.Unchanged {
@@ -489,7 +493,7 @@ func TestOfferCancelsTheStatusCheckAndClosesTheApplication(t *testing.T) {
 	}
 	_, err = e.tr.Reject(ctx, a.ID, time.Time{}, "")
 	wantInvalid(t, err, "application")
-	if got, _ := e.st.Application(ctx, a.ID); got.Stage != store.StageOffer {
+	if got, _ := e.st.Application(ctx, a.ID); got.Stage != onward.StageOffer {
 		t.Errorf("stage = %s, want offer", got.Stage)
 	}
 }
@@ -506,12 +510,12 @@ func TestWithdrawCancelsEverythingAndCloses(t *testing.T) {
 		t.Fatal(err)
 	}
 	// One of the drafts has already reached the user.
-	draft := e.messages(t, store.MessageFilter{ApplicationID: a.ID, Kind: templates.FeedbackRequest})[0]
+	draft := e.messages(t, store.MessageFilter{ApplicationID: a.ID, Kind: onward.FeedbackRequest})[0]
 	claimed, err := e.st.ClaimDue(ctx, draft.DueAt, time.Minute, 1)
 	if err != nil || len(claimed) != 1 || claimed[0].ID != draft.ID {
 		t.Fatalf("claim the feedback request: %v, %v", claimed, err)
 	}
-	if err := e.st.Finish(ctx, claimed[0], store.Outcome{Status: store.StatusDrafted, KeepBody: true}); err != nil {
+	if err := e.st.Finish(ctx, claimed[0], store.Outcome{Status: onward.StatusDrafted, KeepBody: true}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -536,7 +540,7 @@ func TestWithdrawCancelsEverythingAndCloses(t *testing.T) {
 	if err != nil && !strings.Contains(err.Error(), "withdrawn") {
 		t.Errorf("error %q should say the application is withdrawn", err)
 	}
-	if got, _ := e.st.Application(ctx, a.ID); got.Stage != store.StageWithdrawn {
+	if got, _ := e.st.Application(ctx, a.ID); got.Stage != onward.StageWithdrawn {
 		t.Errorf("stage = %s", got.Stage)
 	}
 	if after := len(e.messages(t, store.MessageFilter{})); after != before {
@@ -633,7 +637,7 @@ func TestEditUpdatesPendingRecruiterMessages(t *testing.T) {
 	}
 	for _, m := range e.messages(t, store.MessageFilter{ApplicationID: a.ID}) {
 		want := "Sam Lee <sam@acme.example>"
-		if m.Status == store.StatusCancelled {
+		if m.Status == onward.StatusCancelled {
 			want = "Dana Reyes <dana@acme.example>"
 		}
 		if m.To != want {
@@ -651,7 +655,7 @@ func TestEditUpdatesPendingRecruiterMessages(t *testing.T) {
 	if _, err := e.tr.Edit(ctx, a.ID, tracker.Changes{Recruiter: &none}); err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range e.messages(t, store.MessageFilter{ApplicationID: a.ID, Status: store.StatusScheduled}) {
+	for _, m := range e.messages(t, store.MessageFilter{ApplicationID: a.ID, Status: onward.StatusScheduled}) {
 		if m.To != "" {
 			t.Errorf("%s still goes to %q", m.Kind, m.To)
 		}
@@ -771,9 +775,9 @@ func TestEditAndDiscardDraft(t *testing.T) {
 	a := e.apply(t, "Acme", "dana@acme.example")
 	var draft, sent store.Message
 	err := e.st.Update(ctx, func(tx *store.Tx) error {
-		draft = store.Message{ApplicationID: a.ID, Kind: templates.ThankYou, Audience: scheduler.Recruiter, Status: store.StatusDrafted,
+		draft = store.Message{ApplicationID: a.ID, Kind: onward.ThankYou, Audience: onward.Recruiter, Status: onward.StatusDrafted,
 			DueAt: trkNow, MessageID: store.NewMessageID(trkUser.Email), Subject: "Thank you", Text: "Hi"}
-		sent = store.Message{ApplicationID: a.ID, Kind: templates.StatusCheck, Audience: scheduler.Recruiter, Status: store.StatusSent,
+		sent = store.Message{ApplicationID: a.ID, Kind: onward.StatusCheck, Audience: onward.Recruiter, Status: onward.StatusSent,
 			DueAt: trkNow, MessageID: store.NewMessageID(trkUser.Email)}
 		if err := tx.InsertMessage(ctx, &draft); err != nil {
 			return err
@@ -798,7 +802,7 @@ func TestEditAndDiscardDraft(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantInvalid(t, e.tr.DiscardDraft(ctx, draft.ID), "draft")
-	if got, _ := e.st.Message(ctx, draft.ID); got.Status != store.StatusDiscarded {
+	if got, _ := e.st.Message(ctx, draft.ID); got.Status != onward.StatusDiscarded {
 		t.Errorf("discarded draft is %s", got.Status)
 	}
 }

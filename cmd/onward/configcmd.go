@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/compose"
 	"github.com/onward-app/onward/config"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
 )
@@ -127,12 +127,12 @@ func (a *app) templatesCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for _, k := range templates.Kinds() {
+			for _, k := range onward.Kinds() {
 				_, origin, err := tpl.Source(k)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.stdout, "%-17s %-9s %s\n", k, scheduler.AudienceOf(k), origin)
+				fmt.Fprintf(a.stdout, "%-17s %-9s %s\n", k, k.Audience(), origin)
 			}
 			return nil
 		},
@@ -146,9 +146,9 @@ func (a *app) templatesCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			src, origin, err := tpl.Source(args[0])
+			src, origin, err := tpl.Source(onward.Kind(args[0]))
 			if err != nil {
-				return usagef("unknown kind %q; one of %s", args[0], strings.Join(templates.Kinds(), ", "))
+				return usagef("unknown kind %q; one of %s", args[0], onward.Join(onward.Kinds()))
 			}
 			fmt.Fprintf(a.stdout, "{{/* %s: %s */}}\n%s", args[0], origin, src)
 			return nil
@@ -161,13 +161,13 @@ func (a *app) templatesCmd() *cobra.Command {
 		Args:  exactArgs(1, "a kind (see `onward templates list`)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			kind := args[0]
+			kind := onward.Kind(args[0])
 			tpl, err := a.templates()
 			if err != nil {
 				return err
 			}
 			if _, _, err := tpl.Source(kind); err != nil {
-				return usagef("unknown kind %q; one of %s", kind, strings.Join(templates.Kinds(), ", "))
+				return usagef("unknown kind %q; one of %s", kind, onward.Join(onward.Kinds()))
 			}
 			data := templates.Sample(kind)
 			if ref != "" {
@@ -175,11 +175,11 @@ func (a *app) templatesCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if kind == templates.DraftReady || kind == templates.Digest || kind == templates.RejectionNotice {
+				if kind == onward.DraftReady || kind == onward.Digest || kind == onward.RejectionNotice {
 					return usagef("--app works with the per-application kinds, not %s", kind)
 				}
-				c := &scheduler.Composer{Store: a.st, Templates: tpl, User: a.userAddress(), Location: a.cfg.Location()}
-				m := store.Message{ApplicationID: app.ID, Kind: kind, Audience: scheduler.AudienceOf(kind)}
+				c := &compose.Composer{Store: a.st, Templates: tpl, User: a.userAddress(), Location: a.cfg.Location()}
+				m := store.Message{ApplicationID: app.ID, Kind: kind, Audience: kind.Audience()}
 				if data, err = c.Data(ctx, m, a.now()); err != nil {
 					return err
 				}

@@ -12,8 +12,9 @@ import (
 	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/config"
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/deliver"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
 )
@@ -89,15 +90,15 @@ func (a *app) demo(ctx context.Context, dir string) error {
 	fmt.Fprintf(a.stdout, "  database  %s\n  outbox    %s\n\n", cfg.Storage.Database, cfg.Delivery.Outbox)
 
 	done := make(chan struct{})
-	onDelivery := func(v scheduler.Delivery) {
+	onDelivery := func(v deliver.Delivery) {
 		m := v.Message
 		switch v.Outcome {
-		case store.StatusDrafted:
+		case onward.StatusDrafted:
 			say("drafted", "%s: a draft to the recruiter, waiting for you (never sent without you)", m.Kind)
-		case store.StatusSent:
+		case onward.StatusSent:
 			say("emailed", "%s to you: %q", m.Kind, m.Subject)
 		default:
-			say(v.Outcome, "%s: %s", m.Kind, m.LastError)
+			say(string(v.Outcome), "%s: %s", m.Kind, m.LastError)
 		}
 	}
 	daemonCtx, stop := context.WithCancel(ctx)
@@ -116,7 +117,7 @@ func (a *app) demo(ctx context.Context, dir string) error {
 		return err
 	}
 	defer storySt.Close()
-	tr := tracker.New(storySt, cfg.Policy(), a.userAddress())
+	tr := tracker.New(storySt, policyOf(cfg), a.userAddress())
 
 	app, err := tr.Apply(ctx, tracker.NewApplication{Company: "Northwind Labs", Role: "Platform Engineer",
 		Recruiter: "Dana Reyes <dana@northwind.example>"})
@@ -160,7 +161,7 @@ func (a *app) demo(ctx context.Context, dir string) error {
 		}},
 		{14 * time.Second, func() error {
 			err := storySt.Update(ctx, func(tx *store.Tx) error {
-				return tx.SetJobNext(ctx, scheduler.DigestJob, time.Now().Add(time.Second))
+				return tx.SetJobNext(ctx, deliver.DigestJob, time.Now().Add(time.Second))
 			})
 			if err == nil {
 				say("digest", "asked for the weekly digest now (it is normally Sundays at 18:00)")
@@ -194,7 +195,7 @@ func (a *app) demo(ctx context.Context, dir string) error {
 		case <-tick.C:
 		}
 		pending := 0
-		for _, st := range []string{store.StatusScheduled, store.StatusSending} {
+		for _, st := range []onward.Status{onward.StatusScheduled, onward.StatusSending} {
 			msgs, err := a.st.Messages(ctx, store.MessageFilter{Status: st, NoBodies: true})
 			if err != nil {
 				return err
@@ -231,7 +232,7 @@ func kindsOf(res tracker.Result) string {
 		if i > 0 {
 			s += ", "
 		}
-		s += m.Kind
+		s += string(m.Kind)
 	}
 	if s == "" {
 		return "nothing"

@@ -13,7 +13,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/deliver"
+	"github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/store"
 )
 
@@ -30,7 +32,7 @@ until you run 'onward drafts send ID'.`,
 			if err := a.open(ctx); err != nil {
 				return err
 			}
-			msgs, err := a.st.Messages(ctx, store.MessageFilter{Status: store.StatusDrafted, NoBodies: true})
+			msgs, err := a.st.Messages(ctx, store.MessageFilter{Status: onward.StatusDrafted, NoBodies: true})
 			if err != nil {
 				return err
 			}
@@ -70,7 +72,7 @@ func (a *app) draftArg(ctx context.Context, arg string) (store.Message, error) {
 	if err != nil {
 		return m, err
 	}
-	if m.Audience != scheduler.Recruiter {
+	if m.Audience != onward.Recruiter {
 		return m, usagef("message %d is a %s to you, not a recruiter draft", id, m.Kind)
 	}
 	return m, nil
@@ -86,7 +88,7 @@ func (a *app) draftShowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if m.Status == store.StatusScheduled {
+			if m.Status == onward.StatusScheduled {
 				fmt.Fprintf(a.stdout, "Draft %d is not written yet: it is due %s.\n", m.ID, a.when(m.DueAt))
 				return nil
 			}
@@ -95,7 +97,7 @@ func (a *app) draftShowCmd() *cobra.Command {
 				to = "(the recruiter's address is missing: onward edit " + strconv.FormatInt(m.ApplicationID, 10) + " --recruiter \"Name <address>\")"
 			}
 			fmt.Fprintf(a.stdout, "To: %s\nSubject: %s\nStatus: %s\n\n%s", to, m.Subject, m.Status, m.Text)
-			if m.Status == store.StatusDrafted {
+			if m.Status == onward.StatusDrafted {
 				fmt.Fprintf(a.stdout, "\nSend it with: onward drafts send %d    Edit: onward drafts edit %d\n", m.ID, m.ID)
 			}
 			return nil
@@ -117,7 +119,7 @@ keep your changes; an empty file leaves the draft as it was.`,
 			if err != nil {
 				return err
 			}
-			if m.Status != store.StatusDrafted {
+			if m.Status != onward.StatusDrafted {
 				return usagef("message %d is %s; only a waiting draft can be edited", m.ID, m.Status)
 			}
 			f, err := os.CreateTemp("", "onward-draft-*.txt")
@@ -200,13 +202,15 @@ func (a *app) draftSendCmd() *cobra.Command {
 			if smtp != nil {
 				defer smtp.Close()
 			}
-			d := &scheduler.Dispatcher{Store: a.st, Now: a.now}
-			sent, err := d.SendDraft(ctx, setup, m.ID)
+			d := deliver.New(a.st, clock.Wall(a.now), nil)
+			sent, err := a.tr.SendDraft(ctx, m.ID, func(ctx context.Context, id int64) (store.Message, error) {
+				return d.SendDraft(ctx, setup, id)
+			})
 			if errors.Is(err, store.ErrNotClaimable) {
 				switch sent.Status {
-				case store.StatusSending:
+				case onward.StatusSending:
 					return usagef("draft %d is being sent by another command right now; see `onward messages` in a minute", m.ID)
-				case store.StatusSent:
+				case onward.StatusSent:
 					return usagef("draft %d was sent already; it is never sent twice", m.ID)
 				}
 				return usagef("draft %d is %s; nothing was sent", m.ID, sent.Status)

@@ -1,7 +1,7 @@
 // Command onward keeps a job hunt in one SQLite file and follows up on it:
 // drafts to recruiters that the user sends, check-ins the daemon sends to
 // the user. This package parses flags and wires the other packages; the
-// rules live in tracker and scheduler.
+// rules live in tracker, plan and deliver.
 package main
 
 import (
@@ -167,7 +167,7 @@ func (a *app) open(ctx context.Context) error {
 	if dir := st.Private(); dir != "" {
 		a.note("made the data folder private (owner only): other users could list or change the files in it", "folder", dir)
 	}
-	a.tr = tracker.New(st, cfg.Policy(), a.userAddress())
+	a.tr = tracker.New(st, policyOf(cfg), a.userAddress())
 	return nil
 }
 

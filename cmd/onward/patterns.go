@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/onward-app/onward/when"
 	"github.com/spf13/cobra"
-
-	"github.com/onward-app/onward/scheduler"
 )
 
 func (a *app) patternsCmd() *cobra.Command {
@@ -21,7 +20,7 @@ offers, rejections and replies to feedback requests, with rates.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			d, err := scheduler.ParseDelay(since)
+			d, err := when.ParseDelay(since)
 			if err != nil {
 				return usagef("--since: %v", err)
 			}

@@ -14,10 +14,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/config"
+	"github.com/onward-app/onward/deliver"
 	"github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/mailer"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
 )
@@ -68,7 +69,7 @@ are invalid. One daemon runs per database.`,
 // the other's work.
 type delivery struct {
 	cfg   *config.Config
-	setup *scheduler.Setup
+	setup *deliver.Setup
 	lock  *store.DaemonLock
 
 	mu sync.Mutex
@@ -112,7 +113,7 @@ func (a *app) startDelivery(ctx context.Context) (*delivery, error) {
 // adopt routes a setup's mail through the relay: its SMTP client becomes
 // the relay's (the one it replaces is closed once a send on the wire
 // through it is finished) and its max_per_minute the relay's limit.
-func (d *delivery) adopt(s *scheduler.Setup, smtp *mailer.SMTP, cfg *config.Config) error {
+func (d *delivery) adopt(s *deliver.Setup, smtp *mailer.SMTP, cfg *config.Config) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if smtp == nil {
@@ -146,7 +147,7 @@ func (d *delivery) close() {
 
 // daemon runs the dispatcher until ctx ends. onDelivery, when set, sees
 // each delivery (the demo prints them).
-func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(scheduler.Delivery)) (err error) {
+func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(deliver.Delivery)) (err error) {
 	// Caught from the first moment: a reload during start-up (a slow
 	// password command) must not kill the daemon; it is handled once
 	// the daemon runs.
@@ -178,7 +179,8 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(sche
 
 	// The system clock, not a.now: the daemon watches its wall clock
 	// against its monotonic clock to notice steps and suspend.
-	d := &scheduler.Dispatcher{Store: a.st, Clock: clock.System{}, Log: log, OnDelivery: onDelivery}
+	d := deliver.New(a.st, clock.System{}, log)
+	d.OnDelivery = onDelivery
 	w, err := a.watcher(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -276,7 +278,7 @@ func (a *app) checkIdentity(ctx context.Context, stop context.CancelCauseFunc, l
 
 // reload reads the config and templates again. The database and its path
 // stay: moving them under a running daemon would split the state.
-func (a *app) reload(ctx context.Context, running *config.Config) (*scheduler.Setup, *mailer.SMTP, *config.Config, error) {
+func (a *app) reload(ctx context.Context, running *config.Config) (*deliver.Setup, *mailer.SMTP, *config.Config, error) {
 	path, explicit := config.Find(a.configFlag)
 	cfg, err := config.Load(path, explicit)
 	if err != nil {
@@ -309,10 +311,11 @@ func (a *app) flushCmd() *cobra.Command {
 			defer dl.close()
 			cfg, setup := dl.cfg, dl.setup
 			n := 0
-			d := &scheduler.Dispatcher{Store: a.st, Now: a.now, OnDelivery: func(v scheduler.Delivery) {
+			d := deliver.New(a.st, clock.Wall(a.now), nil)
+			d.OnDelivery = func(v deliver.Delivery) {
 				n++
 				a.printDelivery(v, cfg)
-			}}
+			}
 			if _, err := d.Cycle(ctx, setup); err != nil {
 				return err
 			}
@@ -324,15 +327,15 @@ func (a *app) flushCmd() *cobra.Command {
 	}
 }
 
-func (a *app) printDelivery(v scheduler.Delivery, cfg *config.Config) {
+func (a *app) printDelivery(v deliver.Delivery, cfg *config.Config) {
 	m := v.Message
 	line := fmt.Sprintf("%-9s %-16s message %d", v.Outcome, m.Kind, m.ID)
 	switch v.Outcome {
-	case store.StatusSent:
+	case onward.StatusSent:
 		if cfg.Delivery.Transport == "outbox" {
 			line += " → " + cfg.Delivery.Outbox
 		}
-	case store.StatusDrafted:
+	case onward.StatusDrafted:
 		line += " (a draft for you to review: onward drafts show " + fmt.Sprint(m.ID) + ")"
 	default:
 		if m.LastError != "" {

@@ -7,19 +7,21 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/onward-app/onward/compose"
 	"github.com/onward-app/onward/config"
+	"github.com/onward-app/onward/deliver"
 	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/replies"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/templates"
 )
 
 // buildSetup turns a config and templates into what the dispatcher needs.
 // The SMTP client it may create is returned so the caller can close it.
-func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates.Set) (*scheduler.Setup, *mailer.SMTP, error) {
-	s := &scheduler.Setup{
-		Composer: &scheduler.Composer{
+func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates.Set) (*deliver.Setup, *mailer.SMTP, error) {
+	s := &deliver.Setup{
+		Composer: &compose.Composer{
 			Store: a.st, Templates: tpl, Location: cfg.Location(), Command: commandName(),
 			User: mailer.Address{Name: cfg.User.Name, Email: cfg.User.Email},
 		},
@@ -28,7 +30,7 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		Digest:      cfg.DigestSpec(),
 		Location:    cfg.Location(),
 		Quiet:       cfg.Quiet(),
-		Policy:      cfg.Policy(),
+		Policy:      policyOf(cfg),
 	}
 	var smtp *mailer.SMTP
 	var outbox *mailer.Outbox // one for check-ins and drafts: the folder is read once
@@ -62,13 +64,13 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 			}
 			outbox = o
 		}
-		s.DraftOutbox = outbox
+		s.Drafts = deliver.OutboxDrafts{Outbox: outbox}
 	case "imap":
 		imapCfg, err := imapConfig(ctx, cfg)
 		if err != nil {
 			return nil, nil, err
 		}
-		s.DraftBox = imapbox.Drafts{Config: imapCfg}
+		s.Drafts = deliver.MailboxDrafts{Box: imapbox.Drafts{Config: imapCfg}}
 	}
 	s.Composer.RepliesRead = cfg.IMAPEnabled()
 	return s, smtp, nil
@@ -135,4 +137,19 @@ func commandName() string {
 		return name
 	}
 	return "onward"
+}
+
+// policyOf is what the planner needs from the config. It is built here,
+// not in config, so that config stays a leaf the planner does not drag in.
+func policyOf(cfg *config.Config) plan.Policy {
+	prep, on := cfg.Prep()
+	return plan.Policy{
+		Location: cfg.Location(),
+		Window:   cfg.SendWindow(),
+		Quiet:    cfg.Quiet(),
+		Delays:   cfg.Delays(),
+		Prep:     prep,
+		PrepOn:   on,
+		Stale:    cfg.StaleLimits(),
+	}
 }

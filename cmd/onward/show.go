@@ -2,13 +2,13 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/replies"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
@@ -45,10 +45,10 @@ func (a *app) statusCmd() *cobra.Command {
 				}
 				lastText, nextText := "—", "—"
 				if o.Last != nil {
-					lastText = o.Last.Kind + " " + a.day(o.Last.At)
+					lastText = string(o.Last.Kind) + " " + a.day(o.Last.At)
 				}
 				if o.Next != nil {
-					nextText = o.Next.Kind + " " + a.when(o.Next.DueAt)
+					nextText = string(o.Next.Kind) + " " + a.when(o.Next.DueAt)
 				}
 				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", o.App.ID, clip(o.App.Company, 30), clip(o.App.Role, 30), o.App.Stage, lastText, nextText)
 			}
@@ -72,11 +72,11 @@ func (a *app) printAttention(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	failed, err := a.st.Messages(ctx, store.MessageFilter{Status: store.StatusFailed, NoBodies: true})
+	failed, err := a.st.Messages(ctx, store.MessageFilter{Status: onward.StatusFailed, NoBodies: true})
 	if err != nil {
 		return err
 	}
-	if n := counts[store.StatusDrafted]; n > 0 {
+	if n := counts[onward.StatusDrafted]; n > 0 {
 		fmt.Fprintf(a.stdout, "\n%d draft%s waiting for you: onward drafts\n", n, plural(n))
 	}
 	for _, m := range failed {
@@ -125,13 +125,15 @@ too late to send politely).`,
 		Args: exactArgs(0, "no arguments (use --app)"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			if status != "" && !slices.Contains(store.Statuses, status) {
-				return usagef("--status: %q is not one of %s", status, strings.Join(store.Statuses, ", "))
+			if status != "" {
+				if _, err := onward.ParseStatus(status); err != nil {
+					return usagef("--status: %v", err)
+				}
 			}
 			if err := a.open(ctx); err != nil {
 				return err
 			}
-			f := store.MessageFilter{Status: status, NoBodies: true}
+			f := store.MessageFilter{Status: onward.Status(status), NoBodies: true}
 			if ref != "" {
 				app, err := a.find(ctx, ref)
 				if err != nil {

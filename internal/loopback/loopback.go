@@ -4,6 +4,7 @@
 package loopback
 
 import (
+	"fmt"
 	"net"
 	"strings"
 )
@@ -18,4 +19,10 @@ func Is(host string) bool {
 	}
 	ip := net.ParseIP(strings.Trim(host, "[]"))
 	return ip != nil && ip.IsLoopback()
+}
+
+// Refusal is the one wording of the rule, for every place that refuses
+// security "none" to host: config, the SMTP client and the IMAP client.
+func Refusal(host string) string {
+	return fmt.Sprintf("\"none\" sends the password and the mail in clear text; it is allowed only to a loopback host (localhost, 127.0.0.1, ::1), not %q: use starttls or tls", host)
 }

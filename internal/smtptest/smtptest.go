@@ -4,6 +4,9 @@
 // refuse STARTTLS, present a certificate nobody trusts, or be down for a
 // while. Tests of every package that sends mail use it instead of faking
 // the network.
+//
+// The file is over 500 lines because every misbehaviour is a branch of one
+// session; it is a test helper, never linked into the binary.
 package smtptest
 
 import (

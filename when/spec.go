@@ -1,4 +1,9 @@
-package scheduler
+// Package when is onward's time vocabulary: delays in calendar days and
+// clock time, wall-clock times that survive DST, cron specs read in the
+// user's zone, quiet hours and the prep note's rule. It knows nothing of
+// messages or the database, so config can parse a setting without linking
+// either.
+package when
 
 import (
 	"errors"
@@ -373,8 +378,8 @@ func (r PrepRule) String() string {
 	return r.before.String()
 }
 
-// at returns when the note is planned for an interview starting at start.
-func (r PrepRule) at(start time.Time, loc *time.Location) time.Time {
+// At returns when the note is planned for an interview starting at start.
+func (r PrepRule) At(start time.Time, loc *time.Location) time.Time {
 	if r.dayBefore {
 		l := start.In(loc)
 		return Wall(l.Year(), l.Month(), l.Day()-1, r.clock/60, r.clock%60, 0, 0, loc)

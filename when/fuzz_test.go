@@ -1,10 +1,10 @@
-package scheduler_test
+package when_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/when"
 )
 
 // FuzzParseDelay: any string either parses into a delay no longer than a
@@ -16,7 +16,7 @@ func FuzzParseDelay(f *testing.F) {
 	base := time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC)
 	berlin := mustZone("Europe/Berlin")
 	f.Fuzz(func(t *testing.T, s string) {
-		d, err := scheduler.ParseDelay(s)
+		d, err := when.ParseDelay(s)
 		if err != nil {
 			return
 		}
@@ -38,7 +38,7 @@ func FuzzParseSpec(f *testing.F) {
 	}
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, s string) {
-		sp, err := scheduler.ParseSpec(s)
+		sp, err := when.ParseSpec(s)
 		if err != nil {
 			return
 		}
@@ -55,7 +55,7 @@ func FuzzQuietHours(f *testing.F) {
 	}
 	berlin := mustZone("Europe/Berlin")
 	f.Fuzz(func(t *testing.T, s string, offset int64) {
-		q, err := scheduler.ParseQuietHours(s)
+		q, err := when.ParseQuietHours(s)
 		if err != nil {
 			return
 		}
@@ -65,4 +65,12 @@ func FuzzQuietHours(f *testing.F) {
 			t.Fatalf("quiet %q: Skip(%v) = %v", s, at, got)
 		}
 	})
+}
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
 }

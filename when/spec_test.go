@@ -1,4 +1,4 @@
-package scheduler_test
+package when_test
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/when"
 )
 
 // specKnownBug skips a test that shows a reported bug, so the suite stays
@@ -29,9 +29,9 @@ func specLoc(t *testing.T, name string) *time.Location {
 	return loc
 }
 
-func specMust(t *testing.T, s string) scheduler.Spec {
+func specMust(t *testing.T, s string) when.Spec {
 	t.Helper()
-	sp, err := scheduler.ParseSpec(s)
+	sp, err := when.ParseSpec(s)
 	if err != nil {
 		t.Fatalf("ParseSpec(%q): %v", s, err)
 	}
@@ -42,30 +42,30 @@ func TestParseDelayGood(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in   string
-		want scheduler.Delay
+		want when.Delay
 	}{
-		{"3h", scheduler.Delay{Clock: 3 * time.Hour}},
-		{"7d", scheduler.Delay{Days: 7}},
-		{"2w", scheduler.Delay{Days: 14}},
-		{"1d12h", scheduler.Delay{Days: 1, Clock: 12 * time.Hour}},
-		{"90m", scheduler.Delay{Clock: 90 * time.Minute}},
-		{"45s", scheduler.Delay{Clock: 45 * time.Second}},
-		{"1w2d3h4m5s", scheduler.Delay{Days: 9, Clock: 3*time.Hour + 4*time.Minute + 5*time.Second}},
+		{"3h", when.Delay{Clock: 3 * time.Hour}},
+		{"7d", when.Delay{Days: 7}},
+		{"2w", when.Delay{Days: 14}},
+		{"1d12h", when.Delay{Days: 1, Clock: 12 * time.Hour}},
+		{"90m", when.Delay{Clock: 90 * time.Minute}},
+		{"45s", when.Delay{Clock: 45 * time.Second}},
+		{"1w2d3h4m5s", when.Delay{Days: 9, Clock: 3*time.Hour + 4*time.Minute + 5*time.Second}},
 		// Surrounding space is trimmed, as a TOML value often has it.
-		{" 7d ", scheduler.Delay{Days: 7}},
-		{"\t3h\n", scheduler.Delay{Clock: 3 * time.Hour}},
+		{" 7d ", when.Delay{Days: 7}},
+		{"\t3h\n", when.Delay{Clock: 3 * time.Hour}},
 		// Repeating a unit adds up.
-		{"1d1d", scheduler.Delay{Days: 2}},
-		{"0s", scheduler.Delay{}},
+		{"1d1d", when.Delay{Days: 2}},
+		{"0s", when.Delay{}},
 		// The limit is a year of 366 days, inclusive.
-		{"366d", scheduler.Delay{Days: 366}},
-		{"52w", scheduler.Delay{Days: 364}},
-		{"8784h", scheduler.Delay{Clock: 8784 * time.Hour}},
+		{"366d", when.Delay{Days: 366}},
+		{"52w", when.Delay{Days: 364}},
+		{"8784h", when.Delay{Clock: 8784 * time.Hour}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			got, err := scheduler.ParseDelay(tt.in)
+			got, err := when.ParseDelay(tt.in)
 			if err != nil {
 				t.Fatalf("ParseDelay(%q): %v", tt.in, err)
 			}
@@ -103,7 +103,7 @@ func TestParseDelayBad(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%q", tt.in), func(t *testing.T) {
 			t.Parallel()
-			d, err := scheduler.ParseDelay(tt.in)
+			d, err := when.ParseDelay(tt.in)
 			if err == nil {
 				t.Fatalf("ParseDelay(%q) = %+v, want an error", tt.in, d)
 			}
@@ -124,7 +124,7 @@ func TestParseDelayBad(t *testing.T) {
 func TestParseDelayRejectsOverflowingSum(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{"999999h999999h999999h", "999999h999999h999999h999999h999999h"} {
-		d, err := scheduler.ParseDelay(in)
+		d, err := when.ParseDelay(in)
 		if err == nil {
 			t.Errorf("ParseDelay(%q) = %+v (clock %v), want an error", in, d, d.Clock)
 		}
@@ -134,11 +134,11 @@ func TestParseDelayRejectsOverflowingSum(t *testing.T) {
 func TestDelayStringRoundTrips(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{"3h", "7d", "1d12h", "45s", "1h", "0s", "2d3h"} {
-		d, err := scheduler.ParseDelay(in)
+		d, err := when.ParseDelay(in)
 		if err != nil {
 			t.Fatalf("ParseDelay(%q): %v", in, err)
 		}
-		back, err := scheduler.ParseDelay(d.String())
+		back, err := when.ParseDelay(d.String())
 		if err != nil {
 			t.Fatalf("ParseDelay(%q.String() = %q): %v", in, d.String(), err)
 		}
@@ -161,7 +161,7 @@ func TestDelayStringKeepsTrailingZeros(t *testing.T) {
 		{"1d20m", "1d20m"},
 	}
 	for _, tt := range tests {
-		d, err := scheduler.ParseDelay(tt.in)
+		d, err := when.ParseDelay(tt.in)
 		if err != nil {
 			t.Fatalf("ParseDelay(%q): %v", tt.in, err)
 		}
@@ -253,7 +253,7 @@ func TestDelayAfterAcrossDST(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d, err := scheduler.ParseDelay(tt.delay)
+			d, err := when.ParseDelay(tt.delay)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -276,7 +276,7 @@ func TestDelayBeforeUndoesAfterOnOrdinaryDays(t *testing.T) {
 	berlin := specLoc(t, "Europe/Berlin")
 	from := time.Date(2026, 3, 28, 10, 0, 0, 0, berlin)
 	for _, in := range []string{"1d", "3h", "1d12h", "2w"} {
-		d, err := scheduler.ParseDelay(in)
+		d, err := when.ParseDelay(in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -298,7 +298,7 @@ func TestParseSpecGood(t *testing.T) {
 		"  0 9 * * *  ",
 		"0,30 9 1,15 * *",
 	} {
-		sp, err := scheduler.ParseSpec(in)
+		sp, err := when.ParseSpec(in)
 		if err != nil {
 			t.Errorf("ParseSpec(%q): %v", in, err)
 			continue
@@ -342,7 +342,7 @@ func TestParseSpecBad(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			sp, err := scheduler.ParseSpec(tt.in)
+			sp, err := when.ParseSpec(tt.in)
 			if err == nil {
 				t.Fatalf("ParseSpec(%q) = %v, want an error", tt.in, sp)
 			}
@@ -382,7 +382,7 @@ func TestParseSpecNeverPanics(t *testing.T) {
 					t.Errorf("ParseSpec(%q) panicked: %v", in, r)
 				}
 			}()
-			sp, err := scheduler.ParseSpec(in)
+			sp, err := when.ParseSpec(in)
 			if err == nil && sp.IsZero() {
 				t.Errorf("ParseSpec(%q) returned neither a spec nor an error", in)
 			}
@@ -398,7 +398,7 @@ func TestParseSpecNeverPanics(t *testing.T) {
 
 // specRuns collects the runs of sp from from (exclusive) until until,
 // stepping with Next.
-func specRuns(t *testing.T, sp scheduler.Spec, loc *time.Location, from, until time.Time) []time.Time {
+func specRuns(t *testing.T, sp when.Spec, loc *time.Location, from, until time.Time) []time.Time {
 	t.Helper()
 	var out []time.Time
 	at := from
@@ -712,7 +712,7 @@ func TestParseQuietHoursAndSkip(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			q, err := scheduler.ParseQuietHours(tt.quiet)
+			q, err := when.ParseQuietHours(tt.quiet)
 			if err != nil {
 				t.Fatalf("ParseQuietHours(%q): %v", tt.quiet, err)
 			}
@@ -737,7 +737,7 @@ func TestParseQuietHoursAndSkip(t *testing.T) {
 func TestQuietHoursSkipEndInsideGapWestOfUTC(t *testing.T) {
 	t.Parallel()
 	newYork := specLoc(t, "America/New_York")
-	q, err := scheduler.ParseQuietHours("22:00-02:30")
+	q, err := when.ParseQuietHours("22:00-02:30")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -772,7 +772,7 @@ func TestParseQuietHoursBad(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			_, err := scheduler.ParseQuietHours(tt.in)
+			_, err := when.ParseQuietHours(tt.in)
 			if err == nil {
 				t.Fatalf("ParseQuietHours(%q) succeeded, want an error", tt.in)
 			}
@@ -788,7 +788,7 @@ func TestParseQuietHoursBad(t *testing.T) {
 func TestParseQuietHoursEmptyIsNone(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{"", "  "} {
-		q, err := scheduler.ParseQuietHours(in)
+		q, err := when.ParseQuietHours(in)
 		if err != nil {
 			t.Fatalf("ParseQuietHours(%q): %v", in, err)
 		}

@@ -1,38 +1,39 @@
-package scheduler_test
+package plan_test
 
 import (
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/onward-app/onward/scheduler"
-	"github.com/onward-app/onward/templates"
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/plan"
+	"github.com/onward-app/onward/when"
 )
 
 // planPolicy is the default policy of config.Default for a user in Berlin,
 // with prep notes off (prep_test.go covers them).
-func planPolicy(t *testing.T) scheduler.Policy {
+func planPolicy(t *testing.T) plan.Policy {
 	t.Helper()
-	delays := map[string]scheduler.Delay{}
-	for kind, s := range map[string]string{
-		templates.ThankYou:        "3h",
-		templates.StatusCheck:     "7d",
-		templates.FeedbackRequest: "1d",
-		templates.StayInTouch:     "45d",
-		templates.Learn:           "1d",
-		templates.LetGo:           "7d",
+	delays := map[onward.Kind]when.Delay{}
+	for kind, s := range map[onward.Kind]string{
+		onward.ThankYou:        "3h",
+		onward.StatusCheck:     "7d",
+		onward.FeedbackRequest: "1d",
+		onward.StayInTouch:     "45d",
+		onward.Learn:           "1d",
+		onward.LetGo:           "7d",
 	} {
-		d, err := scheduler.ParseDelay(s)
+		d, err := when.ParseDelay(s)
 		if err != nil {
 			t.Fatal(err)
 		}
 		delays[kind] = d
 	}
-	q, err := scheduler.ParseQuietHours("21:00-08:00")
+	q, err := when.ParseQuietHours("21:00-08:00")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return scheduler.Policy{
+	return plan.Policy{
 		Location: specLoc(t, "Europe/Berlin"),
 		Window:   specMust(t, "* 9-17 * * MON-FRI"),
 		Quiet:    q,
@@ -45,29 +46,29 @@ func planUTC(mo time.Month, d, h, m int) time.Time {
 }
 
 // planAllPending is every kind an application can have pending.
-var planAllPending = []string{
-	templates.ThankYou, templates.StatusCheck, templates.FeedbackRequest, templates.StayInTouch,
-	templates.Learn, templates.LetGo, templates.Prep,
+var planAllPending = []onward.Kind{
+	onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch,
+	onward.Learn, onward.LetGo, onward.Prep,
 }
 
 // planInterviewCancels: a new interview replaces the previous one's plan.
-var planInterviewCancels = []string{templates.ThankYou, templates.StatusCheck, templates.Prep}
+var planInterviewCancels = []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.Prep}
 
 func TestAudienceOf(t *testing.T) {
 	t.Parallel()
-	tests := map[string]string{
-		templates.ThankYou:        scheduler.Recruiter,
-		templates.StatusCheck:     scheduler.Recruiter,
-		templates.FeedbackRequest: scheduler.Recruiter,
-		templates.StayInTouch:     scheduler.Recruiter,
-		templates.Learn:           scheduler.User,
-		templates.LetGo:           scheduler.User,
-		templates.Digest:          scheduler.User,
-		templates.DraftReady:      scheduler.User,
-		templates.Prep:            scheduler.User,
+	tests := map[onward.Kind]onward.Audience{
+		onward.ThankYou:        onward.Recruiter,
+		onward.StatusCheck:     onward.Recruiter,
+		onward.FeedbackRequest: onward.Recruiter,
+		onward.StayInTouch:     onward.Recruiter,
+		onward.Learn:           onward.User,
+		onward.LetGo:           onward.User,
+		onward.Digest:          onward.User,
+		onward.DraftReady:      onward.User,
+		onward.Prep:            onward.User,
 	}
 	for kind, want := range tests {
-		if got := scheduler.AudienceOf(kind); got != want {
+		if got := kind.Audience(); got != want {
 			t.Errorf("AudienceOf(%s) = %s, want %s", kind, got, want)
 		}
 	}
@@ -83,135 +84,135 @@ func TestPolicyPlan(t *testing.T) {
 	rejAt := planUTC(3, 6, 9, 0)
 	tests := []struct {
 		name       string
-		ev         scheduler.Event
+		ev         plan.Event
 		now        time.Time
-		wantCancel []string
-		want       []scheduler.Planned
+		wantCancel []onward.Kind
+		want       []plan.Planned
 	}{
 		{
 			name:       "interview, recruiter zone unknown: thank-you at 18:00 CET moves to the next morning",
-			ev:         scheduler.Event{Kind: scheduler.Interview, At: ivAt, End: ivEnd},
+			ev:         plan.Event{Kind: onward.Interview, At: ivAt, End: ivEnd},
 			now:        ivEnd.Add(time.Hour),
 			wantCancel: planInterviewCancels,
-			want: []scheduler.Planned{
-				{Kind: templates.ThankYou, DueAt: planUTC(3, 4, 8, 0)},      // Wed 09:00 CET
-				{Kind: templates.StatusCheck, DueAt: planUTC(3, 10, 14, 0)}, // Tue 15:00 CET
+			want: []plan.Planned{
+				{Kind: onward.ThankYou, DueAt: planUTC(3, 4, 8, 0)},      // Wed 09:00 CET
+				{Kind: onward.StatusCheck, DueAt: planUTC(3, 10, 14, 0)}, // Tue 15:00 CET
 			},
 		},
 		{
 			name:       "interview, recruiter in New York: 12:00 EST is inside their window; 7d is a New York calendar week across their DST",
-			ev:         scheduler.Event{Kind: scheduler.Interview, At: ivAt, End: ivEnd, RecruiterLocation: newYork},
+			ev:         plan.Event{Kind: onward.Interview, At: ivAt, End: ivEnd, RecruiterLocation: newYork},
 			now:        ivEnd.Add(time.Hour),
 			wantCancel: planInterviewCancels,
-			want: []scheduler.Planned{
-				{Kind: templates.ThankYou, DueAt: planUTC(3, 3, 17, 0)},     // Tue 12:00 EST
-				{Kind: templates.StatusCheck, DueAt: planUTC(3, 10, 13, 0)}, // Tue 09:00 EDT
+			want: []plan.Planned{
+				{Kind: onward.ThankYou, DueAt: planUTC(3, 3, 17, 0)},     // Tue 12:00 EST
+				{Kind: onward.StatusCheck, DueAt: planUTC(3, 10, 13, 0)}, // Tue 09:00 EDT
 			},
 		},
 		{
 			name:       "interview without an end counts from its start",
-			ev:         scheduler.Event{Kind: scheduler.Interview, At: ivAt},
+			ev:         plan.Event{Kind: onward.Interview, At: ivAt},
 			now:        ivAt,
 			wantCancel: planInterviewCancels,
-			want: []scheduler.Planned{
-				{Kind: templates.ThankYou, DueAt: planUTC(3, 3, 16, 0)},     // 17:00 CET, last window hour
-				{Kind: templates.StatusCheck, DueAt: planUTC(3, 10, 13, 0)}, // 14:00 CET
+			want: []plan.Planned{
+				{Kind: onward.ThankYou, DueAt: planUTC(3, 3, 16, 0)},     // 17:00 CET, last window hour
+				{Kind: onward.StatusCheck, DueAt: planUTC(3, 10, 13, 0)}, // 14:00 CET
 			},
 		},
 		{
 			name:       "interview recorded a day late: the thank-you is clamped to now (20:00) and moved into the window",
-			ev:         scheduler.Event{Kind: scheduler.Interview, At: ivAt, End: ivEnd},
+			ev:         plan.Event{Kind: onward.Interview, At: ivAt, End: ivEnd},
 			now:        planUTC(3, 4, 19, 0), // Wed 20:00 CET
 			wantCancel: planInterviewCancels,
-			want: []scheduler.Planned{
-				{Kind: templates.ThankYou, DueAt: planUTC(3, 5, 8, 0)}, // Thu 09:00 CET
-				{Kind: templates.StatusCheck, DueAt: planUTC(3, 10, 14, 0)},
+			want: []plan.Planned{
+				{Kind: onward.ThankYou, DueAt: planUTC(3, 5, 8, 0)}, // Thu 09:00 CET
+				{Kind: onward.StatusCheck, DueAt: planUTC(3, 10, 14, 0)},
 			},
 		},
 		{
 			name:       "interview recorded late, now inside the window: the thank-you is due now",
-			ev:         scheduler.Event{Kind: scheduler.Interview, At: ivAt, End: ivEnd},
+			ev:         plan.Event{Kind: onward.Interview, At: ivAt, End: ivEnd},
 			now:        planUTC(3, 4, 10, 17).Add(23 * time.Second), // Wed 11:17:23 CET
 			wantCancel: planInterviewCancels,
-			want: []scheduler.Planned{
-				{Kind: templates.ThankYou, DueAt: planUTC(3, 4, 10, 17).Add(23 * time.Second)},
-				{Kind: templates.StatusCheck, DueAt: planUTC(3, 10, 14, 0)},
+			want: []plan.Planned{
+				{Kind: onward.ThankYou, DueAt: planUTC(3, 4, 10, 17).Add(23 * time.Second)},
+				{Kind: onward.StatusCheck, DueAt: planUTC(3, 10, 14, 0)},
 			},
 		},
 		{
 			name:       "reject on a Friday, recruiter zone unknown",
-			ev:         scheduler.Event{Kind: scheduler.Rejected, At: rejAt},
+			ev:         plan.Event{Kind: onward.Rejected, At: rejAt},
 			now:        rejAt,
 			wantCancel: planAllPending,
-			want: []scheduler.Planned{
-				{Kind: templates.FeedbackRequest, DueAt: planUTC(3, 9, 8, 0)}, // Sat 10:00 → Mon 09:00 CET
-				{Kind: templates.StayInTouch, DueAt: planUTC(4, 20, 8, 0)},    // Mon 20 Apr 10:00 CEST
-				{Kind: templates.Learn, DueAt: planUTC(3, 7, 9, 0)},           // Sat 10:00 CET
-				{Kind: templates.LetGo, DueAt: planUTC(3, 13, 9, 0)},          // Fri 10:00 CET
+			want: []plan.Planned{
+				{Kind: onward.FeedbackRequest, DueAt: planUTC(3, 9, 8, 0)}, // Sat 10:00 → Mon 09:00 CET
+				{Kind: onward.StayInTouch, DueAt: planUTC(4, 20, 8, 0)},    // Mon 20 Apr 10:00 CEST
+				{Kind: onward.Learn, DueAt: planUTC(3, 7, 9, 0)},           // Sat 10:00 CET
+				{Kind: onward.LetGo, DueAt: planUTC(3, 13, 9, 0)},          // Fri 10:00 CET
 			},
 		},
 		{
 			name:       "reject, recruiter in New York: drafts in their window, check-ins on the user's clock",
-			ev:         scheduler.Event{Kind: scheduler.Rejected, At: rejAt, RecruiterLocation: newYork},
+			ev:         plan.Event{Kind: onward.Rejected, At: rejAt, RecruiterLocation: newYork},
 			now:        rejAt,
 			wantCancel: planAllPending,
-			want: []scheduler.Planned{
-				{Kind: templates.FeedbackRequest, DueAt: planUTC(3, 9, 13, 0)}, // Mon 09:00 EDT
-				{Kind: templates.StayInTouch, DueAt: planUTC(4, 20, 13, 0)},    // Mon 20 Apr 04:00 → 09:00 EDT
-				{Kind: templates.Learn, DueAt: planUTC(3, 7, 9, 0)},
-				{Kind: templates.LetGo, DueAt: planUTC(3, 13, 9, 0)},
+			want: []plan.Planned{
+				{Kind: onward.FeedbackRequest, DueAt: planUTC(3, 9, 13, 0)}, // Mon 09:00 EDT
+				{Kind: onward.StayInTouch, DueAt: planUTC(4, 20, 13, 0)},    // Mon 20 Apr 04:00 → 09:00 EDT
+				{Kind: onward.Learn, DueAt: planUTC(3, 7, 9, 0)},
+				{Kind: onward.LetGo, DueAt: planUTC(3, 13, 9, 0)},
 			},
 		},
 		{
 			name:       "reject late in the evening: check-ins wait for the end of the quiet hours",
-			ev:         scheduler.Event{Kind: scheduler.Rejected, At: planUTC(3, 6, 21, 30)}, // Fri 22:30 CET
+			ev:         plan.Event{Kind: onward.Rejected, At: planUTC(3, 6, 21, 30)}, // Fri 22:30 CET
 			now:        planUTC(3, 6, 21, 30),
 			wantCancel: planAllPending,
-			want: []scheduler.Planned{
-				{Kind: templates.FeedbackRequest, DueAt: planUTC(3, 9, 8, 0)},
-				{Kind: templates.StayInTouch, DueAt: planUTC(4, 21, 7, 0)}, // Mon 20 Apr 22:30 → Tue 09:00 CEST
-				{Kind: templates.Learn, DueAt: planUTC(3, 8, 7, 0)},        // Sun 08:00 CET
-				{Kind: templates.LetGo, DueAt: planUTC(3, 14, 7, 0)},       // Sat 08:00 CET
+			want: []plan.Planned{
+				{Kind: onward.FeedbackRequest, DueAt: planUTC(3, 9, 8, 0)},
+				{Kind: onward.StayInTouch, DueAt: planUTC(4, 21, 7, 0)}, // Mon 20 Apr 22:30 → Tue 09:00 CEST
+				{Kind: onward.Learn, DueAt: planUTC(3, 8, 7, 0)},        // Sun 08:00 CET
+				{Kind: onward.LetGo, DueAt: planUTC(3, 14, 7, 0)},       // Sat 08:00 CET
 			},
 		},
 		{
 			name:       "reject recorded late, now in the quiet hours: past check-ins fall due now, then wait for 08:00",
-			ev:         scheduler.Event{Kind: scheduler.Rejected, At: planUTC(3, 2, 9, 0)}, // Mon 10:00 CET
-			now:        planUTC(3, 4, 21, 0),                                               // Wed 22:00 CET
+			ev:         plan.Event{Kind: onward.Rejected, At: planUTC(3, 2, 9, 0)}, // Mon 10:00 CET
+			now:        planUTC(3, 4, 21, 0),                                       // Wed 22:00 CET
 			wantCancel: planAllPending,
-			want: []scheduler.Planned{
-				{Kind: templates.FeedbackRequest, DueAt: planUTC(3, 5, 8, 0)}, // Thu 09:00 CET
-				{Kind: templates.StayInTouch, DueAt: planUTC(4, 16, 8, 0)},    // Thu 16 Apr 10:00 CEST
-				{Kind: templates.Learn, DueAt: planUTC(3, 5, 7, 0)},           // Thu 08:00 CET
-				{Kind: templates.LetGo, DueAt: planUTC(3, 9, 9, 0)},           // Mon 10:00 CET
+			want: []plan.Planned{
+				{Kind: onward.FeedbackRequest, DueAt: planUTC(3, 5, 8, 0)}, // Thu 09:00 CET
+				{Kind: onward.StayInTouch, DueAt: planUTC(4, 16, 8, 0)},    // Thu 16 Apr 10:00 CEST
+				{Kind: onward.Learn, DueAt: planUTC(3, 5, 7, 0)},           // Thu 08:00 CET
+				{Kind: onward.LetGo, DueAt: planUTC(3, 9, 9, 0)},           // Mon 10:00 CET
 			},
 		},
 		{
 			name:       "reply cancels the status check only",
-			ev:         scheduler.Event{Kind: scheduler.Reply, At: rejAt},
+			ev:         plan.Event{Kind: onward.Reply, At: rejAt},
 			now:        rejAt,
-			wantCancel: []string{templates.StatusCheck},
+			wantCancel: []onward.Kind{onward.StatusCheck},
 		},
 		{
 			name:       "offer cancels the status check and any prep note, nothing else",
-			ev:         scheduler.Event{Kind: scheduler.Offer, At: rejAt},
+			ev:         plan.Event{Kind: onward.Offer, At: rejAt},
 			now:        rejAt,
-			wantCancel: []string{templates.StatusCheck, templates.Prep},
+			wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep},
 		},
 		{
 			name:       "withdraw cancels everything and plans nothing",
-			ev:         scheduler.Event{Kind: scheduler.Withdrawn, At: rejAt},
+			ev:         plan.Event{Kind: onward.Withdrawn, At: rejAt},
 			now:        rejAt,
 			wantCancel: planAllPending,
 		},
 		{
 			name: "applying plans nothing",
-			ev:   scheduler.Event{Kind: scheduler.Applied, At: rejAt},
+			ev:   plan.Event{Kind: onward.Applied, At: rejAt},
 			now:  rejAt,
 		},
 		{
 			name: "an unknown event plans nothing",
-			ev:   scheduler.Event{Kind: "ghosted", At: rejAt},
+			ev:   plan.Event{Kind: "ghosted", At: rejAt},
 			now:  rejAt,
 		},
 	}
@@ -243,7 +244,7 @@ func TestPolicyPlan(t *testing.T) {
 	}
 }
 
-func planSameSet(a, b []string) bool {
+func planSameSet(a, b []onward.Kind) bool {
 	a, b = slices.Clone(a), slices.Clone(b)
 	slices.Sort(a)
 	slices.Sort(b)
@@ -256,36 +257,36 @@ func TestPolicyDue(t *testing.T) {
 	tokyo := specLoc(t, "Asia/Tokyo")
 	p := planPolicy(t)
 	noWindow := p
-	noWindow.Window = scheduler.Spec{}
+	noWindow.Window = when.Spec{}
 	noQuiet := p
-	noQuiet.Quiet = scheduler.QuietHours{}
+	noQuiet.Quiet = when.QuietHours{}
 	tests := []struct {
 		name      string
-		p         scheduler.Policy
-		kind      string
+		p         plan.Policy
+		kind      onward.Kind
 		base, now time.Time
 		recruiter *time.Location
 		want      time.Time
 	}{
-		{"no window: a recruiter draft is not moved", noWindow, templates.ThankYou,
+		{"no window: a recruiter draft is not moved", noWindow, onward.ThankYou,
 			planUTC(3, 3, 14, 0), planUTC(3, 3, 14, 0), nil, planUTC(3, 3, 17, 0)},
-		{"no quiet hours: a check-in at 23:00 stays", noQuiet, templates.Learn,
+		{"no quiet hours: a check-in at 23:00 stays", noQuiet, onward.Learn,
 			planUTC(3, 3, 22, 0), planUTC(3, 3, 22, 0), nil, planUTC(3, 4, 22, 0)},
-		{"quiet hours do not apply to recruiter drafts", noWindow, templates.FeedbackRequest,
+		{"quiet hours do not apply to recruiter drafts", noWindow, onward.FeedbackRequest,
 			planUTC(3, 3, 22, 0), planUTC(3, 3, 22, 0), nil, planUTC(3, 4, 22, 0)},
-		{"the window does not apply to check-ins: Saturday 10:00 stays", p, templates.Learn,
+		{"the window does not apply to check-ins: Saturday 10:00 stays", p, onward.Learn,
 			planUTC(3, 6, 9, 0), planUTC(3, 6, 9, 0), nil, planUTC(3, 7, 9, 0)},
-		{"the recruiter's zone does not move a check-in", p, templates.Learn,
+		{"the recruiter's zone does not move a check-in", p, onward.Learn,
 			planUTC(3, 6, 9, 0), planUTC(3, 6, 9, 0), newYork, planUTC(3, 7, 9, 0)},
-		{"a recruiter in Tokyo: Wed 09:00 CET + 3h is 20:00 JST, moves to Thu 09:00 JST", p, templates.ThankYou,
+		{"a recruiter in Tokyo: Wed 09:00 CET + 3h is 20:00 JST, moves to Thu 09:00 JST", p, onward.ThankYou,
 			planUTC(3, 4, 8, 0), planUTC(3, 4, 8, 0), tokyo, planUTC(3, 5, 0, 0)},
-		{"a check-in in the past is clamped to now, now is outside quiet hours", p, templates.LetGo,
+		{"a check-in in the past is clamped to now, now is outside quiet hours", p, onward.LetGo,
 			planUTC(1, 1, 9, 0), planUTC(3, 4, 12, 34), nil, planUTC(3, 4, 12, 34)},
-		{"a draft in the past is clamped to now, then moved into the recruiter's window", p, templates.StatusCheck,
+		{"a draft in the past is clamped to now, then moved into the recruiter's window", p, onward.StatusCheck,
 			planUTC(1, 1, 9, 0), planUTC(3, 4, 12, 0), newYork, planUTC(3, 4, 14, 0)}, // 07:00 EST → 09:00 EST
 		{"an unknown kind has no delay: due at base, as a check-in", p, "nonsense",
 			planUTC(3, 4, 12, 0), planUTC(3, 4, 12, 0), nil, planUTC(3, 4, 12, 0)},
-		{"check-in landing on Berlin spring-forward night waits for 08:00 CEST", p, templates.Learn,
+		{"check-in landing on Berlin spring-forward night waits for 08:00 CEST", p, onward.Learn,
 			planUTC(3, 28, 0, 30), planUTC(3, 28, 0, 30), nil, planUTC(3, 29, 6, 0)}, // Sat 01:30 CET +1d → Sun 01:30 CET (quiet) → 08:00 CEST
 	}
 	for _, tt := range tests {
@@ -308,7 +309,7 @@ func TestPolicyDue(t *testing.T) {
 func TestPolicyPlanIsDeterministic(t *testing.T) {
 	t.Parallel()
 	p := planPolicy(t)
-	ev := scheduler.Event{Kind: scheduler.Rejected, At: planUTC(3, 6, 9, 0), RecruiterLocation: specLoc(t, "America/New_York")}
+	ev := plan.Event{Kind: onward.Rejected, At: planUTC(3, 6, 9, 0), RecruiterLocation: specLoc(t, "America/New_York")}
 	a, b := p.Plan(ev, ev.At), p.Plan(ev, ev.At)
 	if len(a.Schedule) != len(b.Schedule) {
 		t.Fatalf("two plans differ in length: %v vs %v", a, b)
@@ -318,4 +319,30 @@ func TestPolicyPlanIsDeterministic(t *testing.T) {
 			t.Errorf("plan %d differs: %v vs %v", i, a.Schedule[i], b.Schedule[i])
 		}
 	}
+}
+
+func specLoc(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatalf("load zone %s: %v", name, err)
+	}
+	return loc
+}
+
+func specMust(t *testing.T, s string) when.Spec {
+	t.Helper()
+	sp, err := when.ParseSpec(s)
+	if err != nil {
+		t.Fatalf("ParseSpec(%q): %v", s, err)
+	}
+	return sp
+}
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
 }

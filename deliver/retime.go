@@ -1,4 +1,4 @@
-package scheduler
+package deliver
 
 import (
 	"context"
@@ -6,8 +6,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 )
 
 // Retime computes again, by policy p, the due time of every scheduled
@@ -22,7 +23,7 @@ import (
 // is only moved out of the quiet hours. A message already due, or
 // waiting for a retry, keeps its time: the checks at the moment of
 // sending still apply to it. A zero policy re-times nothing.
-func Retime(ctx context.Context, st *store.Store, p Policy, now time.Time) (int, error) {
+func Retime(ctx context.Context, st *store.Store, p plan.Policy, now time.Time) (int, error) {
 	if p.Location == nil {
 		return 0, nil
 	}
@@ -39,7 +40,7 @@ func Retime(ctx context.Context, st *store.Store, p Policy, now time.Time) (int,
 		if m.Attempts > 0 {
 			continue
 		}
-		due, planned, ok := p.retime(ctx, st, m, now)
+		due, planned, ok := retime(ctx, p, st, m, now)
 		if !ok || due.Equal(m.DueAt) && planned.Equal(m.PlannedAt) {
 			continue
 		}
@@ -71,15 +72,12 @@ func Retime(ctx context.Context, st *store.Store, p Policy, now time.Time) (int,
 // retime returns the due and planned times of m under p; ok is false when
 // p has no time for it (prep notes switched off, or no time left before
 // the interview), in which case it keeps its time.
-func (p Policy) retime(ctx context.Context, st *store.Store, m store.PendingTime, now time.Time) (due, planned time.Time, ok bool) {
+func retime(ctx context.Context, p plan.Policy, st *store.Store, m store.PendingTime, now time.Time) (due, planned time.Time, ok bool) {
 	ev := m.Event
-	if ev == nil && slices.Contains(pendingAll, m.Kind) && m.ApplicationID != 0 {
+	if ev == nil && slices.Contains(plan.Pending(), m.Kind) && m.ApplicationID != 0 {
 		// Planned before messages kept their event: the event of its
 		// kind recorded last is the one that planned it.
-		kind := Rejected
-		if kindOfInterview(m.Kind) {
-			kind = Interview
-		}
+		kind, _ := plan.PlannedBy(m.Kind)
 		e, err := st.LastEventOf(ctx, m.ApplicationID, kind)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return time.Time{}, time.Time{}, false
@@ -89,7 +87,7 @@ func (p Policy) retime(ctx context.Context, st *store.Store, m store.PendingTime
 		}
 	}
 	if ev == nil {
-		if m.Audience != User {
+		if m.Audience != onward.User {
 			return time.Time{}, time.Time{}, false
 		}
 		due = p.Quiet.Skip(m.DueAt, p.Location).UTC()
@@ -101,17 +99,11 @@ func (p Policy) retime(ctx context.Context, st *store.Store, m store.PendingTime
 			recruiterLoc = l
 		}
 	}
-	step := p.plan0(Event{Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLoc}, now)
+	step := p.Times(plan.Event{Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLoc}, now)
 	for _, s := range step.Schedule {
 		if s.Kind == m.Kind {
 			return s.DueAt.UTC(), s.PlannedAt.UTC(), true
 		}
 	}
 	return time.Time{}, time.Time{}, false
-}
-
-// kindOfInterview reports whether an interview plans messages of kind
-// (the others in pendingAll are planned by a rejection).
-func kindOfInterview(kind string) bool {
-	return kind == templates.ThankYou || kind == templates.StatusCheck || kind == templates.Prep
 }

@@ -1,4 +1,13 @@
-package scheduler
+// Package deliver is the daemon loop: it sleeps on an injected clock until
+// the next message is due, claims it, renders it (compose), hands it to
+// the mailer or to the user as a draft, and records the answer in the same
+// store that planned it. It also sends a draft by hand under the same
+// claim, and re-times pending messages when the policy changes (Retime).
+//
+// dispatch.go is over 500 lines because the loop, the claim and the three
+// ways a draft leaves are one state machine; split, each half would need
+// the other's invariants restated.
+package deliver
 
 import (
 	"bytes"
@@ -7,14 +16,16 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/compose"
 	"github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
+	"github.com/onward-app/onward/when"
 )
 
 // Mailer delivers one email. mailer.SMTP and mailer.Outbox satisfy it.
@@ -34,53 +45,70 @@ type DraftBox interface {
 	AppendDraft(ctx context.Context, raw []byte, messageID string) (appended bool, err error)
 }
 
+// Drafts is where the daemon leaves a rendered recruiter draft: one of
+// NotifyDrafts, MailboxDrafts and OutboxDrafts ([delivery] drafts =
+// "email", "imap", "outbox").
+type Drafts interface{ drafts() }
+
+// NotifyDrafts keeps the draft in the database and emails the user a
+// draft_ready notice with the draft attached, planned in the same
+// transaction.
+type NotifyDrafts struct{}
+
+// MailboxDrafts files each draft in the Drafts folder of the user's
+// mailbox.
+type MailboxDrafts struct{ Box DraftBox }
+
+// OutboxDrafts writes each draft as an .eml file through Outbox, and
+// sends the user nothing.
+type OutboxDrafts struct{ Outbox Mailer }
+
+func (NotifyDrafts) drafts()  {}
+func (MailboxDrafts) drafts() {}
+func (OutboxDrafts) drafts()  {}
+
 // Setup is everything the dispatcher reads from the config and the
 // templates. A SIGHUP swaps it whole, so one delivery never sees half an
 // old config and half a new one.
 type Setup struct {
-	Composer *Composer
+	Composer *compose.Composer
 	// Mail delivers check-ins to the user, and draft_ready notices.
 	Mail Mailer
-	// DraftBox, when set, files recruiter drafts in the Drafts folder of
-	// the user's mailbox.
-	DraftBox DraftBox
-	// DraftOutbox, when set, receives recruiter drafts as .eml files
-	// instead of a draft_ready email to the user.
-	DraftOutbox Mailer
+	// Drafts is where recruiter drafts go for the user to send: nil (or
+	// NotifyDrafts) announces each in a draft_ready email.
+	Drafts Drafts
 	// Send delivers a draft to the recruiter when the user says so; nil
 	// when no SMTP server is configured.
 	Send Mailer
 	// SendTimeout is the longest one delivery through Mail or Send takes
 	// once it starts (the SMTP send timeout); every claim lasts longer.
 	SendTimeout time.Duration
-	Stale       map[string]Delay
-	GiveUpAfter Delay
-	Digest      Spec
+	Stale       map[onward.Kind]when.Delay
+	GiveUpAfter when.Delay
+	Digest      when.Spec
 	Location    *time.Location
 	// Quiet hours also hold back the notices of drafts.
-	Quiet QuietHours
+	Quiet when.QuietHours
 	// Policy is the planning policy in force: its send window is checked
 	// again when a recruiter draft is rendered, and a reload re-times
 	// pending messages by it (see Retime). A zero Policy re-times nothing.
-	Policy Policy
+	Policy plan.Policy
 }
 
 // Delivery reports what became of one message, for logs and the demo.
 type Delivery struct {
 	Message store.Message
-	Outcome string // sent, drafted, retry, held, failed, expired, cancelled
+	Outcome onward.Status // sent, drafted, retry, held, failed, expired, cancelled
 	Err     error
 }
 
 // Dispatcher is the daemon loop: it sleeps until the next message is due,
-// claims it, renders it, delivers it and records the answer.
+// claims it, renders it, delivers it and records the answer. Make one with
+// New; the fields may be changed before Run, Cycle or SendDraft is called.
 type Dispatcher struct {
 	Store *store.Store
-	// Clock is the time the dispatcher plans by and waits on; nil means
-	// the system clock, or Now with real timers when Now is set. When
-	// Clock is set, Now is replaced by Clock.Now.
+	// Clock is the one time the dispatcher plans by and waits on.
 	Clock clock.Clock
-	Now   func() time.Time
 	Log   *slog.Logger
 	// Lease is how long a claim holds before another run may take the
 	// message again, at the least; a claim always outlasts one send by
@@ -100,16 +128,20 @@ type Dispatcher struct {
 	// OnDelivery, if set, is called after each message is recorded.
 	OnDelivery func(Delivery)
 
-	setup  atomic.Pointer[Setup]
-	wake   chan struct{}
-	wakeMu sync.Once
+	setup atomic.Pointer[Setup]
+	wake  chan struct{}
 	// retime asks the loop to re-time pending messages by the setup's
 	// policy before its next cycle: set at start and by Reload.
 	retime atomic.Bool
 }
 
+// placeholderRecruiter stands in the To of a draft whose application has
+// no recruiter address yet: a draft in a mailbox or an .eml needs one, the
+// user fills in the real one, and .invalid (RFC 2606) can reach no one.
+var placeholderRecruiter = mailer.Address{Name: "Recruiter (address missing)", Email: "recruiter@invalid"}
+
 // DigestJob names the weekly digest in the jobs table.
-const DigestJob = "digest"
+const DigestJob = string(onward.Digest)
 
 // Reload swaps in a new setup; deliveries already under way finish with
 // the old one.
@@ -121,50 +153,35 @@ func (d *Dispatcher) Reload(s *Setup) {
 
 // Wake makes a sleeping Run look at the database again now.
 func (d *Dispatcher) Wake() {
-	d.init()
 	select {
 	case d.wake <- struct{}{}:
 	default:
 	}
 }
 
-func (d *Dispatcher) init() {
-	d.wakeMu.Do(func() {
-		d.wake = make(chan struct{}, 1)
-		switch {
-		case d.Clock != nil:
-			d.Now = d.Clock.Now
-		case d.Now != nil:
-			d.Clock = clock.Wall(d.Now)
-		default:
-			d.Clock = clock.System{}
-			d.Now = d.Clock.Now
-		}
-		if d.Log == nil {
-			d.Log = slog.New(slog.DiscardHandler)
-		}
-		if d.Lease == 0 {
-			d.Lease = 5 * time.Minute
-		}
-		if d.LeaseMargin == 0 {
-			d.LeaseMargin = time.Minute
-		}
-		if d.Batch == 0 {
-			d.Batch = 32
-		}
-		if d.Watch == 0 {
-			d.Watch = 500 * time.Millisecond
-		}
-		if d.Drain == 0 {
-			d.Drain = 10 * time.Second
-		}
-	})
+// New returns a dispatcher over st that plans by and waits on clk (the
+// system clock when nil) and logs to log (nowhere when nil), with the
+// defaults: claims of five minutes outlasting a send by one, batches of
+// 32, a look at the database for other processes' writes every half
+// second, ten seconds for an in-flight send to finish at shutdown.
+func New(st *store.Store, clk clock.Clock, log *slog.Logger) *Dispatcher {
+	if clk == nil {
+		clk = clock.System{}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Dispatcher{
+		Store: st, Clock: clk, Log: log,
+		Lease: 5 * time.Minute, LeaseMargin: time.Minute, Batch: 32,
+		Watch: 500 * time.Millisecond, Drain: 10 * time.Second,
+		wake: make(chan struct{}, 1),
+	}
 }
 
 // Run delivers until ctx is cancelled. It returns nil on cancellation:
 // claims it had not started on are released, the one in flight finishes.
 func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
-	d.init()
 	d.setup.Store(s)
 	// The config may have changed while the daemon was down.
 	d.retime.Store(true)
@@ -251,7 +268,7 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 			version = v
 		}
 		if d.retime.Swap(false) {
-			if n, err := Retime(ctx, d.Store, d.setup.Load().Policy, d.Now()); err != nil {
+			if n, err := Retime(ctx, d.Store, d.setup.Load().Policy, d.Clock.Now()); err != nil {
 				d.retime.Store(true) // try again at the next cycle
 				d.Log.Error("re-time pending messages", "err", err)
 			} else if n > 0 {
@@ -266,12 +283,12 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 			// A locked or briefly unwritable database should not end the
 			// daemon: try again soon, and say so.
 			d.Log.Error("deliver", "err", err)
-			next = d.Now().Add(5 * time.Second)
+			next = d.Clock.Now().Add(5 * time.Second)
 		}
 		if claimed > 0 {
 			walDirty = true
 		}
-		if idle := next.IsZero() || next.Sub(d.Now()) > time.Second; err == nil && walDirty && idle {
+		if idle := next.IsZero() || next.Sub(d.Clock.Now()) > time.Second; err == nil && walDirty && idle {
 			// Nothing is due for a while: give the disk back what the
 			// log grew to while busy, once per idle spell.
 			if err := d.Store.Checkpoint(ctx); err != nil {
@@ -283,7 +300,7 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 				d.Log.Debug("write-ahead log checkpointed and truncated")
 			}
 		}
-		wait := next.Sub(d.Now())
+		wait := next.Sub(d.Clock.Now())
 		if next.IsZero() || wait > time.Hour {
 			wait = time.Hour
 		}
@@ -295,7 +312,6 @@ func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
 // Cycle delivers everything due now, runs recurring jobs that are due, and
 // returns when it next has something to do.
 func (d *Dispatcher) Cycle(ctx context.Context, s *Setup) (time.Time, error) {
-	d.init()
 	d.setup.Store(s)
 	next, _, err := d.cycle(ctx, ctx)
 	return next, err
@@ -308,7 +324,7 @@ func (d *Dispatcher) cycle(ctx, work context.Context) (next time.Time, claimed i
 		return time.Time{}, 0, err
 	}
 	for ctx.Err() == nil {
-		msgs, err := d.Store.ClaimDue(ctx, d.Now(), d.lease(d.setup.Load()), d.Batch)
+		msgs, err := d.Store.ClaimDue(ctx, d.Clock.Now(), d.lease(d.setup.Load()), d.Batch)
 		if err != nil {
 			return time.Time{}, claimed, err
 		}
@@ -359,7 +375,7 @@ func (d *Dispatcher) runJobs(ctx context.Context) error {
 	if s.Digest.IsZero() {
 		return nil
 	}
-	now := d.Now()
+	now := d.Clock.Now()
 	job, ok, err := d.Store.Job(ctx, DigestJob)
 	if err != nil {
 		return err
@@ -392,7 +408,7 @@ func (d *Dispatcher) runJobs(ctx context.Context) error {
 			}
 			runFor = n
 		}
-		m := store.Message{Kind: templates.Digest, Audience: User, To: s.Composer.User.Display(),
+		m := store.Message{Kind: onward.Digest, Audience: onward.User, To: s.Composer.User.Display(),
 			DueAt: now, MessageID: store.NewMessageID(s.Composer.User.Email)}
 		if err := tx.InsertMessage(ctx, &m); err != nil {
 			return err
@@ -455,7 +471,7 @@ func (d *Dispatcher) deliverAll(ctx, work context.Context, msgs []store.Message)
 // readsOthers reports whether rendering a kind reads the state of other
 // messages (the digest lists what was sent), so that it must wait until
 // the message before it is recorded.
-func readsOthers(kind string) bool { return kind == templates.Digest }
+func readsOthers(kind onward.Kind) bool { return kind == onward.Digest }
 
 // prepared is a claimed message rendered and ready to deliver, or with
 // the outcome to record when there is nothing to deliver.
@@ -478,7 +494,7 @@ type prepared struct {
 // waits for their end. It returns that time and why, or a zero time when
 // now is fine.
 func (d *Dispatcher) holdUntil(ctx context.Context, s *Setup, m store.Message, now time.Time) (time.Time, string) {
-	if m.Audience == User {
+	if m.Audience == onward.User {
 		at := s.Quiet.Skip(now, s.Location)
 		if !at.After(now) {
 			return time.Time{}, ""
@@ -515,39 +531,39 @@ func (d *Dispatcher) prepareAsync(ctx context.Context, m store.Message) <-chan p
 // on the wire.
 func (d *Dispatcher) prepare(ctx context.Context, m store.Message) prepared {
 	s := d.setup.Load()
-	now := d.Now()
+	now := d.Clock.Now()
 	p := prepared{m: m, s: s, now: now}
 	expire := func(reason string) prepared {
-		p.final = &store.Outcome{Status: store.StatusExpired, Error: reason, KeepBody: true}
+		p.final = &store.Outcome{Status: onward.StatusExpired, Error: reason, KeepBody: true}
 		return p
 	}
 	if limit, ok := s.Stale[m.Kind]; ok && now.After(limit.After(m.PlannedAt, s.Location)) {
 		return expire(fmt.Sprintf("expired: due %s, found %s late (a %s is not sent more than %s late)",
 			m.PlannedAt.In(s.Location).Format("Mon 2 Jan 15:04"), humanDuration(now.Sub(m.PlannedAt)),
-			strings.ReplaceAll(m.Kind, "_", " "), humanDuration(limit.After(m.PlannedAt, s.Location).Sub(m.PlannedAt))))
+			strings.ReplaceAll(string(m.Kind), "_", " "), humanDuration(limit.After(m.PlannedAt, s.Location).Sub(m.PlannedAt))))
 	}
-	if m.Kind == templates.Prep {
+	if m.Kind == onward.Prep {
 		// A prep note is for before the interview it was planned for, or
 		// not at all.
-		if ev, err := eventFor(ctx, d.Store, m, Interview); err == nil && !now.Before(ev.At) {
+		if ev, err := compose.EventFor(ctx, d.Store, m, onward.Interview); err == nil && !now.Before(ev.At) {
 			return expire("expired: the interview began " + ev.At.In(s.Location).Format("Mon 2 Jan 15:04") + ", before the prep note could go out")
 		}
 	}
 	if at, why := d.holdUntil(ctx, s, m, now); !at.IsZero() {
-		p.final = &store.Outcome{Status: store.StatusScheduled, At: at, Error: why, KeepBody: true}
+		p.final = &store.Outcome{Status: onward.StatusScheduled, At: at, Error: why, KeepBody: true}
 		return p
 	}
 	email, err := s.Composer.Compose(ctx, m, now)
-	if err == nil && m.Kind == templates.DraftReady {
+	if err == nil && m.Kind == onward.DraftReady {
 		err = d.attachDraft(ctx, s, m, email, now)
 	}
 	switch {
 	case err == nil:
 		p.email = email
-	case errors.Is(err, store.ErrNotFound) && m.Kind == templates.DraftReady:
-		p.final = &store.Outcome{Status: store.StatusCancelled, Error: "the draft no longer exists", KeepBody: true}
+	case errors.Is(err, store.ErrNotFound) && m.Kind == onward.DraftReady:
+		p.final = &store.Outcome{Status: onward.StatusCancelled, Error: "the draft no longer exists", KeepBody: true}
 	default:
-		p.final = &store.Outcome{Status: store.StatusFailed, Error: err.Error(), KeepBody: true}
+		p.final = &store.Outcome{Status: onward.StatusFailed, Error: err.Error(), KeepBody: true}
 		p.cause = err
 	}
 	return p
@@ -560,7 +576,7 @@ func (d *Dispatcher) complete(ctx context.Context, p prepared) error {
 	if p.final != nil {
 		return d.finishUncounted(ctx, m, *p.final, p.cause)
 	}
-	if m.Audience == Recruiter {
+	if m.Audience == onward.Recruiter {
 		return d.draft(ctx, s, m, p.now, p.email)
 	}
 	email := p.email
@@ -570,18 +586,18 @@ func (d *Dispatcher) complete(ctx context.Context, p prepared) error {
 	sendErr := d.setup.Load().Mail.Send(ctx, email)
 	switch {
 	case sendErr == nil:
-		out.Status, out.At = store.StatusSent, d.Now()
-	case mailer.Temporary(sendErr) && d.Now().Before(s.GiveUpAfter.After(m.PlannedAt, s.Location)):
-		out.Status, out.At, out.Error = store.StatusScheduled, d.Now().Add(backoff(m.Attempts)), sendErr.Error()
+		out.Status, out.At = onward.StatusSent, d.Clock.Now()
+	case mailer.Temporary(sendErr) && d.Clock.Now().Before(s.GiveUpAfter.After(m.PlannedAt, s.Location)):
+		out.Status, out.At, out.Error = onward.StatusScheduled, d.Clock.Now().Add(backoff(m.Attempts)), sendErr.Error()
 		// A retry is a check-in like any other: not inside quiet hours.
 		if at := s.Quiet.Skip(out.At, s.Location); at.After(out.At) {
 			out.At = at
 			out.Error += "; the retry waits for the end of quiet hours (" + s.Quiet.String() + ")"
 		}
 	case mailer.Temporary(sendErr):
-		out.Status, out.Error = store.StatusFailed, "gave up after "+s.GiveUpAfter.String()+": "+sendErr.Error()
+		out.Status, out.Error = onward.StatusFailed, "gave up after "+s.GiveUpAfter.String()+": "+sendErr.Error()
 	default:
-		out.Status, out.Error = store.StatusFailed, sendErr.Error()
+		out.Status, out.Error = onward.StatusFailed, sendErr.Error()
 	}
 	return d.finish(ctx, m, out, sendErr)
 }
@@ -590,19 +606,20 @@ func (d *Dispatcher) complete(ctx context.Context, p prepared) error {
 // mailbox, as a draft_ready email planned in the same transaction, or as an
 // .eml in the outbox. It never goes to the recruiter from here.
 func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now time.Time, email *mailer.Message) error {
-	out := store.Outcome{Status: store.StatusDrafted, To: m.To, Subject: email.Subject, Text: email.Text, HTML: email.HTML}
-	if s.DraftBox != nil {
+	out := store.Outcome{Status: onward.StatusDrafted, To: m.To, Subject: email.Subject, Text: email.Text, HTML: email.HTML}
+	switch mode := s.Drafts.(type) {
+	case MailboxDrafts:
 		if email.To.Email == "" {
-			email.To = mailer.Address{Name: "Recruiter (address missing)", Email: "recruiter@invalid"}
+			email.To = placeholderRecruiter
 		}
 		var raw bytes.Buffer
 		if _, err := email.WriteTo(&raw); err != nil {
-			return d.finish(ctx, m, store.Outcome{Status: store.StatusFailed, Error: err.Error(), KeepBody: true}, err)
+			return d.finish(ctx, m, store.Outcome{Status: onward.StatusFailed, Error: err.Error(), KeepBody: true}, err)
 		}
-		if _, err := s.DraftBox.AppendDraft(ctx, raw.Bytes(), email.MessageID); err != nil {
+		if _, err := mode.Box.AppendDraft(ctx, raw.Bytes(), email.MessageID); err != nil {
 			// The mailbox may be down or the password wrong: try again
 			// later; the watcher's status says why meanwhile.
-			out = store.Outcome{Status: store.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: "file the draft in the mailbox: " + err.Error(), KeepBody: true}
+			out = store.Outcome{Status: onward.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: "file the draft in the mailbox: " + err.Error(), KeepBody: true}
 			return d.finish(ctx, m, out, err)
 		}
 		// Marked before the outcome: a crash in between files nothing twice
@@ -612,14 +629,13 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 			return err
 		}
 		return d.finishUncounted(ctx, m, out, nil)
-	}
-	if s.DraftOutbox != nil {
+	case OutboxDrafts:
 		if email.To.Email == "" {
 			// An .eml needs a To; the user fills in the real one.
-			email.To = mailer.Address{Name: "Recruiter (address missing)", Email: "recruiter@invalid"}
+			email.To = placeholderRecruiter
 		}
-		if err := s.DraftOutbox.Send(ctx, email); err != nil {
-			out = store.Outcome{Status: store.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: err.Error(), KeepBody: true}
+		if err := mode.Outbox.Send(ctx, email); err != nil {
+			out = store.Outcome{Status: onward.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: err.Error(), KeepBody: true}
 			return d.finish(ctx, m, out, err)
 		}
 		return d.finishUncounted(ctx, m, out, nil)
@@ -634,16 +650,16 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 			return err
 		}
 		m.Attempts = max(m.Attempts-1, 0)
-		notice := store.Message{ApplicationID: m.ApplicationID, DraftID: m.ID, Kind: templates.DraftReady,
-			Audience: User, To: s.Composer.User.Display(), DueAt: s.Quiet.Skip(now, s.Location),
+		notice := store.Message{ApplicationID: m.ApplicationID, DraftID: m.ID, Kind: onward.DraftReady,
+			Audience: onward.User, To: s.Composer.User.Display(), DueAt: s.Quiet.Skip(now, s.Location),
 			MessageID: store.NewMessageID(s.Composer.User.Email)}
 		return tx.InsertMessage(ctx, &notice)
 	})
 	if err != nil {
 		return err
 	}
-	m.Status, m.Subject = store.StatusDrafted, out.Subject
-	delivery = Delivery{Message: m, Outcome: store.StatusDrafted}
+	m.Status, m.Subject = onward.StatusDrafted, out.Subject
+	delivery = Delivery{Message: m, Outcome: onward.StatusDrafted}
 	d.report(delivery)
 	return nil
 }
@@ -658,9 +674,9 @@ func (d *Dispatcher) attachDraft(ctx context.Context, s *Setup, notice store.Mes
 		return err
 	}
 	if de.To.Email == "" {
-		de.To = mailer.Address{Name: "Recruiter (address missing)", Email: "recruiter@invalid"}
+		de.To = placeholderRecruiter
 	}
-	return Attach(email, de)
+	return compose.Attach(email, de)
 }
 
 func (d *Dispatcher) finish(ctx context.Context, m store.Message, o store.Outcome, cause error) error {
@@ -671,7 +687,7 @@ func (d *Dispatcher) finish(ctx context.Context, m store.Message, o store.Outcom
 		return err
 	}
 	outcome := o.Status
-	if o.Status == store.StatusScheduled {
+	if o.Status == onward.StatusScheduled {
 		outcome = "retry"
 	}
 	m.Status = o.Status
@@ -699,7 +715,7 @@ func (d *Dispatcher) finishUncounted(ctx context.Context, m store.Message, o sto
 		return err
 	}
 	outcome := o.Status
-	if o.Status == store.StatusScheduled {
+	if o.Status == onward.StatusScheduled {
 		outcome = "held"
 	}
 	m.Status, m.LastError, m.Attempts = o.Status, o.Error, max(m.Attempts-1, 0)
@@ -716,7 +732,7 @@ func (d *Dispatcher) report(v Delivery) {
 		attrs = append(attrs, "application", v.Message.ApplicationID)
 	}
 	switch v.Outcome {
-	case "retry", "held", store.StatusFailed, store.StatusExpired:
+	case "retry", "held", onward.StatusFailed, onward.StatusExpired:
 		attrs = append(attrs, "reason", v.Message.LastError)
 		d.Log.Warn("delivery", attrs...)
 	default:
@@ -740,7 +756,6 @@ func (d *Dispatcher) lease(s *Setup) time.Duration {
 // past it (see store.ClaimDraft). If the server accepted the draft, it is
 // recorded sent, whatever happened to the claim meanwhile.
 func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.Message, error) {
-	d.init()
 	if s.Send == nil {
 		return store.Message{}, errors.New("no SMTP server is configured ([delivery] transport = \"smtp\" and [smtp]); open the draft in your mail program instead")
 	}
@@ -748,10 +763,10 @@ func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.M
 	if err != nil {
 		return m, err
 	}
-	if m.Audience != Recruiter {
+	if m.Audience != onward.Recruiter {
 		return m, fmt.Errorf("message %d is a %s to you, not a draft", id, m.Kind)
 	}
-	if m.Status == store.StatusDrafted && m.To == "" {
+	if m.Status == onward.StatusDrafted && m.To == "" {
 		return m, fmt.Errorf("draft %d has no recipient: add the recruiter's address with: onward edit %d --recruiter \"Name <address>\"", id, m.ApplicationID)
 	}
 	lease := d.lease(s)
@@ -760,22 +775,22 @@ func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.M
 		return m, err
 	}
 	defer release()
-	email, err := s.Composer.DraftEmail(m, d.Now())
+	email, err := s.Composer.DraftEmail(m, d.Clock.Now())
 	if err != nil {
-		d.finish(ctx, m, store.Outcome{Status: store.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
+		d.finish(ctx, m, store.Outcome{Status: onward.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
 		return m, err
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, lease-d.LeaseMargin/2)
 	err = s.Send.Send(sendCtx, email)
 	cancel()
 	if err != nil {
-		d.finish(ctx, m, store.Outcome{Status: store.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
+		d.finish(ctx, m, store.Outcome{Status: onward.StatusDrafted, Error: err.Error(), KeepBody: true}, err)
 		return m, fmt.Errorf("send draft %d: %w", id, err)
 	}
-	if err := d.finish(ctx, m, store.Outcome{Status: store.StatusSent, At: d.Now(), KeepBody: true}, nil); err != nil {
+	if err := d.finish(ctx, m, store.Outcome{Status: onward.StatusSent, At: d.Clock.Now(), KeepBody: true}, nil); err != nil {
 		return m, fmt.Errorf("draft %d reached the server, but recording it as sent failed (do not send it again): %w", id, err)
 	}
-	m.Status = store.StatusSent
+	m.Status = onward.StatusSent
 	return m, nil
 }
 

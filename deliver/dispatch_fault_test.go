@@ -1,4 +1,4 @@
-package scheduler_test
+package deliver_test
 
 // SMTP faults, one at a time, against the dispatcher with a real SMTP
 // client, a real SMTP server scripted to misbehave and a real database.
@@ -19,10 +19,10 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/internal/smtptest"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 )
 
 // planCheckIns plans n check-ins to the user, due one second apart from
@@ -33,7 +33,7 @@ func (b *bundle) planCheckIns(t *testing.T, n int) []store.Message {
 	var out []store.Message
 	err := b.store.Update(b.ctx, func(tx *store.Tx) error {
 		for i := range n {
-			m := store.Message{ApplicationID: app.ID, Kind: templates.Learn, Audience: "user", To: b.user.String(),
+			m := store.Message{ApplicationID: app.ID, Kind: onward.Learn, Audience: "user", To: b.user.String(),
 				DueAt: b.clock.Now().Add(time.Duration(i-n) * time.Second), MessageID: store.NewMessageID(b.user.Email)}
 			if err := tx.InsertMessage(b.ctx, &m); err != nil {
 				return err
@@ -61,7 +61,7 @@ func (b *bundle) accounted(t *testing.T, planned []store.Message) map[int64]stor
 		switch {
 		case !ok:
 			t.Errorf("message %d is gone from the database", p.ID)
-		case m.Status == store.StatusSending:
+		case m.Status == onward.StatusSending:
 			t.Errorf("message %d is left claimed (sending) after the round", p.ID)
 		case m.MessageID != p.MessageID:
 			t.Errorf("message %d changed its Message-ID from %s to %s", p.ID, p.MessageID, m.MessageID)
@@ -159,9 +159,9 @@ func TestDispatcherSurvivesEverySMTPFault(t *testing.T) {
 			}
 			got := b.accounted(t, planned)
 			m := got[hit.ID]
-			want := store.StatusFailed
+			want := onward.StatusFailed
 			if f.retried {
-				want = store.StatusScheduled
+				want = onward.StatusScheduled
 			}
 			if m.Status != want {
 				t.Fatalf("the message hit by the fault is %s, want %s (last error %q)", m.Status, want, m.LastError)
@@ -174,7 +174,7 @@ func TestDispatcherSurvivesEverySMTPFault(t *testing.T) {
 			}
 			// The daemon keeps serving: the next message went out in the
 			// same round, on a fresh session.
-			if o := got[other.ID]; o.Status != store.StatusSent {
+			if o := got[other.ID]; o.Status != onward.StatusSent {
 				t.Errorf("the message after the fault is %s (%q), want sent", o.Status, o.LastError)
 			}
 			first := receivedIDs(t, b.server)
@@ -192,14 +192,14 @@ func TestDispatcherSurvivesEverySMTPFault(t *testing.T) {
 			got = b.accounted(t, planned)
 			again := receivedIDs(t, b.server)
 			if f.retried {
-				if m := got[hit.ID]; m.Status != store.StatusSent || m.Attempts != 2 {
+				if m := got[hit.ID]; m.Status != onward.StatusSent || m.Attempts != 2 {
 					t.Errorf("after the retry: %s after %d attempts (%q), want sent after 2", m.Status, m.Attempts, m.LastError)
 				}
 				if again["<"+hit.MessageID+">"] != 1 || len(again) != 1 {
 					t.Errorf("the retry delivered %v, want exactly the planned Message-ID <%s>", again, hit.MessageID)
 				}
 			} else {
-				if m := got[hit.ID]; m.Status != store.StatusFailed || m.Attempts != 1 {
+				if m := got[hit.ID]; m.Status != onward.StatusFailed || m.Attempts != 1 {
 					t.Errorf("a failed message moved on: %s after %d attempts", m.Status, m.Attempts)
 				}
 				if len(again) != 0 {
@@ -249,9 +249,9 @@ func TestDispatcherTLSFaults(t *testing.T) {
 			got := b.accounted(t, planned)
 			for _, p := range planned {
 				m := got[p.ID]
-				want := store.StatusFailed
+				want := onward.StatusFailed
 				if tc.retried {
-					want = store.StatusScheduled
+					want = onward.StatusScheduled
 				}
 				if m.Status != want || !strings.Contains(m.LastError, tc.words) {
 					t.Errorf("message %d: %s %q, want %s naming %q", m.ID, m.Status, m.LastError, want, tc.words)
@@ -297,7 +297,7 @@ func TestDispatcherRidesOutAnOutage(t *testing.T) {
 	for range 3 {
 		b.cycle(t)
 		for _, m := range b.accounted(t, planned) {
-			if m.Status != store.StatusScheduled || m.LastError == "" {
+			if m.Status != onward.StatusScheduled || m.LastError == "" {
 				t.Fatalf("during the outage message %d is %s (%q), want scheduled with the reason", m.ID, m.Status, m.LastError)
 			}
 		}
@@ -317,7 +317,7 @@ func TestDispatcherRidesOutAnOutage(t *testing.T) {
 		}
 	}
 	for _, m := range b.accounted(t, planned) {
-		if m.Status != store.StatusSent {
+		if m.Status != onward.StatusSent {
 			t.Errorf("message %d is %s after the outage", m.ID, m.Status)
 		}
 	}
@@ -361,7 +361,7 @@ func TestOutboxOnAFullDisk(t *testing.T) {
 	planned := b.planCheckIns(t, 3)
 	b.cycle(t)
 	for _, m := range b.accounted(t, planned) {
-		if m.Status != store.StatusScheduled || !strings.Contains(m.LastError, "no space left") {
+		if m.Status != onward.StatusScheduled || !strings.Contains(m.LastError, "no space left") {
 			t.Errorf("message %d on a full disk: %s (%q), want scheduled again saying the disk is full", m.ID, m.Status, m.LastError)
 		}
 	}
@@ -392,7 +392,7 @@ func TestOutboxOnAFullDisk(t *testing.T) {
 		}
 	}
 	for _, m := range b.accounted(t, planned) {
-		if m.Status != store.StatusSent {
+		if m.Status != onward.StatusSent {
 			t.Errorf("message %d is %s after the disk had room", m.ID, m.Status)
 		}
 	}

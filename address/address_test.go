@@ -1,4 +1,4 @@
-package mailer
+package address
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func TestParseAddress(t *testing.T) {
+func TestParse(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in      string
@@ -23,9 +23,9 @@ func TestParseAddress(t *testing.T) {
 		{in: "dana@bücher.example", want: Address{Email: "dana@bücher.example"}},
 		{in: `"dana reyes"@acme.example`, want: Address{Email: "dana reyes@acme.example"}},
 		{in: "Dana (recruiting) <dana@acme.example>", want: Address{Name: "Dana", Email: "dana@acme.example"}},
-		{in: "", wantErr: `mailer: invalid address "": empty`},
+		{in: "", wantErr: `address: invalid address "": empty`},
 		{in: "   ", wantErr: "empty"},
-		{in: "x", wantErr: `mailer: invalid address "x": missing @`},
+		{in: "x", wantErr: `address: invalid address "x": missing @`},
 		{in: "dana@acme.example\r\nBcc: evil@x.example", wantErr: "line break"},
 		{in: "Dana\n <dana@acme.example>", wantErr: "line break"},
 		{in: "dana@acme.example\x00", wantErr: "NUL"},
@@ -40,28 +40,28 @@ func TestParseAddress(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			got, err := ParseAddress(tt.in)
+			got, err := Parse(tt.in)
 			if tt.wantErr != "" {
-				if err == nil || !errors.Is(err, ErrInvalidAddress) || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("ParseAddress(%q) = %v, %v; want an ErrInvalidAddress with %q", tt.in, got, err, tt.wantErr)
+				if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Parse(%q) = %v, %v; want an ErrInvalid with %q", tt.in, got, err, tt.wantErr)
 				}
 				return
 			}
 			if err != nil || got != tt.want {
-				t.Fatalf("ParseAddress(%q) = %#v, %v; want %#v", tt.in, got, err, tt.want)
+				t.Fatalf("Parse(%q) = %#v, %v; want %#v", tt.in, got, err, tt.want)
 			}
 		})
 	}
 }
 
-func TestParseAddressAcceptsColonInQuotesAndLiterals(t *testing.T) {
+func TestParseAcceptsColonInQuotesAndLiterals(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{
 		`"Re: Dana" <dana@acme.example>`,
 		`Dana (note: recruiter) <dana@acme.example>`,
 	} {
-		if _, err := ParseAddress(in); err != nil {
-			t.Errorf("ParseAddress(%q): %v", in, err)
+		if _, err := Parse(in); err != nil {
+			t.Errorf("Parse(%q): %v", in, err)
 		}
 	}
 }
@@ -81,10 +81,10 @@ func TestAddressString(t *testing.T) {
 		if got := tt.in.String(); got != tt.want {
 			t.Errorf("%#v.String() = %q, want %q", tt.in, got, tt.want)
 		}
-		// Whatever String writes, net/mail and ParseAddress read back.
-		back, err := ParseAddress(tt.in.String())
+		// Whatever String writes, net/mail and Parse read back.
+		back, err := Parse(tt.in.String())
 		if err != nil || back != tt.in {
-			t.Errorf("ParseAddress(%q) = %#v, %v; want %#v", tt.in.String(), back, err, tt.in)
+			t.Errorf("Parse(%q) = %#v, %v; want %#v", tt.in.String(), back, err, tt.in)
 		}
 		if _, err := mail.ParseAddress(tt.in.String()); err != nil {
 			t.Errorf("net/mail cannot parse %q: %v", tt.in.String(), err)
@@ -106,9 +106,9 @@ func TestDisplayRoundTrips(t *testing.T) {
 		if strings.Contains(d, "=?") {
 			t.Errorf("Display(%+v) = %q is encoded", a, d)
 		}
-		back, err := ParseAddress(d)
+		back, err := Parse(d)
 		if err != nil || back != a {
-			t.Errorf("ParseAddress(Display(%+v) = %q) = %+v, %v", a, d, back, err)
+			t.Errorf("Parse(Display(%+v) = %q) = %+v, %v", a, d, back, err)
 		}
 	}
 }

@@ -1,10 +1,11 @@
-package scheduler
+package compose
 
 import (
 	"cmp"
 	"slices"
 	"strings"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/store"
 )
 
@@ -23,7 +24,7 @@ const topRejectionTags = 5
 func RankLessons(ls []store.Lesson, company string, limit int) []store.Lesson {
 	freq := map[string]int{}
 	for _, l := range ls {
-		if l.Stage == store.StageRejected {
+		if l.Stage == onward.StageRejected {
 			for _, t := range l.Tags {
 				freq[t]++
 			}

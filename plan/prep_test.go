@@ -1,30 +1,31 @@
-package scheduler_test
+package plan_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/onward-app/onward/scheduler"
-	"github.com/onward-app/onward/templates"
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/plan"
+	"github.com/onward-app/onward/when"
 )
 
-func prepPolicy(t *testing.T, zone, rule, quiet string) scheduler.Policy {
+func prepPolicy(t *testing.T, zone, rule, quiet string) plan.Policy {
 	t.Helper()
 	loc := mustZone(zone)
-	r, on, err := scheduler.ParsePrep(rule)
+	r, on, err := when.ParsePrep(rule)
 	if err != nil || !on {
 		t.Fatalf("ParsePrep(%q): %v %v", rule, on, err)
 	}
-	q, err := scheduler.ParseQuietHours(quiet)
+	q, err := when.ParseQuietHours(quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return scheduler.Policy{Location: loc, Quiet: q, Prep: r, PrepOn: on, Delays: map[string]scheduler.Delay{}}
+	return plan.Policy{Location: loc, Quiet: q, Prep: r, PrepOn: on, Delays: map[onward.Kind]when.Delay{}}
 }
 
-func prepOf(step scheduler.Step) (time.Time, bool) {
+func prepOf(step plan.Step) (time.Time, bool) {
 	for _, p := range step.Schedule {
-		if p.Kind == templates.Prep {
+		if p.Kind == onward.Prep {
 			return p.DueAt, true
 		}
 	}
@@ -72,7 +73,7 @@ func TestPrepTiming(t *testing.T) {
 				}
 				return v
 			}
-			step := p.Plan(scheduler.Event{Kind: scheduler.Interview, At: parse(tc.start), End: parse(tc.start).Add(time.Hour)}, parse(tc.now))
+			step := p.Plan(plan.Event{Kind: onward.Interview, At: parse(tc.start), End: parse(tc.start).Add(time.Hour)}, parse(tc.now))
 			got, ok := prepOf(step)
 			if tc.want == "" {
 				if ok {
@@ -93,21 +94,21 @@ func TestPrepTiming(t *testing.T) {
 func TestPrepIsReplacedAndCancelled(t *testing.T) {
 	t.Parallel()
 	p := prepPolicy(t, "Europe/Berlin", "18:00 the day before", "")
-	cancels := func(kind string) bool {
-		step := p.Plan(scheduler.Event{Kind: kind, At: time.Now()}, time.Now())
+	cancels := func(kind onward.EventKind) bool {
+		step := p.Plan(plan.Event{Kind: kind, At: time.Now()}, time.Now())
 		for _, k := range step.Cancel {
-			if k == templates.Prep {
+			if k == onward.Prep {
 				return true
 			}
 		}
 		return false
 	}
-	for kind, want := range map[string]bool{
-		scheduler.Interview: true, // a re-recorded interview replaces it
-		scheduler.Rejected:  true,
-		scheduler.Offer:     true,
-		scheduler.Withdrawn: true,
-		scheduler.Reply:     false, // a reply does not make the interview go away
+	for kind, want := range map[onward.EventKind]bool{
+		onward.Interview: true, // a re-recorded interview replaces it
+		onward.Rejected:  true,
+		onward.Offer:     true,
+		onward.Withdrawn: true,
+		onward.Reply:     false, // a reply does not make the interview go away
 	} {
 		if got := cancels(kind); got != want {
 			t.Errorf("%s cancels the prep note: %v, want %v", kind, got, want)
@@ -131,7 +132,7 @@ func TestParsePrep(t *testing.T) {
 		{"0s", false, true},
 		{"-3h", false, true},
 	} {
-		_, on, err := scheduler.ParsePrep(tc.in)
+		_, on, err := when.ParsePrep(tc.in)
 		if (err != nil) != tc.fail || on != tc.on {
 			t.Errorf("ParsePrep(%q) = on %v, err %v; want on %v, fail %v", tc.in, on, err, tc.on, tc.fail)
 		}

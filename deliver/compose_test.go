@@ -1,14 +1,13 @@
-package scheduler_test
+package deliver_test
 
 import (
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/internal/smtptest"
-	"github.com/onward-app/onward/scheduler"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 )
 
 // The digest's patterns part says there is too little data until there
@@ -22,7 +21,7 @@ func TestDigestPatterns(t *testing.T) {
 	}
 	digest := func() string {
 		t.Helper()
-		m := store.Message{Kind: templates.Digest, Audience: scheduler.User, MessageID: "digest@example.com"}
+		m := store.Message{Kind: onward.Digest, Audience: onward.User, MessageID: "digest@example.com"}
 		email, err := b.setup.Composer.Compose(b.ctx, m, b.clock.Now())
 		if err != nil {
 			t.Fatal(err)

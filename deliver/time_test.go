@@ -1,4 +1,4 @@
-package scheduler_test
+package deliver_test
 
 import (
 	"context"
@@ -10,21 +10,23 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/deliver"
 	fakeclock "github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/internal/smtptest"
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 	"github.com/onward-app/onward/tracker"
+	"github.com/onward-app/onward/when"
 )
 
 // Tests of the promises about when: the rules are checked again at the
 // moment of sending, a reload re-times what is pending, recurring jobs
 // run once per scheduled time, and the loop notices clock steps.
 
-func quiet(t *testing.T, s string) scheduler.QuietHours {
+func quiet(t *testing.T, s string) when.QuietHours {
 	t.Helper()
-	q, err := scheduler.ParseQuietHours(s)
+	q, err := when.ParseQuietHours(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +43,7 @@ func (b *bundle) at(month time.Month, day, hour, min int) {
 // planCheckIn plans a learn check-in due at due, as a rejection would.
 func (b *bundle) planCheckIn(t *testing.T, due time.Time) store.Message {
 	t.Helper()
-	m := store.Message{Kind: templates.Learn, Audience: scheduler.User, To: b.user.Display(), DueAt: due,
+	m := store.Message{Kind: onward.Learn, Audience: onward.User, To: b.user.Display(), DueAt: due,
 		MessageID: store.NewMessageID(b.user.Email)}
 	if err := b.store.Update(b.ctx, func(tx *store.Tx) error { return tx.InsertMessage(b.ctx, &m) }); err != nil {
 		t.Fatal(err)
@@ -74,7 +76,7 @@ func TestOverdueCheckInInsideQuietHoursWaitsForTheirEnd(t *testing.T) {
 	}
 	got := b.message(t, m.ID)
 	want := time.Date(2026, 3, 5, 8, 0, 0, 0, berlin)
-	if got.Status != store.StatusScheduled || !got.DueAt.Equal(want) {
+	if got.Status != onward.StatusScheduled || !got.DueAt.Equal(want) {
 		t.Fatalf("check-in: %s due %v, want scheduled for %v", got.Status, got.DueAt.In(berlin), want)
 	}
 	if !strings.Contains(got.LastError, "quiet hours") {
@@ -89,7 +91,7 @@ func TestOverdueCheckInInsideQuietHoursWaitsForTheirEnd(t *testing.T) {
 	b.at(time.March, 5, 8, 0)
 	b.cycle(t)
 	b.server.Next(t)
-	if got := b.message(t, m.ID); got.Status != store.StatusSent || got.Attempts != 1 || got.MessageID != m.MessageID {
+	if got := b.message(t, m.ID); got.Status != onward.StatusSent || got.Attempts != 1 || got.MessageID != m.MessageID {
 		t.Errorf("at 08:00: %s, %d attempts, Message-ID %s; want sent once with %s", got.Status, got.Attempts, got.MessageID, m.MessageID)
 	}
 }
@@ -106,7 +108,7 @@ func TestRetryAfter451InsideQuietHoursWaitsForTheirEnd(t *testing.T) {
 	b.cycle(t)
 	got := b.message(t, m.ID)
 	want := time.Date(2026, 3, 5, 8, 0, 0, 0, berlin)
-	if got.Status != store.StatusScheduled || !got.DueAt.Equal(want) {
+	if got.Status != onward.StatusScheduled || !got.DueAt.Equal(want) {
 		t.Fatalf("after 451: %s due %v, want a retry at %v", got.Status, got.DueAt.In(berlin), want)
 	}
 	if !strings.Contains(got.LastError, "451") || !strings.Contains(got.LastError, "quiet hours") {
@@ -115,7 +117,7 @@ func TestRetryAfter451InsideQuietHoursWaitsForTheirEnd(t *testing.T) {
 	b.at(time.March, 5, 8, 0)
 	b.cycle(t)
 	b.server.Next(t)
-	if got := b.message(t, m.ID); got.Status != store.StatusSent || got.Attempts != 2 {
+	if got := b.message(t, m.ID); got.Status != onward.StatusSent || got.Attempts != 2 {
 		t.Errorf("at 08:00: %s after %d attempts, want sent on the second", got.Status, got.Attempts)
 	}
 }
@@ -125,11 +127,11 @@ func TestRetryAfter451InsideQuietHoursWaitsForTheirEnd(t *testing.T) {
 func TestDraftFoundOutsideTheSendWindowWaitsForIt(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
-	window, err := scheduler.ParseSpec("* 9-17 * * MON-FRI")
+	window, err := when.ParseSpec("* 9-17 * * MON-FRI")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.setup.Policy = scheduler.Policy{Location: berlin, Window: window}
+	b.setup.Policy = plan.Policy{Location: berlin, Window: window}
 	app := b.apply(t, "Dana Reyes <dana@northwind.example>")
 	if _, err := b.tracker.Interview(b.ctx, app.ID, b.clock.Now(), time.Hour); err != nil {
 		t.Fatal(err)
@@ -137,8 +139,8 @@ func TestDraftFoundOutsideTheSendWindowWaitsForIt(t *testing.T) {
 	// Due Wednesday 14:00; the daemon comes back on Thursday at 19:30.
 	b.at(time.March, 5, 19, 30)
 	b.cycle(t)
-	ty := b.only(t, templates.ThankYou)
-	if want := time.Date(2026, 3, 6, 9, 0, 0, 0, berlin); ty.Status != store.StatusScheduled || !ty.DueAt.Equal(want) {
+	ty := b.only(t, onward.ThankYou)
+	if want := time.Date(2026, 3, 6, 9, 0, 0, 0, berlin); ty.Status != onward.StatusScheduled || !ty.DueAt.Equal(want) {
 		t.Fatalf("thank_you: %s due %v, want held until %v", ty.Status, ty.DueAt.In(berlin), want)
 	}
 	if !strings.Contains(ty.LastError, "send window") {
@@ -161,7 +163,7 @@ func TestDigestRunsOncePerScheduledTimeWhateverTheClock(t *testing.T) {
 	b.cycle(t)
 	// A restart, with the clock back at 17:59.
 	b.clock.Add(-2 * time.Minute)
-	restarted := &scheduler.Dispatcher{Store: b.store, Now: b.clock.Now}
+	restarted := deliver.New(b.store, fakeclock.Wall(b.clock.Now), nil)
 	if _, err := restarted.Cycle(b.ctx, b.setup); err != nil {
 		t.Fatal(err)
 	}
@@ -169,10 +171,10 @@ func TestDigestRunsOncePerScheduledTimeWhateverTheClock(t *testing.T) {
 	if _, err := restarted.Cycle(b.ctx, b.setup); err != nil {
 		t.Fatal(err)
 	}
-	if ds := b.messages(t, store.MessageFilter{Kind: templates.Digest}); len(ds) != 1 {
+	if ds := b.messages(t, store.MessageFilter{Kind: onward.Digest}); len(ds) != 1 {
 		t.Fatalf("%d digests for one Sunday 18:00, want 1", len(ds))
 	}
-	job, _, err := b.store.Job(b.ctx, scheduler.DigestJob)
+	job, _, err := b.store.Job(b.ctx, deliver.DigestJob)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,10 +199,10 @@ func TestForwardStepRunsMissedDigestsAsOneAndABackStepRepeatsNone(t *testing.T) 
 	b.cycle(t)
 	b.at(time.March, 22, 18, 30)
 	b.cycle(t)
-	if ds := b.messages(t, store.MessageFilter{Kind: templates.Digest}); len(ds) != 1 {
+	if ds := b.messages(t, store.MessageFilter{Kind: onward.Digest}); len(ds) != 1 {
 		t.Fatalf("%d digests, want 1 for the three missed Sundays", len(ds))
 	}
-	job, _, _ := b.store.Job(b.ctx, scheduler.DigestJob)
+	job, _, _ := b.store.Job(b.ctx, deliver.DigestJob)
 	if want := time.Date(2026, 3, 29, 18, 0, 0, 0, berlin); !job.Next.Equal(want) {
 		t.Errorf("next run %v, want %v", job.Next.In(berlin), want)
 	}
@@ -227,7 +229,7 @@ func TestPrepNoteFollowsTheInterviewMovedEarlier(t *testing.T) {
 			}},
 		{"the note expires when the moved interview begins", func(b *bundle) { b.at(time.March, 6, 14, 30) },
 			func(t *testing.T, b *bundle, prep store.Message) {
-				if got := b.message(t, prep.ID); got.Status != store.StatusExpired {
+				if got := b.message(t, prep.ID); got.Status != onward.StatusExpired {
 					t.Errorf("prep note %s (%s), want expired once the 6 March interview began", got.Status, got.LastError)
 				}
 				if n := b.server.Pending(); n != 0 {
@@ -238,7 +240,7 @@ func TestPrepNoteFollowsTheInterviewMovedEarlier(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, smtptest.Script{})
-			b.setup.Digest = scheduler.Spec{}
+			b.setup.Digest = when.Spec{}
 			policy := prepPolicy(t, "Europe/Berlin", "18:00 the day before", "")
 			tr := tracker.New(b.store, policy, b.user)
 			app := b.apply(t, "")
@@ -251,7 +253,7 @@ func TestPrepNoteFollowsTheInterviewMovedEarlier(t *testing.T) {
 			}
 			var prep store.Message
 			for _, m := range res.Scheduled {
-				if m.Kind == templates.Prep {
+				if m.Kind == onward.Prep {
 					prep = m
 				}
 			}
@@ -279,22 +281,22 @@ func TestRetimeAfterTheZoneChanges(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
 	la := mustZone("America/Los_Angeles")
-	delays := map[string]scheduler.Delay{templates.Learn: {Days: 1}, templates.LetGo: {Days: 7},
-		templates.FeedbackRequest: {Days: 1}, templates.StayInTouch: {Days: 45}}
-	inBerlin := scheduler.Policy{Location: berlin, Quiet: quiet(t, "21:00-08:00"), Delays: delays}
+	delays := map[onward.Kind]when.Delay{onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},
+		onward.FeedbackRequest: {Days: 1}, onward.StayInTouch: {Days: 45}}
+	inBerlin := plan.Policy{Location: berlin, Quiet: quiet(t, "21:00-08:00"), Delays: delays}
 	tr := tracker.New(b.store, inBerlin, b.user)
 	app := b.apply(t, "")
 	b.at(time.March, 4, 6, 0) // 21:00 the evening before in Los Angeles
 	if _, err := tr.Reject(b.ctx, app.ID, b.clock.Now(), ""); err != nil {
 		t.Fatal(err)
 	}
-	learn := b.only(t, templates.Learn)
+	learn := b.only(t, onward.Learn)
 	if want := time.Date(2026, 3, 5, 8, 0, 0, 0, berlin); !learn.DueAt.Equal(want) {
 		t.Fatalf("learn planned for %v, want %v", learn.DueAt.In(berlin), want)
 	}
 	inLA := inBerlin
 	inLA.Location = la
-	n, err := scheduler.Retime(b.ctx, b.store, inLA, b.clock.Now())
+	n, err := deliver.Retime(b.ctx, b.store, inLA, b.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,14 +304,14 @@ func TestRetimeAfterTheZoneChanges(t *testing.T) {
 	if want := time.Date(2026, 3, 5, 8, 0, 0, 0, la); !got.DueAt.Equal(want) {
 		t.Errorf("after the zone change learn is due %v, want %v", got.DueAt.In(la), want)
 	}
-	if got.MessageID != learn.MessageID || got.Status != store.StatusScheduled {
+	if got.MessageID != learn.MessageID || got.Status != onward.StatusScheduled {
 		t.Errorf("re-timed message changed: %s %s, was %s", got.Status, got.MessageID, learn.MessageID)
 	}
 	if n < 1 {
 		t.Errorf("Retime moved %d messages, want at least the learn check-in", n)
 	}
 	// Nothing changes when it runs again.
-	if n, err := scheduler.Retime(b.ctx, b.store, inLA, b.clock.Now()); err != nil || n != 0 {
+	if n, err := deliver.Retime(b.ctx, b.store, inLA, b.clock.Now()); err != nil || n != 0 {
 		t.Errorf("second Retime moved %d (%v), want 0", n, err)
 	}
 }
@@ -321,17 +323,18 @@ func TestReloadRetimesPendingMessages(t *testing.T) {
 	b := setup(t, smtptest.Script{})
 	fake := fakeclock.NewFake(time.Date(2026, 3, 4, 6, 0, 0, 0, berlin))
 	b.store.Now = fake.Now
-	b.d = &scheduler.Dispatcher{Store: b.store, Clock: fake, Watch: 5 * time.Millisecond}
-	delays := map[string]scheduler.Delay{templates.Learn: {Days: 1}, templates.LetGo: {Days: 7},
-		templates.FeedbackRequest: {Days: 1}, templates.StayInTouch: {Days: 45}}
-	b.setup.Policy = scheduler.Policy{Location: berlin, Quiet: quiet(t, "21:00-08:00"), Delays: delays}
+	b.d = deliver.New(b.store, fake, nil)
+	b.d.Watch = 5 * time.Millisecond
+	delays := map[onward.Kind]when.Delay{onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},
+		onward.FeedbackRequest: {Days: 1}, onward.StayInTouch: {Days: 45}}
+	b.setup.Policy = plan.Policy{Location: berlin, Quiet: quiet(t, "21:00-08:00"), Delays: delays}
 	b.setup.Quiet = b.setup.Policy.Quiet
 	tr := tracker.New(b.store, b.setup.Policy, b.user)
 	app := b.apply(t, "")
 	if _, err := tr.Reject(b.ctx, app.ID, fake.Now(), ""); err != nil {
 		t.Fatal(err)
 	}
-	learn := b.only(t, templates.Learn)
+	learn := b.only(t, onward.Learn)
 	ctx, cancel := context.WithCancel(b.ctx)
 	defer cancel()
 	done := make(chan error, 1)
@@ -363,10 +366,11 @@ func TestReloadRetimesPendingMessages(t *testing.T) {
 func TestWallClockStepWakesTheLoop(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
-	b.setup.Digest = scheduler.Spec{}
+	b.setup.Digest = when.Spec{}
 	fake := fakeclock.NewFake(time.Date(2026, 3, 4, 10, 0, 0, 0, berlin))
 	b.store.Now = fake.Now
-	b.d = &scheduler.Dispatcher{Store: b.store, Clock: fake, Watch: 5 * time.Millisecond}
+	b.d = deliver.New(b.store, fake, nil)
+	b.d.Watch = 5 * time.Millisecond
 	m := b.planCheckIn(t, fake.Now().Add(time.Hour))
 	ctx, cancel := context.WithCancel(b.ctx)
 	defer cancel()
@@ -406,24 +410,24 @@ func TestDateHeaderIsInTheUsersZone(t *testing.T) {
 func TestAttemptsCountOnlyRealAttempts(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
-	b.setup.Digest = scheduler.Spec{}
+	b.setup.Digest = when.Spec{}
 	app := b.apply(t, "Dana Reyes <dana@northwind.example>")
 	if _, err := b.tracker.Interview(b.ctx, app.ID, b.clock.Now(), time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	b.clock.Add(8 * 24 * time.Hour)
 	b.cycle(t)
-	if ty := b.only(t, templates.ThankYou); ty.Status != store.StatusExpired || ty.Attempts != 0 {
+	if ty := b.only(t, onward.ThankYou); ty.Status != onward.StatusExpired || ty.Attempts != 0 {
 		t.Errorf("expired thank_you: %s with %d attempts, want expired with 0", ty.Status, ty.Attempts)
 	}
-	sc := b.only(t, templates.StatusCheck)
-	if sc.Status != store.StatusDrafted || sc.Attempts != 0 {
+	sc := b.only(t, onward.StatusCheck)
+	if sc.Status != onward.StatusDrafted || sc.Attempts != 0 {
 		t.Errorf("status_check draft: %s with %d attempts, want drafted with 0", sc.Status, sc.Attempts)
 	}
 	if _, err := b.d.SendDraft(b.ctx, b.setup, sc.ID); err != nil {
 		t.Fatal(err)
 	}
-	if got := b.message(t, sc.ID); got.Status != store.StatusSent || got.Attempts != 1 {
+	if got := b.message(t, sc.ID); got.Status != onward.StatusSent || got.Attempts != 1 {
 		t.Errorf("status_check after drafts send: %s with %d attempts, want sent with 1", got.Status, got.Attempts)
 	}
 }
@@ -447,14 +451,14 @@ func (l logLines) WithGroup(string) slog.Handler      { return l }
 func TestIdleDaemonTruncatesTheWriteAheadLog(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
-	b.setup.Digest = scheduler.Spec{}
+	b.setup.Digest = when.Spec{}
 	b.store.Now = time.Now
 	const n = 40
 	for range n {
 		b.planCheckIn(t, time.Now())
 	}
 	lines := make(logLines, 256)
-	b.d = &scheduler.Dispatcher{Store: b.store, Log: slog.New(lines)}
+	b.d = deliver.New(b.store, nil, slog.New(lines))
 	ctx, cancel := context.WithCancel(b.ctx)
 	defer cancel()
 	done := make(chan error, 1)
@@ -490,11 +494,12 @@ func TestIdleDaemonTruncatesTheWriteAheadLog(t *testing.T) {
 func TestBackwardStepAndCorrectionAreNoticed(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
-	b.setup.Digest = scheduler.Spec{}
+	b.setup.Digest = when.Spec{}
 	start := time.Date(2026, 3, 4, 10, 0, 0, 0, berlin)
 	fake := fakeclock.NewFake(start)
 	b.store.Now = fake.Now
-	b.d = &scheduler.Dispatcher{Store: b.store, Clock: fake, Watch: 5 * time.Millisecond}
+	b.d = deliver.New(b.store, fake, nil)
+	b.d.Watch = 5 * time.Millisecond
 	m := b.planCheckIn(t, start.Add(10*time.Minute))
 	ctx, cancel := context.WithCancel(b.ctx)
 	defer cancel()
@@ -525,4 +530,17 @@ func TestBackwardStepAndCorrectionAreNoticed(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+}
+func prepPolicy(t *testing.T, zone, rule, quiet string) plan.Policy {
+	t.Helper()
+	loc := mustZone(zone)
+	r, on, err := when.ParsePrep(rule)
+	if err != nil || !on {
+		t.Fatalf("ParsePrep(%q): %v %v", rule, on, err)
+	}
+	q, err := when.ParseQuietHours(quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan.Policy{Location: loc, Quiet: q, Prep: r, PrepOn: on, Delays: map[onward.Kind]when.Delay{}}
 }

@@ -1,13 +1,12 @@
-package scheduler_test
+package deliver_test
 
 import (
 	"testing"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/internal/smtptest"
 	"github.com/onward-app/onward/mailer"
-	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 )
 
 // A claim, the daemon's or a drafts send's, always outlasts the longest
@@ -18,16 +17,16 @@ func TestClaimsOutliveTheSendTimeout(t *testing.T) {
 	const sendTimeout = 20 * time.Minute // longer than the five-minute floor
 	for _, tc := range []struct {
 		name string
-		kind string
+		kind onward.Kind
 		// start claims the message and sends it; it returns when the
 		// send is over.
 		start func(b *bundle, id int64) error
 	}{
-		{name: "drafts send", kind: templates.ThankYou, start: func(b *bundle, id int64) error {
+		{name: "drafts send", kind: onward.ThankYou, start: func(b *bundle, id int64) error {
 			_, err := b.d.SendDraft(b.ctx, b.setup, id)
 			return err
 		}},
-		{name: "daemon", kind: templates.Learn, start: func(b *bundle, _ int64) error {
+		{name: "daemon", kind: onward.Learn, start: func(b *bundle, _ int64) error {
 			_, err := b.d.Cycle(b.ctx, b.setup)
 			return err
 		}},
@@ -44,7 +43,7 @@ func TestClaimsOutliveTheSendTimeout(t *testing.T) {
 			b.setup.Mail, b.setup.Send, b.setup.SendTimeout = slow, slow, slow.SendTimeout()
 
 			app := b.apply(t, "Dana Reyes <dana@northwind.example>")
-			if tc.kind == templates.ThankYou {
+			if tc.kind == onward.ThankYou {
 				b.setup.Mail = &mailer.Outbox{Dir: t.TempDir()} // the notice of the draft
 				if _, err := b.tracker.Interview(b.ctx, app.ID, b.clock.Now(), time.Hour); err != nil {
 					t.Fatal(err)
@@ -63,7 +62,7 @@ func TestClaimsOutliveTheSendTimeout(t *testing.T) {
 			go func() { done <- tc.start(b, id) }()
 			b.server.WaitStalled(t)
 			m := b.only(t, tc.kind)
-			if m.Status != store.StatusSending {
+			if m.Status != onward.StatusSending {
 				t.Fatalf("the %s is %s while on the wire", tc.kind, m.Status)
 			}
 			if lease := m.LeaseUntil.Sub(claimedAt); lease <= sendTimeout {
@@ -78,7 +77,7 @@ func TestClaimsOutliveTheSendTimeout(t *testing.T) {
 			case <-time.After(smtptest.WaitTimeout):
 				t.Fatal("the send did not end")
 			}
-			if got := b.only(t, tc.kind); got.Status != store.StatusSent {
+			if got := b.only(t, tc.kind); got.Status != onward.StatusSent {
 				t.Errorf("after the 250 the %s is %s (%q)", tc.kind, got.Status, got.LastError)
 			}
 		})

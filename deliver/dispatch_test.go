@@ -1,4 +1,4 @@
-package scheduler_test
+package deliver_test
 
 import (
 	"context"
@@ -13,12 +13,17 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/compose"
+	"github.com/onward-app/onward/deliver"
+	fakeclock "github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/internal/smtptest"
 	"github.com/onward-app/onward/mailer"
-	"github.com/onward-app/onward/scheduler"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
 	"github.com/onward-app/onward/tracker"
+	"github.com/onward-app/onward/when"
 )
 
 // clock is a fake clock the tests move by hand.
@@ -57,10 +62,10 @@ type bundle struct {
 	tracker *tracker.Tracker
 	server  *smtptest.Server
 	smtp    *mailer.SMTP
-	setup   *scheduler.Setup
-	d       *scheduler.Dispatcher
+	setup   *deliver.Setup
+	d       *deliver.Dispatcher
 	user    mailer.Address
-	log     []scheduler.Delivery
+	log     []deliver.Delivery
 }
 
 // setup opens a real database in a temp folder, starts a real SMTP server
@@ -78,14 +83,14 @@ func setup(t *testing.T, script smtptest.Script) *bundle {
 	st.Now = b.clock.Now
 	b.store = st
 	b.user = mailer.Address{Name: "Alex Morgan", Email: "alex@example.com"}
-	window, err := scheduler.ParseSpec("* 9-17 * * MON-FRI")
+	window, err := when.ParseSpec("* 9-17 * * MON-FRI")
 	if err != nil {
 		t.Fatal(err)
 	}
-	policy := scheduler.Policy{Location: berlin, Window: window, Delays: map[string]scheduler.Delay{
-		templates.ThankYou: {Clock: 3 * time.Hour}, templates.StatusCheck: {Days: 7},
-		templates.FeedbackRequest: {Days: 1}, templates.StayInTouch: {Days: 45},
-		templates.Learn: {Days: 1}, templates.LetGo: {Days: 7},
+	policy := plan.Policy{Location: berlin, Window: window, Delays: map[onward.Kind]when.Delay{
+		onward.ThankYou: {Clock: 3 * time.Hour}, onward.StatusCheck: {Days: 7},
+		onward.FeedbackRequest: {Days: 1}, onward.StayInTouch: {Days: 45},
+		onward.Learn: {Days: 1}, onward.LetGo: {Days: 7},
 	}}
 	b.tracker = tracker.New(st, policy, b.user)
 	b.server = smtptest.Start(t, script)
@@ -99,22 +104,23 @@ func setup(t *testing.T, script smtptest.Script) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	digest, err := scheduler.ParseSpec("0 18 * * SUN")
+	digest, err := when.ParseSpec("0 18 * * SUN")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.setup = &scheduler.Setup{
-		Composer:    &scheduler.Composer{Store: st, Templates: tpl, User: b.user, Location: berlin},
+	b.setup = &deliver.Setup{
+		Composer:    &compose.Composer{Store: st, Templates: tpl, User: b.user, Location: berlin},
 		Mail:        b.smtp,
 		Send:        b.smtp,
-		Stale:       map[string]scheduler.Delay{templates.ThankYou: {Days: 2}, templates.Learn: {Days: 3}},
-		GiveUpAfter: scheduler.Delay{Days: 3},
+		Stale:       map[onward.Kind]when.Delay{onward.ThankYou: {Days: 2}, onward.Learn: {Days: 3}},
+		GiveUpAfter: when.Delay{Days: 3},
 		Digest:      digest,
 		Location:    berlin,
 	}
-	b.d = &scheduler.Dispatcher{Store: st, Now: b.clock.Now, OnDelivery: func(v scheduler.Delivery) {
+	b.d = deliver.New(st, fakeclock.Wall(b.clock.Now), nil)
+	b.d.OnDelivery = func(v deliver.Delivery) {
 		b.log = append(b.log, v)
-	}}
+	}
 	return b
 }
 
@@ -146,7 +152,7 @@ func (b *bundle) messages(t *testing.T, f store.MessageFilter) []store.Message {
 	return ms
 }
 
-func (b *bundle) only(t *testing.T, kind string) store.Message {
+func (b *bundle) only(t *testing.T, kind onward.Kind) store.Message {
 	t.Helper()
 	ms := b.messages(t, store.MessageFilter{Kind: kind})
 	if len(ms) != 1 {
@@ -175,12 +181,12 @@ func TestRejectionCheckInsAreSentAndDraftsOnlyReachTheUser(t *testing.T) {
 	b.setup.Stale = nil
 	b.cycle(t)
 
-	want := map[string]string{
-		templates.Learn:           store.StatusSent,
-		templates.LetGo:           store.StatusSent,
-		templates.FeedbackRequest: store.StatusDrafted,
-		templates.StayInTouch:     store.StatusScheduled,
-		templates.DraftReady:      store.StatusSent,
+	want := map[onward.Kind]onward.Status{
+		onward.Learn:           onward.StatusSent,
+		onward.LetGo:           onward.StatusSent,
+		onward.FeedbackRequest: onward.StatusDrafted,
+		onward.StayInTouch:     onward.StatusScheduled,
+		onward.DraftReady:      onward.StatusSent,
 	}
 	for kind, status := range want {
 		if m := b.only(t, kind); m.Status != status {
@@ -200,7 +206,7 @@ func TestRejectionCheckInsAreSentAndDraftsOnlyReachTheUser(t *testing.T) {
 			t.Errorf("a check-in lacks Auto-Submitted: auto-generated")
 		}
 	}
-	for _, kind := range []string{templates.Learn, templates.LetGo, templates.DraftReady} {
+	for _, kind := range []onward.Kind{onward.Learn, onward.LetGo, onward.DraftReady} {
 		if id := "<" + b.only(t, kind).MessageID + ">"; !got[id] {
 			t.Errorf("the server did not receive %s with Message-ID %s", kind, id)
 		}
@@ -219,8 +225,8 @@ func TestDraftReadyCarriesTheDraftAndTheSendCommand(t *testing.T) {
 	}
 	b.clock.Add(4 * time.Hour)
 	b.cycle(t)
-	draft := b.only(t, templates.ThankYou)
-	if draft.Status != store.StatusDrafted || draft.Subject == "" || draft.Text == "" {
+	draft := b.only(t, onward.ThankYou)
+	if draft.Status != onward.StatusDrafted || draft.Subject == "" || draft.Text == "" {
 		t.Fatalf("thank_you: %+v, want a drafted message with subject and text", draft)
 	}
 	raw := string(b.server.Next(t).Data)
@@ -241,7 +247,7 @@ func TestSendDraftSendsOnceToTheRecruiter(t *testing.T) {
 	b.clock.Add(4 * time.Hour)
 	b.cycle(t)
 	b.server.Next(t) // the draft_ready notice
-	draft := b.only(t, templates.ThankYou)
+	draft := b.only(t, onward.ThankYou)
 
 	if _, err := b.d.SendDraft(b.ctx, b.setup, draft.ID); err != nil {
 		t.Fatalf("send draft: %v", err)
@@ -253,7 +259,7 @@ func TestSendDraftSendsOnceToTheRecruiter(t *testing.T) {
 	if got := header(t, r.Data, "Message-Id"); got != "<"+draft.MessageID+">" {
 		t.Errorf("Message-ID %s, want the draft's %s", got, draft.MessageID)
 	}
-	if got := b.only(t, templates.ThankYou); got.Status != store.StatusSent || got.SentAt.IsZero() {
+	if got := b.only(t, onward.ThankYou); got.Status != onward.StatusSent || got.SentAt.IsZero() {
 		t.Errorf("after send: %s, sent_at %v", got.Status, got.SentAt)
 	}
 	_, err := b.d.SendDraft(b.ctx, b.setup, draft.ID)
@@ -270,21 +276,21 @@ func TestFailures(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		script     smtptest.Script
-		wantStatus string
+		wantStatus onward.Status
 		wantError  string
 	}{
 		{"4xx after DATA is retried", smtptest.Script{Reject: map[string]*smtp.SMTPError{
 			"DATA": {Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}}},
-			store.StatusScheduled, "451"},
+			onward.StatusScheduled, "451"},
 		{"4xx at RCPT is retried", smtptest.Script{Reject: map[string]*smtp.SMTPError{
 			"RCPT": {Code: 450, EnhancedCode: smtp.EnhancedCode{4, 2, 0}, Message: "mailbox busy"}}},
-			store.StatusScheduled, "450"},
+			onward.StatusScheduled, "450"},
 		{"5xx fails with the server's words", smtptest.Script{Reject: map[string]*smtp.SMTPError{
 			"RCPT": {Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}}},
-			store.StatusFailed, "no such mailbox"},
+			onward.StatusFailed, "no such mailbox"},
 		{"dropped after the final dot is retried", smtptest.Script{DropAfterData: true},
-			store.StatusScheduled, ""},
-		{"a stalled server is retried", smtptest.Script{Stall: "MAIL"}, store.StatusScheduled, ""},
+			onward.StatusScheduled, ""},
+		{"a stalled server is retried", smtptest.Script{Stall: "MAIL"}, onward.StatusScheduled, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -295,14 +301,14 @@ func TestFailures(t *testing.T) {
 			}
 			b.clock.Add(25 * time.Hour) // learn is due, let_go is not
 			b.cycle(t)
-			m := b.only(t, templates.Learn)
+			m := b.only(t, onward.Learn)
 			if m.Status != tc.wantStatus {
 				t.Fatalf("status %s, want %s (last error %q)", m.Status, tc.wantStatus, m.LastError)
 			}
 			if m.LastError == "" || !strings.Contains(m.LastError, tc.wantError) {
 				t.Errorf("last_error %q, want it to contain %q", m.LastError, tc.wantError)
 			}
-			if tc.wantStatus == store.StatusScheduled {
+			if tc.wantStatus == onward.StatusScheduled {
 				if want := b.clock.Now().Add(time.Minute); !m.DueAt.Equal(want.Truncate(time.Millisecond)) {
 					t.Errorf("retry due %v, want %v (1 minute backoff)", m.DueAt, want)
 				}
@@ -321,8 +327,8 @@ func TestTemporaryFailureThenSuccessKeepsTheMessageID(t *testing.T) {
 	}
 	b.clock.Add(25 * time.Hour)
 	b.cycle(t)
-	planned := b.only(t, templates.Learn)
-	if planned.Status != store.StatusScheduled || !strings.Contains(planned.LastError, "421") {
+	planned := b.only(t, onward.Learn)
+	if planned.Status != onward.StatusScheduled || !strings.Contains(planned.LastError, "421") {
 		t.Fatalf("after 421: %s %q", planned.Status, planned.LastError)
 	}
 
@@ -335,14 +341,14 @@ func TestTemporaryFailureThenSuccessKeepsTheMessageID(t *testing.T) {
 	defer sender.Close()
 	b.setup.Mail = sender
 	b.cycle(t)
-	if m := b.only(t, templates.Learn); m.Status != store.StatusScheduled {
+	if m := b.only(t, onward.Learn); m.Status != onward.StatusScheduled {
 		t.Fatalf("retried before its backoff: %s", m.Status)
 	}
 	b.clock.Add(time.Minute)
 	b.cycle(t)
 	second := good.Next(t)
-	m := b.only(t, templates.Learn)
-	if m.Status != store.StatusSent || m.Attempts != 2 {
+	m := b.only(t, onward.Learn)
+	if m.Status != onward.StatusSent || m.Attempts != 2 {
 		t.Fatalf("after recovery: %s after %d attempts", m.Status, m.Attempts)
 	}
 	if got := header(t, second.Data, "Message-Id"); got != "<"+planned.MessageID+">" {
@@ -362,8 +368,8 @@ func TestGiveUpAfterTemporaryFailures(t *testing.T) {
 	b.clock.Add(25 * time.Hour)
 	for range 20 {
 		b.cycle(t)
-		m := b.only(t, templates.Learn)
-		if m.Status == store.StatusFailed {
+		m := b.only(t, onward.Learn)
+		if m.Status == onward.StatusFailed {
 			if !strings.Contains(m.LastError, "gave up") || !strings.Contains(m.LastError, "452") {
 				t.Errorf("last_error %q, want it to say it gave up and why", m.LastError)
 			}
@@ -388,11 +394,11 @@ func TestStaleMessagesExpireInsteadOfGoingOutLate(t *testing.T) {
 	// late; the status check (no limit) still goes out.
 	b.clock.Add(8 * 24 * time.Hour)
 	b.cycle(t)
-	ty := b.only(t, templates.ThankYou)
-	if ty.Status != store.StatusExpired || !strings.Contains(ty.LastError, "expired") {
+	ty := b.only(t, onward.ThankYou)
+	if ty.Status != onward.StatusExpired || !strings.Contains(ty.LastError, "expired") {
 		t.Errorf("thank_you: %s %q, want expired with a reason", ty.Status, ty.LastError)
 	}
-	if sc := b.only(t, templates.StatusCheck); sc.Status != store.StatusDrafted {
+	if sc := b.only(t, onward.StatusCheck); sc.Status != onward.StatusDrafted {
 		t.Errorf("status_check: %s, want drafted", sc.Status)
 	}
 }
@@ -401,7 +407,7 @@ func TestMissedDigestsBecomeOne(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
 	b.cycle(t) // schedules the first digest: Sunday 8 March 18:00
-	next, ok, err := b.store.JobNext(b.ctx, scheduler.DigestJob)
+	next, ok, err := b.store.JobNext(b.ctx, deliver.DigestJob)
 	if err != nil || !ok {
 		t.Fatalf("digest not scheduled: %v", err)
 	}
@@ -412,10 +418,10 @@ func TestMissedDigestsBecomeOne(t *testing.T) {
 	b.clock.Add(21 * 24 * time.Hour)
 	b.cycle(t)
 	b.cycle(t)
-	if ds := b.messages(t, store.MessageFilter{Kind: templates.Digest}); len(ds) != 1 || ds[0].Status != store.StatusSent {
+	if ds := b.messages(t, store.MessageFilter{Kind: onward.Digest}); len(ds) != 1 || ds[0].Status != onward.StatusSent {
 		t.Fatalf("digests after three missed weeks: %+v, want one sent", ds)
 	}
-	next, _, _ = b.store.JobNext(b.ctx, scheduler.DigestJob)
+	next, _, _ = b.store.JobNext(b.ctx, deliver.DigestJob)
 	if !next.After(b.clock.Now()) || next.In(berlin).Weekday() != time.Sunday || next.In(berlin).Hour() != 18 {
 		t.Errorf("next digest %v, want the coming Sunday 18:00", next.In(berlin))
 	}
@@ -427,7 +433,7 @@ func TestMissedDigestsBecomeOne(t *testing.T) {
 func TestRunWakesOnAnotherProcessWrite(t *testing.T) {
 	t.Parallel()
 	b := setup(t, smtptest.Script{})
-	b.d.Now = time.Now
+	b.d.Clock = fakeclock.System{}
 	b.store.Now = time.Now
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -440,7 +446,7 @@ func TestRunWakesOnAnotherProcessWrite(t *testing.T) {
 	}
 	defer other.Close()
 	err = other.Update(ctx, func(tx *store.Tx) error {
-		return tx.InsertMessage(ctx, &store.Message{Kind: templates.Digest, Audience: scheduler.User,
+		return tx.InsertMessage(ctx, &store.Message{Kind: onward.Digest, Audience: onward.User,
 			To: b.user.String(), DueAt: time.Now(), MessageID: store.NewMessageID(b.user.Email)})
 	})
 	if err != nil {

@@ -1,4 +1,9 @@
-package scheduler
+// Package compose builds what a template needs from the store (the
+// application, its recruiter, the lessons worth rereading, the digest's
+// week) and renders a message into an email ready for the mailer. It
+// decides nothing about when a message goes out: that is plan's and
+// the daemon's.
+package compose
 
 import (
 	"bytes"
@@ -9,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
@@ -47,31 +53,31 @@ func (c *Composer) Data(ctx context.Context, m store.Message, now time.Time) (te
 		}
 	}
 	switch m.Kind {
-	case templates.RejectionNotice:
+	case onward.RejectionNotice:
 		note, err := c.Store.Note(ctx, m.ID)
 		if err != nil {
 			return d, err
 		}
 		d.Notice = &templates.Notice{Phrase: note}
-	case templates.Prep:
+	case onward.Prep:
 		ls, err := c.Store.Lessons(ctx, store.LessonFilter{})
 		if err != nil {
 			return d, err
 		}
 		d.Lessons = c.lessons(RankLessons(ls, d.App.Company, prepLessons))
-	case templates.LetGo:
+	case onward.LetGo:
 		ls, err := c.Store.Lessons(ctx, store.LessonFilter{ApplicationID: m.ApplicationID})
 		if err != nil {
 			return d, err
 		}
 		d.Lessons = c.lessons(ls)
-	case templates.DraftReady:
+	case onward.DraftReady:
 		draft, err := c.Store.Message(ctx, m.DraftID)
 		if err != nil {
 			return d, err
 		}
 		d.Draft = c.draft(draft)
-	case templates.Digest:
+	case onward.Digest:
 		dg, ls, err := c.digest(ctx, now)
 		if err != nil {
 			return d, err
@@ -89,17 +95,17 @@ func (c *Composer) app(ctx context.Context, a store.Application, m store.Message
 	}
 	// Times in a recruiter draft read best on the recruiter's clock.
 	loc := c.Location
-	if audience == Recruiter && a.RecruiterTZ != "" {
+	if audience == onward.Recruiter && a.RecruiterTZ != "" {
 		if l, err := time.LoadLocation(a.RecruiterTZ); err == nil {
 			loc = l
 		}
 	}
-	if e, err := eventFor(ctx, c.Store, m, Interview); err == nil {
+	if e, err := EventFor(ctx, c.Store, m, onward.Interview); err == nil {
 		out.Interview = e.At.In(loc)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return out, err
 	}
-	if e, err := eventFor(ctx, c.Store, m, Rejected); err == nil {
+	if e, err := EventFor(ctx, c.Store, m, onward.Rejected); err == nil {
 		out.Rejected = e.At.In(loc)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return out, err
@@ -107,11 +113,11 @@ func (c *Composer) app(ctx context.Context, a store.Application, m store.Message
 	return out, nil
 }
 
-// eventFor returns the event of kind a message is about: the one that
+// EventFor returns the event of kind a message is about: the one that
 // planned it when it is of that kind, else the one of that kind recorded
 // last. A prep note for an interview that was moved names the date it was
 // planned for, never another interview's.
-func eventFor(ctx context.Context, st *store.Store, m store.Message, kind string) (store.Event, error) {
+func EventFor(ctx context.Context, st *store.Store, m store.Message, kind onward.EventKind) (store.Event, error) {
 	if m.ID != 0 {
 		e, err := st.EventOf(ctx, m.ID)
 		if err == nil && e.Kind == kind {
@@ -179,7 +185,7 @@ func (c *Composer) digest(ctx context.Context, now time.Time) (*templates.Digest
 		return nil, nil, err
 	}
 	names := map[int64]string{}
-	byStage := map[string]*templates.StageCount{}
+	byStage := map[onward.Stage]*templates.StageCount{}
 	for _, a := range apps {
 		names[a.ID] = a.Company
 		sc := byStage[a.Stage]
@@ -190,7 +196,7 @@ func (c *Composer) digest(ctx context.Context, now time.Time) (*templates.Digest
 		sc.Count++
 		sc.Companies = append(sc.Companies, a.Company)
 	}
-	for _, st := range []string{store.StageApplied, store.StageInterviewing, store.StageOffer, store.StageRejected, store.StageWithdrawn} {
+	for _, st := range []onward.Stage{onward.StageApplied, onward.StageInterviewing, onward.StageOffer, onward.StageRejected, onward.StageWithdrawn} {
 		if sc := byStage[st]; sc != nil {
 			d.Stages = append(d.Stages, *sc)
 		}
@@ -199,23 +205,23 @@ func (c *Composer) digest(ctx context.Context, now time.Time) (*templates.Digest
 		return templates.MessageLine{ID: m.ID, Kind: m.Kind, Company: names[m.ApplicationID], Subject: m.Subject,
 			At: at.In(c.Location), Error: m.LastError}
 	}
-	drafts, err := c.Store.Messages(ctx, store.MessageFilter{Status: store.StatusDrafted})
+	drafts, err := c.Store.Messages(ctx, store.MessageFilter{Status: onward.StatusDrafted})
 	if err != nil {
 		return nil, nil, err
 	}
 	for _, m := range drafts {
 		d.DraftsWaiting = append(d.DraftsWaiting, line(m, m.DueAt))
 	}
-	sent, err := c.Store.MessagesBetween(ctx, store.StatusSent, since, now)
+	sent, err := c.Store.MessagesBetween(ctx, onward.StatusSent, since, now)
 	if err != nil {
 		return nil, nil, err
 	}
 	for _, m := range sent {
-		if m.Kind != templates.Digest && m.Kind != templates.DraftReady {
+		if m.Kind != onward.Digest && m.Kind != onward.DraftReady {
 			d.Sent = append(d.Sent, line(m, m.SentAt))
 		}
 	}
-	for _, st := range []string{store.StatusFailed, store.StatusExpired} {
+	for _, st := range []onward.Status{onward.StatusFailed, onward.StatusExpired} {
 		bad, err := c.Store.MessagesBetween(ctx, st, since, now)
 		if err != nil {
 			return nil, nil, err
@@ -224,12 +230,12 @@ func (c *Composer) digest(ctx context.Context, now time.Time) (*templates.Digest
 			d.Failed = append(d.Failed, line(m, m.UpdatedAt))
 		}
 	}
-	next, err := c.Store.MessagesBetween(ctx, store.StatusScheduled, now, now.AddDate(0, 0, 7))
+	next, err := c.Store.MessagesBetween(ctx, onward.StatusScheduled, now, now.AddDate(0, 0, 7))
 	if err != nil {
 		return nil, nil, err
 	}
 	for _, m := range next {
-		if m.Kind != templates.Digest {
+		if m.Kind != onward.Digest {
 			d.DueNextWeek = append(d.DueNextWeek, line(m, m.DueAt))
 		}
 	}
@@ -301,7 +307,7 @@ func (c *Composer) Compose(ctx context.Context, m store.Message, now time.Time) 
 		// The Date reads on the user's clock, as their own mail would.
 		Date: now.In(c.location()),
 	}
-	if m.Audience == User {
+	if m.Audience == onward.User {
 		out.To = c.User
 		// Check-ins are written by a program; saying so keeps them out
 		// of vacation auto-replies and tells mail filters what they are.

@@ -1,0 +1,208 @@
+// Package plan turns what happened to an application into the messages it
+// should bring, and when: an event and a policy in, a Step out. It is pure
+// (no database, no clock but the now it is given), so every rule is a
+// table entry and a test. The rules for every event are in one table,
+// rules, below.
+package plan
+
+import (
+	"slices"
+	"time"
+
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/when"
+)
+
+// Policy is the part of the config that turns events into due times.
+type Policy struct {
+	Location *time.Location  // the user's zone
+	Window   when.Spec       // minutes in which recruiter drafts may fall due; zero: any
+	Quiet    when.QuietHours // no check-ins to the user inside these
+	Delays   map[onward.Kind]when.Delay
+	// Prep plans a note before each future interview; PrepOn switches it on.
+	Prep   when.PrepRule
+	PrepOn bool
+	// Stale is how late a kind may go out at all; a message that would be
+	// later than that already when planned is not planned (Step.Late).
+	Stale map[onward.Kind]when.Delay
+}
+
+// Event is something that happened to an application.
+type Event struct {
+	Kind onward.EventKind
+	At   time.Time
+	// End is when an interview ends; zero for other events.
+	End time.Time
+	// RecruiterLocation is the recruiter's zone when known, else nil.
+	RecruiterLocation *time.Location
+}
+
+// Planned is one message the plan wants, and when.
+type Planned struct {
+	Kind  onward.Kind
+	DueAt time.Time
+	// PlannedAt is when it would have been due had the event been recorded
+	// on time; staleness counts from here, so a thank-you for an interview
+	// recorded a week late is expired, not sent.
+	PlannedAt time.Time
+}
+
+// Step is what an event does to the pending messages of its application:
+// pending messages of the Cancel kinds are cancelled, then Schedule is
+// added. Cancelling before scheduling makes a repeated event (a second
+// interview) replace what the first one planned.
+type Step struct {
+	Cancel   []onward.Kind
+	Schedule []Planned
+	// Late are messages the event would have planned but that are past
+	// their staleness limit already (an interview recorded days late).
+	Late []Planned
+}
+
+// rule is what one kind of event does: the pending kinds it cancels, the
+// kinds it plans (counted from the event, or from the interview's end),
+// and whether it plans a prep note before itself.
+type rule struct {
+	cancel    []onward.Kind
+	cancelAll bool // cancel every pending kind: the application is over
+	plans     []onward.Kind
+	fromEnd   bool // count from End (an interview's end), or At when End is zero
+	prep      bool // plan a prep note before At (when the policy has PrepOn)
+}
+
+// rules is every event's effect on an application's messages. A new kind
+// of message is planned by adding it to the plans of its event here; the
+// events that end an application cancel it with the rest.
+var rules = map[onward.EventKind]rule{
+	onward.Applied:   {},
+	onward.Interview: {cancel: kinds(onward.ThankYou, onward.StatusCheck, onward.Prep), plans: kinds(onward.ThankYou, onward.StatusCheck), fromEnd: true, prep: true},
+	onward.Rejected:  {cancelAll: true, plans: kinds(onward.FeedbackRequest, onward.StayInTouch, onward.Learn, onward.LetGo)},
+	onward.Reply:     {cancel: kinds(onward.StatusCheck)},
+	onward.Offer:     {cancel: kinds(onward.StatusCheck, onward.Prep)},
+	onward.Withdrawn: {cancelAll: true},
+}
+
+// pendingAll is every kind an event plans, so every kind an application
+// can have pending: read off rules, in the vocabulary's order.
+var pendingAll = func() []onward.Kind {
+	var out []onward.Kind
+	for _, k := range onward.Kinds() {
+		if _, ok := PlannedBy(k); ok {
+			out = append(out, k)
+		}
+	}
+	return out
+}()
+
+func kinds(k ...onward.Kind) []onward.Kind { return k }
+
+// Pending returns every kind an application can have pending; the slice
+// is the caller's.
+func Pending() []onward.Kind { return slices.Clone(pendingAll) }
+
+// PlannedBy says which kind of event plans messages of kind; ok is false
+// for kinds no event plans (the digest, notices).
+func PlannedBy(kind onward.Kind) (ev onward.EventKind, ok bool) {
+	for _, e := range onward.EventKinds() {
+		r := rules[e]
+		if slices.Contains(r.plans, kind) || (r.prep && kind == onward.Prep) {
+			return e, true
+		}
+	}
+	return "", false
+}
+
+// Plan returns the step for ev. now clamps due times: a message whose
+// planned time has already passed (an interview recorded late) falls due
+// now, not in the past.
+func (p Policy) Plan(ev Event, now time.Time) Step {
+	return p.dropLate(p.Times(ev, now), now)
+}
+
+// dropLate moves the messages already too late to Late.
+func (p Policy) dropLate(st Step, now time.Time) Step {
+	keep := st.Schedule[:0:0]
+	for _, m := range st.Schedule {
+		if limit, ok := p.Stale[m.Kind]; ok && !now.Before(limit.After(m.PlannedAt, p.Location)) {
+			st.Late = append(st.Late, m)
+			continue
+		}
+		keep = append(keep, m)
+	}
+	st.Schedule = keep
+	return st
+}
+
+// Times is Plan without setting aside what is too late: the times the
+// rules give, for recomputing the time of a message already planned.
+func (p Policy) Times(ev Event, now time.Time) Step {
+	r := rules[ev.Kind]
+	base := ev.At
+	if r.fromEnd && !ev.End.IsZero() {
+		base = ev.End
+	}
+	step := Step{Cancel: slices.Clone(r.cancel)}
+	if r.cancelAll {
+		step.Cancel = Pending()
+	}
+	for _, k := range r.plans {
+		step.Schedule = append(step.Schedule, p.plan(k, base, now, ev.RecruiterLocation))
+	}
+	if r.prep {
+		if due, ok := p.prepDue(ev.At, now); ok {
+			step.Schedule = append(step.Schedule, Planned{Kind: onward.Prep, DueAt: due, PlannedAt: due})
+		}
+	}
+	return step
+}
+
+func (p Policy) plan(kind onward.Kind, base, now time.Time, recruiterLoc *time.Location) Planned {
+	return Planned{Kind: kind, DueAt: p.Due(kind, base, now, recruiterLoc),
+		PlannedAt: p.Due(kind, base, time.Time{}, recruiterLoc)}
+}
+
+// Due returns when a message of kind, counted from base, falls due, but
+// not before now (a zero now clamps nothing). Recruiter drafts fall in the send window of the recruiter's zone (the
+// user's when unknown); check-ins to the user skip the quiet hours.
+func (p Policy) Due(kind onward.Kind, base, now time.Time, recruiterLoc *time.Location) time.Time {
+	t := p.Delays[kind].After(base, p.Location)
+	if kind.Audience() == onward.Recruiter {
+		loc := p.Location
+		if recruiterLoc != nil {
+			loc = recruiterLoc
+			t = p.Delays[kind].After(base, loc)
+		}
+		if t.Before(now) {
+			t = now
+		}
+		if !p.Window.IsZero() {
+			if w := p.Window.AtOrAfter(t, loc); !w.IsZero() {
+				t = w
+			}
+		}
+		return t.UTC()
+	}
+	if t.Before(now) {
+		t = now
+	}
+	return p.Quiet.Skip(t, p.Location).UTC()
+}
+
+// prepDue returns when the prep note for an interview starting at start
+// falls due: by the rule, never in the past, never inside quiet hours, and
+// never once the interview has begun. ok is false when there is no time
+// left that fits (the interview is past, or only quiet hours remain).
+func (p Policy) prepDue(start, now time.Time) (time.Time, bool) {
+	if !p.PrepOn || !start.After(now) {
+		return time.Time{}, false
+	}
+	due := p.Prep.At(start, p.Location)
+	if due.Before(now) {
+		due = now
+	}
+	due = p.Quiet.Skip(due, p.Location)
+	if !due.Before(start) {
+		return time.Time{}, false
+	}
+	return due.UTC(), true
+}

@@ -1,0 +1,218 @@
+package onward
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Kind is a kind of message. Each is also the base name of its template file.
+type Kind string
+
+// The kinds of message, in the order Kinds returns them.
+const (
+	ThankYou        Kind = "thank_you"
+	StatusCheck     Kind = "status_check"
+	FeedbackRequest Kind = "feedback_request"
+	StayInTouch     Kind = "stay_in_touch"
+	Learn           Kind = "learn"
+	LetGo           Kind = "let_go"
+	Digest          Kind = "digest"
+	DraftReady      Kind = "draft_ready"
+	Prep            Kind = "prep"
+	// RejectionNotice tells the user that a recruiter's reply reads as a
+	// rejection.
+	RejectionNotice Kind = "rejection_notice"
+	// FeedbackThanks is a draft to the recruiter after feedback came:
+	// thanks for the honesty, no defence.
+	FeedbackThanks Kind = "feedback_thanks"
+	// FeedbackReceived tells the user that feedback was recorded (or
+	// declined), soon after it came.
+	FeedbackReceived Kind = "feedback_received"
+)
+
+// kinds is every kind of message, recruiter drafts first, with who it is
+// for and its name in words. A new kind is a constant above and a line
+// here.
+var kinds = []struct {
+	kind     Kind
+	audience Audience
+	label    string
+}{
+	{ThankYou, Recruiter, "thank-you note"},
+	{StatusCheck, Recruiter, "status check"},
+	{FeedbackRequest, Recruiter, "feedback request"},
+	{StayInTouch, Recruiter, "stay-in-touch note"},
+	{FeedbackThanks, Recruiter, "feedback thank-you"},
+	{Learn, User, "learn check-in"},
+	{LetGo, User, "let-go check-in"},
+	{Digest, User, "weekly digest"},
+	{DraftReady, User, "draft notice"},
+	{Prep, User, "prep note"},
+	{RejectionNotice, User, "note on a reply"},
+	{FeedbackReceived, User, "feedback check-in"},
+}
+
+// Kinds returns every kind of message, recruiter drafts first. The slice is
+// new on each call, so callers may modify it.
+func Kinds() []Kind {
+	out := make([]Kind, len(kinds))
+	for i, k := range kinds {
+		out[i] = k.kind
+	}
+	return out
+}
+
+// FollowupKinds returns the kinds whose delay after their event the user
+// sets under [followups] (prep has a rule of its own, not a delay).
+func FollowupKinds() []Kind {
+	return []Kind{ThankYou, StatusCheck, FeedbackRequest, StayInTouch, Learn, LetGo}
+}
+
+// Audience says who a kind of message is for: drafts go to the recruiter
+// (the user sends them), everything else, and an unknown kind, to the user.
+func (k Kind) Audience() Audience {
+	for _, e := range kinds {
+		if e.kind == k {
+			return e.audience
+		}
+	}
+	return User
+}
+
+// Label names the kind in words, for lists and sentences: "thank-you
+// note". An unknown kind reads as its name with spaces.
+func (k Kind) Label() string {
+	for _, e := range kinds {
+		if e.kind == k {
+			return e.label
+		}
+	}
+	return strings.ReplaceAll(string(k), "_", " ")
+}
+
+// Valid reports whether k is one of Kinds.
+func (k Kind) Valid() bool { return slices.Contains(Kinds(), k) }
+
+func (k Kind) String() string { return string(k) }
+
+// ParseKind reads a kind typed by the user or written in the config.
+func ParseKind(s string) (Kind, error) {
+	k := Kind(s)
+	if !k.Valid() {
+		return "", fmt.Errorf("%q is not a kind of message; want one of %s", s, Join(Kinds()))
+	}
+	return k, nil
+}
+
+// Audience is who a message is for.
+type Audience string
+
+// The audiences: the user gets check-ins sent by onward, a recruiter only
+// ever gets drafts the user sends.
+const (
+	User      Audience = "user"
+	Recruiter Audience = "recruiter"
+)
+
+func (a Audience) String() string { return string(a) }
+
+// EventKind is something that happens to an application and changes its
+// plan.
+type EventKind string
+
+// The events.
+const (
+	Applied   EventKind = "applied"
+	Interview EventKind = "interview"
+	Rejected  EventKind = "rejected"
+	Reply     EventKind = "reply"
+	Offer     EventKind = "offer"
+	Withdrawn EventKind = "withdrawn"
+)
+
+// EventKinds returns every event kind.
+func EventKinds() []EventKind {
+	return []EventKind{Applied, Interview, Rejected, Reply, Offer, Withdrawn}
+}
+
+// Valid reports whether e is one of EventKinds.
+func (e EventKind) Valid() bool { return slices.Contains(EventKinds(), e) }
+
+func (e EventKind) String() string { return string(e) }
+
+// Stage is where an application stands.
+type Stage string
+
+// The stages.
+const (
+	StageApplied      Stage = "applied"
+	StageInterviewing Stage = "interviewing"
+	StageRejected     Stage = "rejected"
+	StageOffer        Stage = "offer"
+	StageWithdrawn    Stage = "withdrawn"
+)
+
+// Stages returns every stage, in the order of a hunt.
+func Stages() []Stage {
+	return []Stage{StageApplied, StageInterviewing, StageRejected, StageOffer, StageWithdrawn}
+}
+
+// Valid reports whether s is one of Stages.
+func (s Stage) Valid() bool { return slices.Contains(Stages(), s) }
+
+func (s Stage) String() string { return string(s) }
+
+// Status is where a message stands; DESIGN.md draws the machine.
+type Status string
+
+// The statuses.
+const (
+	StatusScheduled Status = "scheduled"
+	StatusSending   Status = "sending"
+	StatusDrafted   Status = "drafted"
+	StatusSent      Status = "sent"
+	StatusDiscarded Status = "discarded"
+	StatusCancelled Status = "cancelled"
+	StatusFailed    Status = "failed"
+	StatusExpired   Status = "expired"
+)
+
+// Statuses returns every status, for help text and validating user input.
+func Statuses() []Status {
+	return []Status{StatusScheduled, StatusSending, StatusDrafted, StatusSent, StatusDiscarded,
+		StatusCancelled, StatusFailed, StatusExpired}
+}
+
+// Valid reports whether s is one of Statuses.
+func (s Status) Valid() bool { return slices.Contains(Statuses(), s) }
+
+// Pending reports whether a message in status s may still go out:
+// waiting for its time, on the wire, or waiting for the user.
+func (s Status) Pending() bool {
+	return s == StatusScheduled || s == StatusSending || s == StatusDrafted
+}
+
+// Final reports whether a message in status s is done with: nothing will
+// send, cancel or expire it any more.
+func (s Status) Final() bool { return s.Valid() && !s.Pending() }
+
+func (s Status) String() string { return string(s) }
+
+// ParseStatus reads a status typed by the user.
+func ParseStatus(s string) (Status, error) {
+	st := Status(s)
+	if !st.Valid() {
+		return "", fmt.Errorf("%q is not one of %s", s, Join(Statuses()))
+	}
+	return st, nil
+}
+
+// Join lists values for help text and errors: "a, b, c".
+func Join[T ~string](vs []T) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = string(v)
+	}
+	return strings.Join(s, ", ")
+}
