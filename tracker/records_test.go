@@ -145,3 +145,27 @@ func mustDo(t *testing.T) func(tracker.Result, error) tracker.Result {
 		return r
 	}
 }
+
+func TestDeleteWaitsForAMessageOnTheWire(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := trkSetup(t)
+	a := e.apply(t, "Acme", "dana@acme.example")
+	mustDo(t)(e.tr.Reject(ctx, a.ID, trkNow, ""))
+	claimed, err := e.st.ClaimDue(ctx, trkNow.Add(2*24*time.Hour), time.Minute, 1)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claim: %v, %v", claimed, err)
+	}
+	_, err = e.tr.Delete(ctx, a.ID)
+	wantInvalid(t, err, "application")
+	if _, err := e.st.Application(ctx, a.ID); err != nil {
+		t.Errorf("the application is gone although its message is on the wire: %v", err)
+	}
+	if err := e.st.Release(ctx, claimed); err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.tr.Delete(ctx, a.ID)
+	if err != nil || d.Events != 2 || d.Messages != 4 {
+		t.Errorf("delete after the send: %+v, %v; want 2 events and 4 messages gone", d, err)
+	}
+}
