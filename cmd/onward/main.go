@@ -241,6 +241,7 @@ Start with 'onward demo' to watch the whole story in under a minute, or
 		root.AddCommand(c)
 	}
 	root.AddCommand(a.configCmd(), a.initCmd())
+	a.addCompletions(root)
 	return root
 }
 
