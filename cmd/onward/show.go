@@ -136,7 +136,10 @@ func (a *app) messagesCmd() *cobra.Command {
 		Long: `List the outbox. Statuses: scheduled (waiting for its time), sending,
 drafted (a recruiter draft waiting for you), sent, discarded, cancelled (by a
 reply, an outcome or a withdrawal), failed (see last_error) and expired (found
-too late to send politely).`,
+too late to send politely). TRIES counts the attempts to send; NOTE says why
+a message waits for a retry, failed, expired or was cancelled.`,
+		Example: `  onward messages --app acme
+  onward messages --status failed --json`,
 		Args: exactArgs(0, "no arguments (use --app)"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
