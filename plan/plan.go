@@ -260,8 +260,24 @@ func (p Policy) Explain(ev Event, kind onward.Kind, now time.Time) (why Why, ok 
 		why.From, why.Base = "the interview's end", ev.End.UTC()
 	}
 	why.DueAt = p.due(kind, base, now, ev.RecruiterLocation, &why)
+	// A rule of the event's own may put the message elsewhere (a status
+	// check after the decision date the interviewer gave): the time is
+	// then Times', and the reason says so rather than tell a story the
+	// planner did not follow.
+	for _, m := range p.Times(ev, now).Schedule {
+		if m.Kind == kind && !m.DueAt.Equal(why.DueAt) {
+			why.Moves = append(why.Moves, Move{Reason: MovedByEvent, To: m.DueAt.UTC()})
+			why.DueAt = m.DueAt.UTC()
+			break
+		}
+	}
 	return why, true
 }
+
+// MovedByEvent is the reason given when the event itself sets a message's
+// time, beyond its delay and the rules of when mail may go (a decision
+// date the interviewer gave).
+const MovedByEvent = "set by what was recorded with the event (such as a decision date they gave)"
 
 // prepDue returns when the prep note for an interview starting at start
 // falls due: by the rule, never in the past, never inside quiet hours, and
