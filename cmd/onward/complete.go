@@ -61,8 +61,8 @@ func (a *app) addCompletions(root *cobra.Command) {
 }
 
 // argCompleter completes the first positional argument named in c's Use
-// line: APP, a draft's ID, a KIND; nothing (not file names) when it takes
-// none.
+// line: APP, a draft's or a lesson's ID, a KIND; nothing (not file names)
+// when it takes none.
 func (a *app) argCompleter(c *cobra.Command) cobra.CompletionFunc {
 	_, rest, _ := strings.Cut(c.Use, " ")
 	rest = optionalFlag.ReplaceAllString(rest, "")
@@ -78,6 +78,8 @@ func (a *app) argCompleter(c *cobra.Command) cobra.CompletionFunc {
 		return only(a.appCandidates, 0)
 	case first == "ID" && c.HasParent() && c.Parent().Name() == "drafts":
 		return only(a.draftCandidates, 0)
+	case first == "ID" && c.HasParent() && c.Parent().Name() == "lessons":
+		return only(a.lessonCandidates, 0)
 	case first == "KIND" && c.HasParent() && c.Parent().Name() == "templates":
 		return only(kindCandidates, 0)
 	}
@@ -96,7 +98,11 @@ func only(fn completer, at int) cobra.CompletionFunc {
 		if at >= 0 && len(args) != at {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		ctx, cancel := context.WithTimeout(cmd.Context(), 2*time.Second)
+		parent := cmd.Context()
+		if parent == nil {
+			parent = context.Background()
+		}
+		ctx, cancel := context.WithTimeout(parent, 2*time.Second)
 		defer cancel()
 		return fn(ctx, toComplete), cobra.ShellCompDirectiveNoFileComp
 	}
@@ -178,6 +184,26 @@ func (a *app) draftCandidates(ctx context.Context, toComplete string) []string {
 	for _, m := range msgs {
 		if id := strconv.FormatInt(m.ID, 10); strings.HasPrefix(id, toComplete) {
 			out = append(out, id+"\t"+string(m.Kind)+" to "+recipient(m))
+		}
+	}
+	return out
+}
+
+// lessonCandidates are the ids of the lessons logged, with their start.
+func (a *app) lessonCandidates(ctx context.Context, toComplete string) []string {
+	st := a.readOnly(ctx)
+	if st == nil {
+		return nil
+	}
+	defer st.Close()
+	ls, err := st.Lessons(ctx, store.LessonFilter{})
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, l := range ls {
+		if id := strconv.FormatInt(l.ID, 10); strings.HasPrefix(id, toComplete) {
+			out = append(out, id+"\t"+clip(strings.Join(strings.Fields(l.Text), " "), 50))
 		}
 	}
 	return out

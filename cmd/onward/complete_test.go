@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spf13/cobra"
 )
 
 // completions runs the binary's completion for args and returns the
@@ -128,5 +130,51 @@ func TestCompletionFailsSilently(t *testing.T) {
 	}
 	if exists(filepath.Dir(e.db)) && exists(e.db) {
 		t.Error("completion created the database")
+	}
+}
+
+// TestCompletionOfCommandsAddedLater: a command added under lessons or
+// drafts with an ID argument, or anywhere with APP, gets its completion
+// from its Use line, with no code of its own.
+func TestCompletionOfCommandsAddedLater(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	apply(t, e, "--company", "Acme", "--role", "SRE")
+	must(t, e, "log", "acme", "Bring two numbers to the design round")
+	var ls []struct {
+		ID int64 `json:"id"`
+	}
+	mustJSON(t, e, &ls, "lessons", "--json")
+	if len(ls) != 1 {
+		t.Fatalf("lessons: %+v", ls)
+	}
+	a := &app{now: time.Now}
+	defer a.close()
+	root := a.rootCommand()
+	a.configFlag = e.config // after rootCommand, whose --config flag sets it to ""
+	later := map[string]*cobra.Command{}
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "lessons":
+			later["lessons"] = &cobra.Command{Use: "forget ID", Run: func(*cobra.Command, []string) {}}
+			c.AddCommand(later["lessons"])
+		}
+	}
+	later["root"] = &cobra.Command{Use: "story APP", Run: func(*cobra.Command, []string) {}}
+	root.AddCommand(later["root"])
+	a.addCompletions(root)
+	for name, want := range map[string]string{"lessons": strconv.FormatInt(ls[0].ID, 10) + "\tBring two numbers", "root": "Acme"} {
+		c := later[name]
+		if c.ValidArgsFunction == nil {
+			t.Fatalf("%s: no completion", c.Use)
+		}
+		got, dir := c.ValidArgsFunction(c, nil, "")
+		found := false
+		for _, g := range got {
+			found = found || strings.HasPrefix(g, want)
+		}
+		if !found || dir != cobra.ShellCompDirectiveNoFileComp {
+			t.Errorf("%s <TAB> = %q (%d), want %q", c.Use, got, dir, want)
+		}
 	}
 }
