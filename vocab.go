@@ -141,6 +141,19 @@ func (e EventKind) Valid() bool { return slices.Contains(EventKinds(), e) }
 
 func (e EventKind) String() string { return string(e) }
 
+// Noun names the event in words, for sentences: "the rejection of 2 Mar".
+func (e EventKind) Noun() string {
+	switch e {
+	case Applied:
+		return "application"
+	case Rejected:
+		return "rejection"
+	case Withdrawn:
+		return "withdrawal"
+	}
+	return string(e)
+}
+
 // Stage is where an application stands.
 type Stage string
 
@@ -162,6 +175,24 @@ func Stages() []Stage {
 func (s Stage) Valid() bool { return slices.Contains(Stages(), s) }
 
 func (s Stage) String() string { return string(s) }
+
+// Phrase says in words where an application at stage s stands, to follow
+// its name: "Acme has an offer".
+func (s Stage) Phrase() string {
+	switch s {
+	case StageApplied:
+		return "is applied for"
+	case StageInterviewing:
+		return "is in interviews"
+	case StageRejected:
+		return "was rejected"
+	case StageOffer:
+		return "has an offer"
+	case StageWithdrawn:
+		return "was withdrawn"
+	}
+	return "is " + string(s)
+}
 
 // Status is where a message stands; DESIGN.md draws the machine.
 type Status string

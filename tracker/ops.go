@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/onward-app/onward"
@@ -21,9 +20,15 @@ type NewApplication struct {
 	URL         string
 	Notes       string
 	At          time.Time // zero: now
+	// Again records the application even when one for the same company
+	// and role is still open.
+	Again bool
 }
 
-// Apply records a new application.
+// Apply records a new application. One for a company and role that
+// already has an open application is refused with a *DuplicateError
+// unless n.Again: re-running apply by mistake would make every later
+// command on the company ambiguous.
 func (t *Tracker) Apply(ctx context.Context, n NewApplication) (store.Application, error) {
 	var a store.Application
 	var err error
@@ -49,6 +54,19 @@ func (t *Tracker) Apply(ctx context.Context, n NewApplication) (store.Applicatio
 	err = t.store.Update(ctx, func(tx *store.Tx) error {
 		if a.AppliedAt.IsZero() {
 			a.AppliedAt = tx.Now()
+		}
+		if a.AppliedAt.After(tx.Now().Add(Skew)) {
+			return invalid("at", "%s is in the future (it is %s now); record an application once it is sent, with --at the time it was",
+				a.AppliedAt.In(t.policy.Location).Format("2006-01-02 15:04 MST"), tx.Now().In(t.policy.Location).Format("2006-01-02 15:04 MST"))
+		}
+		if !n.Again {
+			dup, ok, err := openDuplicate(ctx, tx, a.Company, a.Role)
+			if err != nil {
+				return err
+			}
+			if ok {
+				return &DuplicateError{Existing: dup, Location: t.policy.Location}
+			}
 		}
 		if err := tx.InsertApplication(ctx, &a); err != nil {
 			return err
@@ -148,11 +166,30 @@ func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.
 	if ev.At.IsZero() {
 		ev.At = tx.Now()
 	}
+	// What the user types is checked; what the mailbox reports is dated
+	// by the sender's clock, and refusing it would lose the reply.
+	if t.mail == "" {
+		events, err := tx.Events(ctx, a.ID)
+		if err != nil {
+			return Result{}, err
+		}
+		if err := checkTime(a, events, ev, tx.Now(), t.policy.Location); err != nil {
+			return Result{App: a}, err
+		}
+	}
 	ev.ApplicationID = a.ID
 	if err := tx.InsertEvent(ctx, &ev); err != nil {
 		return Result{}, err
 	}
-	if stage != a.Stage {
+	moved := false
+	if ev.At.Before(a.AppliedAt) && AppliedDateUnknown(a) {
+		// The application was at least as early as what followed it.
+		if err := tx.SetApplied(ctx, a.ID, ev.At); err != nil {
+			return Result{}, err
+		}
+		a.AppliedAt, moved = ev.At, true
+	}
+	if stage != a.Stage || moved {
 		a.Stage = stage
 		if err := tx.UpdateApplication(ctx, &a); err != nil {
 			return Result{}, err
@@ -161,8 +198,9 @@ func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.
 	skip := map[onward.Kind]bool{}
 	if ev.Kind == onward.Rejected {
 		// One request for feedback per application, ever: asking
-		// twice turns a courtesy into pressure.
-		n, err := tx.CountMessages(ctx, a.ID, onward.FeedbackRequest)
+		// twice turns a courtesy into pressure. One cancelled (by an
+		// undo, a withdrawal) never asked anything.
+		n, err := tx.CountAsked(ctx, a.ID, onward.FeedbackRequest)
 		if err != nil {
 			return Result{}, err
 		}
@@ -173,8 +211,11 @@ func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.
 	}, ev.ID, skip)
 }
 
+// closedErr refuses an event on an application that reached an outcome,
+// with the way back if the outcome was recorded by mistake.
 func closedErr(a store.Application) error {
-	return invalid("application", "%s (%d) is already %s", a.Company, a.ID, a.Stage)
+	return invalid("application", "%s (%d) %s already; if that was recorded by mistake, take it back with: onward undo %d",
+		a.Company, a.ID, a.Stage.Phrase(), a.ID)
 }
 
 // Interview records an interview from at for duration (zero: one hour)
@@ -260,27 +301,24 @@ func (t *Tracker) Withdraw(ctx context.Context, id int64, at time.Time) (Result,
 // are the #words in the text plus extra, so a lesson logged by replying to
 // a check-in is tagged the same way as one logged with --tag.
 func (t *Tracker) Log(ctx context.Context, appID int64, text string, extra ...string) (store.Lesson, error) {
-	l := store.Lesson{ApplicationID: appID}
+	return t.LogAt(ctx, appID, time.Time{}, text, extra...)
+}
+
+// LogAt is Log with the time the lesson was learned (zero: now), which
+// may not be in the future.
+func (t *Tracker) LogAt(ctx context.Context, appID int64, at time.Time, text string, extra ...string) (store.Lesson, error) {
+	l := store.Lesson{ApplicationID: appID, CreatedAt: at.UTC()}
 	var err error
-	if l.Text, err = checkText("lesson", text, maxNotes); err != nil {
+	if l.Text, l.Tags, err = lessonText(text, extra); err != nil {
 		return l, err
 	}
-	if l.Text == "" {
-		return l, invalid("lesson", "is empty; write what you learned")
-	}
-	l.Tags = Tags(l.Text)
-	for _, raw := range extra {
-		tag, ok := NormalizeTag(raw)
-		if !ok {
-			return l, invalid("tag", "%q is not a tag: use letters, digits, - and _ (at most %d)", raw, maxTag)
-		}
-		l.Tags = append(l.Tags, tag)
-	}
-	slices.Sort(l.Tags)
-	l.Tags = slices.Compact(l.Tags)
 	err = t.store.Update(ctx, func(tx *store.Tx) error {
 		if err := t.claimMail(ctx, tx); err != nil {
 			return err
+		}
+		if l.CreatedAt.After(tx.Now().Add(Skew)) {
+			return invalid("at", "%s is in the future (it is %s now); log a lesson when it is learned, with --at the time it was",
+				l.CreatedAt.In(t.policy.Location).Format("2006-01-02 15:04 MST"), tx.Now().In(t.policy.Location).Format("2006-01-02 15:04 MST"))
 		}
 		if appID != 0 {
 			a, err := tx.Application(ctx, appID)

@@ -69,6 +69,14 @@ func TestCompletion(t *testing.T) {
 			t.Errorf("interview <TAB> does not offer %q: %q", want, apps)
 		}
 	}
+	for _, cmd := range []string{"show", "undo", "delete", "edit", "log"} {
+		if got := completions(t, e, noFiles, cmd, ""); !hasCandidate(got, "Acme") {
+			t.Errorf("%s <TAB> = %q, want Acme", cmd, got)
+		}
+	}
+	if got := completions(t, e, noFiles, "lessons", "delete", ""); len(got) != 1 || !strings.Contains(got[0], "\texplain the caching layer") {
+		t.Errorf("lessons delete <TAB> = %q, want the one lesson", got)
+	}
 	if got := completions(t, e, noFiles, "reject", "glo"); !hasCandidate(got, "Globex") || hasCandidate(got, "Acme") {
 		t.Errorf("reject glo<TAB> = %q", got)
 	}

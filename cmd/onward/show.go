@@ -212,8 +212,13 @@ func (a *app) lessonsCmd() *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "lessons [--app APP]",
-		Short: "Show the lessons you logged",
-		Args:  exactArgs(0, "no arguments (use --app)"),
+		Short: "Show the lessons you logged; edit or delete one",
+		Long: `Show the lessons you logged, each with its id, oldest first. Change one
+with 'onward lessons edit ID TEXT', remove one with 'onward lessons delete ID'.`,
+		Example: `  onward lessons --tag system-design
+  onward lessons edit 4 "Bring two numbers to the #system-design round"
+  onward lessons delete 5`,
+		Args: exactArgs(0, "no arguments (use --app)"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if err := a.open(ctx); err != nil {
@@ -273,7 +278,7 @@ func (a *app) lessonsCmd() *cobra.Command {
 				if len(l.Tags) > 0 {
 					where += "  #" + strings.Join(l.Tags, " #")
 				}
-				fmt.Fprintf(a.stdout, "%s%s\n  %s\n\n", a.day(l.CreatedAt), where, strings.ReplaceAll(l.Text, "\n", "\n  "))
+				fmt.Fprintf(a.stdout, "%d  %s%s\n  %s\n\n", l.ID, a.day(l.CreatedAt), where, strings.ReplaceAll(l.Text, "\n", "\n  "))
 			}
 			return nil
 		},
@@ -281,5 +286,6 @@ func (a *app) lessonsCmd() *cobra.Command {
 	c.Flags().StringVar(&ref, "app", "", "only this application")
 	c.Flags().StringVar(&tag, "tag", "", "only lessons with this tag")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	c.AddCommand(a.lessonEditCmd(), a.lessonDeleteCmd())
 	return c
 }

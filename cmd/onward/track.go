@@ -40,6 +40,9 @@ func (a *app) applyCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "apply --company NAME --role TITLE [flags]",
 		Short: "Record a new application and print its id",
+		Long: `Record a new application and print its id. When the same company and role
+(ignoring case) already has an open application, onward asks on a terminal
+and otherwise refuses, naming it; --again records another anyway.`,
 		Example: `  onward apply --company Acme --role "Platform Engineer" \
       --recruiter "Dana Reyes <dana@acme.example>" --recruiter-tz America/New_York`,
 		Args: exactArgs(0, "no arguments (use --company and --role)"),
@@ -56,6 +59,10 @@ func (a *app) applyCmd() *cobra.Command {
 				n.At = t
 			}
 			app, err := a.tr.Apply(ctx, n)
+			if err != nil && a.duplicateOK(err) {
+				n.Again = true
+				app, err = a.tr.Apply(ctx, n)
+			}
 			if err != nil {
 				return err
 			}
@@ -75,6 +82,7 @@ func (a *app) applyCmd() *cobra.Command {
 	f.StringVar(&n.Notes, "notes", "", "anything worth remembering")
 	f.StringVar(&at, "at", "", "when you applied (default now)")
 	f.BoolVar(&asJSON, "json", false, "print the application as JSON")
+	f.BoolVar(&n.Again, "again", false, "record it even if the same company and role has an open application")
 	c.MarkFlagRequired("company")
 	c.MarkFlagRequired("role")
 	return c
@@ -223,8 +231,9 @@ func (a *app) withdrawCmd() *cobra.Command {
 
 func (a *app) logCmd() *cobra.Command {
 	var tags []string
+	var at string
 	c := &cobra.Command{
-		Use:   "log [APP] TEXT [--tag NAME]...",
+		Use:   "log [APP] TEXT [--tag NAME]... [--at TIME]",
 		Short: "Write down a lesson, on an application or on none",
 		Long: `Learn, Log, Let Go: write the lesson down so it leaves your head. It
 stays in the log to look back on ('onward lessons'), and the let-go check-in
@@ -265,7 +274,14 @@ Tags group lessons across applications: write #words in the text, or add
 			default:
 				return usagef("log needs the lesson, optionally after an application: onward log [APP] TEXT (quote the text)")
 			}
-			l, err := a.tr.Log(ctx, appID, text, tags...)
+			when, err := a.parseAt(at)
+			if err != nil {
+				return err
+			}
+			if at == "" {
+				when = time.Time{}
+			}
+			l, err := a.tr.LogAt(ctx, appID, when, text, tags...)
 			if err != nil {
 				return err
 			}
@@ -281,6 +297,7 @@ Tags group lessons across applications: write #words in the text, or add
 		},
 	}
 	c.Flags().StringArrayVar(&tags, "tag", nil, "a tag for the lesson (repeatable)")
+	c.Flags().StringVar(&at, "at", "", `when you learned it: "2026-03-02 14:00", "2026-03-02" or RFC 3339 (default now)`)
 	return c
 }
 
@@ -299,7 +316,7 @@ func (a *app) printResult(res tracker.Result, asJSON bool) error {
 		return a.writeJSON(out)
 	}
 	if res.Unchanged {
-		fmt.Fprintf(a.stdout, "%s (%d) is already %s; nothing changed.\n", res.App.Company, res.App.ID, res.App.Stage)
+		fmt.Fprintf(a.stdout, "%s (%d) %s already; nothing changed.\n", res.App.Company, res.App.ID, res.App.Stage.Phrase())
 		return nil
 	}
 	fmt.Fprintf(a.stdout, "%s — %s: %s\n", res.App.Company, res.App.Role, res.App.Stage)
