@@ -149,7 +149,7 @@ func (p Policy) Times(ev Event, now time.Time) Step {
 		step.Schedule = append(step.Schedule, p.plan(k, base, now, ev.RecruiterLocation))
 	}
 	if r.prep {
-		if due, ok := p.prepDue(ev.At, now); ok {
+		if due, ok := p.prepDue(ev.At, now, nil); ok {
 			step.Schedule = append(step.Schedule, Planned{Kind: onward.Prep, DueAt: due, PlannedAt: due})
 		}
 	}
@@ -165,44 +165,146 @@ func (p Policy) plan(kind onward.Kind, base, now time.Time, recruiterLoc *time.L
 // not before now (a zero now clamps nothing). Recruiter drafts fall in the send window of the recruiter's zone (the
 // user's when unknown); check-ins to the user skip the quiet hours.
 func (p Policy) Due(kind onward.Kind, base, now time.Time, recruiterLoc *time.Location) time.Time {
+	return p.due(kind, base, now, recruiterLoc, nil)
+}
+
+// due is Due, noting in why (when not nil) each rule that moved the time.
+// Due and Explain share it, so the reason given is the rule applied.
+func (p Policy) due(kind onward.Kind, base, now time.Time, recruiterLoc *time.Location, why *Why) time.Time {
+	move := why.add
 	t := p.Delays[kind].After(base, p.Location)
+	if why != nil {
+		why.Delay = p.Delays[kind].String()
+	}
 	if kind.Audience() == onward.Recruiter {
 		loc := p.Location
 		if recruiterLoc != nil {
 			loc = recruiterLoc
 			t = p.Delays[kind].After(base, loc)
+			if why != nil {
+				why.Zone = loc.String()
+			}
 		}
 		if t.Before(now) {
+			move(MovedLate, t, now)
 			t = now
 		}
 		if !p.Window.IsZero() {
 			if w := p.Window.AtOrAfter(t, loc); !w.IsZero() {
+				reason := "send window " + p.Window.String() + " (your zone, " + loc.String() + ")"
+				if recruiterLoc != nil {
+					reason = "send window " + p.Window.String() + " on the recruiter's clock (" + loc.String() + ")"
+				}
+				move(reason, t, w)
 				t = w
 			}
 		}
 		return t.UTC()
 	}
 	if t.Before(now) {
+		move(MovedLate, t, now)
 		t = now
 	}
-	return p.Quiet.Skip(t, p.Location).UTC()
+	q := p.Quiet.Skip(t, p.Location)
+	move("quiet hours "+p.Quiet.String()+" ("+p.Location.String()+")", t, q)
+	return q.UTC()
 }
+
+// MovedLate is the reason given when a message's time had passed when it
+// was planned (an event recorded late), so it fell due at once.
+const MovedLate = "its time had passed when the event was recorded: due at once"
+
+// Why is how a message's due time came about: the time it was counted
+// from, the delay, and each rule that moved it after, in order.
+type Why struct {
+	// From says what Base is: "the event", "the interview's end", "the
+	// interview's start" (a prep note, counted back by the prep rule).
+	From string
+	Base time.Time
+	// Delay is the delay or rule applied to Base, as the config writes it.
+	Delay string
+	// Zone is the recruiter's zone the delay and window were counted in;
+	// empty when it was the user's.
+	Zone  string
+	Moves []Move
+	DueAt time.Time
+}
+
+// Move is one rule that moved a due time, and where to.
+type Move struct {
+	Reason string
+	To     time.Time
+}
+
+// Explain says why ev, recorded at now, planned its message of kind for
+// the time it did, by the same rules as Times. ok is false when ev plans
+// no message of kind (or no time fits, for a prep note).
+func (p Policy) Explain(ev Event, kind onward.Kind, now time.Time) (why Why, ok bool) {
+	r := rules[ev.Kind]
+	if kind == onward.Prep && r.prep {
+		why = Why{From: "the interview's start", Base: ev.At.UTC(), Delay: "prep " + p.Prep.String()}
+		due, ok := p.prepDue(ev.At, now, &why)
+		if !ok {
+			return Why{}, false
+		}
+		why.DueAt = due
+		return why, true
+	}
+	if !slices.Contains(r.plans, kind) {
+		return Why{}, false
+	}
+	why = Why{From: "the event", Base: ev.At.UTC()}
+	base := ev.At
+	if r.fromEnd && !ev.End.IsZero() {
+		base = ev.End
+		why.From, why.Base = "the interview's end", ev.End.UTC()
+	}
+	why.DueAt = p.due(kind, base, now, ev.RecruiterLocation, &why)
+	// A rule of the event's own may put the message elsewhere (a status
+	// check after the decision date the interviewer gave): the time is
+	// then Times', and the reason says so rather than tell a story the
+	// planner did not follow.
+	for _, m := range p.Times(ev, now).Schedule {
+		if m.Kind == kind && !m.DueAt.Equal(why.DueAt) {
+			why.Moves = append(why.Moves, Move{Reason: MovedByEvent, To: m.DueAt.UTC()})
+			why.DueAt = m.DueAt.UTC()
+			break
+		}
+	}
+	return why, true
+}
+
+// MovedByEvent is the reason given when the event itself sets a message's
+// time, beyond its delay and the rules of when mail may go (a decision
+// date the interviewer gave).
+const MovedByEvent = "set by what was recorded with the event (such as a decision date they gave)"
 
 // prepDue returns when the prep note for an interview starting at start
 // falls due: by the rule, never in the past, never inside quiet hours, and
 // never once the interview has begun. ok is false when there is no time
 // left that fits (the interview is past, or only quiet hours remain).
-func (p Policy) prepDue(start, now time.Time) (time.Time, bool) {
+func (p Policy) prepDue(start, now time.Time, why *Why) (time.Time, bool) {
 	if !p.PrepOn || !start.After(now) {
 		return time.Time{}, false
 	}
 	due := p.Prep.At(start, p.Location)
 	if due.Before(now) {
+		why.add(MovedLate, due, now)
 		due = now
 	}
-	due = p.Quiet.Skip(due, p.Location)
+	q := p.Quiet.Skip(due, p.Location)
+	why.add("quiet hours "+p.Quiet.String()+" ("+p.Location.String()+")", due, q)
+	due = q
 	if !due.Before(start) {
 		return time.Time{}, false
 	}
 	return due.UTC(), true
+}
+
+// add notes a move from one time to another, if it moved; a nil Why (a
+// plan, not an explanation) notes nothing.
+func (w *Why) add(reason string, from, to time.Time) {
+	if w != nil && !to.Equal(from) {
+		w.Moves = append(w.Moves, Move{Reason: reason, To: to.UTC()})
+	}
 }

@@ -178,6 +178,11 @@ func TestBadInput(t *testing.T) {
 		{name: "lessons --tag with a space", args: []string{"lessons", "--tag", "a b"}, want: []string{"--tag", "a b"}},
 		{name: "patterns --since banana", args: []string{"patterns", "--since", "banana"}, want: []string{"--since", "banana"}},
 		{name: "patterns --since negative", args: []string{"patterns", "--since", "-5d"}, want: []string{"--since", "-5d"}},
+		{name: "patterns --since 2m", args: []string{"patterns", "--since", "2m"}, want: []string{"--since", `"2m"`, "under a day"}},
+		{name: "status --stage bogus", args: []string{"status", "--stage", "bogus"}, want: []string{"--stage", `"bogus"`, "interviewing"}},
+		{name: "plan --days 0", args: []string{"plan", "--days", "0"}, want: []string{"--days", "0"}},
+		{name: "plan --days many", args: []string{"plan", "--days", "99999"}, want: []string{"--days", "99999"}},
+		{name: "plan --days x", args: []string{"plan", "--days", "x"}, want: []string{"--days", "x"}},
 		{name: "run --log-format xml", args: []string{"run", "--log-format", "xml"}, want: []string{"--log-format", "xml"}},
 
 		// Drafts.

@@ -237,7 +237,7 @@ Start with 'onward demo' to watch the whole story in under a minute, or
 		c.GroupID = "fix"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{a.storyCmd(), a.statusCmd(), a.messagesCmd(), a.lessonsCmd(), a.patternsCmd(), a.templatesCmd()} {
+	for _, c := range []*cobra.Command{a.storyCmd(), a.statusCmd(), a.planCmd(), a.messagesCmd(), a.lessonsCmd(), a.patternsCmd(), a.templatesCmd()} {
 		c.GroupID = "see"
 		root.AddCommand(c)
 	}
@@ -246,6 +246,7 @@ Start with 'onward demo' to watch the whole story in under a minute, or
 		root.AddCommand(c)
 	}
 	root.AddCommand(a.configCmd(), a.initCmd())
+	a.addCompletions(root)
 	return root
 }
 

@@ -15,6 +15,9 @@ import (
 func (a *app) writeJSON(v any) error {
 	enc := json.NewEncoder(a.stdout)
 	enc.SetIndent("", "  ")
+	// "Dana <dana@acme.example>" stays readable: the output is for
+	// scripts and terminals, never pasted into HTML.
+	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 

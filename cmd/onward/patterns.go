@@ -1,11 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
 	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/onward-app/onward/when"
-	"github.com/spf13/cobra"
 )
 
 func (a *app) patternsCmd() *cobra.Command {
@@ -17,10 +21,12 @@ func (a *app) patternsCmd() *cobra.Command {
 		Long: `Shows, for each tag on your lessons, how many lessons carry it and across
 how many rejected applications; then the funnel: applications, interviews,
 offers, rejections and replies to feedback requests, with rates.`,
+		Example: `  onward patterns
+  onward patterns --since 6mo --json`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			d, err := when.ParseDelay(since)
+			back, err := parseSince(since)
 			if err != nil {
 				return usagef("--since: %v", err)
 			}
@@ -28,7 +34,7 @@ offers, rejections and replies to feedback requests, with rates.`,
 				return err
 			}
 			now := a.now()
-			from := d.Before(now, a.cfg.Location())
+			from := back(now, a.cfg.Location())
 			tags, err := a.st.TagCounts(ctx, from)
 			if err != nil {
 				return err
@@ -78,7 +84,7 @@ offers, rejections and replies to feedback requests, with rates.`,
 			return w.Flush()
 		},
 	}
-	c.Flags().StringVar(&since, "since", "90d", "how far back to look (d, w)")
+	c.Flags().StringVar(&since, "since", "90d", "how far back to look, in days, weeks or months: 90d, 6w, 3mo")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
 	return c
 }
@@ -97,4 +103,53 @@ func percent(part, whole int) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.0f%%", 100*float64(part)/float64(whole))
+}
+
+// parseSince reads a span back in whole days, weeks or months ("90d",
+// "2w", "3mo", "1mo2w"), counted on the calendar of the user's zone. A
+// unit under a day is refused: "2m" reads as two months to a person and
+// as two minutes to a duration parser, and neither makes sense to guess.
+func parseSince(s string) (func(now time.Time, loc *time.Location) time.Time, error) {
+	const hint = "use d, w or mo, for example 90d, 6w or 3mo"
+	if s == "" {
+		return nil, errors.New("empty; " + hint)
+	}
+	var days, months int
+	rest := s
+	for rest != "" {
+		i := 0
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		if i == 0 || i > 5 {
+			return nil, fmt.Errorf("%q is not a span of days: %s", s, hint)
+		}
+		n, _ := strconv.Atoi(rest[:i])
+		rest = rest[i:]
+		j := 0
+		for j < len(rest) && (rest[j] < '0' || rest[j] > '9') {
+			j++
+		}
+		switch unit := rest[:j]; unit {
+		case "d":
+			days += n
+		case "w":
+			days += 7 * n
+		case "mo":
+			months += n
+		case "s", "m", "h", "ms", "min":
+			return nil, fmt.Errorf("%q counts in %s, which is under a day; %s", s, unit, hint)
+		default:
+			return nil, fmt.Errorf("%q has the unknown unit %q; %s", s, unit, hint)
+		}
+		rest = rest[j:]
+	}
+	if days+30*months > 366 {
+		return nil, fmt.Errorf("%q is longer than a year; a job hunt's patterns fit in one", s)
+	}
+	d := when.Delay{Days: days}
+	return func(now time.Time, loc *time.Location) time.Time {
+		t := d.Before(now, loc).In(loc)
+		return when.Wall(t.Year(), t.Month()-time.Month(months), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+	}, nil
 }
