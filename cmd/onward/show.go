@@ -40,7 +40,11 @@ func (a *app) statusCmd() *cobra.Command {
 			}
 			for _, o := range overviews {
 				if asJSON {
-					out = append(out, appJSON(o.App, o.Last, o.Next))
+					ao := appJSON(o.App, o.Last, o.Next)
+					if err := a.appDetailsJSON(ctx, &ao); err != nil {
+						return err
+					}
+					out = append(out, ao)
 					continue
 				}
 				lastText, nextText := "—", "—"
@@ -146,7 +150,7 @@ too late to send politely).`,
 				return err
 			}
 			if asJSON {
-				return a.writeMessagesJSON(msgs)
+				return a.writeMessagesJSON(ctx, msgs)
 			}
 			if len(msgs) == 0 {
 				fmt.Fprintln(a.stdout, "No messages.")

@@ -171,18 +171,50 @@ func (a *app) eventCmd(use, short, example string, flags func(*cobra.Command), d
 
 func (a *app) interviewCmd() *cobra.Command {
 	var duration time.Duration
-	return a.eventCmd("interview APP [--at TIME] [--duration 1h]",
-		"Record an interview: plans a thank-you, a status check, and a prep note when it is still ahead",
-		`  onward interview acme --at "2026-03-02 14:00" --duration 45m`,
+	var in tracker.InterviewDetails
+	var expect string
+	c := a.eventCmd("interview APP [--at TIME] [--duration 1h] [--with PERSON]... [--topic TEXT]... [--expect DATE] [--kind KIND] [--where TEXT]",
+		"Record an interview: plans the thank-you notes, a status check, and a prep note when it is still ahead",
+		`  onward interview acme --at "2026-03-02 14:00" --duration 45m \
+      --with "Tom Baker <tom@acme.example>, Engineering Manager" --with "Priya Shah" \
+      --topic "the caching layer" --kind panel --expect 2026-03-06`,
 		func(c *cobra.Command) {
-			c.Flags().DurationVar(&duration, "duration", time.Hour, "how long the interview lasts")
+			f := c.Flags()
+			f.DurationVar(&duration, "duration", time.Hour, "how long the interview lasts")
+			f.StringArrayVar(&in.With, "with", nil, `who interviewed you, as "Name <address>, Title" (repeat for each; the address and title are optional)`)
+			f.StringArrayVar(&in.Topics, "topic", nil, `what you discussed and want to come back to, e.g. "the caching layer" (repeatable)`)
+			f.StringVar(&expect, "expect", "", `the day they said they would decide by, e.g. 2026-03-06`)
+			f.StringVar(&in.Kind, "kind", "", "the kind of interview: "+strings.ReplaceAll(onward.Join(onward.InterviewKinds()), "_", " "))
+			f.StringVar(&in.Where, "where", "", "a video link or an address, for the prep note")
 		},
 		func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error) {
 			if duration < time.Minute || duration > 24*time.Hour {
 				return tracker.Result{}, usagef("--duration: %s is not between 1m and 24h", duration)
 			}
-			return a.tr.Interview(ctx, app.ID, at, duration)
+			if expect != "" {
+				t, err := tracker.ParseTime(expect, a.cfg.Location())
+				if err != nil {
+					return tracker.Result{}, usagef("--expect: %v", strings.TrimPrefix(err.Error(), "time: "))
+				}
+				in.Expect = t
+			}
+			return a.tr.InterviewWith(ctx, app.ID, at, duration, in)
 		})
+	c.Long = `Record an interview. onward plans a thank-you for each interviewer whose
+address you give, naming them and a topic you discussed; the recruiter gets
+one too when you have their address, asking them to pass your thanks to
+those without one. With no interviewer given, one thank-you goes to the
+recruiter. It plans a status check one to two business days after the day
+they said they would decide by (--expect), or five business days after the
+interview when they did not say, and a prep note before an interview that
+is still ahead. Recording the same round again (a new --at, or more
+details) replaces what the earlier one recorded and planned.
+
+--with takes one person: "Tom Baker <tom@acme.example>, Engineering Manager".
+The address and the title may be left out: "Priya Shah" or "Priya Shah,
+Staff Engineer". Repeat --with for each interviewer, and --topic for each
+topic.`
+	return c
 }
 
 func (a *app) rejectCmd() *cobra.Command {
