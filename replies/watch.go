@@ -459,7 +459,7 @@ func (w *Watcher) lesson(ctx context.Context, tr *tracker.Tracker, appID int64, 
 // an interrupted poll leaves all of them to the next one, or none.
 func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, at time.Time, m mailread.Mail, inThread bool, rep *Report, log *slog.Logger) error {
 	class, phrase, why := mailread.ClassifyRejection(mailread.NewText(m.Text))
-	r := tracker.MailReply{At: at}
+	r := tracker.MailReply{At: at, From: m.From.Email}
 	if class != mailread.NotANo {
 		r.Notice = phrase
 		// auto_reject acts only on a clear no in a thread onward

@@ -158,6 +158,7 @@ type Feedback struct {
 	Text          string
 	Declined      bool // they replied that they give no feedback
 	At            time.Time
+	Company       string // read back by LastFeedback
 }
 
 // InsertFeedback records the feedback of the feedback event f.EventID.
@@ -169,14 +170,16 @@ func (t *Tx) InsertFeedback(ctx context.Context, f Feedback) error {
 	return nil
 }
 
-// LastFeedback returns the feedback on an application recorded last, or
-// ErrNotFound.
+// LastFeedback returns the feedback on an application recorded last, or,
+// with appID 0, the last on any application; ErrNotFound when there is
+// none. Company is filled in.
 func (s *Store) LastFeedback(ctx context.Context, appID int64) (Feedback, error) {
 	var f Feedback
 	var at int64
-	err := s.db.QueryRowContext(ctx, `SELECT f.event_id, f.application_id, f.text, f.declined, e.at
-		FROM feedback f JOIN events e ON e.id = f.event_id WHERE f.application_id = ? ORDER BY f.event_id DESC LIMIT 1`, appID).
-		Scan(&f.EventID, &f.ApplicationID, &f.Text, &f.Declined, &at)
+	err := s.db.QueryRowContext(ctx, `SELECT f.event_id, f.application_id, a.company, f.text, f.declined, e.at
+		FROM feedback f JOIN events e ON e.id = f.event_id JOIN applications a ON a.id = f.application_id
+		WHERE ? = 0 OR f.application_id = ? ORDER BY f.event_id DESC LIMIT 1`, appID, appID).
+		Scan(&f.EventID, &f.ApplicationID, &f.Company, &f.Text, &f.Declined, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, ErrNotFound
 	}
