@@ -210,3 +210,23 @@ func (t *Tx) CountEvents(ctx context.Context, appID int64, kind onward.EventKind
 	}
 	return n, nil
 }
+
+// DraftsWithoutAddress returns the ids of an application's recruiter
+// drafts written while it had no recruiter address.
+func (t *Tx) DraftsWithoutAddress(ctx context.Context, appID int64) ([]int64, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT id FROM messages WHERE application_id = ? AND audience = ?
+		AND status = ? AND recipient = '' ORDER BY id`, appID, onward.Recruiter, onward.StatusDrafted)
+	if err != nil {
+		return nil, fmt.Errorf("store: drafts without address of application %d: %w", appID, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: drafts without address of application %d: %w", appID, err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

@@ -110,7 +110,27 @@ func (t *Tracker) Edit(ctx context.Context, id int64, c Changes) (store.Applicat
 		if err := tx.UpdateApplication(ctx, &a); err != nil {
 			return err
 		}
-		return tx.SetRecipient(ctx, a.ID, onward.Recruiter, old, RecruiterAddress(a))
+		waiting, err := tx.DraftsWithoutAddress(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetRecipient(ctx, a.ID, onward.Recruiter, old, RecruiterAddress(a)); err != nil {
+			return err
+		}
+		if a.RecruiterEmail == "" {
+			return nil
+		}
+		// A draft the user was told could not go out can now: say so
+		// again, with the address.
+		for _, id := range waiting {
+			n := store.Message{ApplicationID: a.ID, DraftID: id, Kind: onward.DraftReady, Audience: onward.User,
+				To: t.user.Display(), DueAt: t.policy.Quiet.Skip(tx.Now(), t.policy.Location).UTC(),
+				MessageID: store.NewMessageID(t.user.Email)}
+			if err := tx.InsertMessage(ctx, &n); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return a, fmt.Errorf("edit: %w", err)

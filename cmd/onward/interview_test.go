@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -214,5 +216,90 @@ func TestInterviewHelp(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("interview --help lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// outboxText is every .eml in the outbox, soft line breaks undone, so a
+// phrase can be looked for in it.
+func outboxText(t *testing.T, e *env) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(e.outbox, "*.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(files)
+	var out []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, strings.NewReplacer("=\r\n", "", "=\n", "", "\r\n", "\n").Replace(string(b)))
+	}
+	return out
+}
+
+// A recruiter draft with no address is not offered as ready: the notice
+// says what is missing and how to add it, and once the address is there a
+// new notice offers the draft, addressed.
+func TestDraftWithoutAddressWaits(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	apply(t, e, "--company", "Acme", "--role", "Platform Engineer")
+	must(t, e, "interview", "acme", "--at", ago(48*time.Hour))
+	must(t, e, "flush")
+	notes := outboxText(t, e)
+	if len(notes) != 1 || !strings.Contains(notes[0], "the address is missing") || strings.Contains(notes[0], "ready for you to review") ||
+		!strings.Contains(notes[0], "onward edit") {
+		t.Fatalf("the notice of a draft with no address:\n%s", strings.Join(notes, "\n----\n"))
+	}
+	must(t, e, "edit", "acme", "--recruiter", "Dana Reyes <dana@acme.example>")
+	must(t, e, "flush")
+	notes = outboxText(t, e)
+	if len(notes) != 2 {
+		t.Fatalf("after adding the address, the outbox holds %d notes, want a second one", len(notes))
+	}
+	var ready string
+	for _, n := range notes {
+		if strings.Contains(n, "ready for you to review") {
+			ready = n
+		}
+	}
+	if ready == "" || !strings.Contains(ready, "dana@acme.example") {
+		t.Errorf("no notice offers the draft with its address:\n%s", strings.Join(notes, "\n----\n"))
+	}
+	if ty := one(t, messages(t, e), "thank_you"); ty.To != "Dana Reyes <dana@acme.example>" {
+		t.Errorf("the draft goes to %q after the edit", ty.To)
+	}
+}
+
+// With drafts written to the outbox as .eml files, a draft with no
+// address is not written (it would read as ready); it waits, saying why,
+// and is written as soon as the address is added.
+func TestOutboxDraftWaitsForAddress(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.writeConfig(t, e.config, e.baseConf().set("delivery", "drafts", q("outbox")), 0o600)
+	apply(t, e, "--company", "Acme", "--role", "Platform Engineer")
+	must(t, e, "interview", "acme", "--at", ago(48*time.Hour))
+	must(t, e, "flush")
+	if n := len(outboxText(t, e)); n != 0 {
+		t.Fatalf("a draft with no address was written to the outbox (%d files)", n)
+	}
+	ty := one(t, messages(t, e), "thank_you")
+	if ty.Status != "scheduled" || !strings.Contains(ty.LastError, "onward edit 1 --recruiter") {
+		t.Fatalf("the waiting draft: %+v, want scheduled with a note on how to add the address", ty)
+	}
+	if out := must(t, e, "messages"); !strings.Contains(out, "waiting for the recruiter's address") {
+		t.Errorf("messages does not say why the draft waits:\n%s", out)
+	}
+	must(t, e, "edit", "acme", "--recruiter", "Dana Reyes <dana@acme.example>")
+	must(t, e, "flush")
+	notes := outboxText(t, e)
+	if len(notes) != 1 || !strings.Contains(notes[0], "<dana@acme.example>") {
+		t.Fatalf("after adding the address the outbox holds:\n%s", strings.Join(notes, "\n----\n"))
+	}
+	if ty := one(t, messages(t, e), "thank_you"); ty.Status != "drafted" {
+		t.Errorf("the draft is %s after the address came, want drafted", ty.Status)
 	}
 }
