@@ -190,12 +190,14 @@ func (s *Store) LastFeedback(ctx context.Context, appID int64) (Feedback, error)
 	return f, nil
 }
 
-// FeedbackCounts returns how many applications got feedback with words in
-// it, and how many a reply that declined to give any.
-func (s *Store) FeedbackCounts(ctx context.Context) (given, declined int, err error) {
+// FeedbackCounts returns, for feedback recorded since from, how many
+// applications got feedback with words in it, and how many a reply that
+// declined to give any.
+func (s *Store) FeedbackCounts(ctx context.Context, from time.Time) (given, declined int, err error) {
 	err = s.db.QueryRowContext(ctx, `SELECT
-		COUNT(DISTINCT CASE WHEN declined = 0 THEN application_id END),
-		COUNT(DISTINCT CASE WHEN declined = 1 THEN application_id END) FROM feedback`).Scan(&given, &declined)
+		COUNT(DISTINCT CASE WHEN f.declined = 0 THEN f.application_id END),
+		COUNT(DISTINCT CASE WHEN f.declined = 1 THEN f.application_id END)
+		FROM feedback f JOIN events e ON e.id = f.event_id WHERE e.at >= ?`, ms(from)).Scan(&given, &declined)
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: count feedback: %w", err)
 	}

@@ -157,6 +157,9 @@ func TestBadInput(t *testing.T) {
 		{name: "--kind unknown", args: []string{"interview", "acme", "--kind", "brunch"}, want: []string{"kind", "brunch", "phone_screen"}},
 		{name: "--expect before the interview", args: []string{"interview", "acme", "--at", "2026-03-03 14:00", "--expect", "2026-03-02"}, want: []string{"expect", "before the interview"}},
 		{name: "--expect banana", args: []string{"interview", "acme", "--expect", "banana"}, want: []string{"--expect", "banana"}},
+		{name: "feedback without text", args: []string{"feedback", "acme"}, want: []string{"feedback needs", "--declined"}},
+		{name: "feedback with text and --declined", args: []string{"feedback", "acme", "good", "--declined"}, want: []string{"not both"}},
+		{name: "feedback with empty text", args: []string{"feedback", "acme", "  "}, want: []string{"feedback", "empty"}},
 		{name: "--topic empty", args: []string{"interview", "acme", "--topic", " "}, want: []string{"topic", "empty"}},
 
 		// How the command was called.

@@ -303,3 +303,64 @@ func TestOutboxDraftWaitsForAddress(t *testing.T) {
 		t.Errorf("the draft is %s after the address came, want drafted", ty.Status)
 	}
 }
+
+// onward feedback records what the recruiter said: a check-in to the user
+// and a thank-you draft are planned, the pending feedback request is
+// cancelled, status --json shows it and patterns counts it. --declined
+// plans the check-in alone.
+func TestFeedbackCommand(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	apply(t, e, "--company", "Umbrella", "--role", "Platform Engineer", "--recruiter", "Ada Wong <ada@umbrella.example>")
+	apply(t, e, "--company", "Initech", "--role", "SRE", "--recruiter", "Bob <bob@initech.example>")
+	for _, app := range []string{"umbrella", "initech"} {
+		must(t, e, "interview", app, "--at", ago(10*24*time.Hour))
+		must(t, e, "reject", app)
+	}
+	out := must(t, e, "feedback", "umbrella", "More depth on distributed systems")
+	if !strings.Contains(out, "feedback_received") || !strings.Contains(out, "feedback_thanks") {
+		t.Errorf("feedback printed:\n%s", out)
+	}
+	ms := pending(messages(t, e, "--app", "umbrella"))
+	one(t, ms, "feedback_received")
+	if ft := one(t, ms, "feedback_thanks"); ft.To != "Ada Wong <ada@umbrella.example>" {
+		t.Errorf("feedback thanks to %q", ft.To)
+	}
+	if n := len(byKind(ms, "feedback_request")); n != 0 {
+		t.Errorf("the feedback request is still pending after the feedback came")
+	}
+	must(t, e, "feedback", "initech", "--declined")
+	ms = pending(messages(t, e, "--app", "initech"))
+	one(t, ms, "feedback_received")
+	if n := len(byKind(ms, "feedback_thanks")); n != 0 {
+		t.Errorf("a declined reply planned %d thank-you drafts", n)
+	}
+	var apps []struct {
+		Company  string `json:"company"`
+		Feedback *struct {
+			Text     string `json:"text"`
+			Declined bool   `json:"declined"`
+		} `json:"feedback"`
+	}
+	mustJSON(t, e, &apps, "status", "--json")
+	for _, a := range apps {
+		switch {
+		case a.Feedback == nil:
+			t.Errorf("%s: status --json has no feedback", a.Company)
+		case a.Company == "Umbrella" && a.Feedback.Text != "More depth on distributed systems":
+			t.Errorf("Umbrella feedback %+v", a.Feedback)
+		case a.Company == "Initech" && !a.Feedback.Declined:
+			t.Errorf("Initech feedback %+v, want declined", a.Feedback)
+		}
+	}
+	var p struct {
+		Funnel map[string]any `json:"funnel"`
+	}
+	mustJSON(t, e, &p, "patterns", "--json")
+	if p.Funnel["feedback_given"] != 1.0 || p.Funnel["feedback_declined"] != 1.0 {
+		t.Errorf("patterns funnel %v, want one feedback given and one declined", p.Funnel)
+	}
+	if out := must(t, e, "patterns"); !strings.Contains(out, "feedback given") {
+		t.Errorf("patterns does not count feedback:\n%s", out)
+	}
+}

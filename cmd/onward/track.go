@@ -371,3 +371,46 @@ func (a *app) when(t time.Time) string {
 	}
 	return t.In(a.cfg.Location()).Format("Mon 2 Jan 2006 15:04 MST")
 }
+
+func (a *app) feedbackCmd() *cobra.Command {
+	var declined bool
+	var text string
+	c := a.eventCmd(`feedback APP "TEXT" [--declined] [--at TIME]`,
+		"Record the recruiter's feedback on a rejection: plans a check-in to you and a thank-you draft",
+		`  onward feedback umbrella "More depth on distributed systems; the design round ran short"
+  onward feedback initech --declined`,
+		func(c *cobra.Command) {
+			c.Flags().BoolVar(&declined, "declined", false, "they replied that they give no feedback")
+		},
+		func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error) {
+			return a.tr.Feedback(ctx, app.ID, at, text, declined)
+		})
+	c.Long = `Record feedback given by phone or in a reply onward did not read. It is
+kept with the application (status --json), quoted in its let-go check-in and
+in your next prep note, and counted by patterns. onward plans a check-in to
+you soon after, outside quiet hours, and a short thank-you draft to the
+recruiter: thanks for the honesty, no defence. With --declined (a reply that
+says they give no feedback) there is no draft; the check-in says that is
+normal. A feedback request still waiting is cancelled either way.`
+	c.Args = func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(args) == 2 && !declined:
+			return nil
+		case len(args) == 1 && declined:
+			return nil
+		case len(args) == 2 && declined:
+			return usagef("feedback: give the text or --declined, not both")
+		case len(args) == 1:
+			return usagef("feedback needs what they said: onward feedback %s \"TEXT\" (or --declined)", args[0])
+		}
+		return usagef("feedback needs an application and the text, got %d arguments", len(args))
+	}
+	run := c.RunE
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 2 {
+			text = args[1]
+		}
+		return run(cmd, args[:1])
+	}
+	return c
+}
