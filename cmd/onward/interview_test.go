@@ -364,3 +364,42 @@ func TestFeedbackCommand(t *testing.T) {
 		t.Errorf("patterns does not count feedback:\n%s", out)
 	}
 }
+
+// Previews show the truth: an application's own data with --app, a plain
+// refusal for a kind that does not apply, the real digest when there is
+// data, and a sample in the user's name otherwise.
+func TestPreviewsShowTheTruth(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if out := must(t, e, "templates", "preview", "thank_you"); !strings.Contains(out, "Example Co") || !strings.Contains(out, "Alex Tester") {
+		t.Errorf("a preview without --app is not the sample in the user's name:\n%s", out)
+	}
+	if out := must(t, e, "templates", "preview", "digest"); !strings.Contains(out, "Example") {
+		t.Errorf("the digest preview on an empty database is not the sample:\n%s", out)
+	}
+	apply(t, e, "--company", "Acme Robotics", "--role", "Backend Engineer", "--recruiter", "Dana Reyes <dana@acme.example>")
+	_, errOut, code := run(t, e, "templates", "preview", "thank_you", "--app", "acme")
+	if code != 2 || !strings.Contains(errOut, "no interview recorded") {
+		t.Errorf("a thank-you preview with no interview: exit %d, %q; want exit 2 saying there is no interview", code, errOut)
+	}
+	for _, k := range []string{"learn", "feedback_thanks", "prep", "draft_ready"} {
+		if _, errOut, code := run(t, e, "templates", "preview", k, "--app", "acme"); code != 2 || !strings.Contains(errOut, "Acme Robotics (1)") {
+			t.Errorf("preview %s on an application it does not apply to: exit %d, %q", k, code, errOut)
+		}
+	}
+	must(t, e, "interview", "acme", "--at", ago(3*time.Hour), "--with", "Tom Baker <tom@acme.example>", "--topic", "the caching layer")
+	out := must(t, e, "templates", "preview", "thank_you", "--app", "acme")
+	for _, want := range []string{"caching layer", "Acme Robotics", "Tom"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the thank-you preview with real data lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Example Co") {
+		t.Errorf("the preview with --app shows sample data:\n%s", out)
+	}
+	for _, args := range [][]string{{"templates", "preview", "digest"}, {"digest"}} {
+		if out := must(t, e, args...); !strings.Contains(out, "Acme Robotics") || strings.Contains(out, "Example Co") {
+			t.Errorf("%v does not show the real database:\n%s", args, out)
+		}
+	}
+}

@@ -232,7 +232,7 @@ Start with 'onward demo' to watch the whole story in under a minute, or
 		c.GroupID = "track"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{a.statusCmd(), a.messagesCmd(), a.lessonsCmd(), a.patternsCmd(), a.templatesCmd()} {
+	for _, c := range []*cobra.Command{a.statusCmd(), a.messagesCmd(), a.lessonsCmd(), a.patternsCmd(), a.templatesCmd(), a.digestCmd()} {
 		c.GroupID = "see"
 		root.AddCommand(c)
 	}
