@@ -509,7 +509,7 @@ func smtpConf(e *env, port string) conf {
 
 func TestConfigCheckNeverPrintsThePassword(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := newEnv(t).inProcess()
 	e.writeConfig(t, e.config, smtpConf(e, "2525"), 0o600)
 	out, errOut, code := run(t, e, "config", "check")
 	if code != 0 {
