@@ -129,11 +129,14 @@ const (
 	Reply     EventKind = "reply"
 	Offer     EventKind = "offer"
 	Withdrawn EventKind = "withdrawn"
+	// Feedback is the recruiter's feedback on a rejection (or their
+	// reply that they give none).
+	Feedback EventKind = "feedback"
 )
 
 // EventKinds returns every event kind.
 func EventKinds() []EventKind {
-	return []EventKind{Applied, Interview, Rejected, Reply, Offer, Withdrawn}
+	return []EventKind{Applied, Interview, Rejected, Reply, Offer, Withdrawn, Feedback}
 }
 
 // Valid reports whether e is one of EventKinds.
@@ -246,4 +249,40 @@ func Join[T ~string](vs []T) string {
 		s[i] = string(v)
 	}
 	return strings.Join(s, ", ")
+}
+
+// InterviewKind is what kind of interview the user had. The words, the
+// prep note and patterns use it; the list is short on purpose.
+type InterviewKind string
+
+// The kinds of interview.
+const (
+	PhoneScreen InterviewKind = "phone_screen"
+	Technical   InterviewKind = "technical"
+	Panel       InterviewKind = "panel"
+	Onsite      InterviewKind = "onsite"
+	Final       InterviewKind = "final"
+)
+
+// InterviewKinds returns every kind of interview, in the order of a hunt.
+func InterviewKinds() []InterviewKind {
+	return []InterviewKind{PhoneScreen, Technical, Panel, Onsite, Final}
+}
+
+// Valid reports whether k is one of InterviewKinds.
+func (k InterviewKind) Valid() bool { return slices.Contains(InterviewKinds(), k) }
+
+// Label names the kind in words: "phone screen".
+func (k InterviewKind) Label() string { return strings.ReplaceAll(string(k), "_", " ") }
+
+func (k InterviewKind) String() string { return string(k) }
+
+// ParseInterviewKind reads a kind of interview as the user types it:
+// "phone screen", "phone-screen" and "phone_screen" are one kind.
+func ParseInterviewKind(s string) (InterviewKind, error) {
+	k := InterviewKind(strings.ReplaceAll(strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), " ", "_"), "-", "_"))
+	if !k.Valid() {
+		return "", fmt.Errorf("%q is not a kind of interview; want one of %s", s, Join(InterviewKinds()))
+	}
+	return k, nil
 }

@@ -381,7 +381,7 @@ func TestLoadMissingFile(t *testing.T) {
 	if c.Delivery.Transport != "outbox" || c.Delivery.Outbox == "" {
 		t.Errorf("defaults do not write to an outbox: %+v", c.Delivery)
 	}
-	if c.Delay("status_check").Days != 7 || c.DigestSpec().IsZero() || c.SendWindow().IsZero() {
+	if c.Delay("status_check").BusinessDays != 5 || c.DigestSpec().IsZero() || c.SendWindow().IsZero() {
 		t.Errorf("defaults are not parsed: status_check %+v, digest %q, window %q", c.Delay("status_check"), c.DigestSpec(), c.SendWindow())
 	}
 

@@ -7,6 +7,7 @@ package plan
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/onward-app/onward"
@@ -35,11 +36,39 @@ type Event struct {
 	End time.Time
 	// RecruiterLocation is the recruiter's zone when known, else nil.
 	RecruiterLocation *time.Location
+	// Recruiter is the application's recruiter; Email is empty when the
+	// address is not known.
+	Recruiter Person
+
+	// With is who interviewed the user (an interview): each one with an
+	// address gets a thank-you of their own.
+	With []Person
+	// Expect is the day they said they would decide by, at its start in
+	// the user's zone (an interview); zero when they did not say.
+	Expect time.Time
+
+	// Interviewed is set on a rejection when an interview was recorded
+	// before it; a rejection without one is at the CV stage.
+	Interviewed bool
+	// PersonKnown is set on a rejection that came from a person who may
+	// answer: not a no-reply address or an applicant tracking system.
+	PersonKnown bool
+
+	// Declined is set on feedback that says they give none.
+	Declined bool
+}
+
+// Person is someone a recruiter draft may go to.
+type Person struct {
+	Name, Email string
 }
 
 // Planned is one message the plan wants, and when.
 type Planned struct {
-	Kind  onward.Kind
+	Kind onward.Kind
+	// To is who a recruiter draft goes to: zero for the application's
+	// recruiter, else an interviewer being thanked.
+	To    Person
 	DueAt time.Time
 	// PlannedAt is when it would have been due had the event been recorded
 	// on time; staleness counts from here, so a thank-you for an interview
@@ -68,19 +97,70 @@ type rule struct {
 	plans     []onward.Kind
 	fromEnd   bool // count from End (an interview's end), or At when End is zero
 	prep      bool // plan a prep note before At (when the policy has PrepOn)
+	// to says who gets a kind when it is not the recruiter once: one
+	// message per person it returns.
+	to map[onward.Kind]func(Event) []Person
+	// unless drops a kind from the plan when the event does not call for
+	// it.
+	unless map[onward.Kind]func(Event) bool
+	// afterExpect are the kinds due after the decision date the
+	// interviewer gave (Event.Expect), when they gave one.
+	afterExpect []onward.Kind
 }
 
 // rules is every event's effect on an application's messages. A new kind
 // of message is planned by adding it to the plans of its event here; the
 // events that end an application cancel it with the rest.
 var rules = map[onward.EventKind]rule{
-	onward.Applied:   {},
-	onward.Interview: {cancel: kinds(onward.ThankYou, onward.StatusCheck, onward.Prep), plans: kinds(onward.ThankYou, onward.StatusCheck), fromEnd: true, prep: true},
-	onward.Rejected:  {cancelAll: true, plans: kinds(onward.FeedbackRequest, onward.StayInTouch, onward.Learn, onward.LetGo)},
+	onward.Applied: {},
+	onward.Interview: {
+		cancel: kinds(onward.ThankYou, onward.StatusCheck, onward.Prep), plans: kinds(onward.ThankYou, onward.StatusCheck),
+		fromEnd: true, prep: true,
+		to:          map[onward.Kind]func(Event) []Person{onward.ThankYou: thanked},
+		afterExpect: kinds(onward.StatusCheck),
+	},
+	onward.Rejected: {
+		cancelAll: true, plans: kinds(onward.FeedbackRequest, onward.StayInTouch, onward.Learn, onward.LetGo),
+		unless: map[onward.Kind]func(Event) bool{onward.FeedbackRequest: noOneToAsk, onward.StayInTouch: noOneToAsk},
+	},
 	onward.Reply:     {cancel: kinds(onward.StatusCheck)},
 	onward.Offer:     {cancel: kinds(onward.StatusCheck, onward.Prep)},
 	onward.Withdrawn: {cancelAll: true},
+	// Feedback that came makes the request for it moot; a reply that
+	// declines to give any gets no thank-you draft, only the check-in.
+	onward.Feedback: {
+		cancel: kinds(onward.FeedbackRequest), plans: kinds(onward.FeedbackReceived, onward.FeedbackThanks),
+		unless: map[onward.Kind]func(Event) bool{onward.FeedbackThanks: func(ev Event) bool { return ev.Declined }},
+	},
 }
+
+// thanked is who gets a thank-you after an interview: every interviewer
+// with an address, once each, and the recruiter too, who arranged it and
+// can pass thanks to those without one. With no interviewer to write to,
+// the recruiter alone, whose address may still be missing. Nobody gets
+// two: an interviewer who is also the recruiter gets the interviewer's.
+func thanked(ev Event) []Person {
+	var out []Person
+	seen := map[string]bool{}
+	for _, w := range ev.With {
+		key := strings.ToLower(strings.TrimSpace(w.Email))
+		if key == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, w)
+	}
+	recruiter := strings.ToLower(strings.TrimSpace(ev.Recruiter.Email))
+	if len(out) == 0 || (recruiter != "" && !seen[recruiter]) {
+		out = append(out, Person{})
+	}
+	return out
+}
+
+// noOneToAsk is a rejection before any interview that came from no person
+// (a no-reply address, an applicant tracking system): a request for
+// feedback or a note to stay in touch would go nowhere.
+func noOneToAsk(ev Event) bool { return !ev.Interviewed && !ev.PersonKnown }
 
 // pendingAll is every kind an event plans, so every kind an application
 // can have pending: read off rules, in the vocabulary's order.
@@ -146,7 +226,21 @@ func (p Policy) Times(ev Event, now time.Time) Step {
 		step.Cancel = Pending()
 	}
 	for _, k := range r.plans {
-		step.Schedule = append(step.Schedule, p.plan(k, base, now, ev.RecruiterLocation))
+		if drop := r.unless[k]; drop != nil && drop(ev) {
+			continue
+		}
+		planned := p.plan(k, base, now, ev.RecruiterLocation)
+		if slices.Contains(r.afterExpect, k) && !ev.Expect.IsZero() {
+			planned = p.afterExpect(k, ev, base, now)
+		}
+		to := []Person{{}}
+		if f := r.to[k]; f != nil {
+			to = f(ev)
+		}
+		for _, who := range to {
+			planned.To = who
+			step.Schedule = append(step.Schedule, planned)
+		}
 	}
 	if r.prep {
 		if due, ok := p.prepDue(ev.At, now, nil); ok {
@@ -278,6 +372,39 @@ func (p Policy) Explain(ev Event, kind onward.Kind, now time.Time) (why Why, ok 
 // time, beyond its delay and the rules of when mail may go (a decision
 // date the interviewer gave).
 const MovedByEvent = "set by what was recorded with the event (such as a decision date they gave)"
+
+// afterExpect plans a kind for the first business day after the decision
+// date the interviewer gave, on the recruiter's clock: at the start of the
+// send window that day (or the next window after it), or at the
+// interview's time of day when there is no window. So it falls one to two
+// business days after the date, never on a weekend.
+func (p Policy) afterExpect(kind onward.Kind, ev Event, base, now time.Time) Planned {
+	loc := p.Location
+	if ev.RecruiterLocation != nil {
+		loc = ev.RecruiterLocation
+	}
+	y, m, d := ev.Expect.In(p.Location).Date()
+	clock := base.In(loc)
+	t := when.Wall(y, m, d, clock.Hour(), clock.Minute(), 0, 0, loc)
+	if !p.Window.IsZero() {
+		t = when.Wall(y, m, d, 0, 0, 0, 0, loc)
+	}
+	t = when.AddBusinessDays(t, 1, loc)
+	at := func(t time.Time) time.Time {
+		if !p.Window.IsZero() {
+			if w := p.Window.AtOrAfter(t, loc); !w.IsZero() {
+				t = w
+			}
+		}
+		return t.UTC()
+	}
+	planned := at(t)
+	due := planned
+	if due.Before(now) {
+		due = at(now)
+	}
+	return Planned{Kind: kind, DueAt: due, PlannedAt: planned}
+}
 
 // prepDue returns when the prep note for an interview starting at start
 // falls due: by the rule, never in the past, never inside quiet hours, and

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/address"
 	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/store"
 )
@@ -93,6 +94,7 @@ func (t *Tracker) Edit(ctx context.Context, id int64, c Changes) (store.Applicat
 		if a, err = tx.Application(ctx, id); err != nil {
 			return err
 		}
+		old := RecruiterAddress(a)
 		if c.Company != nil {
 			if a.Company, err = checkLine("company", *c.Company, true); err != nil {
 				return err
@@ -126,7 +128,27 @@ func (t *Tracker) Edit(ctx context.Context, id int64, c Changes) (store.Applicat
 		if err := tx.UpdateApplication(ctx, &a); err != nil {
 			return err
 		}
-		return tx.SetRecipient(ctx, a.ID, onward.Recruiter, RecruiterAddress(a))
+		waiting, err := tx.DraftsWithoutAddress(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetRecipient(ctx, a.ID, onward.Recruiter, old, RecruiterAddress(a)); err != nil {
+			return err
+		}
+		if a.RecruiterEmail == "" {
+			return nil
+		}
+		// A draft the user was told could not go out can now: say so
+		// again, with the address.
+		for _, id := range waiting {
+			n := store.Message{ApplicationID: a.ID, DraftID: id, Kind: onward.DraftReady, Audience: onward.User,
+				To: t.user.Display(), DueAt: t.policy.Quiet.Skip(tx.Now(), t.policy.Location).UTC(),
+				MessageID: store.NewMessageID(t.user.Email)}
+			if err := tx.InsertMessage(ctx, &n); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return a, fmt.Errorf("edit: %w", err)
@@ -136,14 +158,14 @@ func (t *Tracker) Edit(ctx context.Context, id int64, c Changes) (store.Applicat
 
 // event runs one event through a transaction: load the application, check
 // the transition, move the stage, record the event, apply the plan.
-func (t *Tracker) event(ctx context.Context, id int64, ev store.Event, next func(a store.Application) (stage onward.Stage, unchanged bool, err error)) (Result, error) {
+func (t *Tracker) event(ctx context.Context, id int64, ev store.Event, x extra, next func(a store.Application) (stage onward.Stage, unchanged bool, err error)) (Result, error) {
 	var res Result
 	err := t.store.Update(ctx, func(tx *store.Tx) error {
 		if err := t.claimMail(ctx, tx); err != nil {
 			return err
 		}
 		var err error
-		res, err = t.eventTx(ctx, tx, id, ev, next)
+		res, err = t.eventTx(ctx, tx, id, ev, x, next)
 		return err
 	})
 	if err != nil {
@@ -152,9 +174,20 @@ func (t *Tracker) event(ctx context.Context, id int64, ev store.Event, next func
 	return res, nil
 }
 
+// extra is what an event brings beyond its kind and time.
+type extra struct {
+	// details of an interview.
+	details store.InterviewDetails
+	// from is the address a rejection read in the mailbox came from; ""
+	// when the user recorded it.
+	from string
+	// feedback, for a feedback event.
+	feedback *store.Feedback
+}
+
 // eventTx is event inside tx. When next refuses the transition it returns
 // before writing anything, so a caller may go on with tx.
-func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.Event, next func(a store.Application) (stage onward.Stage, unchanged bool, err error)) (Result, error) {
+func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.Event, x extra, next func(a store.Application) (stage onward.Stage, unchanged bool, err error)) (Result, error) {
 	a, err := tx.Application(ctx, id)
 	if err != nil {
 		return Result{}, err
@@ -189,6 +222,33 @@ func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.
 		}
 		a.AppliedAt, moved = ev.At, true
 	}
+	if err := tx.InsertInterviewDetails(ctx, ev.ID, x.details); err != nil {
+		return Result{}, err
+	}
+	pev := plan.Event{
+		Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLocation(a),
+		Recruiter: plan.Person{Name: a.RecruiterName, Email: a.RecruiterEmail},
+		Expect:    x.details.Expect,
+	}
+	for _, w := range x.details.With {
+		pev.With = append(pev.With, plan.Person{Name: w.Name, Email: w.Email})
+	}
+	if x.feedback != nil {
+		f := *x.feedback
+		f.EventID, f.ApplicationID = ev.ID, a.ID
+		if err := tx.InsertFeedback(ctx, f); err != nil {
+			return Result{}, err
+		}
+		pev.Declined = f.Declined
+	}
+	if ev.Kind == onward.Rejected {
+		n, err := tx.CountEvents(ctx, a.ID, onward.Interview)
+		if err != nil {
+			return Result{}, err
+		}
+		pev.Interviewed = n > 0
+		pev.PersonKnown = personKnown(a, x.from)
+	}
 	if stage != a.Stage || moved {
 		a.Stage = stage
 		if err := tx.UpdateApplication(ctx, &a); err != nil {
@@ -206,9 +266,17 @@ func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.
 		}
 		skip[onward.FeedbackRequest] = n > 0
 	}
-	return t.apply(ctx, tx, a, plan.Event{
-		Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLocation(a),
-	}, ev.ID, skip)
+	return t.apply(ctx, tx, a, pev, ev.ID, skip)
+}
+
+// personKnown reports whether a rejection came from someone who may
+// answer a request for feedback: the sender of the email it was read
+// from, or, when the user recorded it, the recruiter on file.
+func personKnown(a store.Application, from string) bool {
+	if from == "" {
+		from = a.RecruiterEmail
+	}
+	return from != "" && !address.Automated(from)
 }
 
 // closedErr refuses an event on an application that reached an outcome,
@@ -222,6 +290,13 @@ func closedErr(a store.Application) error {
 // and plans the thank-you and the status check. A later interview
 // replaces what the earlier one planned.
 func (t *Tracker) Interview(ctx context.Context, id int64, at time.Time, duration time.Duration) (Result, error) {
+	return t.InterviewWith(ctx, id, at, duration, InterviewDetails{})
+}
+
+// InterviewWith is Interview with what the user knows about it: who
+// interviewed them (each one with an address gets a thank-you), what was
+// discussed, when they will decide, what kind of interview and where.
+func (t *Tracker) InterviewWith(ctx context.Context, id int64, at time.Time, duration time.Duration, in InterviewDetails) (Result, error) {
 	if duration != 0 && (duration < time.Minute || duration > 24*time.Hour) {
 		return Result{}, invalid("duration", "%s is not between 1m and 24h", duration)
 	}
@@ -232,7 +307,11 @@ func (t *Tracker) Interview(ctx context.Context, id int64, at time.Time, duratio
 		at = t.store.Now()
 	}
 	ev := store.Event{Kind: onward.Interview, At: at.UTC(), EndsAt: at.Add(duration).UTC()}
-	return t.event(ctx, id, ev, func(a store.Application) (onward.Stage, bool, error) {
+	details, err := in.check(at, t.policy.Location)
+	if err != nil {
+		return Result{}, err
+	}
+	return t.event(ctx, id, ev, extra{details: details}, func(a store.Application) (onward.Stage, bool, error) {
 		if a.Closed() {
 			return "", false, closedErr(a)
 		}
@@ -249,7 +328,7 @@ func (t *Tracker) Reject(ctx context.Context, id int64, at time.Time, note strin
 		return Result{}, err
 	}
 	ev := store.Event{Kind: onward.Rejected, At: at.UTC(), Note: note}
-	return t.event(ctx, id, ev, toRejected)
+	return t.event(ctx, id, ev, extra{}, toRejected)
 }
 
 func toRejected(a store.Application) (onward.Stage, bool, error) {
@@ -266,7 +345,7 @@ func toRejected(a store.Application) (onward.Stage, bool, error) {
 // check unnecessary.
 func (t *Tracker) Reply(ctx context.Context, id int64, at time.Time) (Result, error) {
 	ev := store.Event{Kind: onward.Reply, At: at.UTC()}
-	return t.event(ctx, id, ev, sameStage)
+	return t.event(ctx, id, ev, extra{}, sameStage)
 }
 
 func sameStage(a store.Application) (onward.Stage, bool, error) { return a.Stage, false, nil }
@@ -274,7 +353,7 @@ func sameStage(a store.Application) (onward.Stage, bool, error) { return a.Stage
 // Offer records an offer.
 func (t *Tracker) Offer(ctx context.Context, id int64, at time.Time) (Result, error) {
 	ev := store.Event{Kind: onward.Offer, At: at.UTC()}
-	return t.event(ctx, id, ev, func(a store.Application) (onward.Stage, bool, error) {
+	return t.event(ctx, id, ev, extra{}, func(a store.Application) (onward.Stage, bool, error) {
 		switch a.Stage {
 		case onward.StageOffer:
 			return "", true, nil
@@ -289,7 +368,7 @@ func (t *Tracker) Offer(ctx context.Context, id int64, at time.Time) (Result, er
 // still pending for the application.
 func (t *Tracker) Withdraw(ctx context.Context, id int64, at time.Time) (Result, error) {
 	ev := store.Event{Kind: onward.Withdrawn, At: at.UTC()}
-	return t.event(ctx, id, ev, func(a store.Application) (onward.Stage, bool, error) {
+	return t.event(ctx, id, ev, extra{}, func(a store.Application) (onward.Stage, bool, error) {
 		if a.Stage == onward.StageWithdrawn {
 			return "", true, nil
 		}

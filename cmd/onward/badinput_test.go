@@ -150,6 +150,17 @@ func TestBadInput(t *testing.T) {
 		{name: "--duration 0s", args: []string{"interview", "acme", "--duration", "0s"}, want: []string{"--duration"}},
 		{name: "--duration 1s", args: []string{"interview", "acme", "--duration", "1s"}, want: []string{"--duration", "1s"}},
 		{name: "--duration banana", args: []string{"interview", "acme", "--duration", "banana"}, want: []string{"--duration", "banana"}},
+		{name: "--with a bad address", args: []string{"interview", "acme", "--with", "Tom Baker <tom@@acme>"}, want: []string{"with", "tom@@acme"}},
+		{name: "--with an address and no name", args: []string{"interview", "acme", "--with", "tom@acme.example"}, want: []string{"with", "no name"}},
+		{name: "--with a title without a comma", args: []string{"interview", "acme", "--with", "Tom <tom@acme.example> Manager"}, want: []string{"with", "comma"}},
+		{name: "--with a line break", args: []string{"interview", "acme", "--with", "Tom\r\nBcc: x@evil.example"}, want: []string{"with"}},
+		{name: "--kind unknown", args: []string{"interview", "acme", "--kind", "brunch"}, want: []string{"kind", "brunch", "phone_screen"}},
+		{name: "--expect before the interview", args: []string{"interview", "acme", "--at", "2026-03-03 14:00", "--expect", "2026-03-02"}, want: []string{"expect", "before the interview"}},
+		{name: "--expect banana", args: []string{"interview", "acme", "--expect", "banana"}, want: []string{"--expect", "banana"}},
+		{name: "feedback without text", args: []string{"feedback", "acme"}, want: []string{"feedback needs", "--declined"}},
+		{name: "feedback with text and --declined", args: []string{"feedback", "acme", "good", "--declined"}, want: []string{"not both"}},
+		{name: "feedback with empty text", args: []string{"feedback", "acme", "  "}, want: []string{"feedback", "empty"}},
+		{name: "--topic empty", args: []string{"interview", "acme", "--topic", " "}, want: []string{"topic", "empty"}},
 
 		// How the command was called.
 		{name: "unknown flag", args: []string{"apply", "--company", "Globex", "--role", "R", "--bogus"}, want: []string{"--bogus"}},

@@ -455,6 +455,10 @@ func TestTemplates(t *testing.T) {
 	if !strings.Contains(out, "thank_you: built-in") || !strings.Contains(out, `{{define "subject"}}`) || !strings.Contains(out, `{{define "text"}}`) {
 		t.Errorf("templates show thank_you:\n%s", out)
 	}
+	// Previews with --app show what applies: an interview and a rejection
+	// recorded make both a thank-you and a learn note true.
+	must(t, e, "interview", "acme", "--at", ago(72*time.Hour))
+	must(t, e, "reject", "acme")
 	out = must(t, e, "templates", "preview", "learn", "--app", "acme")
 	if !strings.HasPrefix(out, "Subject: ") || !strings.Contains(out, "Acme Rockets") {
 		t.Errorf("templates preview learn --app acme:\n%s", out)

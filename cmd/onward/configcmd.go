@@ -13,12 +13,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/onward-app/onward"
-	"github.com/onward-app/onward/compose"
 	"github.com/onward-app/onward/config"
 	"github.com/onward-app/onward/imapbox"
 	"github.com/onward-app/onward/mailer"
-	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/templates"
 )
 
 func (a *app) configCmd() *cobra.Command {
@@ -281,7 +278,15 @@ func (a *app) templatesCmd() *cobra.Command {
 	preview := &cobra.Command{
 		Use:   "preview KIND [--app APP]",
 		Short: "Render a template with an application's real data, or sample data",
-		Args:  exactArgs(1, "a kind (see `onward templates list`)"),
+		Long: `Render a template. With --app, it uses that application's real data (its
+interview, people, topics, lessons, feedback) and says so when the kind does
+not apply to it yet (a thank-you with no interview recorded). digest and
+draft_ready use the real database when it has something to show. Otherwise
+the data are a plain sample (Example Co, addresses at example.com) written
+to you by name.`,
+		Example: `  onward templates preview thank_you --app acme
+  onward templates preview digest`,
+		Args: exactArgs(1, "a kind (see `onward templates list`)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			kind := onward.Kind(args[0])
@@ -292,24 +297,22 @@ func (a *app) templatesCmd() *cobra.Command {
 			if _, _, err := tpl.Source(kind); err != nil {
 				return usagef("unknown kind %q; one of %s", kind, onward.Join(onward.Kinds()))
 			}
-			data := templates.Sample(kind)
-			if ref != "" {
-				app, err := a.find(ctx, ref)
-				if err != nil {
-					return err
-				}
-				if kind == onward.DraftReady || kind == onward.Digest || kind == onward.RejectionNotice {
-					return usagef("--app works with the per-application kinds, not %s", kind)
-				}
-				c := &compose.Composer{Store: a.st, Templates: tpl, User: a.userAddress(), Location: a.cfg.Location()}
-				m := store.Message{ApplicationID: app.ID, Kind: kind, Audience: kind.Audience()}
-				if data, err = c.Data(ctx, m, a.now()); err != nil {
-					return err
-				}
+			if ref != "" && (kind == onward.Digest || kind == onward.RejectionNotice) {
+				return usagef("--app works with the per-application kinds, not %s", kind)
+			}
+			if err := a.open(ctx); err != nil {
+				return err
+			}
+			data, real, err := a.previewData(ctx, tpl, kind, ref)
+			if err != nil {
+				return err
 			}
 			r, err := tpl.Render(kind, data)
 			if err != nil {
 				return badInput{err}
+			}
+			if !real {
+				fmt.Fprintln(a.stderr, "(sample data: give --app APP for an application's own)")
 			}
 			fmt.Fprintf(a.stdout, "Subject: %s\n\n%s", r.Subject, r.Text)
 			return nil

@@ -229,7 +229,7 @@ Start with 'onward demo' to watch the whole story in under a minute, or
 		&cobra.Group{ID: "see", Title: "See the plan:"},
 		&cobra.Group{ID: "run", Title: "Deliver:"})
 	for _, c := range []*cobra.Command{a.applyCmd(), a.editCmd(), a.interviewCmd(), a.rejectCmd(), a.replyCmd(),
-		a.offerCmd(), a.withdrawCmd(), a.logCmd()} {
+		a.offerCmd(), a.withdrawCmd(), a.logCmd(), a.feedbackCmd()} {
 		c.GroupID = "track"
 		root.AddCommand(c)
 	}
@@ -237,7 +237,7 @@ Start with 'onward demo' to watch the whole story in under a minute, or
 		c.GroupID = "fix"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{a.storyCmd(), a.statusCmd(), a.planCmd(), a.messagesCmd(), a.lessonsCmd(), a.patternsCmd(), a.templatesCmd()} {
+	for _, c := range []*cobra.Command{a.storyCmd(), a.statusCmd(), a.planCmd(), a.messagesCmd(), a.lessonsCmd(), a.patternsCmd(), a.templatesCmd(), a.digestCmd()} {
 		c.GroupID = "see"
 		root.AddCommand(c)
 	}

@@ -20,7 +20,9 @@ func (a *app) patternsCmd() *cobra.Command {
 		Short: "Count the tags of your lessons across rejections, and the funnel",
 		Long: `Shows, for each tag on your lessons, how many lessons carry it and across
 how many rejected applications; then the funnel: applications, interviews,
-offers, rejections and replies to feedback requests, with rates.`,
+offers, rejections and replies to feedback requests, with rates, and how
+many applications got feedback (onward feedback, or a reply read from the
+mailbox) or a reply declining to give any.`,
 		Example: `  onward patterns
   onward patterns --since 6mo --json`,
 		Args: exactArgs(0, "no arguments"),
@@ -43,6 +45,10 @@ offers, rejections and replies to feedback requests, with rates.`,
 			if err != nil {
 				return err
 			}
+			given, declined, err := a.st.FeedbackCounts(ctx, from)
+			if err != nil {
+				return err
+			}
 			if asJSON {
 				type tagOut struct {
 					Tag          string `json:"tag"`
@@ -56,8 +62,8 @@ offers, rejections and replies to feedback requests, with rates.`,
 				}{Since: rfc3339(from), Tags: []tagOut{}, Funnel: map[string]any{
 					"applications": f.Applications, "interviews": f.Interviews, "offers": f.Offers,
 					"rejections": f.Rejections, "feedback_requests": f.FeedbackRequested,
-					"feedback_replies": f.FeedbackReplies,
-					"interview_rate":   rate(f.Interviews, f.Applications), "offer_rate": rate(f.Offers, f.Interviews),
+					"feedback_replies": f.FeedbackReplies, "feedback_given": given, "feedback_declined": declined,
+					"interview_rate": rate(f.Interviews, f.Applications), "offer_rate": rate(f.Offers, f.Interviews),
 					"rejection_rate": rate(f.Rejections, f.Applications), "feedback_reply_rate": rate(f.FeedbackReplies, f.FeedbackRequested),
 				}}
 				for _, t := range tags {
@@ -81,6 +87,7 @@ offers, rejections and replies to feedback requests, with rates.`,
 			fmt.Fprintf(w, "offers\t%d\t%s of interviews\n", f.Offers, percent(f.Offers, f.Interviews))
 			fmt.Fprintf(w, "rejections\t%d\t%s of applications\n", f.Rejections, percent(f.Rejections, f.Applications))
 			fmt.Fprintf(w, "feedback replies\t%d\t%s of %d requests sent\n", f.FeedbackReplies, percent(f.FeedbackReplies, f.FeedbackRequested), f.FeedbackRequested)
+			fmt.Fprintf(w, "feedback given\t%d\tand %d replies declining to give any\n", given, declined)
 			return w.Flush()
 		},
 	}

@@ -54,7 +54,11 @@ func (a *app) statusCmd() *cobra.Command {
 			}
 			for _, o := range overviews {
 				if asJSON {
-					out = append(out, appJSON(o.App, o.Last, o.Next))
+					ao := appJSON(o.App, o.Last, o.Next)
+					if err := a.appDetailsJSON(ctx, &ao); err != nil {
+						return err
+					}
+					out = append(out, ao)
 					continue
 				}
 				lastText, nextText := "—", "—"
@@ -164,7 +168,7 @@ a message waits for a retry, failed, expired or was cancelled.`,
 				return err
 			}
 			if asJSON {
-				return a.writeMessagesJSON(msgs)
+				return a.writeMessagesJSON(ctx, msgs)
 			}
 			if len(msgs) == 0 {
 				fmt.Fprintln(a.stdout, "No messages.")

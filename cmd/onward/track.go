@@ -179,18 +179,50 @@ func (a *app) eventCmd(use, short, example string, flags func(*cobra.Command), d
 
 func (a *app) interviewCmd() *cobra.Command {
 	var duration time.Duration
-	return a.eventCmd("interview APP [--at TIME] [--duration 1h]",
-		"Record an interview: plans a thank-you, a status check, and a prep note when it is still ahead",
-		`  onward interview acme --at "2026-03-02 14:00" --duration 45m`,
+	var in tracker.InterviewDetails
+	var expect string
+	c := a.eventCmd("interview APP [--at TIME] [--duration 1h] [--with PERSON]... [--topic TEXT]... [--expect DATE] [--kind KIND] [--where TEXT]",
+		"Record an interview: plans the thank-you notes, a status check, and a prep note when it is still ahead",
+		`  onward interview acme --at "2026-03-02 14:00" --duration 45m \
+      --with "Tom Baker <tom@acme.example>, Engineering Manager" --with "Priya Shah" \
+      --topic "the caching layer" --kind panel --expect 2026-03-06`,
 		func(c *cobra.Command) {
-			c.Flags().DurationVar(&duration, "duration", time.Hour, "how long the interview lasts")
+			f := c.Flags()
+			f.DurationVar(&duration, "duration", time.Hour, "how long the interview lasts")
+			f.StringArrayVar(&in.With, "with", nil, `who interviewed you, as "Name <address>, Title" (repeat for each; the address and title are optional)`)
+			f.StringArrayVar(&in.Topics, "topic", nil, `what you discussed and want to come back to, e.g. "the caching layer" (repeatable)`)
+			f.StringVar(&expect, "expect", "", `the day they said they would decide by, e.g. 2026-03-06`)
+			f.StringVar(&in.Kind, "kind", "", "the kind of interview: "+strings.ReplaceAll(onward.Join(onward.InterviewKinds()), "_", " "))
+			f.StringVar(&in.Where, "where", "", "a video link or an address, for the prep note")
 		},
 		func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error) {
 			if duration < time.Minute || duration > 24*time.Hour {
 				return tracker.Result{}, usagef("--duration: %s is not between 1m and 24h", duration)
 			}
-			return a.tr.Interview(ctx, app.ID, at, duration)
+			if expect != "" {
+				t, err := tracker.ParseTime(expect, a.cfg.Location())
+				if err != nil {
+					return tracker.Result{}, usagef("--expect: %v", strings.TrimPrefix(err.Error(), "time: "))
+				}
+				in.Expect = t
+			}
+			return a.tr.InterviewWith(ctx, app.ID, at, duration, in)
 		})
+	c.Long = `Record an interview. onward plans a thank-you for each interviewer whose
+address you give, naming them and a topic you discussed; the recruiter gets
+one too when you have their address, asking them to pass your thanks to
+those without one. With no interviewer given, one thank-you goes to the
+recruiter. It plans a status check one to two business days after the day
+they said they would decide by (--expect), or five business days after the
+interview when they did not say, and a prep note before an interview that
+is still ahead. Recording the same round again (a new --at, or more
+details) replaces what the earlier one recorded and planned.
+
+--with takes one person: "Tom Baker <tom@acme.example>, Engineering Manager".
+The address and the title may be left out: "Priya Shah" or "Priya Shah,
+Staff Engineer". Repeat --with for each interviewer, and --topic for each
+topic.`
+	return c
 }
 
 func (a *app) rejectCmd() *cobra.Command {
@@ -355,4 +387,47 @@ func (a *app) when(t time.Time) string {
 		return "—"
 	}
 	return t.In(a.cfg.Location()).Format("Mon 2 Jan 2006 15:04 MST")
+}
+
+func (a *app) feedbackCmd() *cobra.Command {
+	var declined bool
+	var text string
+	c := a.eventCmd(`feedback APP "TEXT" [--declined] [--at TIME]`,
+		"Record the recruiter's feedback on a rejection: plans a check-in to you and a thank-you draft",
+		`  onward feedback umbrella "More depth on distributed systems; the design round ran short"
+  onward feedback initech --declined`,
+		func(c *cobra.Command) {
+			c.Flags().BoolVar(&declined, "declined", false, "they replied that they give no feedback")
+		},
+		func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error) {
+			return a.tr.Feedback(ctx, app.ID, at, text, declined)
+		})
+	c.Long = `Record feedback given by phone or in a reply onward did not read. It is
+kept with the application (status --json), quoted in its let-go check-in and
+in your next prep note, and counted by patterns. onward plans a check-in to
+you soon after, outside quiet hours, and a short thank-you draft to the
+recruiter: thanks for the honesty, no defence. With --declined (a reply that
+says they give no feedback) there is no draft; the check-in says that is
+normal. A feedback request still waiting is cancelled either way.`
+	c.Args = func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(args) == 2 && !declined:
+			return nil
+		case len(args) == 1 && declined:
+			return nil
+		case len(args) == 2 && declined:
+			return usagef("feedback: give the text or --declined, not both")
+		case len(args) == 1:
+			return usagef("feedback needs what they said: onward feedback %s \"TEXT\" (or --declined)", args[0])
+		}
+		return usagef("feedback needs an application and the text, got %d arguments", len(args))
+	}
+	run := c.RunE
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 2 {
+			text = args[1]
+		}
+		return run(cmd, args[:1])
+	}
+	return c
 }
