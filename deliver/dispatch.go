@@ -549,6 +549,10 @@ func (d *Dispatcher) prepare(ctx context.Context, m store.Message) prepared {
 			return expire("expired: the interview began " + ev.At.In(s.Location).Format("Mon 2 Jan 15:04") + ", before the prep note could go out")
 		}
 	}
+	if why, gone := d.noticeOutlived(ctx, m); gone {
+		p.final = &store.Outcome{Status: onward.StatusCancelled, Error: why, KeepBody: true}
+		return p
+	}
 	if at, why := d.holdUntil(ctx, s, m, now); !at.IsZero() {
 		p.final = &store.Outcome{Status: onward.StatusScheduled, At: at, Error: why, KeepBody: true}
 		return p
@@ -578,6 +582,12 @@ func (d *Dispatcher) complete(ctx context.Context, p prepared) error {
 	}
 	if m.Audience == onward.Recruiter {
 		return d.draft(ctx, s, m, p.now, p.email)
+	}
+	// Looked at again just before the send: the notice was prepared while
+	// the message before it was on the wire, and the user may have sent or
+	// discarded its draft meanwhile.
+	if why, gone := d.noticeOutlived(ctx, m); gone {
+		return d.finishUncounted(ctx, m, store.Outcome{Status: onward.StatusCancelled, Error: why, KeepBody: true}, nil)
 	}
 	email := p.email
 	out := store.Outcome{To: email.To.Display(), Subject: email.Subject, Text: email.Text, HTML: email.HTML}
@@ -662,6 +672,28 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 	delivery = Delivery{Message: m, Outcome: onward.StatusDrafted}
 	d.report(delivery)
 	return nil
+}
+
+// noticeOutlived reports whether m is a draft_ready notice whose draft no
+// longer waits (sent, being sent, discarded, cancelled, gone), and why. The
+// store cancels such notices when their draft moves; this is the check at
+// the moment of sending, for a notice claimed before the draft moved.
+func (d *Dispatcher) noticeOutlived(ctx context.Context, m store.Message) (string, bool) {
+	if m.Kind != onward.DraftReady || m.DraftID == 0 {
+		return "", false
+	}
+	draft, err := d.Store.Message(ctx, m.DraftID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "the draft no longer exists", true
+	case err != nil:
+		// Unknown: let the send decide (it reads the draft again to
+		// attach it, and fails there if the database does).
+		return "", false
+	case draft.Status != onward.StatusDrafted:
+		return fmt.Sprintf("cancelled: draft %d was %s before this notice went out", draft.ID, draft.Status), true
+	}
+	return "", false
 }
 
 func (d *Dispatcher) attachDraft(ctx context.Context, s *Setup, notice store.Message, email *mailer.Message, now time.Time) error {
