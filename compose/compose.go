@@ -33,6 +33,10 @@ type Composer struct {
 	// RepliesRead is set when the mailbox is read, so check-ins may
 	// invite a reply.
 	RepliesRead bool
+	// NoSend is set where `onward drafts send` cannot work (no SMTP
+	// server): messages then tell the user to send from their mail
+	// program and record it with `onward drafts sent`.
+	NoSend bool
 }
 
 // Data gathers the template data for m at now.
@@ -139,15 +143,19 @@ func (c *Composer) lessons(ls []store.Lesson) []templates.Lesson {
 }
 
 func (c *Composer) draft(m store.Message) *templates.Draft {
-	return &templates.Draft{
+	d := &templates.Draft{
 		ID:          m.ID,
 		Kind:        m.Kind,
 		To:          m.To,
 		Subject:     m.Subject,
 		Text:        m.Text,
 		Mailto:      Mailto(m.To, m.Subject, m.Text),
-		SendCommand: fmt.Sprintf("%s drafts send %d", c.command(), m.ID),
+		SentCommand: fmt.Sprintf("%s drafts sent %d", c.command(), m.ID),
 	}
+	if !c.NoSend {
+		d.SendCommand = fmt.Sprintf("%s drafts send %d", c.command(), m.ID)
+	}
+	return d
 }
 
 func (c *Composer) location() *time.Location {
@@ -212,6 +220,7 @@ func (c *Composer) digest(ctx context.Context, now time.Time) (*templates.Digest
 	for _, m := range drafts {
 		d.DraftsWaiting = append(d.DraftsWaiting, line(m, m.DueAt))
 	}
+	d.CanSend = !c.NoSend
 	sent, err := c.Store.MessagesBetween(ctx, onward.StatusSent, since, now)
 	if err != nil {
 		return nil, nil, err
@@ -340,7 +349,9 @@ func (c *Composer) DraftEmail(m store.Message, now time.Time) (*mailer.Message, 
 // edit and send from their mail program.
 func Attach(to *mailer.Message, draft *mailer.Message) error {
 	var b bytes.Buffer
-	if _, err := draft.WriteTo(&b); err != nil {
+	d := *draft
+	d.Unsent = true
+	if _, err := d.WriteTo(&b); err != nil {
 		return fmt.Errorf("attach draft: %w", err)
 	}
 	to.Attachments = append(to.Attachments, mailer.Attachment{

@@ -644,6 +644,8 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 			// An .eml needs a To; the user fills in the real one.
 			email.To = placeholderRecruiter
 		}
+		// Opened from the folder, it is a draft to edit and send.
+		email.Unsent = true
 		if err := mode.Outbox.Send(ctx, email); err != nil {
 			out = store.Outcome{Status: onward.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: err.Error(), KeepBody: true}
 			return d.finish(ctx, m, out, err)
@@ -789,7 +791,7 @@ func (d *Dispatcher) lease(s *Setup) time.Duration {
 // recorded sent, whatever happened to the claim meanwhile.
 func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.Message, error) {
 	if s.Send == nil {
-		return store.Message{}, errors.New("no SMTP server is configured ([delivery] transport = \"smtp\" and [smtp]); open the draft in your mail program instead")
+		return store.Message{}, fmt.Errorf("no SMTP server is configured ([delivery] transport = \"smtp\" and [smtp]); send it from your mail program, then record it with: onward drafts sent %d", id)
 	}
 	m, err := d.Store.Message(ctx, id)
 	if err != nil {

@@ -73,7 +73,12 @@ type Draft struct {
 	Subject     string
 	Text        string
 	Mailto      string // a mailto: URL that opens the draft pre-filled
-	SendCommand string // the command that sends it, e.g. "onward drafts send 12"
+	// SendCommand is the command that sends it, e.g. "onward drafts send
+	// 12"; empty where onward cannot send (no SMTP server configured).
+	SendCommand string
+	// SentCommand tells onward the user sent it from their mail program,
+	// e.g. "onward drafts sent 12".
+	SentCommand string
 }
 
 // DigestData is the weekly look at the whole job hunt. It is not called
@@ -82,6 +87,10 @@ type DigestData struct {
 	Since, Until  time.Time     // the week it covers
 	Stages        []StageCount  // the pipeline, by stage, only stages with applications
 	DraftsWaiting []MessageLine // recruiter drafts the user has not sent or discarded
+	// CanSend is set where `onward drafts send` works (an SMTP server is
+	// configured); elsewhere the user sends from their mail program and
+	// records it with `onward drafts sent`.
+	CanSend bool
 	Sent          []MessageLine // sent during the week
 	Failed        []MessageLine // failed or expired during the week, with Error
 	DueNextWeek   []MessageLine // scheduled for the coming week

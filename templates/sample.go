@@ -65,6 +65,7 @@ func Sample(kind onward.Kind) Data {
 			Text:        text,
 			Mailto:      mailto("dana.reyes@northwind.example", subject, text),
 			SendCommand: "onward drafts send 12",
+			SentCommand: "onward drafts sent 12",
 		}
 	case onward.Prep:
 		d.App.Interview = at(24, 10, 0) // Tuesday 24 March
@@ -97,8 +98,9 @@ func sampleLessons() []Lesson {
 
 func sampleDigest() *DigestData {
 	return &DigestData{
-		Since: at(9, 8, 0),
-		Until: at(16, 8, 0),
+		Since:   at(9, 8, 0),
+		Until:   at(16, 8, 0),
+		CanSend: true,
 		Stages: []StageCount{
 			{Stage: onward.StageApplied, Count: 2, Companies: []string{"Contoso", "Fabrikam"}},
 			{Stage: onward.StageInterviewing, Count: 2, Companies: []string{"Adventure Works", "Tailspin Toys"}},

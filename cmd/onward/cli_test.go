@@ -731,7 +731,7 @@ func TestDrafts(t *testing.T) {
 
 	out = must(t, e, "drafts", "show", id)
 	for _, want := range []string{"To: Dana Reyes <dana@acme.example>", "Subject: Thank you", "Status: drafted",
-		"Hi Dana,", "Platform Engineer", "Alex Tester", "onward drafts send " + id} {
+		"Hi Dana,", "Platform Engineer", "Alex Tester", "onward drafts sent " + id} {
 		if !strings.Contains(out, want) {
 			t.Errorf("drafts show lacks %q:\n%s", want, out)
 		}

@@ -178,7 +178,7 @@ func (a *app) templatesCmd() *cobra.Command {
 				if kind == onward.DraftReady || kind == onward.Digest || kind == onward.RejectionNotice {
 					return usagef("--app works with the per-application kinds, not %s", kind)
 				}
-				c := &compose.Composer{Store: a.st, Templates: tpl, User: a.userAddress(), Location: a.cfg.Location()}
+				c := &compose.Composer{Store: a.st, Templates: tpl, User: a.userAddress(), Location: a.cfg.Location(), NoSend: !canSend(a.cfg)}
 				m := store.Message{ApplicationID: app.ID, Kind: kind, Audience: kind.Audience()}
 				if data, err = c.Data(ctx, m, a.now()); err != nil {
 					return err

@@ -10,10 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/config"
 	"github.com/onward-app/onward/deliver"
 	"github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/store"
@@ -25,7 +27,13 @@ func (a *app) draftsCmd() *cobra.Command {
 		Use:   "drafts",
 		Short: "List recruiter drafts waiting for you; show, edit, send or discard one",
 		Long: `Recruiter drafts wait here until you act. Nothing goes to a recruiter
-until you run 'onward drafts send ID'.`,
+until you send it: with 'onward drafts send ID' where an SMTP server is
+configured, or from your own mail program, then 'onward drafts sent ID' so
+onward knows.
+
+  onward drafts            # what is waiting
+  onward drafts show 14    # read one
+  onward drafts sent 14    # you sent it from your mail program`,
 		Args: exactArgs(0, "no arguments (see the subcommands)"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -48,11 +56,15 @@ until you run 'onward drafts send ID'.`,
 			for _, m := range msgs {
 				fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", m.ID, m.Kind, recipient(m), m.Subject)
 			}
-			return w.Flush()
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintln(a.stdout, "\n"+a.sendHint("ID"))
+			return nil
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
-	c.AddCommand(a.draftShowCmd(), a.draftEditCmd(), a.draftSendCmd(), a.draftDiscardCmd())
+	c.AddCommand(a.draftShowCmd(), a.draftEditCmd(), a.draftSendCmd(), a.draftSentCmd(), a.draftDiscardCmd())
 	return c
 }
 
@@ -98,7 +110,7 @@ func (a *app) draftShowCmd() *cobra.Command {
 			}
 			fmt.Fprintf(a.stdout, "To: %s\nSubject: %s\nStatus: %s\n\n%s", to, m.Subject, m.Status, m.Text)
 			if m.Status == onward.StatusDrafted {
-				fmt.Fprintf(a.stdout, "\nSend it with: onward drafts send %d    Edit: onward drafts edit %d\n", m.ID, m.ID)
+				fmt.Fprintf(a.stdout, "\n%s    Edit: onward drafts edit %d\n", a.sendHint(strconv.FormatInt(m.ID, 10)), m.ID)
 			}
 			return nil
 		},
@@ -158,7 +170,7 @@ keep your changes; an empty file leaves the draft as it was.`,
 			if err := a.tr.EditDraft(ctx, m.ID, subject, text); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "Draft %d updated. Send it with: onward drafts send %d\n", m.ID, m.ID)
+			fmt.Fprintf(a.stdout, "Draft %d updated. %s\n", m.ID, a.sendHint(strconv.FormatInt(m.ID, 10)))
 			return nil
 		},
 	}
@@ -222,6 +234,69 @@ func (a *app) draftSendCmd() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// canSend reports whether `drafts send` can work under cfg: it needs an
+// SMTP server, and with drafts filed in the mailbox the copy there is the
+// one to send.
+func canSend(cfg *config.Config) bool {
+	return cfg.Delivery.Transport == "smtp" && cfg.Delivery.Drafts != "imap"
+}
+
+// sendHint says how to send draft id in this setup: the command that
+// sends it, or, where onward cannot send, the one that records that the
+// user sent it from their mail program.
+func (a *app) sendHint(id string) string {
+	switch {
+	case canSend(a.cfg):
+		return "Send it with: onward drafts send " + id
+	case a.cfg.Delivery.Drafts == "imap":
+		return "Send it from your mail program's Drafts folder; onward notices at the next poll"
+	}
+	return "Send it from your mail program, then: onward drafts sent " + id
+}
+
+func (a *app) draftSentCmd() *cobra.Command {
+	var at string
+	c := &cobra.Command{
+		Use:   "sent ID [--at TIME]",
+		Short: "Record that you sent a draft yourself, from your mail program",
+		Long: `Tells onward you sent the draft from your own mail program (opened from the
+draft_ready email, the .eml in the outbox, or copied by hand). It then counts
+as sent everywhere: status, the digest, patterns. Nothing is sent.
+
+  onward drafts sent 14
+  onward drafts sent 14 --at "2026-03-02 17:30"`,
+		Args: exactArgs(1, "a draft id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			m, err := a.draftArg(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			when, err := a.parseAt(at)
+			if err != nil {
+				return err
+			}
+			if now := a.now(); when.After(now.Add(5 * time.Minute)) {
+				return usagef("--at %s is in the future; give the time you sent it", at)
+			}
+			if m.Status != onward.StatusDrafted {
+				return usagef("message %d is %s; only a waiting draft can be marked sent", m.ID, m.Status)
+			}
+			err = a.tr.MarkSentByUser(ctx, m.ID, when)
+			if errors.Is(err, store.ErrNotClaimable) {
+				return usagef("draft %d is no longer waiting (see `onward drafts show %d`)", m.ID, m.ID)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "Draft %d recorded as sent to %s.\n", m.ID, recipient(m))
+			return nil
+		},
+	}
+	c.Flags().StringVar(&at, "at", "", "when you sent it (\"2026-03-02 17:30\", RFC 3339); default now")
+	return c
 }
 
 func (a *app) draftDiscardCmd() *cobra.Command {

@@ -40,7 +40,7 @@ var hostileApps = []struct{ company, role, recruiter, email string }{
 
 // headersOnwardWrites are all the header fields of an email onward writes.
 var headersOnwardWrites = []string{"Auto-Submitted", "Content-Disposition", "Content-Transfer-Encoding", "Content-Type", "Date",
-	"From", "In-Reply-To", "Message-Id", "Mime-Version", "References", "Subject", "To"}
+	"From", "In-Reply-To", "Message-Id", "Mime-Version", "References", "Subject", "To", "X-Unsent"}
 
 // email is one message found in the outbox, or attached to one.
 type email struct {
