@@ -67,12 +67,12 @@ type Lesson struct {
 
 // Draft describes a recruiter draft waiting for the user.
 type Draft struct {
-	ID          int64       // the message id, for `onward drafts send ID`
-	Kind        onward.Kind // thank_you, status_check, feedback_request, stay_in_touch
-	To          string      // formatted recipient, or empty when the address is missing
-	Subject     string
-	Text        string
-	Mailto      string // a mailto: URL that opens the draft pre-filled
+	ID      int64       // the message id, for `onward drafts send ID`
+	Kind    onward.Kind // thank_you, status_check, feedback_request, stay_in_touch
+	To      string      // formatted recipient, or empty when the address is missing
+	Subject string
+	Text    string
+	Mailto  string // a mailto: URL that opens the draft pre-filled
 	// SendCommand is the command that sends it, e.g. "onward drafts send
 	// 12"; empty where onward cannot send (no SMTP server configured).
 	SendCommand string
@@ -90,11 +90,11 @@ type DigestData struct {
 	// CanSend is set where `onward drafts send` works (an SMTP server is
 	// configured); elsewhere the user sends from their mail program and
 	// records it with `onward drafts sent`.
-	CanSend bool
-	Sent          []MessageLine // sent during the week
-	Failed        []MessageLine // failed or expired during the week, with Error
-	DueNextWeek   []MessageLine // scheduled for the coming week
-	Patterns      *Patterns     // what the last weeks show; nil to leave the part out
+	CanSend     bool
+	Sent        []MessageLine // sent during the week
+	Failed      []MessageLine // failed or expired during the week, with Error
+	DueNextWeek []MessageLine // scheduled for the coming week
+	Patterns    *Patterns     // what the last weeks show; nil to leave the part out
 }
 
 // StageCount is how many applications are in one stage.
