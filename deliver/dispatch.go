@@ -80,6 +80,10 @@ type Setup struct {
 	// Send delivers a draft to the recruiter when the user says so; nil
 	// when no SMTP server is configured.
 	Send Mailer
+	// SentCopy, when set (the mailbox is configured), keeps a copy of each
+	// draft sent through Send in the user's Sent folder, as their mail
+	// program would: SMTP alone leaves none.
+	SentCopy SentCopier
 	// SendTimeout is the longest one delivery through Mail or Send takes
 	// once it starts (the SMTP send timeout); every claim lasts longer.
 	SendTimeout time.Duration
@@ -94,6 +98,16 @@ type Setup struct {
 	// pending messages by it (see Retime). A zero Policy re-times nothing.
 	Policy plan.Policy
 }
+
+// SentCopier files a copy of a sent message in the Sent folder, once per
+// Message-ID; imapbox.Sent is the one in use.
+type SentCopier interface {
+	AppendSent(ctx context.Context, raw []byte, messageID string) (bool, error)
+}
+
+// ErrNoSentCopy is wrapped in SendDraft's error when the draft was sent
+// and recorded, but its copy could not be filed in the Sent folder.
+var ErrNoSentCopy = errors.New("the draft was sent, but no copy could be filed in the Sent folder")
 
 // Delivery reports what became of one message, for logs and the demo.
 type Delivery struct {
@@ -825,6 +839,15 @@ func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.M
 		return m, fmt.Errorf("draft %d reached the server, but recording it as sent failed (do not send it again): %w", id, err)
 	}
 	m.Status = onward.StatusSent
+	if s.SentCopy != nil {
+		var raw bytes.Buffer
+		if _, err := email.WriteTo(&raw); err != nil {
+			return m, fmt.Errorf("%w: %w", ErrNoSentCopy, err)
+		}
+		if _, err := s.SentCopy.AppendSent(context.WithoutCancel(ctx), raw.Bytes(), email.MessageID); err != nil {
+			return m, fmt.Errorf("%w: %w", ErrNoSentCopy, err)
+		}
+	}
 	return m, nil
 }
 

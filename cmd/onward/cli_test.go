@@ -543,7 +543,7 @@ func TestSMTPFailureNeverPrintsThePassword(t *testing.T) {
 	all := out + errOut
 	ms := messages(t, e)
 	id := one(t, ms, "thank_you").ID
-	o2, e2, code := run(t, e, "drafts", "send", itoa(id))
+	o2, e2, code := run(t, e, "drafts", "send", "--yes", itoa(id))
 	if code != 1 {
 		t.Errorf("drafts send to a closed port: exit %d, want 1 (%s)", code, e2)
 	}
@@ -760,7 +760,7 @@ func TestDrafts(t *testing.T) {
 		t.Errorf("$VISUAL was not used: subject %q", s)
 	}
 
-	_, errOut, code := run(t, e, "drafts", "send", id)
+	_, errOut, code := run(t, e, "drafts", "send", "--yes", id)
 	if code != 1 || !strings.Contains(errOut, "no SMTP server is configured") {
 		t.Errorf("drafts send with the outbox transport: exit %d, stderr %q", code, errOut)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -9,8 +10,10 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
+	"unsafe"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +22,7 @@ import (
 	"github.com/onward-app/onward/deliver"
 	"github.com/onward-app/onward/internal/clock"
 	"github.com/onward-app/onward/store"
+	"github.com/onward-app/onward/tracker"
 )
 
 func (a *app) draftsCmd() *cobra.Command {
@@ -123,7 +127,14 @@ func (a *app) draftEditCmd() *cobra.Command {
 		Short: "Edit a draft's subject and text in $EDITOR",
 		Long: `Opens the draft in $VISUAL or $EDITOR (default vi). The first line is the
 subject ("Subject: ..."), then a blank line, then the text. Save and quit to
-keep your changes; an empty file leaves the draft as it was.`,
+keep your changes; an empty file leaves the draft as it was.
+
+If onward cannot take the edit (a missing "Subject:" line, say), it opens the
+editor again with the problem at the top, in lines starting with "#"; without
+a terminal to do that on, it keeps your text in a file and names it, so
+nothing you wrote is lost.
+
+  onward drafts edit 14`,
 		Args: exactArgs(1, "a draft id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -139,41 +150,115 @@ keep your changes; an empty file leaves the draft as it was.`,
 				return err
 			}
 			defer os.Remove(f.Name())
-			fmt.Fprintf(f, "Subject: %s\n\n%s", m.Subject, m.Text)
 			if err := f.Close(); err != nil {
 				return err
 			}
-			editor := os.Getenv("VISUAL")
-			if editor == "" {
-				editor = os.Getenv("EDITOR")
+			content := fmt.Sprintf("Subject: %s\n\n%s", m.Subject, m.Text)
+			for {
+				if err := os.WriteFile(f.Name(), []byte(content), 0o600); err != nil {
+					return err
+				}
+				if err := a.runEditor(ctx, f.Name()); err != nil {
+					return fmt.Errorf("%w; the draft is unchanged", err)
+				}
+				b, err := os.ReadFile(f.Name())
+				if err != nil {
+					return err
+				}
+				edited := stripErrorNote(string(b))
+				if len(bytes.TrimSpace([]byte(edited))) == 0 {
+					fmt.Fprintf(a.stdout, "Empty file: draft %d unchanged.\n", m.ID)
+					return nil
+				}
+				subject, text, err := parseDraft(edited)
+				if err == nil {
+					if subject == m.Subject && strings.TrimRight(text, "\n") == strings.TrimRight(m.Text, "\n") {
+						fmt.Fprintf(a.stdout, "Draft %d unchanged.\n", m.ID)
+						return nil
+					}
+					err = a.tr.EditDraft(ctx, m.ID, subject, text)
+					if err == nil {
+						fmt.Fprintf(a.stdout, "Draft %d updated. %s\n", m.ID, a.sendHint(strconv.FormatInt(m.ID, 10)))
+						return nil
+					}
+					if !errors.Is(err, tracker.ErrInvalid) {
+						return a.keepEdit(m.ID, edited, err)
+					}
+					if now, rerr := a.st.Message(ctx, m.ID); rerr != nil || now.Status != onward.StatusDrafted {
+						// Sent or discarded meanwhile: another try cannot help.
+						return a.keepEdit(m.ID, edited, err)
+					}
+				}
+				// As git commit does: the problem on top, the text below,
+				// and the editor again; where it cannot be opened again,
+				// the text is kept in a file.
+				if f, ok := a.stdin.(*os.File); !ok || !isTerminal(f) {
+					return a.keepEdit(m.ID, edited, err)
+				}
+				content = errorNote(err) + edited
 			}
-			if editor == "" {
-				editor = "vi"
-			}
-			ed := exec.CommandContext(ctx, "/bin/sh", "-c", editor+` "$1"`, "editor", f.Name())
-			ed.Stdin, ed.Stdout, ed.Stderr = os.Stdin, os.Stdout, os.Stderr
-			if err := ed.Run(); err != nil {
-				return fmt.Errorf("editor %q: %w; the draft is unchanged", editor, err)
-			}
-			b, err := os.ReadFile(f.Name())
-			if err != nil {
-				return err
-			}
-			if len(bytes.TrimSpace(b)) == 0 {
-				fmt.Fprintln(a.stdout, "Empty file: the draft is unchanged.")
-				return nil
-			}
-			subject, text, err := parseDraft(string(b))
-			if err != nil {
-				return badInput{err}
-			}
-			if err := a.tr.EditDraft(ctx, m.ID, subject, text); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "Draft %d updated. %s\n", m.ID, a.sendHint(strconv.FormatInt(m.ID, 10)))
-			return nil
 		},
 	}
+}
+
+// runEditor opens path in $VISUAL, $EDITOR or vi, on the user's terminal.
+func (a *app) runEditor(ctx context.Context, path string) error {
+	editor := os.Getenv("VISUAL")
+	if editor == "" {
+		editor = os.Getenv("EDITOR")
+	}
+	if editor == "" {
+		editor = "vi"
+	}
+	ed := exec.CommandContext(ctx, "/bin/sh", "-c", editor+` "$1"`, "editor", path)
+	ed.Stdin, ed.Stdout, ed.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := ed.Run(); err != nil {
+		return fmt.Errorf("editor %q: %w", editor, err)
+	}
+	return nil
+}
+
+// errorNotePrefix starts each line of the note put above a rejected edit.
+const errorNotePrefix = "# "
+
+// errorNote is the note put above a rejected edit: what was wrong, and
+// how to leave. Its lines are removed again when the file is read.
+func errorNote(err error) string {
+	var b strings.Builder
+	for _, l := range strings.Split("onward could not take this edit: "+err.Error(), "\n") {
+		b.WriteString(errorNotePrefix + l + "\n")
+	}
+	b.WriteString(errorNotePrefix + "Fix it and save; empty the file to leave the draft as it was.\n")
+	b.WriteString(errorNotePrefix + "These lines are removed.\n")
+	return b.String()
+}
+
+// stripErrorNote removes the note errorNote put at the top of the file;
+// lines starting with "#" further down belong to the draft.
+func stripErrorNote(s string) string {
+	for strings.HasPrefix(s, "#") {
+		_, rest, ok := strings.Cut(s, "\n")
+		if !ok {
+			return ""
+		}
+		s = rest
+	}
+	return s
+}
+
+// keepEdit saves a rejected edit where the user can find it and says so.
+func (a *app) keepEdit(id int64, text string, cause error) error {
+	f, err := os.CreateTemp("", fmt.Sprintf("onward-draft-%d-kept-*.txt", id))
+	if err == nil {
+		_, err = f.WriteString(text)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return badInput{fmt.Errorf("%w; the draft is unchanged, and your text could not be kept: %w", cause, err)}
+	}
+	return badInput{fmt.Errorf("%w; the draft is unchanged; your text is kept in %s", cause, f.Name())}
 }
 
 // parseDraft splits an edited draft into subject and text.
@@ -182,16 +267,28 @@ func parseDraft(s string) (subject, text string, err error) {
 	head, body, _ := strings.Cut(s, "\n")
 	subject, ok := strings.CutPrefix(head, "Subject:")
 	if !ok {
-		return "", "", errors.New("draft: the first line must be \"Subject: ...\"; the draft is unchanged")
+		return "", "", errors.New("draft: the first line must be \"Subject: ...\"")
 	}
 	return strings.TrimSpace(subject), strings.TrimLeft(body, "\n"), nil
 }
 
 func (a *app) draftSendCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "send ID",
+	var yes bool
+	c := &cobra.Command{
+		Use:   "send ID [--yes]",
 		Short: "Send a draft to the recruiter now, over SMTP, from you",
-		Args:  exactArgs(1, "a draft id"),
+		Long: `Sends the draft to the recruiter over your SMTP server, once: it can never
+go out twice. On a terminal it first shows the recipient, the subject and the
+first lines, and asks; --yes skips the question (for scripts; without a
+terminal, --yes is required). With [imap] configured, a copy is filed in your
+Sent folder, as your mail program would.
+
+Without an SMTP server, send the draft from your mail program and record it
+with 'onward drafts sent ID'.
+
+  onward drafts send 14
+  onward drafts send 14 --yes`,
+		Args: exactArgs(1, "a draft id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			m, err := a.draftArg(ctx, args[0])
@@ -202,6 +299,9 @@ func (a *app) draftSendCmd() *cobra.Command {
 				// The draft waits in the Drafts folder too; sending it from
 				// here would leave that copy one click from a second send.
 				return usagef("draft %d is in your mailbox's Drafts folder: send (or delete) it from your mail program; onward notices at the next poll", m.ID)
+			}
+			if m.Status != onward.StatusDrafted {
+				return notSendable(m)
 			}
 			tpl, err := a.templates()
 			if err != nil {
@@ -214,18 +314,25 @@ func (a *app) draftSendCmd() *cobra.Command {
 			if smtp != nil {
 				defer smtp.Close()
 			}
+			// Asked only when the send can happen: no question about a
+			// draft that has no recipient or no server to go through.
+			if setup.Send != nil && m.To != "" && !yes {
+				ok, err := a.confirmSend(m)
+				if err != nil || !ok {
+					return err
+				}
+			}
 			d := deliver.New(a.st, clock.Wall(a.now), nil)
 			sent, err := a.tr.SendDraft(ctx, m.ID, func(ctx context.Context, id int64) (store.Message, error) {
 				return d.SendDraft(ctx, setup, id)
 			})
 			if errors.Is(err, store.ErrNotClaimable) {
-				switch sent.Status {
-				case onward.StatusSending:
-					return usagef("draft %d is being sent by another command right now; see `onward messages` in a minute", m.ID)
-				case onward.StatusSent:
-					return usagef("draft %d was sent already; it is never sent twice", m.ID)
-				}
-				return usagef("draft %d is %s; nothing was sent", m.ID, sent.Status)
+				return notSendable(sent)
+			}
+			if errors.Is(err, deliver.ErrNoSentCopy) {
+				fmt.Fprintf(a.stdout, "Sent draft %d to %s.\n", sent.ID, sent.To)
+				fmt.Fprintf(a.stderr, "onward: %v\n", err)
+				return nil
 			}
 			if err != nil {
 				return err
@@ -234,6 +341,63 @@ func (a *app) draftSendCmd() *cobra.Command {
 			return nil
 		},
 	}
+	c.Flags().BoolVarP(&yes, "yes", "y", false, "send without asking (for scripts)")
+	return c
+}
+
+// notSendable says why draft m, not waiting, was not sent.
+func notSendable(m store.Message) error {
+	switch m.Status {
+	case onward.StatusSending:
+		return usagef("draft %d is being sent by another command right now; see `onward messages` in a minute", m.ID)
+	case onward.StatusSent:
+		return usagef("draft %d was sent already; it is never sent twice", m.ID)
+	case onward.StatusScheduled:
+		return usagef("draft %d is not written yet; see `onward drafts show %d`", m.ID, m.ID)
+	}
+	return usagef("draft %d is %s; nothing was sent", m.ID, m.Status)
+}
+
+// previewLines is how much of a draft's text the question before a send
+// shows: enough to recognise it.
+const previewLines = 6
+
+// confirmSend shows who and what a send is about to reach and asks on the
+// terminal. Without a terminal it refuses: a script says --yes.
+func (a *app) confirmSend(m store.Message) (bool, error) {
+	f, ok := a.stdin.(*os.File)
+	if !ok || !isTerminal(f) {
+		return false, usagef("draft %d would go to %s: there is no terminal to ask on; add --yes to send it", m.ID, m.To)
+	}
+	lines := strings.Split(strings.TrimRight(m.Text, "\n"), "\n")
+	more := ""
+	if n := len(lines); n > previewLines {
+		lines, more = lines[:previewLines], fmt.Sprintf("    [%d more lines]\n", n-previewLines)
+	}
+	fmt.Fprintf(a.stderr, "To:      %s\nSubject: %s\n\n", m.To, m.Subject)
+	for _, l := range lines {
+		fmt.Fprintf(a.stderr, "    %s\n", l)
+	}
+	fmt.Fprintf(a.stderr, "%s\nSend it now? It cannot be taken back. [y/N] ", more)
+	answer, err := bufio.NewReader(f).ReadString('\n')
+	if err != nil && answer == "" {
+		fmt.Fprintln(a.stderr)
+		fmt.Fprintf(a.stdout, "Draft %d was not sent.\n", m.ID)
+		return false, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(answer)) {
+	case "y", "yes":
+		return true, nil
+	}
+	fmt.Fprintf(a.stdout, "Draft %d was not sent.\n", m.ID)
+	return false, nil
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f *os.File) bool {
+	var t syscall.Termios
+	_, _, errno := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), getTermios, uintptr(unsafe.Pointer(&t)))
+	return errno == 0
 }
 
 // canSend reports whether `drafts send` can work under cfg: it needs an

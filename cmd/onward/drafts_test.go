@@ -251,3 +251,38 @@ func walkText(t *testing.T, ent *gomessage.Entity, b *strings.Builder) {
 		b.Write(body)
 	}
 }
+
+// A rejected edit is never thrown away: without a terminal to reopen the
+// editor on, the text is kept in a file the error names. An edit that
+// changes nothing says so.
+func TestDraftEditKeepsARejectedEdit(t *testing.T) {
+	t.Parallel()
+	e, ms := flushed(t)
+	draft := one(t, ms, "thank_you")
+	id := itoa(draft.ID)
+
+	same := editorScript(t, e, "same.sh", `:`)
+	if out := must(t, e.with("EDITOR="+same), "drafts", "edit", id); !strings.Contains(out, "Draft "+id+" unchanged") {
+		t.Errorf("an edit that changes nothing printed %q", out)
+	}
+
+	broken := editorScript(t, e, "broken.sh", `sed -i -e '1d' -e 's/Thank you for taking/My own words for taking/' "$1"`)
+	_, errOut, code := run(t, e.with("EDITOR="+broken), "drafts", "edit", id)
+	if code != 2 || !strings.Contains(errOut, "Subject:") {
+		t.Fatalf("a deleted Subject line: exit %d, %q; want 2 naming the Subject line", code, errOut)
+	}
+	_, kept, ok := strings.Cut(errOut, "kept in ")
+	if !ok {
+		t.Fatalf("the error names no file keeping the text: %q", errOut)
+	}
+	b, err := os.ReadFile(strings.TrimSpace(kept))
+	if err != nil {
+		t.Fatalf("the kept text: %v", err)
+	}
+	if !strings.Contains(string(b), "My own words for taking") {
+		t.Errorf("the kept file lacks the edit:\n%s", b)
+	}
+	if got := one(t, messages(t, e), "thank_you"); got.Subject != draft.Subject {
+		t.Errorf("the rejected edit changed the draft: subject %q", got.Subject)
+	}
+}

@@ -229,7 +229,7 @@ func TestNoInputAddsAHeaderOrARecipient(t *testing.T) {
 	e.writeConfig(t, e.config, e.baseConf().set("delivery", "transport", q("smtp")).set("smtp", "host", q(server.Host)).
 		set("smtp", "port", fmt.Sprint(server.Port)).set("smtp", "security", q("none")).set("smtp", "timeout", q("5s")), 0o600)
 	for _, m := range messages(t, e, "--status", "drafted") {
-		must(t, e, "drafts", "send", fmt.Sprint(m.ID))
+		must(t, e, "drafts", "send", "--yes", fmt.Sprint(m.ID))
 		r := server.Next(t)
 		want := ""
 		for _, a := range hostileApps {

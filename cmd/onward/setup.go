@@ -72,6 +72,13 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		}
 		s.Drafts = deliver.MailboxDrafts{Box: imapbox.Drafts{Config: imapCfg}}
 	}
+	if s.Send != nil && cfg.IMAPEnabled() {
+		imapCfg, err := imapConfig(ctx, cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		s.SentCopy = imapbox.Sent{Config: imapCfg}
+	}
 	s.Composer.RepliesRead = cfg.IMAPEnabled()
 	return s, smtp, nil
 }

@@ -1,0 +1,7 @@
+package main
+
+import "syscall"
+
+// getTermios is the ioctl that reads a terminal's settings; it fails on
+// anything that is not a terminal.
+const getTermios = syscall.TCGETS
