@@ -286,3 +286,50 @@ func TestDraftEditKeepsARejectedEdit(t *testing.T) {
 		t.Errorf("the rejected edit changed the draft: subject %q", got.Subject)
 	}
 }
+
+// An empty override (what `templates show KIND > file` leaves when the
+// shell creates the file first) is named with its path and "the file is
+// empty"; templates list, show and edit still work, so the user can fix
+// it; templates edit installs only a template that passes its check.
+func TestTemplatesEditAndBrokenOverrides(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	override := filepath.Join(e.tpl, "thank_you.tmpl")
+	writeFile(t, override, "", 0o600)
+	apply(t, e, "--company", "Acme", "--role", "Platform Engineer", "--recruiter", "Dana Reyes <dana@acme.example>")
+	must(t, e, "interview", "acme", "--at", ago(48*time.Hour))
+
+	_, errOut, code := run(t, e, "flush")
+	if code != 2 || !strings.Contains(errOut, override) || !strings.Contains(errOut, "the file is empty") {
+		t.Errorf("flush with an empty override: exit %d, %q; want 2 naming %s and that the file is empty", code, errOut, override)
+	}
+	if out := must(t, e, "templates", "list"); !strings.Contains(out, "BROKEN") || !strings.Contains(out, "the file is empty") {
+		t.Errorf("templates list does not show the broken override:\n%s", out)
+	}
+	must(t, e, "templates", "show", "thank_you")
+
+	// A template that fails its check is kept aside, never put in use.
+	bad := editorScript(t, e, "bad.sh", `sed -i 's/{{define "subject"}}/{{define "subject"}}{{.Nope}}/' "$1"`)
+	_, errOut, code = run(t, e.with("EDITOR="+bad), "templates", "edit", "thank_you")
+	if code != 2 || !strings.Contains(errOut, "Nope") || !strings.Contains(errOut, "kept in ") {
+		t.Errorf("templates edit with a broken template: exit %d, %q; want 2 naming the problem and the kept file", code, errOut)
+	}
+	if b, _ := os.ReadFile(override); len(b) != 0 {
+		t.Errorf("a template that failed its check replaced the override:\n%s", b)
+	}
+
+	good := editorScript(t, e, "good.sh", `sed -i 's/{{define "subject"}}/{{define "subject"}}Many thanks — /' "$1"`)
+	if out := must(t, e.with("EDITOR="+good), "templates", "edit", "thank_you"); !strings.Contains(out, "Saved "+override) {
+		t.Errorf("templates edit printed %q", out)
+	}
+	if out := must(t, e, "templates", "list"); !strings.Contains(out, override) || strings.Contains(out, "BROKEN") {
+		t.Errorf("templates list after the fix:\n%s", out)
+	}
+	must(t, e, "flush")
+	if s := one(t, messages(t, e), "thank_you").Subject; !strings.HasPrefix(s, "Many thanks — ") {
+		t.Errorf("the draft's subject %q does not come from the edited template", s)
+	}
+	if out := must(t, e.with("EDITOR=true"), "templates", "edit", "thank_you"); !strings.Contains(out, "unchanged") {
+		t.Errorf("templates edit that changes nothing printed %q", out)
+	}
+}
