@@ -23,6 +23,12 @@ const (
 	// RejectionNotice tells the user that a recruiter's reply reads as a
 	// rejection.
 	RejectionNotice Kind = "rejection_notice"
+	// FeedbackThanks is a draft to the recruiter after feedback came:
+	// thanks for the honesty, no defence.
+	FeedbackThanks Kind = "feedback_thanks"
+	// FeedbackReceived tells the user that feedback was recorded (or
+	// declined), soon after it came.
+	FeedbackReceived Kind = "feedback_received"
 )
 
 // kinds is every kind of message, recruiter drafts first, with who it is
@@ -37,12 +43,14 @@ var kinds = []struct {
 	{StatusCheck, Recruiter, "status check"},
 	{FeedbackRequest, Recruiter, "feedback request"},
 	{StayInTouch, Recruiter, "stay-in-touch note"},
+	{FeedbackThanks, Recruiter, "feedback thank-you"},
 	{Learn, User, "learn check-in"},
 	{LetGo, User, "let-go check-in"},
 	{Digest, User, "weekly digest"},
 	{DraftReady, User, "draft notice"},
 	{Prep, User, "prep note"},
 	{RejectionNotice, User, "note on a reply"},
+	{FeedbackReceived, User, "feedback check-in"},
 }
 
 // Kinds returns every kind of message, recruiter drafts first. The slice is

@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -86,6 +88,28 @@ func (e *env) median(t *testing.T, args func(int) []string, n int) time.Duration
 // spread draws a moment to kill a command that takes about full: from
 // early in its start to a little after it would end, most of them in the
 // second half, where the database work happens.
+// seedEnv names the variable that replays a random test's seed.
+const seedEnv = "ONWARD_TEST_SEED"
+
+// testRand returns a generator seeded from $ONWARD_TEST_SEED, or from the
+// clock when it is unset, and logs the seed so a failure can be replayed.
+// The seed fixes the sequence of draws; a test that scales them by a
+// measured duration replays the same fractions of it, not the same
+// nanoseconds.
+func testRand(t *testing.T) *rand.Rand {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv(seedEnv); v != "" {
+		s, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("%s=%q: want an unsigned integer: %v", seedEnv, v, err)
+		}
+		seed = s
+	}
+	t.Logf("random seed %d (replay with %s=%d)", seed, seedEnv, seed)
+	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
 func spread(rng *rand.Rand, full time.Duration) time.Duration {
 	return time.Duration((0.2 + 0.9*rng.Float64()) * float64(full))
 }
@@ -112,7 +136,7 @@ func TestKillRejectAtRandomMoments(t *testing.T) {
 	// How long one reject takes here, to spread the kills over it.
 	const timed = 3
 	full := e.median(t, func(i int) []string { return []string{"reject", fmt.Sprint(i + 1)} }, timed)
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 42))
+	rng := testRand(t)
 	killed, finished := 0, timed
 	for id := timed + 1; id <= apps; id++ {
 		if e.killAfter(t, spread(rng, full), "reject", fmt.Sprint(id), "--note", "went with someone else") {
@@ -293,7 +317,7 @@ func TestKillDraftsSendAtRandomMoments(t *testing.T) {
 	// Three drafts are sent to their end, to learn how long a send takes.
 	const timed = 3
 	full := e.median(t, func(i int) []string { return []string{"drafts", "send", "--yes", fmt.Sprint(sorted[i])} }, timed)
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	rng := testRand(t)
 	for _, id := range sorted[timed:] {
 		e.killAfter(t, spread(rng, full), "drafts", "send", "--yes", fmt.Sprint(id))
 	}

@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -369,10 +370,19 @@ func (c *Client) fail(ctx context.Context, err error) error {
 		// closed yet.
 		return &scrubbed{text: fmt.Sprintf("connection closed: the server did not finish answering a command within %s", c.conn.timeout),
 			err: errors.Join(err, c.conn.readErr(), ErrClosed)}
-	case c.lost():
+	case c.lost() || gone(err) || gone(c.conn.readErr()):
+		// The read that failed may be seen before the library has marked
+		// the connection closed: an EOF in the middle of an answer is a
+		// lost connection all the same.
 		return &scrubbed{text: "connection lost: " + c.secrets.Scrub(err.Error()), err: errors.Join(err, ErrClosed)}
 	}
 	return &scrubbed{text: c.secrets.Scrub(err.Error()), err: err}
+}
+
+// gone reports whether err is the end of the connection rather than an
+// answer from the server.
+func gone(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // scrubbed is an error whose text was cleaned of secrets.

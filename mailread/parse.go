@@ -146,11 +146,10 @@ func netHeader(h message.Header) netmail.Header {
 }
 
 // bodies collects the first text/plain and the first text/html part that
-// are not attachments, and the first error met on the way.
+// are not attachments; errors travel back through walk's return.
 type bodies struct {
 	plain, html         string
 	havePlain, haveHTML bool
-	err                 error
 }
 
 func (b *bodies) text() string {
@@ -161,12 +160,6 @@ func (b *bodies) text() string {
 		return htmlText(b.html)
 	}
 	return b.plain
-}
-
-func (b *bodies) fail(err error) {
-	if b.err == nil {
-		b.err = err
-	}
 }
 
 // walk reads one entity. enterr is what go-message said on opening it: an

@@ -1,6 +1,8 @@
 package tracker_test
 
 import (
+	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +12,10 @@ import (
 )
 
 // FuzzParseTime: a time is accepted only within 2000–2100, and an error
-// always says what was wrong with the input.
+// is an InputError for the field "time" (the CLI swaps that name for its
+// flag's) that quotes the input. Looking for the word "time" in the message
+// would pass on Go's own "parsing time ..." error too, or on an input that
+// spells it.
 func FuzzParseTime(f *testing.F) {
 	for _, s := range []string{"2026-03-02 14:00", "2026-03-02", "2026-03-02T14:00:00Z", "2026-03-02T14:00", "tomorrow",
 		"1999-01-01", "2101-01-01", "2026-02-30", "2026-03-29 02:30", "", "\x00", "2026-03-02 24:00"} {
@@ -23,8 +28,15 @@ func FuzzParseTime(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		got, err := tracker.ParseTime(s, loc)
 		if err != nil {
-			if !strings.Contains(err.Error(), "time") {
-				t.Fatalf("error %q does not name the field", err)
+			var ie *tracker.InputError
+			if !errors.As(err, &ie) || ie.Field != "time" || !strings.HasPrefix(err.Error(), "time: ") {
+				t.Fatalf("ParseTime(%q): error %q does not name the field", s, err)
+			}
+			if !errors.Is(err, tracker.ErrInvalid) {
+				t.Fatalf("ParseTime(%q): error %q is not ErrInvalid, so the CLI would not exit 2", s, err)
+			}
+			if in := strconv.Quote(strings.TrimSpace(s)); !strings.Contains(ie.Msg, in) {
+				t.Fatalf("ParseTime(%q): error %q does not quote the input %s", s, err, in)
 			}
 			return
 		}

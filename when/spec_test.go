@@ -2,22 +2,12 @@ package when_test
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/onward-app/onward/when"
 )
-
-// specKnownBug skips a test that shows a reported bug, so the suite stays
-// green until it is fixed; ONWARD_SHOW_BUGS=1 runs it to see it fail.
-func specKnownBug(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("ONWARD_SHOW_BUGS") == "" {
-		t.Skip(why)
-	}
-}
 
 // specLoc loads an IANA zone or stops the test.
 func specLoc(t *testing.T, name string) *time.Location {

@@ -1,7 +1,7 @@
 package main
 
-// More hostile input through the real binary, with the promise of
-// badinput_test.go: exit 2, an error that names the problem, and the
+// More hostile input, through Main in process (the binary where $EDITOR
+// is set), with the promise of badinput_test.go: exit 2, an error that names the problem, and the
 // database byte for byte as it was. These are the inputs an attacker or
 // a bad paste would try: CR, LF and NUL where they can arrive (argv
 // cannot carry a NUL, so a NUL comes through the config file, a template
@@ -31,7 +31,9 @@ func runBadCases(t *testing.T, seeds map[bool]*seed, cases []badCase) {
 			s.copyTo(t, e)
 			args := s.expand(t, e, c.args)
 			if c.vars != nil {
-				e = e.with(c.vars(t, e)...)
+				e = e.with(c.vars(t, e)...) // $EDITOR: the binary
+			} else {
+				e = e.inProcess()
 			}
 			before := s.snap
 			before.files = hashFiles(t, e.db, e.db+"-wal")
@@ -45,7 +47,7 @@ func runBadCases(t *testing.T, seeds map[bool]*seed, cases []badCase) {
 	}
 }
 
-// runBadConfigCases runs config and template cases through the binary,
+// runBadConfigCases runs config and template cases through Main in process,
 // each with and without an existing database: exit 2, the problem named
 // (with file and line where given), no password shown, nothing written.
 func runBadConfigCases(t *testing.T, s *seed, cases []badConfigCase) {
@@ -58,7 +60,7 @@ func runBadConfigCases(t *testing.T, s *seed, cases []badConfigCase) {
 			}
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				e := newEnv(t)
+				e := newEnv(t).inProcess()
 				if withDB {
 					s.copyTo(t, e)
 				}

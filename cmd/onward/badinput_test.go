@@ -1,6 +1,6 @@
 package main
 
-// Bad input through the real binary. Every case starts from a real
+// Bad input, through Main in process (the binary where $EDITOR is set). Every case starts from a real
 // database file, runs one wrong command and checks the promise of the
 // design: exit code 2, an error on stderr that starts with "onward: " and
 // names what is wrong, and nothing written: the bytes of the database (and
@@ -32,7 +32,7 @@ type seed struct {
 // becomes a draft and a draft_ready is sent.
 func newSeed(t *testing.T, drafted bool) *seed {
 	t.Helper()
-	e := newEnv(t)
+	e := newEnv(t).inProcess()
 	apply(t, e, "--company", "Acme", "--role", "Platform Engineer", "--recruiter", "Dana Reyes <dana@acme.example>")
 	apply(t, e, "--company", "Acorn", "--role", "SRE")
 	apply(t, e, "--company", "Initech", "--role", "Developer", "--recruiter", "bob@initech.example")
@@ -219,7 +219,9 @@ func TestBadInput(t *testing.T) {
 			s.copyTo(t, e)
 			args := s.expand(t, e, c.args)
 			if c.vars != nil {
-				e = e.with(c.vars(t, e)...)
+				e = e.with(c.vars(t, e)...) // $EDITOR: the binary
+			} else {
+				e = e.inProcess()
 			}
 			before := s.snap
 			before.files = hashFiles(t, e.db, e.db+"-wal")

@@ -505,7 +505,7 @@ func smtpConf(e *env, port string) conf {
 
 func TestConfigCheckNeverPrintsThePassword(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := newEnv(t).inProcess()
 	e.writeConfig(t, e.config, smtpConf(e, "2525"), 0o600)
 	out, errOut, code := run(t, e, "config", "check")
 	if code != 0 {
@@ -750,7 +750,7 @@ func TestDrafts(t *testing.T) {
 	if !strings.HasPrefix(got.Subject, "Many thanks") || got.Status != "drafted" {
 		t.Errorf("after drafts edit: subject %q status %s", got.Subject, got.Status)
 	}
-	if out := must(t, e, "drafts", "show", id); !strings.Contains(out, "Many thanks for taking the time") {
+	if out := must(t, e, "drafts", "show", id); !strings.Contains(out, "Many thanks for arranging my interview") {
 		t.Errorf("the edited text is not stored:\n%s", out)
 	}
 	// $VISUAL wins over $EDITOR.

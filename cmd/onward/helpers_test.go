@@ -4,6 +4,9 @@ package main
 // They build the real binary once and run it as a user would, each test
 // in a folder of its own with its own config, database and outbox, and a
 // HOME and XDG folders inside that folder so nothing touches the real home.
+// A test that checks one command's output and exit code can instead run
+// Main in this process (env.inProcess): the same code without a build or
+// a fork per command.
 
 import (
 	"bytes"
@@ -18,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -38,6 +42,14 @@ func buildAndRun(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	// Main run in this process reads this process's environment: a home
+	// of its own, so no in-process run reaches the real one.
+	for k, v := range map[string]string{"HOME": "home", "XDG_CONFIG_HOME": "xdg/config", "XDG_DATA_HOME": "xdg/data"} {
+		os.Setenv(k, filepath.Join(dir, v))
+	}
+	os.Unsetenv("ONWARD_CONFIG")
+	os.Unsetenv("VISUAL")
+	os.Setenv("EDITOR", "false")
 	binary = filepath.Join(dir, "onward")
 	build := exec.Command("go", "build", "-o", binary, ".")
 	if out, err := build.CombinedOutput(); err != nil {
@@ -60,6 +72,10 @@ type env struct {
 	outbox string
 	tpl    string // [templates] dir
 	vars   []string
+	// base counts the variables newEnv set; those after it came from with.
+	base int
+	// inProc runs Main in the test process instead of the binary.
+	inProc bool
 }
 
 // conf is a config file as section → key → raw TOML value. Sections and
@@ -137,8 +153,22 @@ func newEnv(t *testing.T) *env {
 		// their own.
 		"EDITOR=false",
 	}
+	e.base = len(e.vars)
 	e.writeConfig(t, e.config, e.baseConf(), 0o600)
 	return e
+}
+
+// inProcess returns a copy of e whose commands run Main in the test
+// process. That is the binary's code with the same args, stdin (empty),
+// stdout and stderr, so it is equivalent for a command whose config is
+// named with --config and names every path, and that needs no process of
+// its own: no signal, no kill, no umask, no $EDITOR. Main reads the test
+// process's environment, not e.vars: a variable added with e.with must
+// already be set there (t.Setenv in a test that is not parallel).
+func (e *env) inProcess() *env {
+	c := *e
+	c.inProc = true
+	return &c
 }
 
 // baseConf is the valid config every test starts from.
@@ -202,6 +232,9 @@ func runRaw(t *testing.T, e *env, args ...string) (stdout, stderr string, code i
 // runE runs onward with exactly args; err is set when it could not run or
 // did not finish in time. Safe to call from any goroutine.
 func runE(e *env, args ...string) (stdout, stderr string, code int, err error) {
+	if e.inProc {
+		return mainE(e, args...)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), cmdTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
@@ -219,6 +252,44 @@ func runE(e *env, args ...string) (stdout, stderr string, code int, err error) {
 		err = fmt.Errorf("onward %s: %v (stderr: %s)", strings.Join(args, " "), err, errb.String())
 	}
 	return out.String(), errb.String(), code, err
+}
+
+// mainE is runE for an in-process env: Main in a goroutine, bounded by
+// cmdTimeout like the binary, with a panic turned into an error so one
+// case cannot take the whole test binary down.
+func mainE(e *env, args ...string) (stdout, stderr string, code int, err error) {
+	cmdline := strings.Join(args, " ")
+	for _, kv := range e.vars[e.base:] {
+		k, v, _ := strings.Cut(kv, "=")
+		if os.Getenv(k) != v {
+			return "", "", 0, fmt.Errorf("onward %s in process: Main would not see %s=%q; run the binary or t.Setenv it", cmdline, k, v)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), cmdTimeout)
+	defer cancel()
+	var out, errb bytes.Buffer
+	type result struct {
+		code  int
+		panic string
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- result{panic: fmt.Sprintf("%v\n%s", r, debug.Stack())}
+			}
+		}()
+		done <- result{code: Main(ctx, args, strings.NewReader(""), &out, &errb)}
+	}()
+	select {
+	case r := <-done:
+		if r.panic != "" {
+			return "", "", 0, fmt.Errorf("onward %s in process: panic: %s", cmdline, r.panic)
+		}
+		return out.String(), errb.String(), r.code, nil
+	case <-time.After(cmdTimeout + 5*time.Second):
+		return "", "", 0, fmt.Errorf("onward %s in process: Main did not return within %v", cmdline, cmdTimeout)
+	}
 }
 
 // must runs onward and fails the test unless it exits 0.
