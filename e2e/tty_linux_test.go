@@ -90,7 +90,7 @@ func TestDraftEditReopensTheEditorWithTheError(t *testing.T) {
 	script := `#!/bin/sh
 if [ ! -f "` + seen + `.first" ]; then
 	: > "` + seen + `.first"
-	sed -i -e '1d' -e 's/Thank you for taking/My own words for taking/' "$1"
+	sed -i -e '1d' -e '$a My own words for taking the time.' "$1"
 	exit 0
 fi
 cp "$1" "` + seen + `"

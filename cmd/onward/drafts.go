@@ -300,7 +300,9 @@ with 'onward drafts sent ID'.
 				// here would leave that copy one click from a second send.
 				return usagef("draft %d is in your mailbox's Drafts folder: send (or delete) it from your mail program; onward notices at the next poll", m.ID)
 			}
-			if m.Status != onward.StatusDrafted {
+			// A draft being sent may be one whose send was killed: the
+			// claim decides (it takes back a hand claim that expired).
+			if m.Status != onward.StatusDrafted && m.Status != onward.StatusSending {
 				return notSendable(m)
 			}
 			tpl, err := a.templates()

@@ -266,7 +266,7 @@ func TestDraftEditKeepsARejectedEdit(t *testing.T) {
 		t.Errorf("an edit that changes nothing printed %q", out)
 	}
 
-	broken := editorScript(t, e, "broken.sh", `sed -i -e '1d' -e 's/Thank you for taking/My own words for taking/' "$1"`)
+	broken := editorScript(t, e, "broken.sh", `sed -i -e '1d' -e '$a My own words for taking the time.' "$1"`)
 	_, errOut, code := run(t, e.with("EDITOR="+broken), "drafts", "edit", id)
 	if code != 2 || !strings.Contains(errOut, "Subject:") {
 		t.Fatalf("a deleted Subject line: exit %d, %q; want 2 naming the Subject line", code, errOut)
