@@ -123,3 +123,49 @@ grep -v '^#' "$1" | sed '1i Subject: Fixed subject' > "$1.new" && mv "$1.new" "$
 		t.Errorf("the stored draft:\n%s", show)
 	}
 }
+
+// On a terminal, a template that fails its check opens again with the
+// problem in a comment on top; the fixed one is saved without the note.
+func TestTemplatesEditReopensWithTheProblem(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil, "")
+	seen := filepath.Join(e.dir, "second-look.tmpl")
+	editor := filepath.Join(e.dir, "editor.sh")
+	script := `#!/bin/sh
+if [ ! -f "` + seen + `.first" ]; then
+	: > "` + seen + `.first"
+	sed -i 's/{{define "subject"}}/{{define "subject"}}{{.Nope}}/' "$1"
+	exit 0
+fi
+cp "$1" "` + seen + `"
+sed -i 's/{{.Nope}}/Many thanks — /' "$1"
+`
+	if err := os.WriteFile(editor, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, term := openPTY(t)
+	cmd := e.command("templates", "edit", "thank_you")
+	cmd.Env = append(cmd.Env, "EDITOR="+editor, "VISUAL=")
+	var out, errb strings.Builder
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = term, &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("templates edit: %v\n%s", err, errb.String())
+	}
+	second, err := os.ReadFile(seen)
+	if err != nil {
+		t.Fatalf("the editor was not opened again: %v (%s)", err, out.String())
+	}
+	if !strings.HasPrefix(string(second), "{{/* onward could not use this file:") || !strings.Contains(string(second), "Nope") {
+		t.Errorf("the second look lacks the problem on top:\n%.400s", second)
+	}
+	saved, err := os.ReadFile(filepath.Join(e.dir, "templates", "thank_you.tmpl"))
+	if err != nil {
+		t.Fatalf("no override saved: %v (%s)", err, out.String())
+	}
+	if strings.Contains(string(saved), "onward could not use") || !strings.Contains(string(saved), "Many thanks — ") {
+		t.Errorf("the saved override:\n%.400s", saved)
+	}
+	if list := e.mustRun(t, "templates", "list"); strings.Contains(list, "BROKEN") {
+		t.Errorf("templates list after the fix:\n%s", list)
+	}
+}
