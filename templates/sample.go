@@ -286,7 +286,7 @@ func Scenarios() []Scenario {
 	iv = panel()
 	add("two-interviewers/draft_ready", onward.DraftReady, Data{App: acme, Interview: iv, Recipient: &iv.With[0], Now: at(3, 17, 0),
 		Draft: &Draft{ID: 31, Kind: onward.ThankYou, To: "Tom Baker <tom.baker@acme.example>", Subject: "Thank you — Backend Engineer interview",
-			Mailto: mailto("tom.baker@acme.example", "Thank you — Backend Engineer interview", ""), SendCommand: "onward drafts send 31",
+			Mailto: mailto("tom.baker@acme.example", "Thank you — Backend Engineer interview", ""), SendCommand: "onward drafts send 31", SentCommand: "onward drafts sent 31",
 			Until: at(6, 17, 0)}})
 
 	// A stated decision date, no interviewer, the recruiter in Chicago.
@@ -312,7 +312,7 @@ func Scenarios() []Scenario {
 		Lessons: []Lesson{{Text: "Say the trade-off out loud before choosing.", Company: "Initech", At: at(8, 20, 0)}}})
 	add("decision-date/draft_ready", onward.DraftReady, Data{App: globex, Interview: technical(), Now: at(31, 16, 0),
 		Draft: &Draft{ID: 32, Kind: onward.StatusCheck, To: "Sam Carter <sam.carter@globex.example>", Subject: "Data Engineer interview: next steps",
-			Mailto: mailto("sam.carter@globex.example", "Data Engineer interview: next steps", ""), SendCommand: "onward drafts send 32",
+			Mailto: mailto("sam.carter@globex.example", "Data Engineer interview: next steps", ""), SendCommand: "onward drafts send 32", SentCommand: "onward drafts sent 32",
 			Until: at(35, 17, 0)}})
 
 	// A no before any interview, from a no-reply address.

@@ -332,6 +332,12 @@ var wordRules = map[onward.Kind]wordRule{
 			if d.Draft.SendCommand == "" && strings.Contains(r.Text+r.HTML, "drafts send") {
 				p = append(p, "offers a send command this setup cannot run")
 			}
+			if d.Draft.To == "" && strings.Contains(r.Text, "ready for you to review") {
+				p = append(p, "offers a draft with no address as ready")
+			}
+			if d.Draft.To == "" && !strings.Contains(r.Text, "onward edit") {
+				p = append(p, "does not say how to add the missing address")
+			}
 			if !match(`Nothing goes to .* until you send it`, r.Text) {
 				p = append(p, "does not say nothing goes out until the user sends it")
 			}

@@ -10,10 +10,8 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
-	"unsafe"
 
 	"github.com/spf13/cobra"
 
@@ -49,7 +47,7 @@ onward knows.
 				return err
 			}
 			if asJSON {
-				return a.writeMessagesJSON(msgs)
+				return a.writeMessagesJSON(ctx, msgs)
 			}
 			if len(msgs) == 0 {
 				fmt.Fprintln(a.stdout, "No drafts waiting.")
@@ -192,7 +190,7 @@ nothing you wrote is lost.
 				// As git commit does: the problem on top, the text below,
 				// and the editor again; where it cannot be opened again,
 				// the text is kept in a file.
-				if f, ok := a.stdin.(*os.File); !ok || !isTerminal(f) {
+				if !a.onTerminal() {
 					return a.keepEdit(m.ID, edited, err)
 				}
 				content = errorNote(err) + edited
@@ -367,8 +365,7 @@ const previewLines = 6
 // confirmSend shows who and what a send is about to reach and asks on the
 // terminal. Without a terminal it refuses: a script says --yes.
 func (a *app) confirmSend(m store.Message) (bool, error) {
-	f, ok := a.stdin.(*os.File)
-	if !ok || !isTerminal(f) {
+	if !a.onTerminal() {
 		return false, usagef("draft %d would go to %s: there is no terminal to ask on; add --yes to send it", m.ID, m.To)
 	}
 	lines := strings.Split(strings.TrimRight(m.Text, "\n"), "\n")
@@ -381,7 +378,7 @@ func (a *app) confirmSend(m store.Message) (bool, error) {
 		fmt.Fprintf(a.stderr, "    %s\n", l)
 	}
 	fmt.Fprintf(a.stderr, "%s\nSend it now? It cannot be taken back. [y/N] ", more)
-	answer, err := bufio.NewReader(f).ReadString('\n')
+	answer, err := bufio.NewReader(a.stdin).ReadString('\n')
 	if err != nil && answer == "" {
 		fmt.Fprintln(a.stderr)
 		fmt.Fprintf(a.stdout, "Draft %d was not sent.\n", m.ID)
@@ -393,13 +390,6 @@ func (a *app) confirmSend(m store.Message) (bool, error) {
 	}
 	fmt.Fprintf(a.stdout, "Draft %d was not sent.\n", m.ID)
 	return false, nil
-}
-
-// isTerminal reports whether f is a terminal.
-func isTerminal(f *os.File) bool {
-	var t syscall.Termios
-	_, _, errno := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), getTermios, uintptr(unsafe.Pointer(&t)))
-	return errno == 0
 }
 
 // canSend reports whether `drafts send` can work under cfg: it needs an

@@ -127,7 +127,7 @@ The daemon reads templates at start and on reload (SIGHUP).
 					fmt.Fprintf(a.stdout, "Saved %s; it passed the check. A running daemon uses it after a reload (SIGHUP).\n", path)
 					return nil
 				}
-				if f, ok := a.stdin.(*os.File); !ok || !isTerminal(f) {
+				if !a.onTerminal() {
 					if err := os.WriteFile(work, []byte(edited), 0o600); err != nil {
 						return err
 					}

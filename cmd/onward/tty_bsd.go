@@ -1,9 +1,7 @@
-//go:build darwin || freebsd || netbsd || openbsd || dragonfly
+//go:build darwin || freebsd || netbsd || openbsd
 
 package main
 
 import "syscall"
 
-// getTermios is the ioctl that reads a terminal's settings; it fails on
-// anything that is not a terminal.
-const getTermios = syscall.TIOCGETA
+const ioctlGetTermios = syscall.TIOCGETA

@@ -2,6 +2,4 @@ package main
 
 import "syscall"
 
-// getTermios is the ioctl that reads a terminal's settings; it fails on
-// anything that is not a terminal.
-const getTermios = syscall.TCGETS
+const ioctlGetTermios = syscall.TCGETS
