@@ -197,10 +197,13 @@ func New(st *store.Store, clk clock.Clock, log *slog.Logger) *Dispatcher {
 	}
 }
 
-// Run delivers until ctx is cancelled. It returns nil on cancellation:
-// claims it had not started on are released, the one in flight finishes.
+// Run delivers until ctx is cancelled, with s unless Reload gave a setup
+// first. It returns nil on cancellation: claims it had not started on are
+// released, the one in flight finishes.
 func (d *Dispatcher) Run(ctx context.Context, s *Setup) error {
-	d.setup.Store(s)
+	// A SIGHUP can arrive between the daemon's start and this line: the
+	// setup its Reload stored is newer than s, and must not be undone.
+	d.setup.CompareAndSwap(nil, s)
 	// The config may have changed while the daemon was down.
 	d.retime.Store(true)
 	if n, err := d.Store.ExpireDaemonClaims(ctx); err != nil {
