@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"os/exec"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// page is a running `onward web` or `onward run` serving the page.
+type page struct {
+	url string // with its token
+	cmd *exec.Cmd
+}
+
+var pageURL = regexp.MustCompile(`https?://[^\s"]+/\?token=[0-9a-f]{64}`)
+
+// startPage runs onward with args and waits for the address it prints
+// (on stdout for `web`, in the log for `run`).
+func startPage(t *testing.T, e *env, args ...string) *page {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"--config", e.config}, args...)...)
+	cmd.Dir, cmd.Env = e.dir, e.vars
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	})
+	found := make(chan string, 1)
+	var seen strings.Builder
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			seen.WriteString(sc.Text() + "\n")
+			if u := pageURL.FindString(sc.Text()); u != "" {
+				found <- u
+				break
+			}
+		}
+		close(found)
+		io.Copy(io.Discard, out)
+	}()
+	select {
+	case u, ok := <-found:
+		if !ok {
+			t.Fatalf("onward %s printed no address:\n%s", strings.Join(args, " "), seen.String())
+		}
+		return &page{url: u, cmd: cmd}
+	case <-time.After(cmdTimeout):
+		t.Fatalf("onward %s printed no address in %s", strings.Join(args, " "), cmdTimeout)
+	}
+	return nil
+}
+
+// client returns an HTTP client logged in to the page.
+func (p *page) client(t *testing.T) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: cmdTimeout}
+	res, err := c.Get(p.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("login: %d", res.StatusCode)
+	}
+	return c
+}
+
+func (p *page) base() string { return p.url[:strings.Index(p.url, "/?token=")] }
+
+func TestWebServesThePageWithItsToken(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	apply(t, e, "--company", "Acme", "--role", "Engineer")
+	p := startPage(t, e, "web", "--listen", "127.0.0.1:0")
+	c := p.client(t)
+	res, err := c.Get(p.base() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(b), "Acme") {
+		t.Errorf("board: %d\n%s", res.StatusCode, b)
+	}
+	// A change from the CLI shows on the next load.
+	must(t, e, "apply", "--company", "Globex", "--role", "SRE")
+	res, err = c.Get(p.base() + "/?q=globex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(b), "Globex") {
+		t.Errorf("the page does not show what the CLI wrote")
+	}
+	res, err = http.Get(p.base() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("without the token: %d", res.StatusCode)
+	}
+}
+
+func TestRunServesThePageWhenTheConfigSaysSo(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.writeConfig(t, e.config, e.baseConf().set("web", "listen", q("127.0.0.1:0")), 0o600)
+	p := startPage(t, e, "run")
+	p.client(t)
+}
+
+func TestWebRefusesAnAddressOtherMachinesReach(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, args := range [][]string{{"web", "--listen", "0.0.0.0:7468"}, {"web", "--listen", "192.0.2.1:7468"}, {"web", "--listen", "nonsense"}} {
+		before := snap(t, e)
+		_, stderr, code := run(t, e, args...)
+		if code != 2 || !strings.Contains(stderr, "--listen: ") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+		sameState(t, before, snap(t, e))
+	}
+	e.writeConfig(t, e.config, e.baseConf().set("web", "listen", q("0.0.0.0:7468")).set("web", "allow_remote", "true"), 0o600)
+	_, stderr, code := run(t, e, "run")
+	if code != 2 || !regexp.MustCompile(`config\.toml:\d+: web\.listen: .*tls_cert`).MatchString(stderr) {
+		t.Errorf("run with a remote address and no TLS: exit %d, %q", code, stderr)
+	}
+	out := must(t, e, "web", "--help")
+	for _, want := range []string{"--listen", "--open", "access token", "Example"} {
+		if !strings.Contains(out, want) && !strings.Contains(out, strings.ToLower(want)) {
+			t.Errorf("web --help lacks %q", want)
+		}
+	}
+}
