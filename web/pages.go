@@ -200,12 +200,10 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, badInput("stage: %q is not one of applied, interviewing, offer, closed", stage))
 		return
 	}
-	ovs, err := s.o.Store.Overviews(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	needs, err := s.needs(r)
+	// The applications alone, one statement; the messages only of the
+	// cards shown, one indexed statement each: the board of a long hunt
+	// costs its thirty cards a column, not its thousands of messages.
+	apps, err := s.o.Store.Applications(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -226,21 +224,22 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		}
 		col := column{Name: c.Name, Title: c.Title}
 		// Newest first: the hunt of this week before last spring's.
-		for i := len(ovs) - 1; i >= 0; i-- {
-			o := ovs[i]
-			if !slices.Contains(c.Stages, o.App.Stage) {
+		for i := len(apps) - 1; i >= 0; i-- {
+			a := apps[i]
+			if !slices.Contains(c.Stages, a.Stage) {
 				continue
 			}
-			if lq != "" && !strings.Contains(strings.ToLower(o.App.Company+" "+o.App.Role+" "+o.App.RecruiterName+" "+o.App.RecruiterEmail), lq) {
+			if lq != "" && !strings.Contains(strings.ToLower(a.Company+" "+a.Role+" "+a.RecruiterName+" "+a.RecruiterEmail), lq) {
 				continue
 			}
 			col.Total++
 			if len(col.Cards) >= limit {
 				continue
 			}
-			cd := card{ID: o.App.ID, Company: o.App.Company, Role: o.App.Role, Stage: string(o.App.Stage), Needs: needs[o.App.ID]}
-			if o.Next != nil {
-				cd.Next = o.Next.Kind.Label() + " · " + s.when(o.Next.DueAt)
+			cd, err := s.card(r, a)
+			if err != nil {
+				s.fail(w, r, err)
+				return
 			}
 			col.Cards = append(col.Cards, cd)
 		}
@@ -253,28 +252,31 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "board", page{Title: "The hunt", Nav: "board", Notice: notices[r.URL.Query().Get("done")], Data: d})
 }
 
-// needs lists, per application, what waits on the user: drafts to
-// review, messages that failed, a recruiter draft with no address.
-func (s *Server) needs(r *http.Request) (map[int64][]string, error) {
-	out := map[int64][]string{}
-	for _, st := range []onward.Status{onward.StatusDrafted, onward.StatusFailed, onward.StatusScheduled} {
-		msgs, err := s.o.Store.Messages(r.Context(), store.MessageFilter{Status: st, NoBodies: true})
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range msgs {
-			switch {
-			case m.ApplicationID == 0:
-			case st == onward.StatusDrafted:
-				out[m.ApplicationID] = append(out[m.ApplicationID], "a "+m.Kind.Label()+" to review and send")
-			case st == onward.StatusFailed:
-				out[m.ApplicationID] = append(out[m.ApplicationID], "a "+m.Kind.Label()+" failed: "+m.LastError)
-			case m.Audience == onward.Recruiter && m.To == "":
-				out[m.ApplicationID] = append(out[m.ApplicationID], "the recruiter's address, for the "+m.Kind.Label())
+// card is one application on the board: its next message and what
+// waits on the user (drafts to review, messages that failed, a recruiter
+// draft with no address to go to).
+func (s *Server) card(r *http.Request, a store.Application) (card, error) {
+	cd := card{ID: a.ID, Company: a.Company, Role: a.Role, Stage: string(a.Stage)}
+	msgs, err := s.o.Store.Messages(r.Context(), store.MessageFilter{ApplicationID: a.ID, NoBodies: true})
+	if err != nil {
+		return cd, err
+	}
+	for _, m := range msgs { // by due time
+		switch m.Status {
+		case onward.StatusScheduled:
+			if cd.Next == "" {
+				cd.Next = m.Kind.Label() + " · " + s.when(m.DueAt)
 			}
+			if m.Audience == onward.Recruiter && m.To == "" {
+				cd.Needs = append(cd.Needs, "the recruiter's address, for the "+m.Kind.Label())
+			}
+		case onward.StatusDrafted:
+			cd.Needs = append(cd.Needs, "a "+m.Kind.Label()+" to review and send")
+		case onward.StatusFailed:
+			cd.Needs = append(cd.Needs, "a "+m.Kind.Label()+" failed: "+m.LastError)
 		}
 	}
-	return out, nil
+	return cd, nil
 }
 
 func urlValues(kv ...string) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,7 +40,7 @@ func (s *Server) from() string {
 
 func (s *Server) showDrafts(w http.ResponseWriter, r *http.Request, status int, notice, errText string) {
 	ctx := r.Context()
-	msgs, err := s.o.Store.Messages(ctx, store.MessageFilter{Status: onward.StatusDrafted, Audience: onward.Recruiter})
+	msgs, err := s.o.Store.Messages(ctx, store.MessageFilter{Status: onward.StatusDrafted, Audience: onward.Recruiter, Limit: draftsShown})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -69,6 +70,10 @@ func (s *Server) showDrafts(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	s.render(w, r, status, "drafts", page{Title: "Drafts", Nav: "drafts", Notice: notice, Error: errText, Data: out})
 }
+
+// draftsShown is how many drafts the page shows at once, the first due
+// first: each is a whole letter.
+const draftsShown = 25
 
 type confirmData struct {
 	Draft   draftView
@@ -129,7 +134,7 @@ type planRow struct {
 type planData struct {
 	Rows  []planRow
 	Until string
-	More  int
+	More  bool // more than planRows are due
 }
 
 // planDays and planRows bound the plan page: two weeks, and no more rows
@@ -143,14 +148,18 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.o.Now()
 	until := now.Add(planDays * 24 * time.Hour)
-	msgs, err := s.o.Store.MessagesBetween(ctx, onward.StatusScheduled, time.Time{}, until)
+	// In due order, without the bodies, and no more than the page shows.
+	msgs, err := s.o.Store.Messages(ctx, store.MessageFilter{Status: onward.StatusScheduled, NoBodies: true, Limit: planRows + 1})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	d := planData{Until: s.day(until)}
+	if i := slices.IndexFunc(msgs, func(m store.Message) bool { return !m.DueAt.Before(until) }); i >= 0 {
+		msgs = msgs[:i]
+	}
 	if len(msgs) > planRows {
-		d.More = len(msgs) - planRows
+		d.More = true
 		msgs = msgs[:planRows]
 	}
 	companies := map[int64]string{}
@@ -202,11 +211,19 @@ func (s *Server) why(r *http.Request, m store.Message) string {
 type tagGroup struct {
 	Tag     string
 	Lessons []lessonRow
+	Total   int
 }
+
+// lessonsShown and lessonsPerTag bound the lessons page.
+const (
+	lessonsShown  = 50
+	lessonsPerTag = 5
+)
 
 type lessonsData struct {
 	Tag        string
 	All        []lessonRow
+	Total      int
 	ByTag      []tagGroup
 	Funnel     chart
 	Tags       chart
@@ -221,9 +238,17 @@ func (s *Server) lessons(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := lessonsData{Tag: f.Tag, All: s.lessonRows(ls)}
+	// Newest first, and a readable number of them: a long hunt has
+	// thousands; a tag's own page shows all of its lessons.
+	all := s.lessonRows(ls)
+	slices.Reverse(all)
+	d := lessonsData{Tag: f.Tag, Total: len(all)}
+	perTag := lessonsPerTag
+	if f.Tag != "" {
+		perTag = len(all)
+	}
 	groups := map[string]int{}
-	for _, l := range d.All {
+	for _, l := range all {
 		for _, t := range l.Tags {
 			i, ok := groups[t]
 			if !ok {
@@ -231,9 +256,13 @@ func (s *Server) lessons(w http.ResponseWriter, r *http.Request) {
 				groups[t] = i
 				d.ByTag = append(d.ByTag, tagGroup{Tag: t})
 			}
-			d.ByTag[i].Lessons = append(d.ByTag[i].Lessons, l)
+			d.ByTag[i].Total++
+			if len(d.ByTag[i].Lessons) < perTag {
+				d.ByTag[i].Lessons = append(d.ByTag[i].Lessons, l)
+			}
 		}
 	}
+	d.All = all[:min(len(all), lessonsShown)]
 	now := s.o.Now()
 	from := now.AddDate(0, -3, 0)
 	fn, err := s.o.Store.FunnelBetween(ctx, from, now.Add(time.Minute))
