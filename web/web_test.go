@@ -206,6 +206,12 @@ func TestAccessTokenIsRequiredThenACookie(t *testing.T) {
 			t.Errorf("%s without the token: %d, want 401", p, res.StatusCode)
 		}
 	}
+	// A cookie of the right name with another value is no way in.
+	req, _ := http.NewRequest(http.MethodGet, f.base+"/", nil)
+	req.AddCookie(&http.Cookie{Name: f.srv.cookieName(), Value: strings.Repeat("f", 64)})
+	if res, err := bare.Do(req); err != nil || res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("with a forged cookie: %v %v, want 401", res.StatusCode, err)
+	}
 	res, err := bare.Get(f.base + "/drafts?token=" + f.srv.Token())
 	if err != nil {
 		t.Fatal(err)

@@ -136,6 +136,25 @@ func (a *app) startWeb(ctx context.Context, cfg *config.Config, setup *deliver.S
 	return func() { cancel(); <-done }, nil
 }
 
+// demoWeb serves the page of the demo's database until ctx ends, on the
+// usual address or, when that is taken, on any free loopback port.
+func (a *app) demoWeb(ctx context.Context) error {
+	s, err := web.New(web.Options{Store: a.st, Tracker: a.tr, Config: a.cfg, Now: a.now,
+		Log: slog.New(slog.NewTextHandler(a.stderr, nil))})
+	if err != nil {
+		return err
+	}
+	ln, err := web.Listen(config.DefaultWebListen, a.cfg.Web)
+	if err != nil {
+		if ln, err = web.Listen("127.0.0.1:0", a.cfg.Web); err != nil {
+			return err
+		}
+	}
+	s.Bind(ln.Addr(), false)
+	fmt.Fprintf(a.stdout, "\nThe demo's page: open %s\n(press Ctrl-C to stop)\n", s.URL())
+	return s.Serve(ctx, ln, "", "")
+}
+
 // openBrowser opens url in the user's browser, best effort: the address
 // is printed anyway.
 func openBrowser(url string) {

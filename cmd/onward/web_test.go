@@ -150,3 +150,19 @@ func TestWebRefusesAnAddressOtherMachinesReach(t *testing.T) {
 		}
 	}
 }
+
+func TestDemoWebKeepsTheStorysPageOpen(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	p := startPage(t, e, "demo", "--web", "--dir", t.TempDir())
+	c := p.client(t)
+	res, err := c.Get(p.base() + "/drafts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(b), "Northwind Labs") || !strings.Contains(string(b), "mailto:") {
+		t.Errorf("the demo's drafts page: %d\n%s", res.StatusCode, b)
+	}
+}
