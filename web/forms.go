@@ -36,7 +36,27 @@ var appActions = map[string]appAction{
 		if d < time.Minute || d > 24*time.Hour {
 			return "", badInput("duration: %s is not between 1m and 24h", d)
 		}
-		return result(s.o.Tracker.Interview(r.Context(), a.ID, at, d))
+		in := tracker.InterviewDetails{With: formLines(r, "with"), Topics: formLines(r, "topics"),
+			Kind: strings.TrimSpace(r.PostFormValue("kind")), Where: strings.TrimSpace(r.PostFormValue("where"))}
+		if v := strings.TrimSpace(r.PostFormValue("expect")); v != "" {
+			t, err := tracker.ParseTime(v, s.o.Config.Location())
+			if err != nil {
+				return "", badInput("expect: %v", strings.TrimPrefix(err.Error(), "time: "))
+			}
+			in.Expect = t
+		}
+		return result(s.o.Tracker.InterviewWith(r.Context(), a.ID, at, d, in))
+	},
+	"feedback": func(s *Server, r *http.Request, a store.Application) (string, error) {
+		at, err := s.formTime(r)
+		if err != nil {
+			return "", err
+		}
+		return result(s.o.Tracker.Feedback(r.Context(), a.ID, at, r.PostFormValue("text"), r.PostFormValue("declined") == "yes"))
+	},
+	"undo": func(s *Server, r *http.Request, a store.Application) (string, error) {
+		_, err := s.o.Tracker.Undo(r.Context(), a.ID)
+		return "undo", err
 	},
 	"reply": func(s *Server, r *http.Request, a store.Application) (string, error) {
 		at, err := s.formTime(r)
@@ -94,6 +114,17 @@ var appActions = map[string]appAction{
 		_, err := s.o.Tracker.Edit(r.Context(), a.ID, ch)
 		return "edit", err
 	},
+}
+
+// formLines is a textarea's lines, blank ones left out.
+func formLines(r *http.Request, name string) []string {
+	var out []string
+	for _, l := range strings.Split(r.PostFormValue(name), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // result turns an event's outcome into the notice to show.
@@ -154,7 +185,11 @@ func (s *Server) appAction(w http.ResponseWriter, r *http.Request) {
 				form[k] = v[0]
 			}
 		}
-		s.showApp(w, r, id, http.StatusBadRequest, "", name+": "+err.Error(), form)
+		msg := err.Error()
+		if !strings.HasPrefix(msg, name+":") {
+			msg = name + ": " + msg
+		}
+		s.showApp(w, r, id, http.StatusBadRequest, "", msg, form)
 		return
 	}
 	if done == "" {

@@ -45,6 +45,7 @@ var funcs = template.FuncMap{
 	"lines": func(s string) []string { return strings.Split(s, "\n") },
 	"join":  strings.Join,
 	"list":  func(v ...any) []any { return v },
+	"sub1":  func(n int) int { return n - 1 },
 }
 
 // page is what every page's template gets: the data of the page and
@@ -305,6 +306,8 @@ var notices = map[string]string{
 	"offer":     "Offer recorded. Congratulations!",
 	"withdraw":  "Withdrawal recorded; everything pending is cancelled.",
 	"lesson":    "Lesson logged.",
+	"feedback":  "Feedback recorded.",
+	"undo":      "The last event is taken back: what it planned and had not gone out is cancelled.",
 	"edit":      "Details saved.",
 	"unchanged": "Nothing changed: it was recorded already.",
 	"saved":     "Draft saved.",
@@ -323,12 +326,13 @@ type msgRow struct {
 }
 
 type appData struct {
-	App      store.Application
-	Applied  string
-	Events   []event
-	Messages []msgRow
-	Lessons  []lessonRow
-	Closed   bool
+	App            store.Application
+	Applied        string
+	Events         []event
+	Messages       []msgRow
+	Lessons        []lessonRow
+	Closed         bool
+	InterviewKinds []string
 	// Recruiter is the field as the edit form shows it, and compares it.
 	Recruiter string
 	Form      map[string]string // the values of a form that failed
@@ -366,6 +370,9 @@ func (s *Server) showApp(w http.ResponseWriter, r *http.Request, id int64, statu
 		return
 	}
 	d := appData{App: a, Applied: s.day(a.AppliedAt), Closed: a.Closed(), Form: form, Recruiter: recruiterField(a)}
+	for _, k := range onward.InterviewKinds() {
+		d.InterviewKinds = append(d.InterviewKinds, strings.ReplaceAll(string(k), "_", " "))
+	}
 	for _, e := range evs {
 		when := s.when(e.At)
 		if !e.EndsAt.IsZero() {

@@ -368,7 +368,7 @@ func TestFormErrorsAreTheTrackersShownOnThePage(t *testing.T) {
 		{"edit", []string{"recruiter", "dana@"}, http.StatusBadRequest, "has nothing after the @"},
 		{"lesson", []string{"text", "  "}, http.StatusBadRequest, "lesson"},
 		{"reject", nil, http.StatusSeeOther, ""},
-		{"offer", nil, http.StatusBadRequest, "Acme (1) is already rejected"},
+		{"offer", nil, http.StatusBadRequest, "offer: application: Acme (1) was rejected already"},
 		{"frobnicate", nil, http.StatusNotFound, ""},
 	} {
 		res := f.post(t, fmt.Sprintf("/apps/%d/%s", a.ID, c.action), f.form(c.form...))
@@ -499,5 +499,38 @@ func TestListenIsLoopbackUnlessTheConfigSaysSoWithTLS(t *testing.T) {
 	_, err := config.Load(path, true)
 	if err == nil || !strings.Contains(err.Error(), "config.toml:5: web.listen:") {
 		t.Errorf("config with listen on every interface: %v", err)
+	}
+}
+
+func TestUndoFeedbackAndInterviewDetailsThroughTheForms(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := f.apply(t, "Acme", "Dana Reyes <dana@acme.example>")
+	at := time.Now().Add(48 * time.Hour).In(f.cfg.Location()).Format("2006-01-02T15:04")
+	res := f.post(t, fmt.Sprintf("/apps/%d/interview", a.ID), f.form("at", at, "with", "Tom Baker <tom@acme.example>, Engineering Manager\r\n",
+		"topics", "the caching layer", "kind", "onsite", "where", "https://meet.example/abc"))
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("interview with details: %d\n%s", res.StatusCode, body(t, res))
+	}
+	b := body(t, f.get(t, fmt.Sprintf("/apps/%d", a.ID)))
+	if !strings.Contains(b, "Take back the last event") || !strings.Contains(b, "thank-you note") {
+		t.Errorf("the page lacks the undo form or the planned thank-you")
+	}
+	if res := f.post(t, fmt.Sprintf("/apps/%d/undo", a.ID), f.form()); res.Header.Get("Location") != fmt.Sprintf("/apps/%d?done=undo", a.ID) {
+		t.Fatalf("undo: %d %s\n%s", res.StatusCode, res.Header.Get("Location"), body(t, res))
+	}
+	if evs := f.events(t, a.ID); len(evs) != 1 {
+		t.Errorf("after undo: %d events, want the application alone", len(evs))
+	}
+	if res := f.post(t, fmt.Sprintf("/apps/%d/undo", a.ID), f.form()); res.StatusCode != http.StatusBadRequest || !strings.Contains(body(t, res), "nothing recorded after the application") {
+		t.Errorf("undo of the application itself: %d, want 400 with the tracker's words", res.StatusCode)
+	}
+	f.post(t, fmt.Sprintf("/apps/%d/reject", a.ID), f.form())
+	if res := f.post(t, fmt.Sprintf("/apps/%d/feedback", a.ID), f.form("text", "more #kubernetes depth")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("feedback: %d\n%s", res.StatusCode, body(t, res))
+	}
+	evs := f.events(t, a.ID)
+	if last := evs[len(evs)-1]; last.Kind != onward.Feedback {
+		t.Errorf("last event %s, want feedback", last.Kind)
 	}
 }
