@@ -30,6 +30,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/config"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
@@ -44,9 +45,22 @@ type Options struct {
 	// does; nil where no SMTP server is set up, and the page offers the
 	// mailto: link and the .eml file instead.
 	Send tracker.DraftSender
+	// Plan lists what is due until a time with the reasons `onward plan`
+	// gives; nil, the page says which rule planned each message itself.
+	Plan func(ctx context.Context, now, until time.Time) ([]PlanItem, error)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	Log *slog.Logger
+}
+
+// PlanItem is one message of the plan, with why it is due when it is.
+type PlanItem struct {
+	DueAt   time.Time
+	Kind    onward.Kind
+	To      string // "you" for check-ins
+	AppID   int64
+	Company string
+	Why     string
 }
 
 // Server is the page's HTTP handler with its access token.

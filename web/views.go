@@ -148,6 +148,20 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.o.Now()
 	until := now.Add(planDays * 24 * time.Hour)
+	if s.o.Plan != nil {
+		items, err := s.o.Plan(ctx, now, until)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d := planData{Until: s.day(until), More: len(items) > planRows}
+		for _, it := range items[:min(len(items), planRows)] {
+			d.Rows = append(d.Rows, planRow{When: s.when(it.DueAt), Kind: it.Kind.Label(), To: it.To, Company: it.Company,
+				AppID: it.AppID, Draft: it.Kind.Audience() == onward.Recruiter, Why: it.Why})
+		}
+		s.render(w, r, http.StatusOK, "plan", page{Title: "The plan", Nav: "plan", Data: d})
+		return
+	}
 	// In due order, without the bodies, and no more than the page shows.
 	msgs, err := s.o.Store.Messages(ctx, store.MessageFilter{Status: onward.StatusScheduled, NoBodies: true, Limit: planRows + 1})
 	if err != nil {

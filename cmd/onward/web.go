@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os/exec"
 	"runtime"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -54,7 +55,7 @@ in the config, 'onward run' serves the page too.`,
 				return err
 			}
 			defer closeSend()
-			s, err := web.New(web.Options{Store: a.st, Tracker: a.tr, Config: cfg, Send: send, Now: a.now,
+			s, err := web.New(web.Options{Store: a.st, Tracker: a.tr, Config: cfg, Send: send, Plan: a.webPlan, Now: a.now,
 				Log: slog.New(slog.NewTextHandler(a.stderr, nil))})
 			if err != nil {
 				return err
@@ -115,7 +116,7 @@ func (a *app) startWeb(ctx context.Context, cfg *config.Config, setup *deliver.S
 	if err != nil {
 		return nil, err
 	}
-	s, err := web.New(web.Options{Store: a.st, Tracker: a.tr, Config: cfg, Send: send, Now: a.now, Log: log})
+	s, err := web.New(web.Options{Store: a.st, Tracker: a.tr, Config: cfg, Send: send, Plan: a.webPlan, Now: a.now, Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +140,7 @@ func (a *app) startWeb(ctx context.Context, cfg *config.Config, setup *deliver.S
 // demoWeb serves the page of the demo's database until ctx ends, on the
 // usual address or, when that is taken, on any free loopback port.
 func (a *app) demoWeb(ctx context.Context) error {
-	s, err := web.New(web.Options{Store: a.st, Tracker: a.tr, Config: a.cfg, Now: a.now,
+	s, err := web.New(web.Options{Store: a.st, Tracker: a.tr, Config: a.cfg, Plan: a.webPlan, Now: a.now,
 		Log: slog.New(slog.NewTextHandler(a.stderr, nil))})
 	if err != nil {
 		return err
@@ -153,6 +154,24 @@ func (a *app) demoWeb(ctx context.Context) error {
 	s.Bind(ln.Addr(), false)
 	fmt.Fprintf(a.stdout, "\nThe demo's page: open %s\n(press Ctrl-C to stop)\n", s.URL())
 	return s.Serve(ctx, ln, "", "")
+}
+
+// webPlan is the page's plan: `onward plan`'s list and reasons.
+func (a *app) webPlan(ctx context.Context, now, until time.Time) ([]web.PlanItem, error) {
+	items, err := a.upcoming(ctx, now, until)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.PlanItem, 0, len(items))
+	for _, it := range items {
+		due, _ := time.Parse(time.RFC3339, it.DueAt)
+		p := web.PlanItem{DueAt: due, Kind: it.Kind, To: it.ToText, Company: it.Company, Why: a.whyText(it)}
+		if it.ApplicationID != nil {
+			p.AppID = *it.ApplicationID
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // openBrowser opens url in the user's browser, best effort: the address

@@ -109,6 +109,17 @@ func TestWebServesThePageWithItsToken(t *testing.T) {
 	if !strings.Contains(string(b), "Globex") {
 		t.Errorf("the page does not show what the CLI wrote")
 	}
+	// The plan gives the reasons `onward plan` gives.
+	must(t, e, "interview", "Acme", "--at", ago(-72*time.Hour))
+	res, err = c.Get(p.base() + "/plan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(b), "prep note") || !strings.Contains(string(b), ", before interview") && !strings.Contains(string(b), ", before the interview") {
+		t.Errorf("the plan page lacks the prep note's reason:\n%s", b)
+	}
 	res, err = http.Get(p.base() + "/")
 	if err != nil {
 		t.Fatal(err)
