@@ -228,6 +228,12 @@ type tagGroup struct {
 	Total   int
 }
 
+type appLessons struct {
+	AppID   int64
+	Company string
+	Lessons []lessonRow
+}
+
 // lessonsShown and lessonsPerTag bound the lessons page.
 const (
 	lessonsShown  = 50
@@ -238,6 +244,7 @@ type lessonsData struct {
 	Tag        string
 	All        []lessonRow
 	Total      int
+	ByApp      []appLessons
 	ByTag      []tagGroup
 	Funnel     chart
 	Tags       chart
@@ -277,6 +284,25 @@ func (s *Server) lessons(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.All = all[:min(len(all), lessonsShown)]
+	// By application, the applications with the latest lessons first.
+	apps := map[int64]int{}
+	for _, l := range all {
+		if l.AppID == 0 {
+			continue
+		}
+		i, ok := apps[l.AppID]
+		if !ok {
+			if len(d.ByApp) == lessonsShown {
+				continue
+			}
+			i = len(d.ByApp)
+			apps[l.AppID] = i
+			d.ByApp = append(d.ByApp, appLessons{AppID: l.AppID, Company: l.Company})
+		}
+		if len(d.ByApp[i].Lessons) < lessonsPerTag {
+			d.ByApp[i].Lessons = append(d.ByApp[i].Lessons, l)
+		}
+	}
 	now := s.o.Now()
 	from := now.AddDate(0, -3, 0)
 	fn, err := s.o.Store.FunnelBetween(ctx, from, now.Add(time.Minute))

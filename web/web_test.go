@@ -338,6 +338,10 @@ func TestEveryValueIsEscaped(t *testing.T) {
 	if b := body(t, f.get(t, fmt.Sprintf("/apps/%d", a.ID))); !strings.Contains(b, "&lt;script&gt;alert(1)&lt;/script&gt;") {
 		t.Errorf("the company is not shown as text")
 	}
+	b := body(t, f.get(t, "/lessons"))
+	if !strings.Contains(b, fmt.Sprintf(`<h3><a href="/apps/%d">&lt;script&gt;`, a.ID)) || !strings.Contains(b, `href="/lessons?tag=tag"`) {
+		t.Errorf("the lessons page does not group the lesson by application and tag:\n%s", b)
+	}
 }
 
 // draft stores a waiting recruiter draft for a, as delivery leaves it.
