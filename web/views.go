@@ -187,6 +187,9 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 			companies[m.ApplicationID] = a.Company
 		}
 		row := s.row(m)
+		if m.Audience == onward.Recruiter {
+			row.To = "draft for " + row.To
+		}
 		d.Rows = append(d.Rows, planRow{When: row.When, Kind: row.Kind, To: row.To, Company: companies[m.ApplicationID],
 			AppID: m.ApplicationID, Draft: m.Audience == onward.Recruiter, Why: s.why(r, m)})
 	}
