@@ -25,6 +25,14 @@ var pageURL = regexp.MustCompile(`https?://[^\s"]+/\?token=[0-9a-f]{64}`)
 // (on stdout for `web`, in the log for `run`).
 func startPage(t *testing.T, e *env, args ...string) *page {
 	t.Helper()
+	u, cmd := startUntil(t, e, pageURL, args...)
+	return &page{url: u, cmd: cmd}
+}
+
+// startUntil runs onward with args until the test ends, and waits for a
+// line of its output that matches re.
+func startUntil(t *testing.T, e *env, re *regexp.Regexp, args ...string) (string, *exec.Cmd) {
+	t.Helper()
 	cmd := exec.Command(binary, append([]string{"--config", e.config}, args...)...)
 	cmd.Dir, cmd.Env = e.dir, e.vars
 	out, err := cmd.StdoutPipe()
@@ -45,7 +53,7 @@ func startPage(t *testing.T, e *env, args ...string) *page {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			seen.WriteString(sc.Text() + "\n")
-			if u := pageURL.FindString(sc.Text()); u != "" {
+			if u := re.FindString(sc.Text()); u != "" {
 				found <- u
 				break
 			}
@@ -56,13 +64,13 @@ func startPage(t *testing.T, e *env, args ...string) *page {
 	select {
 	case u, ok := <-found:
 		if !ok {
-			t.Fatalf("onward %s printed no address:\n%s", strings.Join(args, " "), seen.String())
+			t.Fatalf("onward %s printed no line matching %s:\n%s", strings.Join(args, " "), re, seen.String())
 		}
-		return &page{url: u, cmd: cmd}
+		return u, cmd
 	case <-time.After(cmdTimeout):
-		t.Fatalf("onward %s printed no address in %s", strings.Join(args, " "), cmdTimeout)
+		t.Fatalf("onward %s printed no line matching %s in %s", strings.Join(args, " "), re, cmdTimeout)
 	}
-	return nil
+	return "", nil
 }
 
 // client returns an HTTP client logged in to the page.
@@ -175,5 +183,37 @@ func TestDemoWebKeepsTheStorysPageOpen(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(b), "Northwind Labs") || !strings.Contains(string(b), "mailto:") {
 		t.Errorf("the demo's drafts page: %d\n%s", res.StatusCode, b)
+	}
+}
+
+// The page writes beside a running daemon, as the CLI does: each on its
+// own connection to the one database file.
+func TestWebWritesWhileTheDaemonRuns(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	id := apply(t, e, "--company", "Acme", "--role", "Engineer", "--recruiter", "Dana <dana@acme.example>")
+	startUntil(t, e, regexp.MustCompile(`onward daemon started`), "run")
+	p := startPage(t, e, "web", "--listen", "127.0.0.1:0")
+	c := p.client(t)
+	res, err := c.Get(p.base() + "/apps/" + id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([0-9a-f]{64})"`).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("no CSRF token on the page:\n%s", b)
+	}
+	res, err = c.PostForm(p.base()+"/apps/"+id+"/reply", map[string][]string{"csrf": {string(m[1])}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.HasSuffix(res.Request.URL.String(), "done=reply") {
+		t.Fatalf("reply through the page: %d at %s", res.StatusCode, res.Request.URL)
+	}
+	if out := must(t, e, "show", "acme"); !strings.Contains(out, "reply") {
+		t.Errorf("the reply is not recorded:\n%s", out)
 	}
 }
