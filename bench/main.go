@@ -14,7 +14,9 @@
 // messages, against a poll that reads no body), stall (how long a poll
 // of a trickling IMAP server takes to give up, against its bounds) and
 // outbox (an .eml write into a folder of 100,000 files against one into
-// an empty folder, and both against the bare file system). Every figure runs onward's real packages or the real binary on
+// an empty folder, and both against the bare file system) and web (each
+// page of the local web page at cli-apps applications against a static page
+// of the same server, and its weight). Every figure runs onward's real packages or the real binary on
 // real SQLite files and a real SMTP server on 127.0.0.1; nothing here is a
 // path the daemon does not take. Progress goes to stderr, figures to stdout.
 // Benchmarks report; they never fail on a time.
@@ -59,7 +61,7 @@ type options struct {
 	outboxWrites int
 }
 
-var figures = []string{"throughput", "backlog", "punctuality", "idle", "cli", "mailbox", "stall", "outbox"}
+var figures = []string{"throughput", "backlog", "punctuality", "idle", "cli", "mailbox", "stall", "outbox", "web"}
 
 func main() {
 	if spec := os.Getenv(mailboxChild); spec != "" {
@@ -165,6 +167,8 @@ func run(ctx context.Context, o *options) error {
 			line, err = stall(ctx, o)
 		case "outbox":
 			line, err = outboxFigure(ctx, o)
+		case "web":
+			line, err = webFigure(ctx, o)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", f, err)

@@ -24,6 +24,7 @@ type Config struct {
 	Digest    Digest    `toml:"digest"`
 	Templates Templates `toml:"templates"`
 	IMAP      IMAP      `toml:"imap"`
+	Web       Web       `toml:"web"`
 
 	// Path is the file the config came from; empty for built-in defaults.
 	Path string `toml:"-"`

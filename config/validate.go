@@ -262,6 +262,7 @@ func (c *Config) Validate() error {
 	if strings.TrimSpace(c.Digest.Schedule) != "" {
 		p.digest = v.spec("digest.schedule", c.Digest.Schedule)
 	}
+	c.validateWeb(v)
 
 	if err := errors.Join(v.errs...); err != nil {
 		return err

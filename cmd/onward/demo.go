@@ -21,18 +21,24 @@ import (
 
 func (a *app) demoCmd() *cobra.Command {
 	var dir string
+	var withWeb bool
 	c := &cobra.Command{
-		Use:   "demo",
+		Use:   "demo [--web]",
 		Short: "Watch a whole story in about 20 seconds: apply, interview, rejection, lessons, the next interview",
 		Long: `Runs the real daemon on a new database in a temporary folder, with the
 delays shrunk to seconds, and prints a line as each email is written to the
-outbox folder it names. Your own config and database are not touched.`,
+outbox folder it names. Your own config and database are not touched.
+With --web, the story's page stays open afterwards until Ctrl-C.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.demo(cmd.Context(), dir)
+			if err := a.demo(cmd.Context(), dir); err != nil || !withWeb {
+				return err
+			}
+			return a.demoWeb(cmd.Context())
 		},
 	}
 	c.Flags().StringVar(&dir, "dir", "", "folder for the demo's database and outbox (default: a new temporary folder)")
+	c.Flags().BoolVar(&withWeb, "web", false, "then serve the demo's page (see onward web) until Ctrl-C")
 	return c
 }
 

@@ -24,7 +24,7 @@ import (
 )
 
 func (a *app) deliveryCmds() []*cobra.Command {
-	return []*cobra.Command{a.runCmd(), a.flushCmd(), a.draftsCmd(), a.demoCmd()}
+	return []*cobra.Command{a.runCmd(), a.flushCmd(), a.draftsCmd(), a.demoCmd(), a.webCmd()}
 }
 
 func newLogger(w io.Writer, format string) (*slog.Logger, error) {
@@ -164,6 +164,11 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(deli
 	}
 	defer dl.close()
 	cfg := dl.cfg
+	stopWeb, err := a.startWeb(ctx, cfg, dl.setup, log)
+	if err != nil {
+		return err
+	}
+	defer stopWeb()
 	// A database file removed or replaced under the daemon would leave it
 	// delivering from a file nobody else sees, holding the lock the next
 	// daemon needs: it stops instead, and its init system starts it again

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/onward-app/onward/internal/smtptest"
+)
+
+// TestBrowserRecordsAnInterviewEditsAndSendsTheDraft drives the real page
+// in headless Chromium: an interview recorded through its form, the
+// thank-you draft it plans opened, one line changed and sent, and the
+// SMTP server sees exactly that. With ONWARD_SCREENSHOTS=1 it also writes
+// the screenshots in docs/.
+func TestBrowserRecordsAnInterviewEditsAndSendsTheDraft(t *testing.T) {
+	t.Parallel()
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed (apt-get install chromium): the browser test needs it")
+	}
+	server := smtptest.Start(t, smtptest.Script{})
+	e := newEnv(t)
+	e.writeConfig(t, e.config, e.baseConf().set("delivery", "transport", q("smtp")).set("smtp", "host", q(server.Host)).
+		set("smtp", "port", fmt.Sprint(server.Port)).set("smtp", "security", q("none")).set("smtp", "timeout", q("5s")), 0o600)
+	id := apply(t, e, "--company", "Northwind", "--role", "Platform Engineer", "--recruiter", "Dana Reyes <dana@northwind.example>", "--at", ago(10*24*time.Hour))
+	for _, a := range [][]string{{"Acme", "SRE", "Sam Lee <sam@acme.example>"}, {"Globex", "Backend Engineer", ""}, {"Initech", "Staff Engineer", "Ira <ira@initech.example>"}} {
+		apply(t, e, "--company", a[0], "--role", a[1], "--recruiter", a[2], "--at", ago(5*24*time.Hour))
+	}
+	must(t, e, "interview", "Acme", "--at", ago(-50*time.Hour))
+	must(t, e, "reject", "Initech", "--note", "went with an internal candidate")
+	must(t, e, "log", "Initech", "Ask about the team's #on-call before the final round")
+	must(t, e, "log", "Bring two numbers to the #system-design round #prep")
+	p := startPage(t, e, "web", "--listen", "127.0.0.1:0")
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
+		chromedp.WindowSize(1280, 900), chromedp.Flag("disable-dev-shm-usage", true))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	shots := os.Getenv("ONWARD_SCREENSHOTS") == "1"
+	shot := func(name string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			if !shots {
+				return nil
+			}
+			png, err := chromedp.FullScreenshot(100)(ctx, tg)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join("..", "..", "docs", "web-"+name+".png"), png, 0o644)
+		})
+	}
+	do := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := func(a chromedp.Action[string]) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+
+	// The interview, through the form: it ended four hours ago, so the
+	// thank-you falls due now.
+	at := time.Now().Add(-5 * time.Hour).In(mustZone(t, "Europe/Berlin")).Format("2006-01-02T15:04")
+	appPage := p.base() + "/apps/" + id
+	interview := C(`form[action$="/interview"]`)
+	do(chromedp.Navigate(p.url), chromedp.WaitVisible(C(`.board`)), shot("board"),
+		chromedp.Navigate(appPage), chromedp.WaitVisible(interview),
+		chromedp.SetValue(interview+C(` input[name=at]`), at),
+		chromedp.SetValue(interview+C(` input[name=duration]`), "60"),
+		chromedp.Click(interview+C(` button`)),
+		chromedp.WaitVisible(C(`.notice`)))
+	if notice := text(chromedp.Text(C(`.notice`))); !strings.Contains(notice, "Interview recorded") {
+		t.Fatalf("after the interview form: %q", notice)
+	}
+	// The daemon's work, done once: the thank-you becomes a draft (and
+	// its notice goes to the user).
+	if out := must(t, e, "flush"); !strings.Contains(out, "thank_you") {
+		t.Fatalf("flush wrote no thank-you draft:\n%s", out)
+	}
+	draft := one(t, messages(t, e, "--status", "drafted"), "thank_you")
+
+	sel := C(fmt.Sprintf(`#draft-%d`, draft.ID))
+	do(chromedp.Navigate(appPage), chromedp.WaitVisible(C(`.timeline`)), shot("application"),
+		chromedp.Navigate(p.base()+"/drafts"), chromedp.WaitVisible(sel), shot("drafts"),
+		chromedp.Click(sel+C(` summary`)), chromedp.WaitVisible(sel+C(` textarea`)))
+	lines := strings.Split(text(chromedp.Value(sel+C(` textarea`))), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("the draft has %d lines: %q", len(lines), lines)
+	}
+	const mine = "I enjoyed hearing how the platform team runs its on-call week."
+	lines[2] = mine
+	do(chromedp.SetValue(sel+C(` textarea`), strings.Join(lines, "\n")),
+		chromedp.Click(sel+C(` form[action$="/edit"] button`)),
+		chromedp.WaitVisible(C(`.notice`)),
+		chromedp.Click(sel+C(` a.primary`)),
+		chromedp.WaitVisible(C(`form[action$="/send"]`)), shot("confirm"))
+	confirm := text(chromedp.Text(C(`main`)))
+	for _, want := range []string{"dana@northwind.example", "alex@example.com", draft.Subject, mine} {
+		if !strings.Contains(confirm, want) {
+			t.Errorf("the confirmation does not show %q:\n%s", want, confirm)
+		}
+	}
+	do(chromedp.Click(C(`form[action$="/send"] button.primary`)), chromedp.WaitVisible(C(`.notice`)))
+	if notice := text(chromedp.Text(C(`.notice`))); notice != "Sent." {
+		t.Errorf("after send: %q", notice)
+	}
+	// What the server received: the draft notice to the user, then the
+	// edited draft to the recruiter alone.
+	var got smtptest.Received
+	for !slices.Contains(got.To, "dana@northwind.example") {
+		got = server.Next(t)
+	}
+	if len(got.To) != 1 || !strings.Contains(string(got.Data), mine) || !strings.Contains(string(got.Data), "alex@example.com") {
+		t.Errorf("the recruiter received, to %v:\n%s", got.To, got.Data)
+	}
+	if sent := one(t, messages(t, e, "--status", "sent"), "thank_you"); sent.ID != draft.ID {
+		t.Errorf("sent %d, want draft %d", sent.ID, draft.ID)
+	}
+	do(chromedp.Navigate(p.base()+"/plan"), chromedp.WaitVisible(C(`h1`)), shot("plan"),
+		chromedp.Navigate(p.base()+"/lessons"), chromedp.WaitVisible(C(`.charts`)), shot("lessons"),
+		chromedp.EmulateViewport(375, 800),
+		chromedp.Navigate(p.base()+"/"), chromedp.WaitVisible(C(`.board`)), shot("phone"))
+	// Readable on a phone: nothing wider than the screen.
+	for _, path := range []string{"/", "/apps/" + id, "/drafts", "/plan", "/lessons", "/settings"} {
+		do(chromedp.Navigate(p.base()+path), chromedp.WaitVisible(C(`h1`)))
+		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wide {
+			t.Errorf("%s scrolls sideways at 375 px", path)
+		}
+	}
+}
+
+// C is a CSS selector.
+type C = chromedp.CSS
+
+func mustZone(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"os/exec"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// page is a running `onward web` or `onward run` serving the page.
+type page struct {
+	url string // with its token
+	cmd *exec.Cmd
+}
+
+var pageURL = regexp.MustCompile(`https?://[^\s"]+/\?token=[0-9a-f]{64}`)
+
+// startPage runs onward with args and waits for the address it prints
+// (on stdout for `web`, in the log for `run`).
+func startPage(t *testing.T, e *env, args ...string) *page {
+	t.Helper()
+	u, cmd := startUntil(t, e, pageURL, args...)
+	return &page{url: u, cmd: cmd}
+}
+
+// startUntil runs onward with args until the test ends, and waits for a
+// line of its output that matches re.
+func startUntil(t *testing.T, e *env, re *regexp.Regexp, args ...string) (string, *exec.Cmd) {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"--config", e.config}, args...)...)
+	cmd.Dir, cmd.Env = e.dir, e.vars
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	})
+	found := make(chan string, 1)
+	var seen strings.Builder
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			seen.WriteString(sc.Text() + "\n")
+			if u := re.FindString(sc.Text()); u != "" {
+				found <- u
+				break
+			}
+		}
+		close(found)
+		io.Copy(io.Discard, out)
+	}()
+	select {
+	case u, ok := <-found:
+		if !ok {
+			t.Fatalf("onward %s printed no line matching %s:\n%s", strings.Join(args, " "), re, seen.String())
+		}
+		return u, cmd
+	case <-time.After(cmdTimeout):
+		t.Fatalf("onward %s printed no line matching %s in %s", strings.Join(args, " "), re, cmdTimeout)
+	}
+	return "", nil
+}
+
+// client returns an HTTP client logged in to the page.
+func (p *page) client(t *testing.T) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: cmdTimeout}
+	res, err := c.Get(p.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("login: %d", res.StatusCode)
+	}
+	return c
+}
+
+func (p *page) base() string { return p.url[:strings.Index(p.url, "/?token=")] }
+
+func TestWebServesThePageWithItsToken(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	apply(t, e, "--company", "Acme", "--role", "Engineer")
+	p := startPage(t, e, "web", "--listen", "127.0.0.1:0")
+	c := p.client(t)
+	res, err := c.Get(p.base() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(b), "Acme") {
+		t.Errorf("board: %d\n%s", res.StatusCode, b)
+	}
+	// A change from the CLI shows on the next load.
+	must(t, e, "apply", "--company", "Globex", "--role", "SRE")
+	res, err = c.Get(p.base() + "/?q=globex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(b), "Globex") {
+		t.Errorf("the page does not show what the CLI wrote")
+	}
+	// The plan gives the reasons `onward plan` gives.
+	must(t, e, "interview", "Acme", "--at", ago(-72*time.Hour))
+	res, err = c.Get(p.base() + "/plan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(b), "prep note") || !strings.Contains(string(b), ", before interview") && !strings.Contains(string(b), ", before the interview") {
+		t.Errorf("the plan page lacks the prep note's reason:\n%s", b)
+	}
+	res, err = http.Get(p.base() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("without the token: %d", res.StatusCode)
+	}
+}
+
+func TestRunServesThePageWhenTheConfigSaysSo(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.writeConfig(t, e.config, e.baseConf().set("web", "listen", q("127.0.0.1:0")), 0o600)
+	p := startPage(t, e, "run")
+	p.client(t)
+}
+
+func TestWebRefusesAnAddressOtherMachinesReach(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, args := range [][]string{{"web", "--listen", "0.0.0.0:7468"}, {"web", "--listen", "192.0.2.1:7468"}, {"web", "--listen", "nonsense"}} {
+		before := snap(t, e)
+		_, stderr, code := run(t, e, args...)
+		if code != 2 || !strings.Contains(stderr, "--listen: ") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+		sameState(t, before, snap(t, e))
+	}
+	e.writeConfig(t, e.config, e.baseConf().set("web", "listen", q("0.0.0.0:7468")).set("web", "allow_remote", "true"), 0o600)
+	_, stderr, code := run(t, e, "run")
+	if code != 2 || !regexp.MustCompile(`config\.toml:\d+: web\.listen: .*tls_cert`).MatchString(stderr) {
+		t.Errorf("run with a remote address and no TLS: exit %d, %q", code, stderr)
+	}
+	out := must(t, e, "web", "--help")
+	for _, want := range []string{"--listen", "--open", "access token", "Example"} {
+		if !strings.Contains(out, want) && !strings.Contains(out, strings.ToLower(want)) {
+			t.Errorf("web --help lacks %q", want)
+		}
+	}
+}
+
+func TestDemoWebKeepsTheStorysPageOpen(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	p := startPage(t, e, "demo", "--web", "--dir", t.TempDir())
+	c := p.client(t)
+	res, err := c.Get(p.base() + "/drafts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(b), "Northwind Labs") || !strings.Contains(string(b), "mailto:") {
+		t.Errorf("the demo's drafts page: %d\n%s", res.StatusCode, b)
+	}
+}
+
+// The page writes beside a running daemon, as the CLI does: each on its
+// own connection to the one database file.
+func TestWebWritesWhileTheDaemonRuns(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	id := apply(t, e, "--company", "Acme", "--role", "Engineer", "--recruiter", "Dana <dana@acme.example>")
+	startUntil(t, e, regexp.MustCompile(`onward daemon started`), "run")
+	p := startPage(t, e, "web", "--listen", "127.0.0.1:0")
+	c := p.client(t)
+	res, err := c.Get(p.base() + "/apps/" + id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([0-9a-f]{64})"`).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("no CSRF token on the page:\n%s", b)
+	}
+	res, err = c.PostForm(p.base()+"/apps/"+id+"/reply", map[string][]string{"csrf": {string(m[1])}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.HasSuffix(res.Request.URL.String(), "done=reply") {
+		t.Fatalf("reply through the page: %d at %s", res.StatusCode, res.Request.URL)
+	}
+	if out := must(t, e, "show", "acme"); !strings.Contains(out, "reply") {
+		t.Errorf("the reply is not recorded:\n%s", out)
+	}
+}

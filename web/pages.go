@@ -1,0 +1,426 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/store"
+	"github.com/onward-app/onward/tracker"
+)
+
+//go:embed assets
+var assets embed.FS
+
+// pageNames are the pages; each is assets/NAME.html inside the layout.
+var pageNames = []string{"board", "app", "drafts", "confirm", "plan", "lessons", "settings"}
+
+func parsePages() (map[string]*template.Template, error) {
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "assets/layout.html", "assets/forms.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	out := map[string]*template.Template{}
+	for _, name := range pageNames {
+		t, err := template.Must(base.Clone()).ParseFS(assets, "assets/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: templates: %w", err)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+var funcs = template.FuncMap{
+	"label": func(k onward.Kind) string { return k.Label() },
+	"lines": func(s string) []string { return strings.Split(s, "\n") },
+	"join":  strings.Join,
+	"list":  func(v ...any) []any { return v },
+	"sub1":  func(n int) int { return n - 1 },
+}
+
+// page is what every page's template gets: the data of the page and
+// what the layout needs.
+type page struct {
+	Title  string
+	Nav    string
+	CSRF   string
+	Notice string
+	Error  string
+	Drafts int // waiting drafts, shown in the menu
+	Data   any
+}
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /{$}", s.board)
+	m.HandleFunc("POST /apps", s.apply)
+	m.HandleFunc("GET /apps/{id}", s.application)
+	m.HandleFunc("POST /apps/{id}/{action}", s.appAction)
+	m.HandleFunc("GET /drafts", s.drafts)
+	m.HandleFunc("GET /drafts/{id}/send", s.confirmSend)
+	m.HandleFunc("GET /drafts/{id}/eml", s.eml)
+	m.HandleFunc("POST /drafts/{id}/{action}", s.draftAction)
+	m.HandleFunc("GET /plan", s.plan)
+	m.HandleFunc("GET /lessons", s.lessons)
+	m.HandleFunc("POST /lessons", s.logLesson)
+	m.HandleFunc("GET /settings", s.settings)
+	static, _ := fs.Sub(assets, "assets/static")
+	files := http.FileServerFS(static)
+	m.Handle("GET /static/", http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Assets hold no data: they may be cached, unlike the pages.
+		w.Header().Set("Cache-Control", "private, max-age=3600")
+		files.ServeHTTP(w, r)
+	})))
+	s.mux = m
+}
+
+// render writes a page; the template runs into a buffer first so that an
+// error in it is a clean 500, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	p.CSRF = s.csrf
+	if n, err := s.o.Store.CountByStatus(r.Context()); err == nil {
+		p.Drafts = n[onward.StatusDrafted]
+	}
+	var b bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&b, "layout.html", p); err != nil {
+		s.o.Log.Error("web: render", "page", name, "err", err)
+		http.Error(w, "the page could not be drawn: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(b.Bytes())
+}
+
+// fail shows err: a mistake in the input as 400 with its words, anything
+// else as 500.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusInternalServerError
+	switch {
+	case errors.Is(err, tracker.ErrInvalid), errors.As(err, new(inputError)):
+		status = http.StatusBadRequest
+	case errors.Is(err, store.ErrNotFound):
+		status = http.StatusNotFound
+	default:
+		s.o.Log.Error("web: request", "path", r.URL.Path, "err", err)
+	}
+	s.render(w, r, status, "settings", page{Title: "Something went wrong", Error: err.Error(), Data: nil})
+}
+
+// inputError is a mistake in a form field that the tracker does not see
+// (a duration, an id).
+type inputError struct{ msg string }
+
+func (e inputError) Error() string { return e.msg }
+
+func badInput(format string, args ...any) error { return inputError{fmt.Sprintf(format, args...)} }
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, badInput("%q is not an id", r.PathValue("id"))
+	}
+	return id, nil
+}
+
+// when formats a time in the user's zone.
+func (s *Server) when(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(s.o.Config.Location()).Format("Mon 2 Jan 2006 15:04 MST")
+}
+
+func (s *Server) day(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(s.o.Config.Location()).Format("Mon 2 Jan 2006")
+}
+
+// columns are the board's, in the order of a hunt; closed gathers the
+// outcomes that end an application.
+var columns = []struct {
+	Name   string
+	Title  string
+	Stages []onward.Stage
+}{
+	{"applied", "Applied", []onward.Stage{onward.StageApplied}},
+	{"interviewing", "Interviewing", []onward.Stage{onward.StageInterviewing}},
+	{"offer", "Offer", []onward.Stage{onward.StageOffer}},
+	{"closed", "Closed", []onward.Stage{onward.StageRejected, onward.StageWithdrawn}},
+}
+
+type card struct {
+	ID                   int64
+	Company, Role, Stage string
+	Next                 string // the next message and when
+	Needs                []string
+}
+
+type column struct {
+	Name, Title string
+	Cards       []card
+	Total       int
+	More        string // the link to the rest, when cut
+}
+
+type boardData struct {
+	Columns []column
+	Stage   string
+	Q       string
+	Stages  []string
+}
+
+// boardLimit keeps the board readable and light at thousands of
+// applications: the newest of each column, the rest one link away.
+const (
+	boardLimit = 30
+	stageLimit = 200
+)
+
+func (s *Server) board(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	stage := r.URL.Query().Get("stage")
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	valid := stage == ""
+	for _, c := range columns {
+		valid = valid || c.Name == stage
+	}
+	if !valid {
+		s.fail(w, r, badInput("stage: %q is not one of applied, interviewing, offer, closed", stage))
+		return
+	}
+	// The applications alone, one statement; the messages only of the
+	// cards shown, one indexed statement each: the board of a long hunt
+	// costs its thirty cards a column, not its thousands of messages.
+	apps, err := s.o.Store.Applications(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	limit := boardLimit
+	if stage != "" || q != "" {
+		limit = stageLimit
+	}
+	if n, err := strconv.Atoi(r.URL.Query().Get("show")); err == nil && n > limit {
+		limit = min(n, 5000)
+	}
+	lq := strings.ToLower(q)
+	d := boardData{Stage: stage, Q: q}
+	for _, c := range columns {
+		d.Stages = append(d.Stages, c.Name)
+		if stage != "" && stage != c.Name {
+			continue
+		}
+		col := column{Name: c.Name, Title: c.Title}
+		// Newest first: the hunt of this week before last spring's.
+		for i := len(apps) - 1; i >= 0; i-- {
+			a := apps[i]
+			if !slices.Contains(c.Stages, a.Stage) {
+				continue
+			}
+			if lq != "" && !strings.Contains(strings.ToLower(a.Company+" "+a.Role+" "+a.RecruiterName+" "+a.RecruiterEmail), lq) {
+				continue
+			}
+			col.Total++
+			if len(col.Cards) >= limit {
+				continue
+			}
+			cd, err := s.card(r, a)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			col.Cards = append(col.Cards, cd)
+		}
+		if col.Total > len(col.Cards) {
+			v := urlValues("stage", c.Name, "q", q, "show", strconv.Itoa(len(col.Cards)+stageLimit))
+			col.More = "/?" + v
+		}
+		d.Columns = append(d.Columns, col)
+	}
+	s.render(w, r, http.StatusOK, "board", page{Title: "The hunt", Nav: "board", Notice: notices[r.URL.Query().Get("done")], Data: d})
+}
+
+// card is one application on the board: its next message and what
+// waits on the user (drafts to review, messages that failed, a recruiter
+// draft with no address to go to).
+func (s *Server) card(r *http.Request, a store.Application) (card, error) {
+	cd := card{ID: a.ID, Company: a.Company, Role: a.Role, Stage: string(a.Stage)}
+	msgs, err := s.o.Store.Messages(r.Context(), store.MessageFilter{ApplicationID: a.ID, NoBodies: true})
+	if err != nil {
+		return cd, err
+	}
+	for _, m := range msgs { // by due time
+		switch m.Status {
+		case onward.StatusScheduled:
+			if cd.Next == "" {
+				cd.Next = m.Kind.Label() + " · " + s.when(m.DueAt)
+			}
+			if m.Audience == onward.Recruiter && m.To == "" {
+				cd.Needs = append(cd.Needs, "the recruiter's address, for the "+m.Kind.Label())
+			}
+		case onward.StatusDrafted:
+			cd.Needs = append(cd.Needs, "a "+m.Kind.Label()+" to review and send")
+		case onward.StatusFailed:
+			cd.Needs = append(cd.Needs, "a "+m.Kind.Label()+" failed: "+m.LastError)
+		}
+	}
+	return cd, nil
+}
+
+func urlValues(kv ...string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(kv[i] + "=" + urlQuery(kv[i+1]))
+	}
+	return b.String()
+}
+
+func urlQuery(v string) string { return template.URLQueryEscaper(v) }
+
+// notices are the words shown after a form succeeded; a fixed list, so
+// that no address can make the page say something of its choosing.
+var notices = map[string]string{
+	"apply":     "Application recorded.",
+	"interview": "Interview recorded; its follow-ups are planned below.",
+	"reply":     "Reply recorded; the status check is cancelled.",
+	"reject":    "Rejection recorded. Learn, log, let go: the follow-ups are planned below.",
+	"offer":     "Offer recorded. Congratulations!",
+	"withdraw":  "Withdrawal recorded; everything pending is cancelled.",
+	"lesson":    "Lesson logged.",
+	"feedback":  "Feedback recorded.",
+	"undo":      "The last event is taken back: what it planned and had not gone out is cancelled.",
+	"edit":      "Details saved.",
+	"unchanged": "Nothing changed: it was recorded already.",
+	"saved":     "Draft saved.",
+	"sent":      "Sent.",
+	"marked":    "Marked as sent from your mail program.",
+	"discarded": "Draft discarded; it is never sent.",
+}
+
+type event struct{ When, What, Note string }
+
+type msgRow struct {
+	ID                  int64
+	Kind, Status, When  string
+	To, Reason, Subject string
+	Draft               bool
+}
+
+type appData struct {
+	App            store.Application
+	Applied        string
+	Events         []event
+	Messages       []msgRow
+	Lessons        []lessonRow
+	Closed         bool
+	InterviewKinds []string
+	// Recruiter is the field as the edit form shows it, and compares it.
+	Recruiter string
+	Form      map[string]string // the values of a form that failed
+}
+
+func (s *Server) application(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.showApp(w, r, id, http.StatusOK, notices[r.URL.Query().Get("done")], "", nil)
+}
+
+func (s *Server) showApp(w http.ResponseWriter, r *http.Request, id int64, status int, notice, errText string, form map[string]string) {
+	ctx := r.Context()
+	a, err := s.o.Store.Application(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	evs, err := s.o.Store.Timeline(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	msgs, err := s.o.Store.Messages(ctx, store.MessageFilter{ApplicationID: id, NoBodies: true})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ls, err := s.o.Store.Lessons(ctx, store.LessonFilter{ApplicationID: id})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := appData{App: a, Applied: s.day(a.AppliedAt), Closed: a.Closed(), Form: form, Recruiter: recruiterField(a)}
+	for _, k := range onward.InterviewKinds() {
+		d.InterviewKinds = append(d.InterviewKinds, strings.ReplaceAll(string(k), "_", " "))
+	}
+	for _, e := range evs {
+		when := s.when(e.At)
+		if !e.EndsAt.IsZero() {
+			when += " – " + e.EndsAt.In(s.o.Config.Location()).Format("15:04")
+		}
+		d.Events = append(d.Events, event{When: when, What: string(e.Kind), Note: e.Note})
+	}
+	for _, m := range msgs {
+		d.Messages = append(d.Messages, s.row(m))
+	}
+	d.Lessons = s.lessonRows(ls)
+	s.render(w, r, status, "app", page{Title: a.Company + " — " + a.Role, Nav: "board", Notice: notice, Error: errText, Data: d})
+}
+
+func (s *Server) row(m store.Message) msgRow {
+	when := s.when(m.DueAt)
+	if m.Status == onward.StatusSent {
+		when = s.when(m.SentAt)
+	}
+	to := m.To
+	if m.Audience == onward.User {
+		to = "you"
+	} else if to == "" {
+		to = "(no address yet)"
+	}
+	return msgRow{ID: m.ID, Kind: m.Kind.Label(), Status: string(m.Status), When: when, To: to, Reason: m.LastError,
+		Subject: m.Subject, Draft: m.Status == onward.StatusDrafted && m.Audience == onward.Recruiter}
+}
+
+type lessonRow struct {
+	When, Company, Text string
+	AppID               int64
+	Tags                []string
+}
+
+func (s *Server) lessonRows(ls []store.Lesson) []lessonRow {
+	out := make([]lessonRow, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, lessonRow{When: s.day(l.CreatedAt), Company: l.Company, Text: l.Text, AppID: l.ApplicationID, Tags: l.Tags})
+	}
+	return out
+}
+
+// recruiterField is the recruiter as the edit form shows it: the address
+// with its name, or the name alone while the address is unknown.
+func recruiterField(a store.Application) string {
+	if a.RecruiterEmail == "" {
+		return a.RecruiterName
+	}
+	return tracker.RecruiterAddress(a)
+}

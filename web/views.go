@@ -1,0 +1,357 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/compose"
+	"github.com/onward-app/onward/config"
+	"github.com/onward-app/onward/mailer"
+	"github.com/onward-app/onward/store"
+)
+
+type draftView struct {
+	ID                   int64
+	AppID                int64
+	Company              string
+	Kind, To, From       string
+	Subject, Text        string
+	CanSend              bool
+	Why                  string // why the page cannot send it itself
+	Mailto               string
+	NoAddress, InMailbox bool
+}
+
+func (s *Server) drafts(w http.ResponseWriter, r *http.Request) {
+	s.showDrafts(w, r, http.StatusOK, notices[r.URL.Query().Get("done")], "")
+}
+
+func (s *Server) from() string {
+	return mailer.Address{Name: s.o.Config.User.Name, Email: s.o.Config.User.Email}.String()
+}
+
+func (s *Server) showDrafts(w http.ResponseWriter, r *http.Request, status int, notice, errText string) {
+	ctx := r.Context()
+	msgs, err := s.o.Store.Messages(ctx, store.MessageFilter{Status: onward.StatusDrafted, Audience: onward.Recruiter, Limit: draftsShown})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	companies := map[int64]string{}
+	var out []draftView
+	for _, m := range msgs {
+		if _, ok := companies[m.ApplicationID]; !ok {
+			a, err := s.o.Store.Application(ctx, m.ApplicationID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				s.fail(w, r, err)
+				return
+			}
+			companies[m.ApplicationID] = a.Company
+		}
+		v := draftView{ID: m.ID, AppID: m.ApplicationID, Company: companies[m.ApplicationID], Kind: m.Kind.Label(), To: m.To,
+			From: s.from(), Subject: m.Subject, Text: m.Text, NoAddress: m.To == "", InMailbox: s.o.Config.Delivery.Drafts == "imap"}
+		if err := s.canSend(m); err != nil {
+			v.Why = err.Error()
+		} else {
+			v.CanSend = true
+		}
+		if m.To != "" {
+			v.Mailto = compose.Mailto(m.To, m.Subject, m.Text)
+		}
+		out = append(out, v)
+	}
+	s.render(w, r, status, "drafts", page{Title: "Drafts", Nav: "drafts", Notice: notice, Error: errText, Data: out})
+}
+
+// draftsShown is how many drafts the page shows at once, the first due
+// first: each is a whole letter.
+const draftsShown = 25
+
+type confirmData struct {
+	Draft   draftView
+	Updated string
+}
+
+// confirmSend asks what `onward drafts send` makes sure of: who it goes
+// to, what it says, and from which address.
+func (s *Server) confirmSend(w http.ResponseWriter, r *http.Request) {
+	m, err := s.draft(r.Context(), r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.canSend(m); err != nil {
+		s.showDrafts(w, r, http.StatusBadRequest, "", "draft "+strconv.FormatInt(m.ID, 10)+": "+err.Error())
+		return
+	}
+	d := confirmData{Draft: draftView{ID: m.ID, AppID: m.ApplicationID, Kind: m.Kind.Label(), To: m.To, From: s.from(), Subject: m.Subject, Text: m.Text},
+		Updated: strconv.FormatInt(m.UpdatedAt.UnixMilli(), 10)}
+	s.render(w, r, http.StatusOK, "confirm", page{Title: "Send this draft?", Nav: "drafts", Data: d})
+}
+
+// eml is the draft as a file the user's mail program opens, edits and
+// sends.
+func (s *Server) eml(w http.ResponseWriter, r *http.Request) {
+	m, err := s.draft(r.Context(), r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if m.Status != onward.StatusDrafted {
+		s.fail(w, r, badInput("message %d is %s, not a waiting draft", m.ID, m.Status))
+		return
+	}
+	c := &compose.Composer{User: mailer.Address{Name: s.o.Config.User.Name, Email: s.o.Config.User.Email}, Location: s.o.Config.Location()}
+	em, err := c.DraftEmail(m, s.o.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var b bytes.Buffer
+	if _, err := em.WriteTo(&b); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "message/rfc822")
+	w.Header().Set("Content-Disposition", `attachment; filename="draft-`+strconv.FormatInt(m.ID, 10)+`.eml"`)
+	w.Write(b.Bytes())
+}
+
+type planRow struct {
+	When, Kind, To, Company, Why string
+	AppID                        int64
+	Draft                        bool
+}
+
+type planData struct {
+	Rows  []planRow
+	Until string
+	More  bool // more than planRows are due
+}
+
+// planDays and planRows bound the plan page: two weeks, and no more rows
+// than a person reads.
+const (
+	planDays = 14
+	planRows = 200
+)
+
+func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	now := s.o.Now()
+	until := now.Add(planDays * 24 * time.Hour)
+	if s.o.Plan != nil {
+		items, err := s.o.Plan(ctx, now, until)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d := planData{Until: s.day(until), More: len(items) > planRows}
+		for _, it := range items[:min(len(items), planRows)] {
+			d.Rows = append(d.Rows, planRow{When: s.when(it.DueAt), Kind: it.Kind.Label(), To: it.To, Company: it.Company,
+				AppID: it.AppID, Draft: it.Kind.Audience() == onward.Recruiter, Why: it.Why})
+		}
+		s.render(w, r, http.StatusOK, "plan", page{Title: "The plan", Nav: "plan", Data: d})
+		return
+	}
+	// In due order, without the bodies, and no more than the page shows.
+	msgs, err := s.o.Store.Messages(ctx, store.MessageFilter{Status: onward.StatusScheduled, NoBodies: true, Limit: planRows + 1})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := planData{Until: s.day(until)}
+	if i := slices.IndexFunc(msgs, func(m store.Message) bool { return !m.DueAt.Before(until) }); i >= 0 {
+		msgs = msgs[:i]
+	}
+	if len(msgs) > planRows {
+		d.More = true
+		msgs = msgs[:planRows]
+	}
+	companies := map[int64]string{}
+	for _, m := range msgs {
+		if _, ok := companies[m.ApplicationID]; !ok && m.ApplicationID != 0 {
+			a, err := s.o.Store.Application(ctx, m.ApplicationID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				s.fail(w, r, err)
+				return
+			}
+			companies[m.ApplicationID] = a.Company
+		}
+		row := s.row(m)
+		if m.Audience == onward.Recruiter {
+			row.To = "draft for " + row.To
+		}
+		d.Rows = append(d.Rows, planRow{When: row.When, Kind: row.Kind, To: row.To, Company: companies[m.ApplicationID],
+			AppID: m.ApplicationID, Draft: m.Audience == onward.Recruiter, Why: s.why(r, m)})
+	}
+	s.render(w, r, http.StatusOK, "plan", page{Title: "The plan", Nav: "plan", Data: d})
+}
+
+// why says what planned m and by which rule, as the config has it; and
+// the reason it waits, when delivery gave one.
+func (s *Server) why(r *http.Request, m store.Message) string {
+	cfg := s.o.Config
+	var parts []string
+	if ev, err := s.o.Store.EventOf(r.Context(), m.ID); err == nil {
+		switch {
+		case m.Kind == onward.Prep:
+			parts = append(parts, "the prep rule ("+cfg.Followups.Prep+") before the interview of "+s.when(ev.At))
+		case cfg.Delay(m.Kind).String() != "":
+			parts = append(parts, cfg.Delay(m.Kind).String()+" after the "+string(ev.Kind)+" of "+s.when(ev.At))
+		default:
+			parts = append(parts, "after the "+string(ev.Kind)+" of "+s.when(ev.At))
+		}
+	} else if m.Kind == onward.Digest {
+		parts = append(parts, "the digest schedule ("+cfg.Digest.Schedule+")")
+	}
+	if m.Audience == onward.Recruiter && cfg.Schedule.SendWindow != "" {
+		parts = append(parts, "in the send window ("+cfg.Schedule.SendWindow+")")
+	}
+	if m.Audience == onward.User && cfg.Schedule.QuietHours != "" {
+		parts = append(parts, "outside quiet hours ("+cfg.Schedule.QuietHours+")")
+	}
+	if m.LastError != "" {
+		parts = append(parts, "waiting: "+m.LastError)
+	}
+	return strings.Join(parts, "; ")
+}
+
+type tagGroup struct {
+	Tag     string
+	Lessons []lessonRow
+	Total   int
+}
+
+type appLessons struct {
+	AppID   int64
+	Company string
+	Lessons []lessonRow
+}
+
+// lessonsShown and lessonsPerTag bound the lessons page.
+const (
+	lessonsShown  = 50
+	lessonsPerTag = 5
+)
+
+type lessonsData struct {
+	Tag        string
+	All        []lessonRow
+	Total      int
+	ByApp      []appLessons
+	ByTag      []tagGroup
+	Funnel     chart
+	Tags       chart
+	FunnelFrom string
+}
+
+func (s *Server) lessons(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f := store.LessonFilter{Tag: r.URL.Query().Get("tag")}
+	ls, err := s.o.Store.Lessons(ctx, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Newest first, and a readable number of them: a long hunt has
+	// thousands; a tag's own page shows all of its lessons.
+	all := s.lessonRows(ls)
+	slices.Reverse(all)
+	d := lessonsData{Tag: f.Tag, Total: len(all)}
+	perTag := lessonsPerTag
+	if f.Tag != "" {
+		perTag = len(all)
+	}
+	groups := map[string]int{}
+	for _, l := range all {
+		for _, t := range l.Tags {
+			i, ok := groups[t]
+			if !ok {
+				i = len(d.ByTag)
+				groups[t] = i
+				d.ByTag = append(d.ByTag, tagGroup{Tag: t})
+			}
+			d.ByTag[i].Total++
+			if len(d.ByTag[i].Lessons) < perTag {
+				d.ByTag[i].Lessons = append(d.ByTag[i].Lessons, l)
+			}
+		}
+	}
+	d.All = all[:min(len(all), lessonsShown)]
+	// By application, the applications with the latest lessons first.
+	apps := map[int64]int{}
+	for _, l := range all {
+		if l.AppID == 0 {
+			continue
+		}
+		i, ok := apps[l.AppID]
+		if !ok {
+			if len(d.ByApp) == lessonsShown {
+				continue
+			}
+			i = len(d.ByApp)
+			apps[l.AppID] = i
+			d.ByApp = append(d.ByApp, appLessons{AppID: l.AppID, Company: l.Company})
+		}
+		if len(d.ByApp[i].Lessons) < lessonsPerTag {
+			d.ByApp[i].Lessons = append(d.ByApp[i].Lessons, l)
+		}
+	}
+	now := s.o.Now()
+	from := now.AddDate(0, -3, 0)
+	fn, err := s.o.Store.FunnelBetween(ctx, from, now.Add(time.Minute))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.FunnelFrom = s.day(from)
+	d.Funnel = barChart("The funnel, the last three months", []bar{
+		{"applied", fn.Applications}, {"interviewed", fn.Interviews}, {"offers", fn.Offers}, {"rejections", fn.Rejections},
+		{"feedback asked", fn.FeedbackRequested}, {"feedback replies", fn.FeedbackReplies},
+	})
+	tags, err := s.o.Store.TagCounts(ctx, from)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var bars []bar
+	for i, t := range tags {
+		if i == 10 {
+			break
+		}
+		bars = append(bars, bar{"#" + t.Tag, t.Lessons})
+	}
+	d.Tags = barChart("Top tags, the last three months", bars)
+	s.render(w, r, http.StatusOK, "lessons", page{Title: "Lessons and patterns", Nav: "lessons", Notice: notices[r.URL.Query().Get("done")], Data: d})
+}
+
+type settingsData struct {
+	Source, Zone, TOML string
+	WebListen          string
+}
+
+// settings shows the effective configuration as `onward config check`
+// prints it, secrets masked; the page never changes it.
+func (s *Server) settings(w http.ResponseWriter, r *http.Request) {
+	cfg := s.o.Config
+	b, err := toml.Marshal(cfg.Masked())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	src := cfg.Path
+	if src == "" {
+		src = "none found at " + config.DefaultPath() + "; built-in defaults"
+	}
+	d := settingsData{Source: src, Zone: cfg.Location().String(), TOML: string(b)}
+	s.render(w, r, http.StatusOK, "settings", page{Title: "Settings", Nav: "settings", Data: d})
+}
