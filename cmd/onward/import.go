@@ -10,8 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/onward-app/onward"
-	"github.com/onward-app/onward/transfer"
 	"github.com/onward-app/onward/tracker"
+	"github.com/onward-app/onward/transfer"
 )
 
 func (a *app) importCmd() *cobra.Command {
