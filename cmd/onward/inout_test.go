@@ -328,3 +328,49 @@ func TestExportCSV(t *testing.T) {
 		t.Errorf("CSV read back as %v", got)
 	}
 }
+
+// TestInOutBadInput: each wrong use of the in-and-out commands exits 2,
+// names what is wrong, and writes nothing.
+func TestInOutBadInput(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		file string // written to {dir}/in before the run
+		args []string
+		want string
+	}{
+		{"export format", "", []string{"export", "--format", "xml"}, `--format: "xml" is not json or csv`},
+		{"export folder", "", []string{"export", "--out", "{dir}/no/such/x.json"}, "does not exist"},
+		{"backup folder", "", []string{"backup", "{dir}/no/such/x.db"}, "the folder does not exist"},
+		{"import missing", "", []string{"import", "{dir}/nothing.csv"}, "no such file"},
+		{"import date order", "company,role\nA,B\n", []string{"import", "{dir}/in", "--date-order", "ymd"}, `--date-order: "ymd"`},
+		{"import map form", "company,role\nA,B\n", []string{"import", "{dir}/in", "--map", "Firm"}, "COLUMN=FIELD"},
+		{"import map field", "company,role\nA,B\n", []string{"import", "{dir}/in", "--map", "company=boss"}, `"boss" is not a field`},
+		{"import map column", "company,role\nA,B\n", []string{"import", "{dir}/in", "--map", "Firm=company"}, `no column "Firm"`},
+		{"import no role", "company,salary\nA,1\n", []string{"import", "{dir}/in", "--apply"}, "line 1: no role column"},
+		{"import empty", "", []string{"import", "{dir}/empty", "--apply"}, "the file is empty"},
+		{"import bad row", "company,role,applied\nA,B,soon\n", []string{"import", "{dir}/in", "--apply"}, "1 rows cannot be read"},
+		{"import future json", `{"onward_export": 2}`, []string{"import", "{dir}/in", "--apply"}, `"onward_export" is 2`},
+		{"import not export", `{"hello": 1}`, []string{"import", "{dir}/in", "--apply"}, `no "onward_export"`},
+		{"restore missing", "", []string{"restore", "{dir}/nothing.db"}, "no such file"},
+		{"restore text", "hello", []string{"restore", "{dir}/in"}, "not an onward database"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t).inProcess()
+			apply(t, e, "--company", "Acme", "--role", "Engineer")
+			writeFile(t, filepath.Join(e.dir, "in"), tc.file, 0o600)
+			writeFile(t, filepath.Join(e.dir, "empty"), "", 0o600)
+			before := snap(t, e)
+			args := make([]string, len(tc.args))
+			for i, a := range tc.args {
+				args[i] = strings.ReplaceAll(a, "{dir}", e.dir)
+			}
+			out, stderr, code := run(t, e, args...)
+			if code != 2 || !strings.Contains(stderr+out, tc.want) || !strings.HasPrefix(stderr, "onward: ") {
+				t.Errorf("%v: exit %d, stderr %q, stdout %q; want exit 2 naming %q", args, code, stderr, out, tc.want)
+			}
+			sameState(t, before, snap(t, e))
+		})
+	}
+}
