@@ -23,6 +23,12 @@ const (
 	// RejectionNotice tells the user that a recruiter's reply reads as a
 	// rejection.
 	RejectionNotice Kind = "rejection_notice"
+	// FeedbackThanks is a draft to the recruiter after feedback came:
+	// thanks for the honesty, no defence.
+	FeedbackThanks Kind = "feedback_thanks"
+	// FeedbackReceived tells the user that feedback was recorded (or
+	// declined), soon after it came.
+	FeedbackReceived Kind = "feedback_received"
 )
 
 // kinds is every kind of message, recruiter drafts first, with who it is
@@ -37,12 +43,14 @@ var kinds = []struct {
 	{StatusCheck, Recruiter, "status check"},
 	{FeedbackRequest, Recruiter, "feedback request"},
 	{StayInTouch, Recruiter, "stay-in-touch note"},
+	{FeedbackThanks, Recruiter, "feedback thank-you"},
 	{Learn, User, "learn check-in"},
 	{LetGo, User, "let-go check-in"},
 	{Digest, User, "weekly digest"},
 	{DraftReady, User, "draft notice"},
 	{Prep, User, "prep note"},
 	{RejectionNotice, User, "note on a reply"},
+	{FeedbackReceived, User, "feedback check-in"},
 }
 
 // Kinds returns every kind of message, recruiter drafts first. The slice is
@@ -121,17 +129,33 @@ const (
 	Reply     EventKind = "reply"
 	Offer     EventKind = "offer"
 	Withdrawn EventKind = "withdrawn"
+	// Feedback is the recruiter's feedback on a rejection (or their
+	// reply that they give none).
+	Feedback EventKind = "feedback"
 )
 
 // EventKinds returns every event kind.
 func EventKinds() []EventKind {
-	return []EventKind{Applied, Interview, Rejected, Reply, Offer, Withdrawn}
+	return []EventKind{Applied, Interview, Rejected, Reply, Offer, Withdrawn, Feedback}
 }
 
 // Valid reports whether e is one of EventKinds.
 func (e EventKind) Valid() bool { return slices.Contains(EventKinds(), e) }
 
 func (e EventKind) String() string { return string(e) }
+
+// Noun names the event in words, for sentences: "the rejection of 2 Mar".
+func (e EventKind) Noun() string {
+	switch e {
+	case Applied:
+		return "application"
+	case Rejected:
+		return "rejection"
+	case Withdrawn:
+		return "withdrawal"
+	}
+	return string(e)
+}
 
 // Stage is where an application stands.
 type Stage string
@@ -154,6 +178,24 @@ func Stages() []Stage {
 func (s Stage) Valid() bool { return slices.Contains(Stages(), s) }
 
 func (s Stage) String() string { return string(s) }
+
+// Phrase says in words where an application at stage s stands, to follow
+// its name: "Acme has an offer".
+func (s Stage) Phrase() string {
+	switch s {
+	case StageApplied:
+		return "is applied for"
+	case StageInterviewing:
+		return "is in interviews"
+	case StageRejected:
+		return "was rejected"
+	case StageOffer:
+		return "has an offer"
+	case StageWithdrawn:
+		return "was withdrawn"
+	}
+	return "is " + string(s)
+}
 
 // Status is where a message stands; DESIGN.md draws the machine.
 type Status string
@@ -207,4 +249,40 @@ func Join[T ~string](vs []T) string {
 		s[i] = string(v)
 	}
 	return strings.Join(s, ", ")
+}
+
+// InterviewKind is what kind of interview the user had. The words, the
+// prep note and patterns use it; the list is short on purpose.
+type InterviewKind string
+
+// The kinds of interview.
+const (
+	PhoneScreen InterviewKind = "phone_screen"
+	Technical   InterviewKind = "technical"
+	Panel       InterviewKind = "panel"
+	Onsite      InterviewKind = "onsite"
+	Final       InterviewKind = "final"
+)
+
+// InterviewKinds returns every kind of interview, in the order of a hunt.
+func InterviewKinds() []InterviewKind {
+	return []InterviewKind{PhoneScreen, Technical, Panel, Onsite, Final}
+}
+
+// Valid reports whether k is one of InterviewKinds.
+func (k InterviewKind) Valid() bool { return slices.Contains(InterviewKinds(), k) }
+
+// Label names the kind in words: "phone screen".
+func (k InterviewKind) Label() string { return strings.ReplaceAll(string(k), "_", " ") }
+
+func (k InterviewKind) String() string { return string(k) }
+
+// ParseInterviewKind reads a kind of interview as the user types it:
+// "phone screen", "phone-screen" and "phone_screen" are one kind.
+func ParseInterviewKind(s string) (InterviewKind, error) {
+	k := InterviewKind(strings.ReplaceAll(strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), " ", "_"), "-", "_"))
+	if !k.Valid() {
+		return "", fmt.Errorf("%q is not a kind of interview; want one of %s", s, Join(InterviewKinds()))
+	}
+	return k, nil
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/templates"
+	"github.com/onward-app/onward/when"
 )
 
 // Composer turns a stored message into an email: it gathers what the
@@ -33,6 +35,12 @@ type Composer struct {
 	// RepliesRead is set when the mailbox is read, so check-ins may
 	// invite a reply.
 	RepliesRead bool
+	// Stale is how late each kind may still go out, so a draft notice can
+	// say until when it is timely.
+	Stale map[onward.Kind]when.Delay
+	// NoSend is set when this setup has no SMTP server: a note then
+	// offers no `drafts send` command, which could not work.
+	NoSend bool
 }
 
 // Data gathers the template data for m at now.
@@ -52,6 +60,11 @@ func (c *Composer) Data(ctx context.Context, m store.Message, now time.Time) (te
 			return d, err
 		}
 	}
+	if m.ApplicationID != 0 {
+		if err := c.about(ctx, &d, m); err != nil {
+			return d, err
+		}
+	}
 	switch m.Kind {
 	case onward.RejectionNotice:
 		note, err := c.Store.Note(ctx, m.ID)
@@ -65,18 +78,30 @@ func (c *Composer) Data(ctx context.Context, m store.Message, now time.Time) (te
 			return d, err
 		}
 		d.Lessons = c.lessons(RankLessons(ls, d.App.Company, prepLessons))
-	case onward.LetGo:
+	case onward.LetGo, onward.Learn, onward.FeedbackReceived:
 		ls, err := c.Store.Lessons(ctx, store.LessonFilter{ApplicationID: m.ApplicationID})
 		if err != nil {
 			return d, err
 		}
 		d.Lessons = c.lessons(ls)
+		if m.Kind == onward.LetGo {
+			if d.StayInTouchAt, err = c.stayInTouchAt(ctx, m.ApplicationID); err != nil {
+				return d, err
+			}
+		}
 	case onward.DraftReady:
 		draft, err := c.Store.Message(ctx, m.DraftID)
 		if err != nil {
 			return d, err
 		}
 		d.Draft = c.draft(draft)
+		// The notice names whom the draft is for: the interviewer a
+		// thank-you thanks, and the interview it follows.
+		inner := templates.Data{App: d.App}
+		if err := c.about(ctx, &inner, draft); err != nil {
+			return d, err
+		}
+		d.Interview, d.Recipient = inner.Interview, inner.Recipient
 	case onward.Digest:
 		dg, ls, err := c.digest(ctx, now)
 		if err != nil {
@@ -139,15 +164,33 @@ func (c *Composer) lessons(ls []store.Lesson) []templates.Lesson {
 }
 
 func (c *Composer) draft(m store.Message) *templates.Draft {
-	return &templates.Draft{
-		ID:          m.ID,
-		Kind:        m.Kind,
-		To:          m.To,
-		Subject:     m.Subject,
-		Text:        m.Text,
-		Mailto:      Mailto(m.To, m.Subject, m.Text),
-		SendCommand: fmt.Sprintf("%s drafts send %d", c.command(), m.ID),
+	d := &templates.Draft{
+		ID:      m.ID,
+		Kind:    m.Kind,
+		To:      m.To,
+		Subject: m.Subject,
+		Text:    m.Text,
+		Mailto:  Mailto(m.To, m.Subject, m.Text),
+		Until:   c.until(m),
 	}
+	if !c.NoSend {
+		d.SendCommand = fmt.Sprintf("%s drafts send %d", c.command(), m.ID)
+	}
+	return d
+}
+
+// until is when m stops being timely: its first due time plus the kind's
+// staleness, in the user's zone; zero for a kind that does not go stale.
+func (c *Composer) until(m store.Message) time.Time {
+	limit, ok := c.Stale[m.Kind]
+	if !ok {
+		return time.Time{}
+	}
+	from := m.PlannedAt
+	if from.IsZero() {
+		from = m.DueAt
+	}
+	return limit.After(from, c.location()).In(c.location())
 }
 
 func (c *Composer) location() *time.Location {
@@ -210,8 +253,21 @@ func (c *Composer) digest(ctx context.Context, now time.Time) (*templates.Digest
 		return nil, nil, err
 	}
 	for _, m := range drafts {
-		d.DraftsWaiting = append(d.DraftsWaiting, line(m, m.DueAt))
+		l := line(m, m.DueAt)
+		l.Until = c.until(m)
+		d.DraftsWaiting = append(d.DraftsWaiting, l)
 	}
+	// The soonest to go stale first; those that never do, last.
+	slices.SortStableFunc(d.DraftsWaiting, func(a, b templates.MessageLine) int {
+		switch {
+		case a.Until.IsZero() != b.Until.IsZero():
+			if a.Until.IsZero() {
+				return 1
+			}
+			return -1
+		}
+		return a.Until.Compare(b.Until)
+	})
 	sent, err := c.Store.MessagesBetween(ctx, onward.StatusSent, since, now)
 	if err != nil {
 		return nil, nil, err
@@ -227,7 +283,9 @@ func (c *Composer) digest(ctx context.Context, now time.Time) (*templates.Digest
 			return nil, nil, err
 		}
 		for _, m := range bad {
-			d.Failed = append(d.Failed, line(m, m.UpdatedAt))
+			l := line(m, m.UpdatedAt)
+			l.State = string(m.Status)
+			d.Failed = append(d.Failed, l)
 		}
 	}
 	next, err := c.Store.MessagesBetween(ctx, onward.StatusScheduled, now, now.AddDate(0, 0, 7))

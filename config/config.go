@@ -189,7 +189,7 @@ func Default() *Config {
 		},
 		Followups: Followups{
 			ThankYou:        "3h",
-			StatusCheck:     "7d",
+			StatusCheck:     "5bd",
 			FeedbackRequest: "1d",
 			StayInTouch:     "45d",
 			Learn:           "1d",

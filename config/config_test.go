@@ -381,7 +381,7 @@ func TestLoadMissingFile(t *testing.T) {
 	if c.Delivery.Transport != "outbox" || c.Delivery.Outbox == "" {
 		t.Errorf("defaults do not write to an outbox: %+v", c.Delivery)
 	}
-	if c.Delay("status_check").Days != 7 || c.DigestSpec().IsZero() || c.SendWindow().IsZero() {
+	if c.Delay("status_check").BusinessDays != 5 || c.DigestSpec().IsZero() || c.SendWindow().IsZero() {
 		t.Errorf("defaults are not parsed: status_check %+v, digest %q, window %q", c.Delay("status_check"), c.DigestSpec(), c.SendWindow())
 	}
 
@@ -618,5 +618,34 @@ func TestLoadReportsUnknownKeysAndBadValuesTogether(t *testing.T) {
 	parts := configErrors(err)
 	if !hasConfigError(parts, path, wantErr{3, "user.nmae", "unknown key"}) || !hasConfigError(parts, path, wantErr{2, "user.timezone", "Mars/Base"}) {
 		t.Errorf("want both the unknown key and the bad zone reported, got:\n%v", err)
+	}
+}
+
+// TestUnknownKeySuggestsTheClosest: a misspelt key, or one in the wrong
+// table, is answered with the key that was meant.
+func TestUnknownKeySuggestsTheClosest(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ file, key, want string }{
+		{"[smtp]\npasword_env = \"X\"\n", "smtp.pasword_env", "did you mean smtp.password_env?"},
+		{"[schedule]\ntimezone = \"Europe/Berlin\"\n", "schedule.timezone", "did you mean user.timezone?"},
+		{"[schedule]\nquiet_hour = \"22:00-07:00\"\n", "schedule.quiet_hour", "did you mean schedule.quiet_hours?"},
+		{"[followups]\nthankyou = \"2h\"\n", "followups.thankyou", "did you mean followups.thank_you?"},
+		{"[imap]\nsent_mailbox = \"Sent\"\ncolour = \"red\"\n", "imap.colour", "see config.example.toml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "config.toml")
+			if err := os.WriteFile(path, []byte(tt.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := config.Load(path, true)
+			if err == nil {
+				t.Fatal("loaded a config with an unknown key")
+			}
+			if !strings.Contains(err.Error(), tt.key+": ") || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not name %s with %q", err, tt.key, tt.want)
+			}
+		})
 	}
 }

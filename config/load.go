@@ -80,7 +80,11 @@ func (c *Config) decode(data []byte) error {
 		for _, e := range strict.Errors {
 			line, _ := e.Position()
 			key := strings.Join(e.Key(), ".")
-			errs = append(errs, &Error{File: c.Path, Line: line, Key: key, Msg: "unknown key (see config.example.toml for the keys onward knows)"})
+			msg := "unknown key (see config.example.toml for the keys onward knows)"
+			if near := suggestKey(key); near != "" {
+				msg = "unknown key; did you mean " + near + "?"
+			}
+			errs = append(errs, &Error{File: c.Path, Line: line, Key: key, Msg: msg})
 		}
 		c.lines = keyLines(data)
 		return errors.Join(errs...)

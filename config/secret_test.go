@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onward-app/onward/config"
+	"github.com/onward-app/onward/internal/proctest"
 )
 
 const secret = "s3cr3t-hunter2"
@@ -182,7 +183,7 @@ func TestPasswordCommandCannotHang(t *testing.T) {
 			if readErr != nil || convErr != nil {
 				t.Fatalf("the command never wrote its pid: %v %v", readErr, convErr)
 			}
-			waitGroupGone(t, pgid)
+			proctest.WaitGroupGone(t, pgid)
 		})
 	}
 }
@@ -219,50 +220,6 @@ func resolveWithin(t *testing.T, s config.SMTP, limit time.Duration) error {
 		t.Fatalf("ResolvePassword of %q with a limit of %s did not return within %s", s.PasswordCommand, s.PasswordCommandTimeout, limit)
 		return nil
 	}
-}
-
-// waitGroupGone waits until no live process (zombies aside) is left in
-// process group pgid, and fails the test if one still runs after 10 s.
-func waitGroupGone(t *testing.T, pgid int) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		left := liveInGroup(t, pgid)
-		if len(left) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("processes %v of the command's group %d still run", left, pgid)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// liveInGroup lists the processes of group pgid that are not zombies, from
-// /proc/<pid>/stat ("pid (comm) state ppid pgrp ...").
-func liveInGroup(t *testing.T, pgid int) []string {
-	t.Helper()
-	stats, err := filepath.Glob("/proc/[0-9]*/stat")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var left []string
-	for _, path := range stats {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			continue // gone meanwhile
-		}
-		s := string(b)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		if len(f) >= 3 && f[0] != "Z" && f[2] == strconv.Itoa(pgid) {
-			left = append(left, s[:i+1])
-		}
-	}
-	return left
 }
 
 // TestLoadRefusesAPasswordCommandOthersCanRead: a command may carry the

@@ -41,7 +41,7 @@ func TestDigestPatterns(t *testing.T) {
 	}
 	b.clock.Add(time.Hour)
 	text := digest()
-	for _, want := range []string{"#system-design: 3 lessons, across 1 rejection", "this week: 1 applied", "1 rejection"} {
+	for _, want := range []string{"#system-design: 3 lessons, across 1 rejection", "this week: 1 application", "1 rejection"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("digest lacks %q:\n%s", want, text)
 		}

@@ -135,6 +135,10 @@ type Dispatcher struct {
 	retime atomic.Bool
 }
 
+// WaitingForAddress begins the note of a recruiter draft held because its
+// application has no recruiter address; the command to add it follows.
+const WaitingForAddress = "waiting for the recruiter's address; add it with: onward edit"
+
 // placeholderRecruiter stands in the To of a draft whose application has
 // no recruiter address yet: a draft in a mailbox or an .eml needs one, the
 // user fills in the real one, and .invalid (RFC 2606) can reach no one.
@@ -607,6 +611,18 @@ func (d *Dispatcher) complete(ctx context.Context, p prepared) error {
 // .eml in the outbox. It never goes to the recruiter from here.
 func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now time.Time, email *mailer.Message) error {
 	out := store.Outcome{Status: onward.StatusDrafted, To: m.To, Subject: email.Subject, Text: email.Text, HTML: email.HTML}
+	if m.To == "" {
+		switch s.Drafts.(type) {
+		case MailboxDrafts, OutboxDrafts:
+			// A draft in the mailbox or the outbox reads as ready to
+			// send; without an address it is not. It waits for one,
+			// looked at again daily (and at once when the address is
+			// added), until it is too late.
+			hold := store.Outcome{Status: onward.StatusScheduled, At: now.Add(24 * time.Hour), KeepBody: true,
+				Error: fmt.Sprintf("%s %d --recruiter \"Name <address>\"", WaitingForAddress, m.ApplicationID)}
+			return d.finishUncounted(ctx, m, hold, nil)
+		}
+	}
 	switch mode := s.Drafts.(type) {
 	case MailboxDrafts:
 		if email.To.Email == "" {

@@ -99,7 +99,17 @@ func retime(ctx context.Context, p plan.Policy, st *store.Store, m store.Pending
 			recruiterLoc = l
 		}
 	}
-	step := p.Times(plan.Event{Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLoc}, now)
+	// The message exists, so the event called for it: whom it goes to and
+	// whether a person was known are settled; only the times are asked.
+	pev := plan.Event{Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLoc, Interviewed: true, PersonKnown: true}
+	if ev.Kind == onward.Interview {
+		det, err := st.InterviewDetails(ctx, ev.ID)
+		if err != nil {
+			return time.Time{}, time.Time{}, false
+		}
+		pev.Expect = det.Expect
+	}
+	step := p.Times(pev, now)
 	for _, s := range step.Schedule {
 		if s.Kind == m.Kind {
 			return s.DueAt.UTC(), s.PlannedAt.UTC(), true

@@ -27,7 +27,7 @@ func messageID(t *testing.T, r smtptest.Received) string {
 // seed plans n check-ins due now, directly in the database.
 func seed(t *testing.T, e *env, n int) map[string]bool {
 	t.Helper()
-	e.mustRun(t, "apply", "--company", "Northwind Labs", "--role", "Platform Engineer")
+	e.mustRun(t, "apply", "--company", "Northwind Labs", "--role", "Platform Engineer", "--again")
 	ctx := context.Background()
 	st, err := store.Open(ctx, e.db)
 	if err != nil {

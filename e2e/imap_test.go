@@ -108,3 +108,31 @@ func TestWrongIMAPPasswordDoesNotStopTheDaemon(t *testing.T) {
 		t.Errorf("exit %d", code)
 	}
 }
+
+// readMailboxOnce runs the daemon until it has read the mailbox once, then
+// stops it with SIGTERM and returns it with its exit code.
+func (e *env) readMailboxOnce(t *testing.T) (*daemon, int) {
+	t.Helper()
+	d := e.start(t)
+	d.waitLog(t, "mailbox read")
+	d.signal(t, syscall.SIGTERM)
+	return d, d.wait(t)
+}
+
+// northwindInterview records an application to Northwind Labs with Dana
+// Reyes as its recruiter and an interview in an hour, and returns the
+// Message-ID of the thank-you it planned: the thread a recruiter's reply
+// would answer.
+func (e *env) northwindInterview(t *testing.T) string {
+	t.Helper()
+	e.mustRun(t, "apply", "--company", "Northwind Labs", "--role", "Platform Engineer",
+		"--recruiter", "Dana Reyes <dana@northwind.example>")
+	e.mustRun(t, "interview", "northwind", "--at", time.Now().Add(time.Hour).Format(time.RFC3339))
+	for _, m := range e.messages(t) {
+		if m.Kind == "thank_you" {
+			return m.MessageID
+		}
+	}
+	t.Fatal("no thank-you planned")
+	return ""
+}

@@ -1,12 +1,9 @@
 package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/onward-app/onward/internal/imaptest"
 	"github.com/onward-app/onward/internal/smtptest"
@@ -25,40 +22,16 @@ func TestStrangersAndBigMailChangeNothing(t *testing.T) {
 	e := newEnv(t, smtpServer, imapConfig(t, dir, imapServer, imaptest.Password)+"auto_reject = true\nmax_message_size = \"1MB\"\n")
 
 	// The first read notes where the inbox ends.
-	d := e.start(t)
-	d.waitLog(t, "mailbox read")
-	d.signal(t, syscall.SIGTERM)
-	d.wait(t)
-
-	e.mustRun(t, "apply", "--company", "Northwind Labs", "--role", "Platform Engineer",
-		"--recruiter", "Dana Reyes <dana@northwind.example>")
-	e.mustRun(t, "interview", "northwind", "--at", time.Now().Add(time.Hour).Format(time.RFC3339))
-	var msgs []struct {
-		Kind, Status string
-		MessageID    string `json:"message_id"`
-	}
-	if err := json.Unmarshal([]byte(e.mustRun(t, "messages", "--json")), &msgs); err != nil {
-		t.Fatal(err)
-	}
-	thankYou := ""
-	for _, m := range msgs {
-		if m.Kind == "thank_you" {
-			thankYou = m.MessageID
-		}
-	}
-	if thankYou == "" {
-		t.Fatalf("no thank-you planned: %+v", msgs)
-	}
+	e.readMailboxOnce(t)
+	thankYou := e.northwindInterview(t)
 	imapServer.Deliver(t, "INBOX", imaptest.Message("forged@evil.example", "Dana Reyes <mallory@evil.example>", "Re: Thank you",
 		"After careful consideration we have decided to move forward with other candidates.", "In-Reply-To: <"+thankYou+">"))
 	line := strings.Repeat("x", 76) + "\n"
 	big := imapServer.Deliver(t, "INBOX", imaptest.Message("big@stranger.example", "Someone <someone@stranger.example>", "big",
 		strings.Repeat(line, 2<<20/len(line))))
 
-	d = e.start(t)
-	d.waitLog(t, "mailbox read")
-	d.signal(t, syscall.SIGTERM)
-	if code := d.wait(t); code != 0 {
+	d, code := e.readMailboxOnce(t)
+	if code != 0 {
 		t.Errorf("exit %d", code)
 	}
 	log := d.logText()
@@ -75,10 +48,7 @@ func TestStrangersAndBigMailChangeNothing(t *testing.T) {
 	if !strings.Contains(status, "interviewing") {
 		t.Errorf("status after a forged rejection:\n%s", status)
 	}
-	if err := json.Unmarshal([]byte(e.mustRun(t, "messages", "--json")), &msgs); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range msgs {
+	for _, m := range e.messages(t) {
 		switch {
 		case m.Kind == "rejection_notice" || m.Kind == "feedback_request" || m.Kind == "learn":
 			t.Errorf("a %s was planned after a stranger's mail", m.Kind)

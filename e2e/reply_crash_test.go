@@ -1,11 +1,9 @@
 package e2e
 
 import (
-	"encoding/json"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/onward-app/onward/internal/imaptest"
 	"github.com/onward-app/onward/internal/smtptest"
@@ -27,47 +25,18 @@ func TestKilledWhileReadingARejectionLosesNothing(t *testing.T) {
 	e := newEnv(t, smtpServer, imapConfig(t, t.TempDir(), imapServer, imaptest.Password)+"auto_reject = true\n")
 
 	// The first read notes where the inbox ends.
-	d := e.start(t)
-	d.waitLog(t, "mailbox read")
-	d.signal(t, syscall.SIGTERM)
-	d.wait(t)
-
-	e.mustRun(t, "apply", "--company", "Northwind Labs", "--role", "Platform Engineer",
-		"--recruiter", "Dana Reyes <dana@northwind.example>")
-	e.mustRun(t, "interview", "northwind", "--at", time.Now().Add(time.Hour).Format(time.RFC3339))
-	type row struct {
-		Kind, Status string
-		MessageID    string `json:"message_id"`
-	}
-	messages := func() []row {
-		var rows []row
-		if err := json.Unmarshal([]byte(e.mustRun(t, "messages", "--json")), &rows); err != nil {
-			t.Fatal(err)
-		}
-		return rows
-	}
-	thankYou := ""
-	for _, m := range messages() {
-		if m.Kind == "thank_you" {
-			thankYou = m.MessageID
-		}
-	}
-	if thankYou == "" {
-		t.Fatal("no thank-you planned")
-	}
+	e.readMailboxOnce(t)
+	thankYou := e.northwindInterview(t)
 	imapServer.Deliver(t, "INBOX", imaptest.Message("no@northwind.example", "Dana Reyes <dana@northwind.example>", "Re: Thank you",
 		"Thank you for your time. After careful consideration we have decided to move forward with other candidates.",
 		"In-Reply-To: <"+thankYou+">"))
 
-	d = e.start(t)
+	d := e.start(t)
 	d.waitLog(t, "recruiter replied")
 	d.signal(t, syscall.SIGKILL)
 	d.wait(t)
 
-	d = e.start(t)
-	d.waitLog(t, "mailbox read")
-	d.signal(t, syscall.SIGTERM)
-	if code := d.wait(t); code != 0 {
+	if d, code := e.readMailboxOnce(t); code != 0 {
 		t.Errorf("exit %d after the restart; log:\n%s", code, d.logText())
 	}
 
@@ -75,7 +44,7 @@ func TestKilledWhileReadingARejectionLosesNothing(t *testing.T) {
 		t.Errorf("after the kill and a restart the application is not rejected:\n%s", status)
 	}
 	count := map[string]int{}
-	for _, m := range messages() {
+	for _, m := range e.messages(t) {
 		if m.Status != "cancelled" {
 			count[m.Kind]++
 		}

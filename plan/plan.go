@@ -7,6 +7,7 @@ package plan
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/onward-app/onward"
@@ -35,11 +36,39 @@ type Event struct {
 	End time.Time
 	// RecruiterLocation is the recruiter's zone when known, else nil.
 	RecruiterLocation *time.Location
+	// Recruiter is the application's recruiter; Email is empty when the
+	// address is not known.
+	Recruiter Person
+
+	// With is who interviewed the user (an interview): each one with an
+	// address gets a thank-you of their own.
+	With []Person
+	// Expect is the day they said they would decide by, at its start in
+	// the user's zone (an interview); zero when they did not say.
+	Expect time.Time
+
+	// Interviewed is set on a rejection when an interview was recorded
+	// before it; a rejection without one is at the CV stage.
+	Interviewed bool
+	// PersonKnown is set on a rejection that came from a person who may
+	// answer: not a no-reply address or an applicant tracking system.
+	PersonKnown bool
+
+	// Declined is set on feedback that says they give none.
+	Declined bool
+}
+
+// Person is someone a recruiter draft may go to.
+type Person struct {
+	Name, Email string
 }
 
 // Planned is one message the plan wants, and when.
 type Planned struct {
-	Kind  onward.Kind
+	Kind onward.Kind
+	// To is who a recruiter draft goes to: zero for the application's
+	// recruiter, else an interviewer being thanked.
+	To    Person
 	DueAt time.Time
 	// PlannedAt is when it would have been due had the event been recorded
 	// on time; staleness counts from here, so a thank-you for an interview
@@ -68,19 +97,70 @@ type rule struct {
 	plans     []onward.Kind
 	fromEnd   bool // count from End (an interview's end), or At when End is zero
 	prep      bool // plan a prep note before At (when the policy has PrepOn)
+	// to says who gets a kind when it is not the recruiter once: one
+	// message per person it returns.
+	to map[onward.Kind]func(Event) []Person
+	// unless drops a kind from the plan when the event does not call for
+	// it.
+	unless map[onward.Kind]func(Event) bool
+	// afterExpect are the kinds due after the decision date the
+	// interviewer gave (Event.Expect), when they gave one.
+	afterExpect []onward.Kind
 }
 
 // rules is every event's effect on an application's messages. A new kind
 // of message is planned by adding it to the plans of its event here; the
 // events that end an application cancel it with the rest.
 var rules = map[onward.EventKind]rule{
-	onward.Applied:   {},
-	onward.Interview: {cancel: kinds(onward.ThankYou, onward.StatusCheck, onward.Prep), plans: kinds(onward.ThankYou, onward.StatusCheck), fromEnd: true, prep: true},
-	onward.Rejected:  {cancelAll: true, plans: kinds(onward.FeedbackRequest, onward.StayInTouch, onward.Learn, onward.LetGo)},
+	onward.Applied: {},
+	onward.Interview: {
+		cancel: kinds(onward.ThankYou, onward.StatusCheck, onward.Prep), plans: kinds(onward.ThankYou, onward.StatusCheck),
+		fromEnd: true, prep: true,
+		to:          map[onward.Kind]func(Event) []Person{onward.ThankYou: thanked},
+		afterExpect: kinds(onward.StatusCheck),
+	},
+	onward.Rejected: {
+		cancelAll: true, plans: kinds(onward.FeedbackRequest, onward.StayInTouch, onward.Learn, onward.LetGo),
+		unless: map[onward.Kind]func(Event) bool{onward.FeedbackRequest: noOneToAsk, onward.StayInTouch: noOneToAsk},
+	},
 	onward.Reply:     {cancel: kinds(onward.StatusCheck)},
 	onward.Offer:     {cancel: kinds(onward.StatusCheck, onward.Prep)},
 	onward.Withdrawn: {cancelAll: true},
+	// Feedback that came makes the request for it moot; a reply that
+	// declines to give any gets no thank-you draft, only the check-in.
+	onward.Feedback: {
+		cancel: kinds(onward.FeedbackRequest), plans: kinds(onward.FeedbackReceived, onward.FeedbackThanks),
+		unless: map[onward.Kind]func(Event) bool{onward.FeedbackThanks: func(ev Event) bool { return ev.Declined }},
+	},
 }
+
+// thanked is who gets a thank-you after an interview: every interviewer
+// with an address, once each, and the recruiter too, who arranged it and
+// can pass thanks to those without one. With no interviewer to write to,
+// the recruiter alone, whose address may still be missing. Nobody gets
+// two: an interviewer who is also the recruiter gets the interviewer's.
+func thanked(ev Event) []Person {
+	var out []Person
+	seen := map[string]bool{}
+	for _, w := range ev.With {
+		key := strings.ToLower(strings.TrimSpace(w.Email))
+		if key == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, w)
+	}
+	recruiter := strings.ToLower(strings.TrimSpace(ev.Recruiter.Email))
+	if len(out) == 0 || (recruiter != "" && !seen[recruiter]) {
+		out = append(out, Person{})
+	}
+	return out
+}
+
+// noOneToAsk is a rejection before any interview that came from no person
+// (a no-reply address, an applicant tracking system): a request for
+// feedback or a note to stay in touch would go nowhere.
+func noOneToAsk(ev Event) bool { return !ev.Interviewed && !ev.PersonKnown }
 
 // pendingAll is every kind an event plans, so every kind an application
 // can have pending: read off rules, in the vocabulary's order.
@@ -146,10 +226,24 @@ func (p Policy) Times(ev Event, now time.Time) Step {
 		step.Cancel = Pending()
 	}
 	for _, k := range r.plans {
-		step.Schedule = append(step.Schedule, p.plan(k, base, now, ev.RecruiterLocation))
+		if drop := r.unless[k]; drop != nil && drop(ev) {
+			continue
+		}
+		planned := p.plan(k, base, now, ev.RecruiterLocation)
+		if slices.Contains(r.afterExpect, k) && !ev.Expect.IsZero() {
+			planned = p.afterExpect(k, ev, base, now)
+		}
+		to := []Person{{}}
+		if f := r.to[k]; f != nil {
+			to = f(ev)
+		}
+		for _, who := range to {
+			planned.To = who
+			step.Schedule = append(step.Schedule, planned)
+		}
 	}
 	if r.prep {
-		if due, ok := p.prepDue(ev.At, now); ok {
+		if due, ok := p.prepDue(ev.At, now, nil); ok {
 			step.Schedule = append(step.Schedule, Planned{Kind: onward.Prep, DueAt: due, PlannedAt: due})
 		}
 	}
@@ -165,16 +259,138 @@ func (p Policy) plan(kind onward.Kind, base, now time.Time, recruiterLoc *time.L
 // not before now (a zero now clamps nothing). Recruiter drafts fall in the send window of the recruiter's zone (the
 // user's when unknown); check-ins to the user skip the quiet hours.
 func (p Policy) Due(kind onward.Kind, base, now time.Time, recruiterLoc *time.Location) time.Time {
+	return p.due(kind, base, now, recruiterLoc, nil)
+}
+
+// due is Due, noting in why (when not nil) each rule that moved the time.
+// Due and Explain share it, so the reason given is the rule applied.
+func (p Policy) due(kind onward.Kind, base, now time.Time, recruiterLoc *time.Location, why *Why) time.Time {
+	move := why.add
 	t := p.Delays[kind].After(base, p.Location)
+	if why != nil {
+		why.Delay = p.Delays[kind].String()
+	}
 	if kind.Audience() == onward.Recruiter {
 		loc := p.Location
 		if recruiterLoc != nil {
 			loc = recruiterLoc
 			t = p.Delays[kind].After(base, loc)
+			if why != nil {
+				why.Zone = loc.String()
+			}
 		}
 		if t.Before(now) {
+			move(MovedLate, t, now)
 			t = now
 		}
+		if !p.Window.IsZero() {
+			if w := p.Window.AtOrAfter(t, loc); !w.IsZero() {
+				reason := "send window " + p.Window.String() + " (your zone, " + loc.String() + ")"
+				if recruiterLoc != nil {
+					reason = "send window " + p.Window.String() + " on the recruiter's clock (" + loc.String() + ")"
+				}
+				move(reason, t, w)
+				t = w
+			}
+		}
+		return t.UTC()
+	}
+	if t.Before(now) {
+		move(MovedLate, t, now)
+		t = now
+	}
+	q := p.Quiet.Skip(t, p.Location)
+	move("quiet hours "+p.Quiet.String()+" ("+p.Location.String()+")", t, q)
+	return q.UTC()
+}
+
+// MovedLate is the reason given when a message's time had passed when it
+// was planned (an event recorded late), so it fell due at once.
+const MovedLate = "its time had passed when the event was recorded: due at once"
+
+// Why is how a message's due time came about: the time it was counted
+// from, the delay, and each rule that moved it after, in order.
+type Why struct {
+	// From says what Base is: "the event", "the interview's end", "the
+	// interview's start" (a prep note, counted back by the prep rule).
+	From string
+	Base time.Time
+	// Delay is the delay or rule applied to Base, as the config writes it.
+	Delay string
+	// Zone is the recruiter's zone the delay and window were counted in;
+	// empty when it was the user's.
+	Zone  string
+	Moves []Move
+	DueAt time.Time
+}
+
+// Move is one rule that moved a due time, and where to.
+type Move struct {
+	Reason string
+	To     time.Time
+}
+
+// Explain says why ev, recorded at now, planned its message of kind for
+// the time it did, by the same rules as Times. ok is false when ev plans
+// no message of kind (or no time fits, for a prep note).
+func (p Policy) Explain(ev Event, kind onward.Kind, now time.Time) (why Why, ok bool) {
+	r := rules[ev.Kind]
+	if kind == onward.Prep && r.prep {
+		why = Why{From: "the interview's start", Base: ev.At.UTC(), Delay: "prep " + p.Prep.String()}
+		due, ok := p.prepDue(ev.At, now, &why)
+		if !ok {
+			return Why{}, false
+		}
+		why.DueAt = due
+		return why, true
+	}
+	if !slices.Contains(r.plans, kind) {
+		return Why{}, false
+	}
+	why = Why{From: "the event", Base: ev.At.UTC()}
+	base := ev.At
+	if r.fromEnd && !ev.End.IsZero() {
+		base = ev.End
+		why.From, why.Base = "the interview's end", ev.End.UTC()
+	}
+	why.DueAt = p.due(kind, base, now, ev.RecruiterLocation, &why)
+	// A rule of the event's own may put the message elsewhere (a status
+	// check after the decision date the interviewer gave): the time is
+	// then Times', and the reason says so rather than tell a story the
+	// planner did not follow.
+	for _, m := range p.Times(ev, now).Schedule {
+		if m.Kind == kind && !m.DueAt.Equal(why.DueAt) {
+			why.Moves = append(why.Moves, Move{Reason: MovedByEvent, To: m.DueAt.UTC()})
+			why.DueAt = m.DueAt.UTC()
+			break
+		}
+	}
+	return why, true
+}
+
+// MovedByEvent is the reason given when the event itself sets a message's
+// time, beyond its delay and the rules of when mail may go (a decision
+// date the interviewer gave).
+const MovedByEvent = "set by what was recorded with the event (such as a decision date they gave)"
+
+// afterExpect plans a kind for the first business day after the decision
+// date the interviewer gave, on the recruiter's clock: at the start of the
+// send window that day (or the next window after it), or at the
+// interview's time of day when there is no window. So it falls one to two
+// business days after the date, never on a weekend.
+func (p Policy) afterExpect(kind onward.Kind, ev Event, base, now time.Time) Planned {
+	loc := p.Location
+	if ev.RecruiterLocation != nil {
+		loc = ev.RecruiterLocation
+	}
+	y, m, d := ev.Expect.In(p.Location).Date()
+	clock := base.In(loc)
+	t := when.Wall(y, m, d, clock.Hour(), clock.Minute(), 0, 0, loc)
+	if !p.Window.IsZero() {
+		t = when.Wall(y, m, d, 0, 0, 0, 0, loc)
+	}
+	t = when.AddBusinessDays(t, 1, loc)
+	at := func(t time.Time) time.Time {
 		if !p.Window.IsZero() {
 			if w := p.Window.AtOrAfter(t, loc); !w.IsZero() {
 				t = w
@@ -182,27 +398,40 @@ func (p Policy) Due(kind onward.Kind, base, now time.Time, recruiterLoc *time.Lo
 		}
 		return t.UTC()
 	}
-	if t.Before(now) {
-		t = now
+	planned := at(t)
+	due := planned
+	if due.Before(now) {
+		due = at(now)
 	}
-	return p.Quiet.Skip(t, p.Location).UTC()
+	return Planned{Kind: kind, DueAt: due, PlannedAt: planned}
 }
 
 // prepDue returns when the prep note for an interview starting at start
 // falls due: by the rule, never in the past, never inside quiet hours, and
 // never once the interview has begun. ok is false when there is no time
 // left that fits (the interview is past, or only quiet hours remain).
-func (p Policy) prepDue(start, now time.Time) (time.Time, bool) {
+func (p Policy) prepDue(start, now time.Time, why *Why) (time.Time, bool) {
 	if !p.PrepOn || !start.After(now) {
 		return time.Time{}, false
 	}
 	due := p.Prep.At(start, p.Location)
 	if due.Before(now) {
+		why.add(MovedLate, due, now)
 		due = now
 	}
-	due = p.Quiet.Skip(due, p.Location)
+	q := p.Quiet.Skip(due, p.Location)
+	why.add("quiet hours "+p.Quiet.String()+" ("+p.Location.String()+")", due, q)
+	due = q
 	if !due.Before(start) {
 		return time.Time{}, false
 	}
 	return due.UTC(), true
+}
+
+// add notes a move from one time to another, if it moved; a nil Why (a
+// plan, not an explanation) notes nothing.
+func (w *Why) add(reason string, from, to time.Time) {
+	if w != nil && !to.Equal(from) {
+		w.Moves = append(w.Moves, Move{Reason: reason, To: to.UTC()})
+	}
 }

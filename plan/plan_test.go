@@ -47,8 +47,8 @@ func planUTC(mo time.Month, d, h, m int) time.Time {
 
 // planAllPending is every kind an application can have pending.
 var planAllPending = []onward.Kind{
-	onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch,
-	onward.Learn, onward.LetGo, onward.Prep,
+	onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch, onward.FeedbackThanks,
+	onward.Learn, onward.LetGo, onward.Prep, onward.FeedbackReceived,
 }
 
 // planInterviewCancels: a new interview replaces the previous one's plan.
@@ -141,7 +141,7 @@ func TestPolicyPlan(t *testing.T) {
 		},
 		{
 			name:       "reject on a Friday, recruiter zone unknown",
-			ev:         plan.Event{Kind: onward.Rejected, At: rejAt},
+			ev:         plan.Event{Kind: onward.Rejected, At: rejAt, Interviewed: true},
 			now:        rejAt,
 			wantCancel: planAllPending,
 			want: []plan.Planned{
@@ -153,7 +153,7 @@ func TestPolicyPlan(t *testing.T) {
 		},
 		{
 			name:       "reject, recruiter in New York: drafts in their window, check-ins on the user's clock",
-			ev:         plan.Event{Kind: onward.Rejected, At: rejAt, RecruiterLocation: newYork},
+			ev:         plan.Event{Kind: onward.Rejected, At: rejAt, RecruiterLocation: newYork, Interviewed: true},
 			now:        rejAt,
 			wantCancel: planAllPending,
 			want: []plan.Planned{
@@ -165,7 +165,7 @@ func TestPolicyPlan(t *testing.T) {
 		},
 		{
 			name:       "reject late in the evening: check-ins wait for the end of the quiet hours",
-			ev:         plan.Event{Kind: onward.Rejected, At: planUTC(3, 6, 21, 30)}, // Fri 22:30 CET
+			ev:         plan.Event{Kind: onward.Rejected, At: planUTC(3, 6, 21, 30), Interviewed: true}, // Fri 22:30 CET
 			now:        planUTC(3, 6, 21, 30),
 			wantCancel: planAllPending,
 			want: []plan.Planned{
@@ -177,8 +177,8 @@ func TestPolicyPlan(t *testing.T) {
 		},
 		{
 			name:       "reject recorded late, now in the quiet hours: past check-ins fall due now, then wait for 08:00",
-			ev:         plan.Event{Kind: onward.Rejected, At: planUTC(3, 2, 9, 0)}, // Mon 10:00 CET
-			now:        planUTC(3, 4, 21, 0),                                       // Wed 22:00 CET
+			ev:         plan.Event{Kind: onward.Rejected, At: planUTC(3, 2, 9, 0), Interviewed: true}, // Mon 10:00 CET
+			now:        planUTC(3, 4, 21, 0),                                                          // Wed 22:00 CET
 			wantCancel: planAllPending,
 			want: []plan.Planned{
 				{Kind: onward.FeedbackRequest, DueAt: planUTC(3, 5, 8, 0)}, // Thu 09:00 CET
@@ -309,7 +309,7 @@ func TestPolicyDue(t *testing.T) {
 func TestPolicyPlanIsDeterministic(t *testing.T) {
 	t.Parallel()
 	p := planPolicy(t)
-	ev := plan.Event{Kind: onward.Rejected, At: planUTC(3, 6, 9, 0), RecruiterLocation: specLoc(t, "America/New_York")}
+	ev := plan.Event{Kind: onward.Rejected, At: planUTC(3, 6, 9, 0), RecruiterLocation: specLoc(t, "America/New_York"), PersonKnown: true}
 	a, b := p.Plan(ev, ev.At), p.Plan(ev, ev.At)
 	if len(a.Schedule) != len(b.Schedule) {
 		t.Fatalf("two plans differ in length: %v vs %v", a, b)

@@ -26,6 +26,8 @@ func TestPlannedBy(t *testing.T) {
 		{onward.Digest, "", false},
 		{onward.DraftReady, "", false},
 		{onward.RejectionNotice, "", false},
+		{onward.FeedbackThanks, onward.Feedback, true},
+		{onward.FeedbackReceived, onward.Feedback, true},
 	} {
 		if ev, ok := plan.PlannedBy(tc.kind); ev != tc.ev || ok != tc.ok {
 			t.Errorf("PlannedBy(%s) = %q, %v; want %q, %v", tc.kind, ev, ok, tc.ev, tc.ok)

@@ -23,6 +23,9 @@ const (
 	// Lesson keeps the user's answer to a check-in as a lesson on
 	// Verdict.App.
 	Lesson
+	// Feedback records the recruiter's answer to App's feedback request
+	// as the application's feedback.
+	Feedback
 )
 
 // Verdict is Attribute's decision about one mail.
@@ -75,6 +78,8 @@ type Rules struct {
 //     is that application's recruiter (the address, or the domain with
 //     MatchDomain). It changes no other application, and nothing when
 //     the sender is not the recruiter of one of them.
+//     When the message it answers is the application's feedback request,
+//     it is that application's feedback.
 //  4. A mail without such headers is a reply to the one application whose
 //     recruiter sent it; when the sender recruits for several, nothing in
 //     the mail says which, and nothing changes.
@@ -122,6 +127,11 @@ func Attribute(m mailread.Mail, f Facts, r Rules) Verdict {
 		}
 		switch len(both) {
 		case 1:
+			if slices.ContainsFunc(f.Refs, func(m store.Message) bool {
+				return m.Kind == onward.FeedbackRequest && m.ApplicationID == both[0]
+			}) {
+				return Verdict{Action: Feedback, App: both[0], InThread: true, Why: "the recruiter answered the feedback request"}
+			}
 			return Verdict{Action: Reply, App: both[0], InThread: true, Why: "the recruiter answered one of the application's messages"}
 		case 0:
 			return Verdict{Why: fmt.Sprintf("it answers onward's messages about application %s but is not from its recruiter", ids(threadApps)),

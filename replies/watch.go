@@ -378,6 +378,8 @@ func (w *Watcher) handle(ctx context.Context, m mailread.Mail, rep *Report) erro
 		return w.lesson(ctx, tr, v.App, m, rep, log)
 	case Reply:
 		return w.reply(ctx, tr, v.App, at, m, v.InThread, rep, log)
+	case Feedback:
+		return w.feedback(ctx, tr, v.App, at, m, rep, log)
 	}
 	log.Log(ctx, v.Level, "mail left alone", "from", m.From.Email, "reason", v.Why)
 	return nil
@@ -459,7 +461,7 @@ func (w *Watcher) lesson(ctx context.Context, tr *tracker.Tracker, appID int64, 
 // an interrupted poll leaves all of them to the next one, or none.
 func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, at time.Time, m mailread.Mail, inThread bool, rep *Report, log *slog.Logger) error {
 	class, phrase, why := mailread.ClassifyRejection(mailread.NewText(m.Text))
-	r := tracker.MailReply{At: at}
+	r := tracker.MailReply{At: at, From: m.From.Email}
 	if class != mailread.NotANo {
 		r.Notice = phrase
 		// auto_reject acts only on a clear no in a thread onward
@@ -523,4 +525,50 @@ func (w *Watcher) Run(ctx context.Context, spec when.Spec) {
 		case <-t.C:
 		}
 	}
+}
+
+// feedback records a recruiter's answer to a feedback request as the
+// application's feedback: their words, or, when they say they give none,
+// that they declined.
+func (w *Watcher) feedback(ctx context.Context, tr *tracker.Tracker, appID int64, at time.Time, m mailread.Mail, rep *Report, log *slog.Logger) error {
+	text := mailread.NewText(m.Text)
+	declined := DeclinesFeedback(text)
+	if declined {
+		text = ""
+	}
+	_, err := tr.RecordMailFeedback(ctx, appID, at, text, declined)
+	switch {
+	case errors.Is(err, tracker.ErrHandled):
+		return nil
+	case errors.Is(err, tracker.ErrInvalid):
+		log.Warn("a reply to a feedback request could not be kept", "err", err)
+		return nil
+	case err != nil:
+		return err
+	}
+	rep.Replies++
+	log.Info("feedback recorded from a reply", "application", appID, "declined", declined)
+	return nil
+}
+
+// declinePhrases are how a reply says no feedback will come.
+var declinePhrases = []string{
+	"not able to provide feedback", "unable to provide feedback", "unable to give feedback", "not able to give feedback",
+	"cannot provide feedback", "can't provide feedback", "can not provide feedback", "cannot give feedback", "can't give feedback",
+	"do not provide feedback", "don't provide feedback", "do not give feedback", "don't give feedback",
+	"not in a position to provide feedback", "not in a position to give feedback", "not able to share feedback",
+	"policy not to provide", "policy not to give", "not to share feedback", "unable to share feedback", "can't share feedback",
+}
+
+// DeclinesFeedback reports whether the new text of a reply to a feedback
+// request says that no feedback will be given.
+func DeclinesFeedback(text string) bool {
+	t := strings.ToLower(strings.ReplaceAll(text, "\u2019", "'"))
+	t = strings.Join(strings.Fields(t), " ")
+	for _, p := range declinePhrases {
+		if strings.Contains(t, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -21,9 +21,12 @@ type Lesson struct {
 	CreatedAt     time.Time
 }
 
-// InsertLesson records a lesson with its tags and sets its ID.
+// InsertLesson records a lesson with its tags and sets its ID; a zero
+// CreatedAt is the transaction's now.
 func (t *Tx) InsertLesson(ctx context.Context, l *Lesson) error {
-	l.CreatedAt = t.now
+	if l.CreatedAt.IsZero() {
+		l.CreatedAt = t.now
+	}
 	app := sql.NullInt64{Int64: l.ApplicationID, Valid: l.ApplicationID != 0}
 	res, err := t.tx.ExecContext(ctx, "INSERT INTO lessons (application_id, text, created_at) VALUES (?, ?, ?)",
 		app, l.Text, ms(l.CreatedAt))

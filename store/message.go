@@ -615,10 +615,15 @@ func (s *Store) MessagesBetween(ctx context.Context, status onward.Status, from,
 }
 
 // SetRecipient points an application's pending messages for one audience
-// at a new address.
-func (t *Tx) SetRecipient(ctx context.Context, appID int64, audience onward.Audience, to string) error {
-	_, err := t.tx.ExecContext(ctx, `UPDATE messages SET recipient = ?, updated_at = ?
-		WHERE application_id = ? AND audience = ? AND status IN ('scheduled', 'drafted')`, to, ms(t.now), appID, audience)
+// that went to from (or to nobody yet) at a new address; messages to
+// someone else (a thank-you to an interviewer) keep theirs.
+func (t *Tx) SetRecipient(ctx context.Context, appID int64, audience onward.Audience, from, to string) error {
+	// A draft that waited for an address (its time has come) is looked at
+	// again now that it has one.
+	_, err := t.tx.ExecContext(ctx, `UPDATE messages SET recipient = ?, updated_at = ?,
+		due_at = CASE WHEN recipient = '' AND ? != '' AND status = 'scheduled' AND planned_at <= ? AND due_at > ? THEN ? ELSE due_at END
+		WHERE application_id = ? AND audience = ? AND status IN ('scheduled', 'drafted') AND recipient IN (?, '')`,
+		to, ms(t.now), to, ms(t.now), ms(t.now), ms(t.now), appID, audience, from)
 	if err != nil {
 		return fmt.Errorf("store: set recipient of application %d: %w", appID, err)
 	}

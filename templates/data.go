@@ -15,8 +15,10 @@ type Data struct {
 	// App is the application the message is about. It is the zero value
 	// for the digest, which is about every application.
 	App App
-	// Lessons are the lessons logged for App, oldest first (let_go), or the
-	// lessons logged this week (digest).
+	// Lessons are the lessons logged for App, oldest first (learn, let_go,
+	// feedback_received: learn thanks for them instead of asking again),
+	// the lessons that apply to the interview (prep), or the lessons logged
+	// this week (digest).
 	Lessons []Lesson
 	// Draft is set for draft_ready: the recruiter draft that became due.
 	Draft *Draft
@@ -29,6 +31,139 @@ type Data struct {
 	RepliesRead bool
 	// Notice is set for rejection_notice.
 	Notice *Notice
+
+	// Interview is the interview the message is about: the one just held
+	// (thank_you, status_check), the one coming up (prep), or, for the
+	// kinds that follow a rejection (feedback_request, stay_in_touch,
+	// learn, let_go, feedback_thanks, feedback_received), the last one
+	// held before the rejection. It is nil when no interview was recorded,
+	// and the templates then say nothing about one: no note claims an
+	// interview onward does not know of.
+	Interview *Interview
+	// Recipient is set for a thank_you addressed to one interviewer: that
+	// person, who is also in Interview.With. It is nil when the draft goes
+	// to the recruiter (App.Recruiter), who is thanked for arranging the
+	// interview and asked to pass thanks to Interview.Unaddressed. It is
+	// also set for the draft_ready of such a thank-you, to name the person.
+	Recipient *Interviewer
+	// Feedback is the feedback recorded for App, if any: quoted by let_go,
+	// feedback_thanks and feedback_received. For prep it is the latest
+	// feedback recorded on any application (Feedback.Company says which),
+	// so the next interview can use it. Nil when none was recorded.
+	Feedback *Feedback
+	// StayInTouchAt is when the stay_in_touch draft for App is planned, so
+	// let_go can say there is nothing to watch for until then. Zero when
+	// none is planned.
+	StayInTouchAt time.Time
+}
+
+// InterviewKnown is Interview, or, when only App.Interview is known, an
+// Interview with just that start, so a note names the date of an interview
+// recorded without details. It is nil when no interview is known at all.
+// Templates use it rather than Interview.
+func (d Data) InterviewKnown() *Interview {
+	if d.Interview != nil {
+		return d.Interview
+	}
+	if !d.App.Interview.IsZero() {
+		return &Interview{At: d.App.Interview}
+	}
+	return nil
+}
+
+// CVStage reports whether App was rejected before any interview was
+// recorded: the learn note then asks about the CV and the fit of the role,
+// not about interview answers.
+func (d Data) CVStage() bool {
+	return d.App.Stage == "rejected" && d.Interview == nil && d.App.Interview.IsZero()
+}
+
+// Interview is one interview as a template sees it. Every field but At is
+// optional: the user records what they know.
+type Interview struct {
+	// At is the start, in the user's zone.
+	At time.Time
+	// RecruiterAt is the same instant in the recruiter's zone. It is zero
+	// when the recruiter's zone is unknown or gives the same clock and
+	// offset as the user's, so a note names a second zone only when it
+	// differs.
+	RecruiterAt time.Time
+	// Kind is one of "phone screen", "technical", "panel", "onsite",
+	// "final", or "" when not recorded.
+	Kind string
+	// With is who interviewed the user, in the order recorded. Email and
+	// Title may be empty.
+	With []Interviewer
+	// Topics are what was discussed that the user wants to come back to,
+	// as typed ("the caching layer"), in the order recorded.
+	Topics []string
+	// Where is a video link or an address; empty when not recorded.
+	Where string
+	// Expect is when they said they would decide, in the user's zone;
+	// zero when they did not say.
+	Expect time.Time
+	// Round is 1 for the first interview recorded for the application, 2
+	// for the second, and so on; 0 when unknown.
+	Round int
+}
+
+// Interviewer is a person who interviewed the user.
+type Interviewer struct {
+	Name  string
+	Email string // empty when the user recorded only the name
+	Title string // e.g. "Engineering Manager"; may be empty
+}
+
+// Unaddressed returns the interviewers recorded without an address, whom
+// the recruiter's thank-you asks to pass thanks to. It is nil for a nil
+// Interview.
+func (iv *Interview) Unaddressed() []Interviewer {
+	if iv == nil {
+		return nil
+	}
+	var out []Interviewer
+	for _, p := range iv.With {
+		if p.Email == "" && p.Name != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// RecruiterTime is the start on the recruiter's clock when it differs from
+// the user's, else on the user's: the time a recruiter draft names.
+func (iv *Interview) RecruiterTime() time.Time {
+	if iv == nil {
+		return time.Time{}
+	}
+	if !iv.RecruiterAt.IsZero() {
+		return iv.RecruiterAt
+	}
+	return iv.At
+}
+
+// Topic returns the first topic recorded, or "" when there is none: the
+// one a short note names.
+func (iv *Interview) Topic() string {
+	if iv == nil || len(iv.Topics) == 0 {
+		return ""
+	}
+	return iv.Topics[0]
+}
+
+// Feedback is what the employer said about the application, recorded from
+// a reply in the feedback request's thread or typed in by the user.
+type Feedback struct {
+	// Text is the feedback in the employer's words; empty when Declined.
+	Text string
+	// At is when it was recorded, in the user's zone.
+	At time.Time
+	// Declined is set when the reply said no feedback can be given.
+	Declined bool
+	// Company is the application's company. It matters for prep, where the
+	// feedback may come from another application; elsewhere it is
+	// App.Company.
+	Company string
 }
 
 // Notice is what onward noticed in the mailbox.
@@ -67,13 +202,19 @@ type Lesson struct {
 
 // Draft describes a recruiter draft waiting for the user.
 type Draft struct {
-	ID          int64       // the message id, for `onward drafts send ID`
-	Kind        onward.Kind // thank_you, status_check, feedback_request, stay_in_touch
-	To          string      // formatted recipient, or empty when the address is missing
-	Subject     string
-	Text        string
-	Mailto      string // a mailto: URL that opens the draft pre-filled
-	SendCommand string // the command that sends it, e.g. "onward drafts send 12"
+	ID      int64       // the message id, for `onward drafts send ID`
+	Kind    onward.Kind // thank_you, status_check, feedback_request, stay_in_touch, feedback_thanks
+	To      string      // formatted recipient, or empty when the address is missing
+	Subject string
+	Text    string
+	Mailto  string // a mailto: URL that opens the draft pre-filled
+	// SendCommand is the command that sends it, e.g. "onward drafts send
+	// 12"; empty when this setup cannot send mail (no SMTP server), so the
+	// note offers only what works.
+	SendCommand string
+	// Until is when the draft stops being timely (its due time plus the
+	// kind's staleness), in the user's zone; zero when it does not go stale.
+	Until time.Time
 }
 
 // DigestData is the weekly look at the whole job hunt. It is not called
@@ -81,7 +222,7 @@ type Draft struct {
 type DigestData struct {
 	Since, Until  time.Time     // the week it covers
 	Stages        []StageCount  // the pipeline, by stage, only stages with applications
-	DraftsWaiting []MessageLine // recruiter drafts the user has not sent or discarded
+	DraftsWaiting []MessageLine // recruiter drafts the user has not sent or discarded, the soonest to go stale first
 	Sent          []MessageLine // sent during the week
 	Failed        []MessageLine // failed or expired during the week, with Error
 	DueNextWeek   []MessageLine // scheduled for the coming week
@@ -102,7 +243,14 @@ type MessageLine struct {
 	Company string
 	Subject string
 	At      time.Time // due, sent or failed time, whichever the list is about
-	Error   string
+	// Until is, for a draft waiting, when it stops being timely; zero when
+	// it does not go stale or for the other lists.
+	Until time.Time
+	// State is the message's state: "expired" (too late to be worth
+	// sending, said in plain words by the digest) or "failed" (the mail
+	// server refused it; Error says why), for the Failed list.
+	State string
+	Error string
 }
 
 // Patterns is the digest's short look across rejections.

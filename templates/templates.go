@@ -297,8 +297,9 @@ func (e *entry) parse() error {
 	return nil
 }
 
-// check renders the template on the sample for its kind and on a sparse copy
-// of it, so branches for missing optional data are exercised too.
+// check renders the template on the sample for its kind, on a sparse copy
+// of it and on the scenarios of its kind, so branches for missing optional
+// data and for each situation are exercised too.
 func (e *entry) check(kind onward.Kind) error {
 	full := Sample(kind)
 	if _, err := e.render(full); err != nil {
@@ -306,6 +307,14 @@ func (e *entry) check(kind onward.Kind) error {
 	}
 	if _, err := e.render(sparse(full)); err != nil {
 		return e.wrap("on the sample with role, recruiter, dates, lessons and address empty", err)
+	}
+	for _, sc := range Scenarios() {
+		if sc.Kind != kind {
+			continue
+		}
+		if _, err := e.render(sc.Data); err != nil {
+			return e.wrap("on the scenario "+sc.Name, err)
+		}
 	}
 	return nil
 }

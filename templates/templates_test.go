@@ -2,6 +2,7 @@ package templates
 
 import (
 	"errors"
+	"github.com/onward-app/onward"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,8 +11,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/onward-app/onward"
 )
 
 func mustLoad(t *testing.T, dir string) *Set {
@@ -48,11 +47,11 @@ func render(t *testing.T, s *Set, kind onward.Kind, d Data) Rendered {
 // words, a space before punctuation, an unset value.
 var sentenceHole = regexp.MustCompile(`[a-z,]  +[a-zA-Z]| [,.:;]|<no value>|\(\)`)
 
-var recruiterKinds = []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch}
+var recruiterKinds = []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch, onward.FeedbackThanks}
 
 func TestKinds(t *testing.T) {
 	got := onward.Kinds()
-	want := []onward.Kind{"thank_you", "status_check", "feedback_request", "stay_in_touch", "learn", "let_go", "digest", "draft_ready", "prep", "rejection_notice"}
+	want := []onward.Kind{"thank_you", "status_check", "feedback_request", "stay_in_touch", "feedback_thanks", "learn", "let_go", "digest", "draft_ready", "prep", "rejection_notice", "feedback_received"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("Kinds() = %v, want %v", got, want)
 	}
@@ -113,7 +112,7 @@ func TestRecruiterDrafts(t *testing.T) {
 			if !strings.HasSuffix(r.Text, "\nAlex Morgan\n") {
 				t.Errorf("want the draft signed with the user's name:\n%s", r.Text)
 			}
-			if !strings.Contains(r.Subject+r.Text, "Platform Engineer") || !strings.Contains(r.Subject+r.Text, "Northwind Labs") {
+			if !strings.Contains(r.Subject+r.Text, "Platform Engineer") || !strings.Contains(r.Subject+r.Text, "Example Co") {
 				t.Errorf("want the role and the company named:\n%s\n%s", r.Subject, r.Text)
 			}
 			lower := strings.ToLower(r.Text)
@@ -295,7 +294,7 @@ func TestLoadErrors(t *testing.T) {
 			name: "runaway recursion",
 			files: map[string]string{"thank_you.tmpl": goodSubject +
 				`{{define "text"}}{{template "loop" .}}{{end}}` +
-				`{{define "loop"}}{{.App.Company}}{{template "loop" .}}{{template "loop" .}}{{end}}`},
+				`{{define "loop"}}{{.App.Company}} writes a line each time it calls itself{{template "loop" .}}{{template "loop" .}}{{end}}`},
 			want: []string{"DIR/thank_you.tmpl", `"text" writes more than`},
 		},
 	} {
@@ -383,8 +382,8 @@ func TestLearn(t *testing.T) {
 	r := render(t, s, onward.Learn, Sample(onward.Learn))
 	for _, want := range []string{
 		"Hi Alex,",
-		`onward log "Northwind Labs" "what I learned"`,
-		"rarely personal",
+		`onward log "Example Co" "what I learned"`,
+		"outside your control", "skip it",
 	} {
 		if !strings.Contains(r.Text, want) {
 			t.Errorf("learn lacks %q:\n%s", want, r.Text)
@@ -405,7 +404,7 @@ func TestLetGo(t *testing.T) {
 	t.Run("with lessons", func(t *testing.T) {
 		r := render(t, s, onward.LetGo, Sample(onward.LetGo))
 		for _, l := range Sample(onward.LetGo).Lessons {
-			if want := "- " + l.At.Format("Monday 2 January") + ": " + l.Text; !strings.Contains(r.Text, want) {
+			if want := "- " + l.Text + "\n"; strings.Count(r.Text, want) != 1 {
 				t.Errorf("let_go lacks %q:\n%s", want, r.Text)
 			}
 		}
@@ -420,7 +419,7 @@ func TestLetGo(t *testing.T) {
 		d := Sample(onward.LetGo)
 		d.Lessons = nil
 		r := render(t, s, onward.LetGo, d)
-		for _, want := range []string{`onward log "Northwind Labs"`, "nothing in your log", "next interview"} {
+		for _, want := range []string{"You logged nothing for Example Co, and that's fine", "no hurry"} {
 			if !strings.Contains(r.Text, want) {
 				t.Errorf("let_go lacks %q:\n%s", want, r.Text)
 			}
@@ -436,9 +435,9 @@ func TestDigest(t *testing.T) {
 			t.Errorf("subject %q", r.Subject)
 		}
 		for _, want := range []string{
-			"interviewing (2): Adventure Works, Tailspin Toys",
+			"interviewing (2): Example Industries, Sample Works",
 			"onward drafts show 12", "onward drafts send 15",
-			"Sent this week", "too late to send", "Lessons this week", "Coming up",
+			"Sent this week", "a thank-you this late would do more harm than good", "Lessons this week", "Coming up",
 		} {
 			for part, body := range map[string]string{"text": r.Text, "html": r.HTML} {
 				if !strings.Contains(body, want) {
@@ -466,7 +465,8 @@ func TestDraftReady(t *testing.T) {
 		d := Sample(onward.DraftReady)
 		r := render(t, s, onward.DraftReady, d)
 		for _, want := range []string{
-			"To:      Dana Reyes <dana.reyes@northwind.example>",
+			"To:      Dana Reyes <dana.reyes@example.com>",
+			"still timely until Friday 6 March, 17:00 CET",
 			"Subject: " + d.Draft.Subject,
 			"    Best regards,\n    Alex Morgan\n",
 			d.Draft.Mailto,
@@ -492,7 +492,7 @@ func TestDraftReady(t *testing.T) {
 				}
 			}
 		}
-		if !strings.Contains(r.Text, `onward edit "Northwind Labs" --recruiter "Dana Reyes <address>"`) {
+		if !strings.Contains(r.Text, `onward edit "Example Co" --recruiter "Dana Reyes <address>"`) {
 			t.Errorf("text lacks the edit command:\n%s", r.Text)
 		}
 	})
@@ -535,11 +535,17 @@ func TestFuncs(t *testing.T) {
 			return f(args[0].(string), args[1].([]string))
 		case func(int, string, string) string:
 			return f(args[0].(int), args[1].(string), args[2].(string))
+		case func(time.Time, time.Time) string:
+			return f(args[0].(time.Time), args[1].(time.Time))
+		case func([]Interviewer) string:
+			return f(args[0].([]Interviewer))
 		}
 		t.Fatalf("func %s has an unexpected type %T", name, funcs[name])
 		return ""
 	}
 	tue := time.Date(2026, time.March, 3, 14, 0, 0, 0, time.UTC)
+	chicago := time.FixedZone("CST", -6*3600)
+	tokyo := time.FixedZone("JST", 9*3600)
 	for _, tc := range []struct {
 		name string
 		args []any
@@ -559,6 +565,27 @@ func TestFuncs(t *testing.T) {
 		{"quote", []any{`a "b" $c \d` + "`e`"}, `"a \"b\" \$c \\d` + "\\`e\\`" + `"`},
 		{"label", []any{onward.StatusCheck}, "status check"},
 		{"label", []any{"new_kind"}, "new kind"},
+		{"when", []any{tue}, "Tuesday 3 March, 14:00 UTC"},
+		{"when", []any{tue.In(time.FixedZone("", 5*3600+1800))}, "Tuesday 3 March, 19:30 UTC+05:30"},
+		{"when", []any{tue.In(time.FixedZone("", -3*3600))}, "Tuesday 3 March, 11:00 UTC-03"},
+		{"when", []any{time.Time{}}, ""},
+		{"clock", []any{tue, tue.In(chicago)}, "08:00 CST"},
+		{"clock", []any{tue, tue.In(tokyo)}, "23:00 JST"},
+		{"clock", []any{tue, tue.Add(12 * time.Hour).In(tokyo)}, "Wednesday 4 March, 11:00 JST"},
+		{"clock", []any{tue, time.Time{}}, ""},
+		{"on", []any{tue.Add(3 * time.Hour), tue}, "today"},
+		{"on", []any{tue.Add(24 * time.Hour), tue}, "yesterday"},
+		{"on", []any{tue.Add(-20 * time.Hour), tue}, "tomorrow"},
+		{"on", []any{tue.Add(72 * time.Hour), tue}, "on Tuesday 3 March"},
+		{"on", []any{time.Time{}, tue}, "on Tuesday 3 March"},
+		{"on", []any{tue, time.Time{}}, ""},
+		// 23:30 in Chicago is already the next day in UTC: the day is the
+		// reader's (now's zone).
+		{"on", []any{time.Date(2026, 3, 3, 23, 30, 0, 0, chicago), time.Date(2026, 3, 4, 5, 0, 0, 0, time.UTC)}, "today"},
+		{"names", []any{[]Interviewer{{Name: "Tom"}}}, "Tom"},
+		{"names", []any{[]Interviewer{{Name: "Tom"}, {Name: " "}, {Name: "Priya"}}}, "Tom and Priya"},
+		{"names", []any{[]Interviewer{{Name: "Tom"}, {Name: "Priya"}, {Name: "Sam"}}}, "Tom, Priya and Sam"},
+		{"names", []any{[]Interviewer(nil)}, ""},
 	} {
 		if got := call(tc.name, tc.args...); got != tc.want {
 			t.Errorf("%s%q = %q, want %q", tc.name, tc.args, got, tc.want)

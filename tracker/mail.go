@@ -13,6 +13,10 @@ import (
 // MailReply is what a recruiter's reply read in the mailbox leads to.
 type MailReply struct {
 	At time.Time
+	// From is the sender's address: a rejection from an address nobody
+	// answers (a no-reply address, an applicant tracking system) plans no
+	// request for feedback at the CV stage.
+	From string
 	// Reject records a rejection too, with RejectNote (auto_reject on a
 	// clear no). An application already closed (an offer, withdrawn)
 	// keeps its stage; the reply and the notice are still recorded.
@@ -42,7 +46,7 @@ func (t *Tracker) RecordMailReply(ctx context.Context, appID int64, r MailReply)
 			return err
 		}
 		var err error
-		res.Reply, err = t.eventTx(ctx, tx, appID, store.Event{Kind: onward.Reply, At: r.At.UTC()}, sameStage)
+		res.Reply, err = t.eventTx(ctx, tx, appID, store.Event{Kind: onward.Reply, At: r.At.UTC()}, extra{}, sameStage)
 		if err != nil {
 			return err
 		}
@@ -51,7 +55,7 @@ func (t *Tracker) RecordMailReply(ctx context.Context, appID int64, r MailReply)
 			if err != nil {
 				return err
 			}
-			rej, err := t.eventTx(ctx, tx, appID, store.Event{Kind: onward.Rejected, At: r.At.UTC(), Note: note}, toRejected)
+			rej, err := t.eventTx(ctx, tx, appID, store.Event{Kind: onward.Rejected, At: r.At.UTC(), Note: note}, extra{from: r.From}, toRejected)
 			// A closed application refuses before anything is written.
 			if err != nil && !errors.Is(err, ErrInvalid) {
 				return err

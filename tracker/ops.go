@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/address"
 	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/store"
 )
@@ -21,9 +21,15 @@ type NewApplication struct {
 	URL         string
 	Notes       string
 	At          time.Time // zero: now
+	// Again records the application even when one for the same company
+	// and role is still open.
+	Again bool
 }
 
-// Apply records a new application.
+// Apply records a new application. One for a company and role that
+// already has an open application is refused with a *DuplicateError
+// unless n.Again: re-running apply by mistake would make every later
+// command on the company ambiguous.
 func (t *Tracker) Apply(ctx context.Context, n NewApplication) (store.Application, error) {
 	var a store.Application
 	var err error
@@ -50,6 +56,19 @@ func (t *Tracker) Apply(ctx context.Context, n NewApplication) (store.Applicatio
 		if a.AppliedAt.IsZero() {
 			a.AppliedAt = tx.Now()
 		}
+		if a.AppliedAt.After(tx.Now().Add(Skew)) {
+			return invalid("at", "%s is in the future (it is %s now); record an application once it is sent, with --at the time it was",
+				a.AppliedAt.In(t.policy.Location).Format("2006-01-02 15:04 MST"), tx.Now().In(t.policy.Location).Format("2006-01-02 15:04 MST"))
+		}
+		if !n.Again {
+			dup, ok, err := openDuplicate(ctx, tx, a.Company, a.Role)
+			if err != nil {
+				return err
+			}
+			if ok {
+				return &DuplicateError{Existing: dup, Location: t.policy.Location}
+			}
+		}
 		if err := tx.InsertApplication(ctx, &a); err != nil {
 			return err
 		}
@@ -75,6 +94,7 @@ func (t *Tracker) Edit(ctx context.Context, id int64, c Changes) (store.Applicat
 		if a, err = tx.Application(ctx, id); err != nil {
 			return err
 		}
+		old := RecruiterAddress(a)
 		if c.Company != nil {
 			if a.Company, err = checkLine("company", *c.Company, true); err != nil {
 				return err
@@ -108,7 +128,27 @@ func (t *Tracker) Edit(ctx context.Context, id int64, c Changes) (store.Applicat
 		if err := tx.UpdateApplication(ctx, &a); err != nil {
 			return err
 		}
-		return tx.SetRecipient(ctx, a.ID, onward.Recruiter, RecruiterAddress(a))
+		waiting, err := tx.DraftsWithoutAddress(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetRecipient(ctx, a.ID, onward.Recruiter, old, RecruiterAddress(a)); err != nil {
+			return err
+		}
+		if a.RecruiterEmail == "" {
+			return nil
+		}
+		// A draft the user was told could not go out can now: say so
+		// again, with the address.
+		for _, id := range waiting {
+			n := store.Message{ApplicationID: a.ID, DraftID: id, Kind: onward.DraftReady, Audience: onward.User,
+				To: t.user.Display(), DueAt: t.policy.Quiet.Skip(tx.Now(), t.policy.Location).UTC(),
+				MessageID: store.NewMessageID(t.user.Email)}
+			if err := tx.InsertMessage(ctx, &n); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return a, fmt.Errorf("edit: %w", err)
@@ -118,14 +158,14 @@ func (t *Tracker) Edit(ctx context.Context, id int64, c Changes) (store.Applicat
 
 // event runs one event through a transaction: load the application, check
 // the transition, move the stage, record the event, apply the plan.
-func (t *Tracker) event(ctx context.Context, id int64, ev store.Event, next func(a store.Application) (stage onward.Stage, unchanged bool, err error)) (Result, error) {
+func (t *Tracker) event(ctx context.Context, id int64, ev store.Event, x extra, next func(a store.Application) (stage onward.Stage, unchanged bool, err error)) (Result, error) {
 	var res Result
 	err := t.store.Update(ctx, func(tx *store.Tx) error {
 		if err := t.claimMail(ctx, tx); err != nil {
 			return err
 		}
 		var err error
-		res, err = t.eventTx(ctx, tx, id, ev, next)
+		res, err = t.eventTx(ctx, tx, id, ev, x, next)
 		return err
 	})
 	if err != nil {
@@ -134,9 +174,20 @@ func (t *Tracker) event(ctx context.Context, id int64, ev store.Event, next func
 	return res, nil
 }
 
+// extra is what an event brings beyond its kind and time.
+type extra struct {
+	// details of an interview.
+	details store.InterviewDetails
+	// from is the address a rejection read in the mailbox came from; ""
+	// when the user recorded it.
+	from string
+	// feedback, for a feedback event.
+	feedback *store.Feedback
+}
+
 // eventTx is event inside tx. When next refuses the transition it returns
 // before writing anything, so a caller may go on with tx.
-func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.Event, next func(a store.Application) (stage onward.Stage, unchanged bool, err error)) (Result, error) {
+func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.Event, x extra, next func(a store.Application) (stage onward.Stage, unchanged bool, err error)) (Result, error) {
 	a, err := tx.Application(ctx, id)
 	if err != nil {
 		return Result{}, err
@@ -148,11 +199,57 @@ func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.
 	if ev.At.IsZero() {
 		ev.At = tx.Now()
 	}
+	// What the user types is checked; what the mailbox reports is dated
+	// by the sender's clock, and refusing it would lose the reply.
+	if t.mail == "" {
+		events, err := tx.Events(ctx, a.ID)
+		if err != nil {
+			return Result{}, err
+		}
+		if err := checkTime(a, events, ev, tx.Now(), t.policy.Location); err != nil {
+			return Result{App: a}, err
+		}
+	}
 	ev.ApplicationID = a.ID
 	if err := tx.InsertEvent(ctx, &ev); err != nil {
 		return Result{}, err
 	}
-	if stage != a.Stage {
+	moved := false
+	if ev.At.Before(a.AppliedAt) && AppliedDateUnknown(a) {
+		// The application was at least as early as what followed it.
+		if err := tx.SetApplied(ctx, a.ID, ev.At); err != nil {
+			return Result{}, err
+		}
+		a.AppliedAt, moved = ev.At, true
+	}
+	if err := tx.InsertInterviewDetails(ctx, ev.ID, x.details); err != nil {
+		return Result{}, err
+	}
+	pev := plan.Event{
+		Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLocation(a),
+		Recruiter: plan.Person{Name: a.RecruiterName, Email: a.RecruiterEmail},
+		Expect:    x.details.Expect,
+	}
+	for _, w := range x.details.With {
+		pev.With = append(pev.With, plan.Person{Name: w.Name, Email: w.Email})
+	}
+	if x.feedback != nil {
+		f := *x.feedback
+		f.EventID, f.ApplicationID = ev.ID, a.ID
+		if err := tx.InsertFeedback(ctx, f); err != nil {
+			return Result{}, err
+		}
+		pev.Declined = f.Declined
+	}
+	if ev.Kind == onward.Rejected {
+		n, err := tx.CountEvents(ctx, a.ID, onward.Interview)
+		if err != nil {
+			return Result{}, err
+		}
+		pev.Interviewed = n > 0
+		pev.PersonKnown = personKnown(a, x.from)
+	}
+	if stage != a.Stage || moved {
 		a.Stage = stage
 		if err := tx.UpdateApplication(ctx, &a); err != nil {
 			return Result{}, err
@@ -161,26 +258,45 @@ func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.
 	skip := map[onward.Kind]bool{}
 	if ev.Kind == onward.Rejected {
 		// One request for feedback per application, ever: asking
-		// twice turns a courtesy into pressure.
-		n, err := tx.CountMessages(ctx, a.ID, onward.FeedbackRequest)
+		// twice turns a courtesy into pressure. One cancelled (by an
+		// undo, a withdrawal) never asked anything.
+		n, err := tx.CountAsked(ctx, a.ID, onward.FeedbackRequest)
 		if err != nil {
 			return Result{}, err
 		}
 		skip[onward.FeedbackRequest] = n > 0
 	}
-	return t.apply(ctx, tx, a, plan.Event{
-		Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLocation(a),
-	}, ev.ID, skip)
+	return t.apply(ctx, tx, a, pev, ev.ID, skip)
 }
 
+// personKnown reports whether a rejection came from someone who may
+// answer a request for feedback: the sender of the email it was read
+// from, or, when the user recorded it, the recruiter on file.
+func personKnown(a store.Application, from string) bool {
+	if from == "" {
+		from = a.RecruiterEmail
+	}
+	return from != "" && !address.Automated(from)
+}
+
+// closedErr refuses an event on an application that reached an outcome,
+// with the way back if the outcome was recorded by mistake.
 func closedErr(a store.Application) error {
-	return invalid("application", "%s (%d) is already %s", a.Company, a.ID, a.Stage)
+	return invalid("application", "%s (%d) %s already; if that was recorded by mistake, take it back with: onward undo %d",
+		a.Company, a.ID, a.Stage.Phrase(), a.ID)
 }
 
 // Interview records an interview from at for duration (zero: one hour)
 // and plans the thank-you and the status check. A later interview
 // replaces what the earlier one planned.
 func (t *Tracker) Interview(ctx context.Context, id int64, at time.Time, duration time.Duration) (Result, error) {
+	return t.InterviewWith(ctx, id, at, duration, InterviewDetails{})
+}
+
+// InterviewWith is Interview with what the user knows about it: who
+// interviewed them (each one with an address gets a thank-you), what was
+// discussed, when they will decide, what kind of interview and where.
+func (t *Tracker) InterviewWith(ctx context.Context, id int64, at time.Time, duration time.Duration, in InterviewDetails) (Result, error) {
 	if duration != 0 && (duration < time.Minute || duration > 24*time.Hour) {
 		return Result{}, invalid("duration", "%s is not between 1m and 24h", duration)
 	}
@@ -191,7 +307,11 @@ func (t *Tracker) Interview(ctx context.Context, id int64, at time.Time, duratio
 		at = t.store.Now()
 	}
 	ev := store.Event{Kind: onward.Interview, At: at.UTC(), EndsAt: at.Add(duration).UTC()}
-	return t.event(ctx, id, ev, func(a store.Application) (onward.Stage, bool, error) {
+	details, err := in.check(at, t.policy.Location)
+	if err != nil {
+		return Result{}, err
+	}
+	return t.event(ctx, id, ev, extra{details: details}, func(a store.Application) (onward.Stage, bool, error) {
 		if a.Closed() {
 			return "", false, closedErr(a)
 		}
@@ -208,7 +328,7 @@ func (t *Tracker) Reject(ctx context.Context, id int64, at time.Time, note strin
 		return Result{}, err
 	}
 	ev := store.Event{Kind: onward.Rejected, At: at.UTC(), Note: note}
-	return t.event(ctx, id, ev, toRejected)
+	return t.event(ctx, id, ev, extra{}, toRejected)
 }
 
 func toRejected(a store.Application) (onward.Stage, bool, error) {
@@ -225,7 +345,7 @@ func toRejected(a store.Application) (onward.Stage, bool, error) {
 // check unnecessary.
 func (t *Tracker) Reply(ctx context.Context, id int64, at time.Time) (Result, error) {
 	ev := store.Event{Kind: onward.Reply, At: at.UTC()}
-	return t.event(ctx, id, ev, sameStage)
+	return t.event(ctx, id, ev, extra{}, sameStage)
 }
 
 func sameStage(a store.Application) (onward.Stage, bool, error) { return a.Stage, false, nil }
@@ -233,7 +353,7 @@ func sameStage(a store.Application) (onward.Stage, bool, error) { return a.Stage
 // Offer records an offer.
 func (t *Tracker) Offer(ctx context.Context, id int64, at time.Time) (Result, error) {
 	ev := store.Event{Kind: onward.Offer, At: at.UTC()}
-	return t.event(ctx, id, ev, func(a store.Application) (onward.Stage, bool, error) {
+	return t.event(ctx, id, ev, extra{}, func(a store.Application) (onward.Stage, bool, error) {
 		switch a.Stage {
 		case onward.StageOffer:
 			return "", true, nil
@@ -248,7 +368,7 @@ func (t *Tracker) Offer(ctx context.Context, id int64, at time.Time) (Result, er
 // still pending for the application.
 func (t *Tracker) Withdraw(ctx context.Context, id int64, at time.Time) (Result, error) {
 	ev := store.Event{Kind: onward.Withdrawn, At: at.UTC()}
-	return t.event(ctx, id, ev, func(a store.Application) (onward.Stage, bool, error) {
+	return t.event(ctx, id, ev, extra{}, func(a store.Application) (onward.Stage, bool, error) {
 		if a.Stage == onward.StageWithdrawn {
 			return "", true, nil
 		}
@@ -260,27 +380,24 @@ func (t *Tracker) Withdraw(ctx context.Context, id int64, at time.Time) (Result,
 // are the #words in the text plus extra, so a lesson logged by replying to
 // a check-in is tagged the same way as one logged with --tag.
 func (t *Tracker) Log(ctx context.Context, appID int64, text string, extra ...string) (store.Lesson, error) {
-	l := store.Lesson{ApplicationID: appID}
+	return t.LogAt(ctx, appID, time.Time{}, text, extra...)
+}
+
+// LogAt is Log with the time the lesson was learned (zero: now), which
+// may not be in the future.
+func (t *Tracker) LogAt(ctx context.Context, appID int64, at time.Time, text string, extra ...string) (store.Lesson, error) {
+	l := store.Lesson{ApplicationID: appID, CreatedAt: at.UTC()}
 	var err error
-	if l.Text, err = checkText("lesson", text, maxNotes); err != nil {
+	if l.Text, l.Tags, err = lessonText(text, extra); err != nil {
 		return l, err
 	}
-	if l.Text == "" {
-		return l, invalid("lesson", "is empty; write what you learned")
-	}
-	l.Tags = Tags(l.Text)
-	for _, raw := range extra {
-		tag, ok := NormalizeTag(raw)
-		if !ok {
-			return l, invalid("tag", "%q is not a tag: use letters, digits, - and _ (at most %d)", raw, maxTag)
-		}
-		l.Tags = append(l.Tags, tag)
-	}
-	slices.Sort(l.Tags)
-	l.Tags = slices.Compact(l.Tags)
 	err = t.store.Update(ctx, func(tx *store.Tx) error {
 		if err := t.claimMail(ctx, tx); err != nil {
 			return err
+		}
+		if l.CreatedAt.After(tx.Now().Add(Skew)) {
+			return invalid("at", "%s is in the future (it is %s now); log a lesson when it is learned, with --at the time it was",
+				l.CreatedAt.In(t.policy.Location).Format("2006-01-02 15:04 MST"), tx.Now().In(t.policy.Location).Format("2006-01-02 15:04 MST"))
 		}
 		if appID != 0 {
 			a, err := tx.Application(ctx, appID)

@@ -293,6 +293,9 @@ func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application
 		m.To = t.user.Display()
 		if m.Audience == onward.Recruiter {
 			m.To = RecruiterAddress(app)
+			if p.To.Email != "" {
+				m.To = mailer.Address{Name: p.To.Name, Email: p.To.Email}.Display()
+			}
 		}
 		if err := tx.InsertMessage(ctx, &m); err != nil {
 			return res, err

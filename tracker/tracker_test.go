@@ -84,7 +84,9 @@ func trkSetupWith(t *testing.T, p plan.Policy) *trkEnv {
 
 func (e *trkEnv) apply(t *testing.T, company, recruiter string) store.Application {
 	t.Helper()
-	a, err := e.tr.Apply(context.Background(), tracker.NewApplication{Company: company, Role: "Engineer", Recruiter: recruiter})
+	// Applied a week ago: the events the tests record come after it.
+	a, err := e.tr.Apply(context.Background(), tracker.NewApplication{Company: company, Role: "Engineer", Recruiter: recruiter,
+		At: trkNow.Add(-7 * 24 * time.Hour)})
 	if err != nil {
 		t.Fatalf("Apply(%s): %v", company, err)
 	}
@@ -347,7 +349,7 @@ func TestInterviewRejectsBadDurationAndClosedApplications(t *testing.T) {
 	before := len(e.messages(t, store.MessageFilter{}))
 	_, err := e.tr.Interview(ctx, a.ID, trkNow, time.Hour)
 	wantInvalid(t, err, "application")
-	if err != nil && !strings.Contains(err.Error(), "already rejected") {
+	if err != nil && !strings.Contains(err.Error(), "was rejected already") {
 		t.Errorf("error %q should say the application is already rejected", err)
 	}
 	if after := len(e.messages(t, store.MessageFilter{})); after != before {
@@ -451,6 +453,7 @@ func TestReplyCancelsTheStatusCheckOnly(t *testing.T) {
 	if _, err := e.tr.Interview(ctx, a.ID, trkNow, time.Hour); err != nil {
 		t.Fatal(err)
 	}
+	e.clock.now = trkNow.Add(2 * time.Hour)
 	res, err := e.tr.Reply(ctx, a.ID, trkNow.Add(2*time.Hour))
 	if err != nil {
 		t.Fatal(err)
@@ -478,6 +481,7 @@ func TestOfferCancelsTheStatusCheckAndClosesTheApplication(t *testing.T) {
 	if _, err := e.tr.Interview(ctx, a.ID, trkNow, time.Hour); err != nil {
 		t.Fatal(err)
 	}
+	e.clock.now = trkNow.Add(24 * time.Hour)
 	res, err := e.tr.Offer(ctx, a.ID, trkNow.Add(24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
@@ -506,6 +510,7 @@ func TestWithdrawCancelsEverythingAndCloses(t *testing.T) {
 	if _, err := e.tr.Interview(ctx, a.ID, trkNow, time.Hour); err != nil {
 		t.Fatal(err)
 	}
+	e.clock.now = trkNow.Add(time.Hour)
 	if _, err := e.tr.Reject(ctx, a.ID, trkNow.Add(time.Hour), ""); err != nil {
 		t.Fatal(err)
 	}

@@ -15,20 +15,25 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// Delay is how long to wait before a follow-up: whole calendar days (d, w)
-// plus clock time (h, m, s). Days and clock time are kept apart because
+// Delay is how long to wait before a follow-up: whole calendar days (d, w),
+// business days (bd: Monday to Friday) and clock time (h, m, s). Days and clock time are kept apart because
 // "1 day later" means the same wall-clock time on the next date, which is 23
 // or 25 hours across a DST change, while "3h" means three elapsed hours.
 type Delay struct {
-	Days  int
-	Clock time.Duration
+	Days int
+	// BusinessDays are counted after Days, skipping Saturdays and
+	// Sundays: "you'll hear from us in five business days" from a
+	// Thursday is the Thursday after.
+	BusinessDays int
+	Clock        time.Duration
 }
 
 // maxDelayDays keeps a typo such as "4000d" from planning mail for a decade.
 const maxDelayDays = 366
 
-// ParseDelay reads a delay such as "3h", "7d", "2w", "1d12h" or "90m".
-// Units: w (7 calendar days), d (calendar day), h, m, s.
+// ParseDelay reads a delay such as "3h", "7d", "5bd", "2w", "1d12h" or
+// "90m". Units: w (7 calendar days), d (calendar day), bd (business day,
+// Monday to Friday), h, m, s.
 func ParseDelay(s string) (Delay, error) {
 	in := strings.TrimSpace(s)
 	if in == "" {
@@ -53,10 +58,13 @@ func ParseDelay(s string) (Delay, error) {
 		n, _ := strconv.Atoi(rest[:i])
 		rest = rest[i:]
 		if rest == "" {
-			return Delay{}, fmt.Errorf("duration %q: missing unit after %d (use w, d, h, m or s)", in, n)
+			return Delay{}, fmt.Errorf("duration %q: missing unit after %d (use w, d, bd, h, m or s)", in, n)
 		}
 		unit := rest[0]
 		rest = rest[1:]
+		if unit == 'b' && strings.HasPrefix(rest, "d") {
+			unit, rest = 'B', rest[1:]
+		}
 		if n > maxDelayDays*24*3600 {
 			return Delay{}, fmt.Errorf("duration %q is longer than a year", in)
 		}
@@ -65,6 +73,8 @@ func ParseDelay(s string) (Delay, error) {
 			d.Days += 7 * n
 		case 'd':
 			d.Days += n
+		case 'B':
+			d.BusinessDays += n
 		case 'h':
 			d.Clock += time.Duration(n) * time.Hour
 		case 'm':
@@ -72,10 +82,10 @@ func ParseDelay(s string) (Delay, error) {
 		case 's':
 			d.Clock += time.Duration(n) * time.Second
 		default:
-			return Delay{}, fmt.Errorf("duration %q: unknown unit %q (use w, d, h, m or s)", in, unit)
+			return Delay{}, fmt.Errorf("duration %q: unknown unit %q (use w, d, bd, h, m or s)", in, unit)
 		}
 		// Checked after every part, so a long sum cannot overflow.
-		if d.Days+int(d.Clock/(24*time.Hour)) > maxDelayDays {
+		if d.Days+d.BusinessDays*7/5+int(d.Clock/(24*time.Hour)) > maxDelayDays {
 			return Delay{}, fmt.Errorf("duration %q is longer than a year", in)
 		}
 	}
@@ -84,12 +94,39 @@ func ParseDelay(s string) (Delay, error) {
 
 // After returns t plus the delay, counting days on the calendar of loc.
 func (d Delay) After(t time.Time, loc *time.Location) time.Time {
-	return addDays(t, d.Days, loc).Add(d.Clock)
+	return addBusinessDays(addDays(t, d.Days, loc), d.BusinessDays, loc).Add(d.Clock)
 }
 
 // Before returns t minus the delay, counting days on the calendar of loc.
 func (d Delay) Before(t time.Time, loc *time.Location) time.Time {
-	return addDays(t.Add(-d.Clock), -d.Days, loc)
+	return addDays(addBusinessDays(t.Add(-d.Clock), -d.BusinessDays, loc), -d.Days, loc)
+}
+
+// AddBusinessDays moves t by n days that are not a Saturday or a Sunday
+// on the calendar of loc, keeping its wall-clock time; a negative n moves
+// back. From a weekend, one business day later is the Monday.
+func AddBusinessDays(t time.Time, n int, loc *time.Location) time.Time {
+	return addBusinessDays(t, n, loc)
+}
+
+func addBusinessDays(t time.Time, n int, loc *time.Location) time.Time {
+	if n == 0 {
+		return t.In(loc)
+	}
+	step := 1
+	if n < 0 {
+		step, n = -1, -n
+	}
+	l := t.In(loc)
+	y, m, day := l.Date()
+	for n > 0 {
+		day += step
+		wd := time.Date(y, m, day, 12, 0, 0, 0, time.UTC).Weekday()
+		if wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return Wall(y, m, day, l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), loc)
 }
 
 // addDays moves t by whole calendar days, keeping its wall-clock time.
@@ -132,7 +169,7 @@ func Wall(year int, month time.Month, day, hour, min, sec, nsec int, loc *time.L
 }
 
 // IsZero reports whether the delay is nothing at all.
-func (d Delay) IsZero() bool { return d.Days == 0 && d.Clock == 0 }
+func (d Delay) IsZero() bool { return d.Days == 0 && d.BusinessDays == 0 && d.Clock == 0 }
 
 // String writes the delay the way ParseDelay reads it: "1d2h30m".
 func (d Delay) String() string {
@@ -142,6 +179,9 @@ func (d Delay) String() string {
 	var b strings.Builder
 	if d.Days > 0 {
 		fmt.Fprintf(&b, "%dd", d.Days)
+	}
+	if d.BusinessDays > 0 {
+		fmt.Fprintf(&b, "%dbd", d.BusinessDays)
 	}
 	c := d.Clock
 	for _, u := range []struct {

@@ -46,6 +46,8 @@ func TestParseDelayGood(t *testing.T) {
 		{"\t3h\n", when.Delay{Clock: 3 * time.Hour}},
 		// Repeating a unit adds up.
 		{"1d1d", when.Delay{Days: 2}},
+		{"5bd", when.Delay{BusinessDays: 5}},
+		{"1w2bd3h", when.Delay{Days: 7, BusinessDays: 2, Clock: 3 * time.Hour}},
 		{"0s", when.Delay{}},
 		// The limit is a year of 366 days, inclusive.
 		{"366d", when.Delay{Days: 366}},
@@ -77,6 +79,8 @@ func TestParseDelayBad(t *testing.T) {
 		{"   ", []string{"empty"}},
 		{"3", []string{`"3"`, "missing unit"}},
 		{"3x", []string{`"3x"`, "unknown unit", "'x'"}},
+		{"3b", []string{`"3b"`, "unknown unit", "'b'"}},
+		{"300bd", []string{"longer than a year"}},
 		{"3H", []string{"unknown unit", "'H'"}},
 		{"-1d", []string{`"-1d"`, "negative"}},
 		{"d", []string{`"d"`, "expected a number"}},
@@ -828,5 +832,44 @@ func TestSpecNextGapRuleHoldsWhereverItIsComputedFrom(t *testing.T) {
 				t.Errorf("Next(%v) = %v, want %v", tt.from, got.In(tt.loc), tt.want)
 			}
 		})
+	}
+}
+
+// A business day skips Saturdays and Sundays on the zone's calendar, and
+// keeps the wall-clock time across a DST change.
+func TestBusinessDays(t *testing.T) {
+	t.Parallel()
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip(err)
+	}
+	at := func(day, hour int) time.Time { return time.Date(2026, time.March, day, hour, 0, 0, 0, berlin) }
+	for _, tc := range []struct {
+		name  string
+		delay string
+		from  time.Time
+		want  time.Time
+	}{
+		{"Tuesday +1bd", "1bd", at(3, 15), at(4, 15)},
+		{"Thursday +5bd is the next Thursday", "5bd", at(5, 15), at(12, 15)},
+		{"Friday +1bd is Monday", "1bd", at(6, 15), at(9, 15)},
+		{"Saturday +1bd is Monday", "1bd", at(7, 10), at(9, 10)},
+		{"Sunday +1bd is Monday", "1bd", at(8, 10), at(9, 10)},
+		{"across the spring change, the same clock", "2bd", at(27, 9), at(31, 9)},
+		{"days then business days", "1d1bd", at(6, 9), at(9, 9)},
+	} {
+		d, err := when.ParseDelay(tc.delay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.After(tc.from, berlin); !got.Equal(tc.want) {
+			t.Errorf("%s: %s after %s = %s, want %s", tc.name, tc.delay, tc.from, got, tc.want)
+		}
+		if got := d.Before(tc.want, berlin); d.Days == 0 && tc.from.Weekday() != time.Saturday && tc.from.Weekday() != time.Sunday && !got.Equal(tc.from) {
+			t.Errorf("%s: %s before %s = %s, want %s", tc.name, tc.delay, tc.want, got, tc.from)
+		}
+		if back, err := when.ParseDelay(d.String()); err != nil || back != d {
+			t.Errorf("%s: String() = %q does not read back: %+v, %v", tc.name, d.String(), back, err)
+		}
 	}
 }

@@ -37,7 +37,7 @@ until you run 'onward drafts send ID'.`,
 				return err
 			}
 			if asJSON {
-				return a.writeMessagesJSON(msgs)
+				return a.writeMessagesJSON(ctx, msgs)
 			}
 			if len(msgs) == 0 {
 				fmt.Fprintln(a.stdout, "No drafts waiting.")

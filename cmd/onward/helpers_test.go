@@ -42,6 +42,14 @@ func buildAndRun(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	// The build comes first: under the home below, go would find neither
+	// the build cache nor the module cache and compile SQLite afresh.
+	binary = filepath.Join(dir, "onward")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: the onward binary does not build: %v\n%s", err, out)
+		return 1
+	}
 	// Main run in this process reads this process's environment: a home
 	// of its own, so no in-process run reaches the real one.
 	for k, v := range map[string]string{"HOME": "home", "XDG_CONFIG_HOME": "xdg/config", "XDG_DATA_HOME": "xdg/data"} {
@@ -50,12 +58,6 @@ func buildAndRun(m *testing.M) int {
 	os.Unsetenv("ONWARD_CONFIG")
 	os.Unsetenv("VISUAL")
 	os.Setenv("EDITOR", "false")
-	binary = filepath.Join(dir, "onward")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "e2e: the onward binary does not build: %v\n%s", err, out)
-		return 1
-	}
 	return m.Run()
 }
 

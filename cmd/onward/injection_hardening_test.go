@@ -165,8 +165,10 @@ func TestNoInputAddsAHeaderOrARecipient(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	for i, a := range hostileApps {
-		apply(t, e, "--company", a.company, "--role", a.role, "--recruiter", a.recruiter)
-		must(t, e, "interview", fmt.Sprint(i+1), "--at", ago(5*time.Hour))
+		apply(t, e, "--company", a.company, "--role", a.role, "--recruiter", a.recruiter, "--at", ago(72*time.Hour))
+		// Fifty hours ago: the thank-you is still timely (2d from its
+		// time), and the rejection below follows the interview.
+		must(t, e, "interview", fmt.Sprint(i+1), "--at", ago(50*time.Hour))
 		must(t, e, "log", fmt.Sprint(i+1), "Lesson about "+a.company+" <b>bold</b>")
 	}
 	must(t, e, "reject", "1", "--at", ago(48*time.Hour))

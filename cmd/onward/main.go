@@ -225,14 +225,19 @@ Start with 'onward demo' to watch the whole story in under a minute, or
 	root.PersistentFlags().StringVar(&a.configFlag, "config", "", "config file (default $ONWARD_CONFIG, else "+config.DefaultPath()+")")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return flagError{err} })
 	root.AddGroup(&cobra.Group{ID: "track", Title: "Record the job hunt:"},
+		&cobra.Group{ID: "fix", Title: "Correct a mistake:"},
 		&cobra.Group{ID: "see", Title: "See the plan:"},
 		&cobra.Group{ID: "run", Title: "Deliver:"})
 	for _, c := range []*cobra.Command{a.applyCmd(), a.editCmd(), a.interviewCmd(), a.rejectCmd(), a.replyCmd(),
-		a.offerCmd(), a.withdrawCmd(), a.logCmd()} {
+		a.offerCmd(), a.withdrawCmd(), a.logCmd(), a.feedbackCmd()} {
 		c.GroupID = "track"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{a.statusCmd(), a.messagesCmd(), a.lessonsCmd(), a.patternsCmd(), a.templatesCmd()} {
+	for _, c := range []*cobra.Command{a.undoCmd(), a.deleteCmd()} {
+		c.GroupID = "fix"
+		root.AddCommand(c)
+	}
+	for _, c := range []*cobra.Command{a.storyCmd(), a.statusCmd(), a.planCmd(), a.messagesCmd(), a.lessonsCmd(), a.patternsCmd(), a.templatesCmd(), a.digestCmd()} {
 		c.GroupID = "see"
 		root.AddCommand(c)
 	}
@@ -242,6 +247,7 @@ Start with 'onward demo' to watch the whole story in under a minute, or
 	}
 	a.addInOut(root)
 	root.AddCommand(a.configCmd(), a.initCmd())
+	a.addCompletions(root)
 	return root
 }
 
@@ -249,7 +255,7 @@ Start with 'onward demo' to watch the whole story in under a minute, or
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return flagError{fmt.Errorf("%s needs %s (got %d arguments)", cmd.CommandPath(), what, len(args))}
+			return flagError{fmt.Errorf("%s needs %s (got %d argument%s)", cmd.CommandPath(), what, len(args), plural(len(args)))}
 		}
 		return nil
 	}

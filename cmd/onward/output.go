@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/onward-app/onward"
@@ -15,6 +17,9 @@ import (
 func (a *app) writeJSON(v any) error {
 	enc := json.NewEncoder(a.stdout)
 	enc.SetIndent("", "  ")
+	// "Dana <dana@acme.example>" stays readable: the output is for
+	// scripts and terminals, never pasted into HTML.
+	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 
@@ -39,12 +44,60 @@ type messageOut struct {
 	Attempts      int             `json:"attempts"`
 	LastError     string          `json:"last_error"`
 	MessageID     string          `json:"message_id"`
+	// Interview is the interview the message follows (a thank-you, a
+	// status check, a prep note), with what was recorded about it.
+	Interview *interviewOut `json:"interview,omitempty"`
 }
 
-func (a *app) writeMessagesJSON(msgs []store.Message) error {
+// interviewOut is one interview and what the user recorded about it.
+type interviewOut struct {
+	At     *string              `json:"at"`
+	Kind   onward.InterviewKind `json:"kind,omitempty"`
+	With   []store.Interviewer  `json:"with"`
+	Topics []string             `json:"topics"`
+	// Expect is the day they said they would decide by, as a date in the
+	// user's zone.
+	Expect string `json:"expect,omitempty"`
+	Where  string `json:"where,omitempty"`
+}
+
+type feedbackOut struct {
+	Text     string  `json:"text"`
+	Declined bool    `json:"declined"`
+	At       *string `json:"at"`
+}
+
+// interviewJSON reads an interview's details for the JSON output.
+func (a *app) interviewJSON(ctx context.Context, e store.Event) (*interviewOut, error) {
+	d, err := a.st.InterviewDetails(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &interviewOut{At: rfc3339(e.At), Kind: d.Kind, With: d.With, Topics: d.Topics, Where: d.Where}
+	if out.With == nil {
+		out.With = []store.Interviewer{}
+	}
+	if out.Topics == nil {
+		out.Topics = []string{}
+	}
+	if !d.Expect.IsZero() {
+		out.Expect = d.Expect.In(a.cfg.Location()).Format("2006-01-02")
+	}
+	return out, nil
+}
+
+func (a *app) writeMessagesJSON(ctx context.Context, msgs []store.Message) error {
 	out := make([]messageOut, 0, len(msgs))
 	for _, m := range msgs {
-		out = append(out, messageJSON(m))
+		mo := messageJSON(m)
+		if e, err := a.st.EventOf(ctx, m.ID); err == nil && e.Kind == onward.Interview {
+			if mo.Interview, err = a.interviewJSON(ctx, e); err != nil {
+				return err
+			}
+		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		out = append(out, mo)
 	}
 	return a.writeJSON(out)
 }
@@ -81,6 +134,10 @@ type appOut struct {
 	UpdatedAt   *string      `json:"updated_at"`
 	LastEvent   *eventOut    `json:"last_event"`
 	Next        *messageOut  `json:"next_message"`
+	// Interview is the interview recorded last, with its details.
+	Interview *interviewOut `json:"interview,omitempty"`
+	// Feedback is the recruiter's feedback recorded last.
+	Feedback *feedbackOut `json:"feedback,omitempty"`
 }
 
 type eventOut struct {
@@ -104,4 +161,21 @@ func appJSON(a store.Application, last *store.Event, next *store.Message) appOut
 		out.Next = &m
 	}
 	return out
+}
+
+// appDetailsJSON adds an application's last interview and feedback.
+func (a *app) appDetailsJSON(ctx context.Context, out *appOut) error {
+	if e, err := a.st.LastEventOf(ctx, out.ID, onward.Interview); err == nil {
+		if out.Interview, err = a.interviewJSON(ctx, e); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if f, err := a.st.LastFeedback(ctx, out.ID); err == nil {
+		out.Feedback = &feedbackOut{Text: f.Text, Declined: f.Declined, At: rfc3339(f.At)}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return nil
 }

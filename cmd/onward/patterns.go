@@ -1,11 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
 	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/onward-app/onward/when"
-	"github.com/spf13/cobra"
 )
 
 func (a *app) patternsCmd() *cobra.Command {
@@ -16,11 +20,15 @@ func (a *app) patternsCmd() *cobra.Command {
 		Short: "Count the tags of your lessons across rejections, and the funnel",
 		Long: `Shows, for each tag on your lessons, how many lessons carry it and across
 how many rejected applications; then the funnel: applications, interviews,
-offers, rejections and replies to feedback requests, with rates.`,
+offers, rejections and replies to feedback requests, with rates, and how
+many applications got feedback (onward feedback, or a reply read from the
+mailbox) or a reply declining to give any.`,
+		Example: `  onward patterns
+  onward patterns --since 6mo --json`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			d, err := when.ParseDelay(since)
+			back, err := parseSince(since)
 			if err != nil {
 				return usagef("--since: %v", err)
 			}
@@ -28,12 +36,16 @@ offers, rejections and replies to feedback requests, with rates.`,
 				return err
 			}
 			now := a.now()
-			from := d.Before(now, a.cfg.Location())
+			from := back(now, a.cfg.Location())
 			tags, err := a.st.TagCounts(ctx, from)
 			if err != nil {
 				return err
 			}
 			f, err := a.st.FunnelBetween(ctx, from, now.Add(1))
+			if err != nil {
+				return err
+			}
+			given, declined, err := a.st.FeedbackCounts(ctx, from)
 			if err != nil {
 				return err
 			}
@@ -50,8 +62,8 @@ offers, rejections and replies to feedback requests, with rates.`,
 				}{Since: rfc3339(from), Tags: []tagOut{}, Funnel: map[string]any{
 					"applications": f.Applications, "interviews": f.Interviews, "offers": f.Offers,
 					"rejections": f.Rejections, "feedback_requests": f.FeedbackRequested,
-					"feedback_replies": f.FeedbackReplies,
-					"interview_rate":   rate(f.Interviews, f.Applications), "offer_rate": rate(f.Offers, f.Interviews),
+					"feedback_replies": f.FeedbackReplies, "feedback_given": given, "feedback_declined": declined,
+					"interview_rate": rate(f.Interviews, f.Applications), "offer_rate": rate(f.Offers, f.Interviews),
 					"rejection_rate": rate(f.Rejections, f.Applications), "feedback_reply_rate": rate(f.FeedbackReplies, f.FeedbackRequested),
 				}}
 				for _, t := range tags {
@@ -75,10 +87,11 @@ offers, rejections and replies to feedback requests, with rates.`,
 			fmt.Fprintf(w, "offers\t%d\t%s of interviews\n", f.Offers, percent(f.Offers, f.Interviews))
 			fmt.Fprintf(w, "rejections\t%d\t%s of applications\n", f.Rejections, percent(f.Rejections, f.Applications))
 			fmt.Fprintf(w, "feedback replies\t%d\t%s of %d requests sent\n", f.FeedbackReplies, percent(f.FeedbackReplies, f.FeedbackRequested), f.FeedbackRequested)
+			fmt.Fprintf(w, "feedback given\t%d\tand %d replies declining to give any\n", given, declined)
 			return w.Flush()
 		},
 	}
-	c.Flags().StringVar(&since, "since", "90d", "how far back to look (d, w)")
+	c.Flags().StringVar(&since, "since", "90d", "how far back to look, in days, weeks or months: 90d, 6w, 3mo")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
 	return c
 }
@@ -97,4 +110,53 @@ func percent(part, whole int) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.0f%%", 100*float64(part)/float64(whole))
+}
+
+// parseSince reads a span back in whole days, weeks or months ("90d",
+// "2w", "3mo", "1mo2w"), counted on the calendar of the user's zone. A
+// unit under a day is refused: "2m" reads as two months to a person and
+// as two minutes to a duration parser, and neither makes sense to guess.
+func parseSince(s string) (func(now time.Time, loc *time.Location) time.Time, error) {
+	const hint = "use d, w or mo, for example 90d, 6w or 3mo"
+	if s == "" {
+		return nil, errors.New("empty; " + hint)
+	}
+	var days, months int
+	rest := s
+	for rest != "" {
+		i := 0
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		if i == 0 || i > 5 {
+			return nil, fmt.Errorf("%q is not a span of days: %s", s, hint)
+		}
+		n, _ := strconv.Atoi(rest[:i])
+		rest = rest[i:]
+		j := 0
+		for j < len(rest) && (rest[j] < '0' || rest[j] > '9') {
+			j++
+		}
+		switch unit := rest[:j]; unit {
+		case "d":
+			days += n
+		case "w":
+			days += 7 * n
+		case "mo":
+			months += n
+		case "s", "m", "h", "ms", "min":
+			return nil, fmt.Errorf("%q counts in %s, which is under a day; %s", s, unit, hint)
+		default:
+			return nil, fmt.Errorf("%q has the unknown unit %q; %s", s, unit, hint)
+		}
+		rest = rest[j:]
+	}
+	if days+30*months > 366 {
+		return nil, fmt.Errorf("%q is longer than a year; a job hunt's patterns fit in one", s)
+	}
+	d := when.Delay{Days: days}
+	return func(now time.Time, loc *time.Location) time.Time {
+		t := d.Before(now, loc).In(loc)
+		return when.Wall(t.Year(), t.Month()-time.Month(months), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+	}, nil
 }

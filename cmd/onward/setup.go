@@ -23,7 +23,8 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 	s := &deliver.Setup{
 		Composer: &compose.Composer{
 			Store: a.st, Templates: tpl, Location: cfg.Location(), Command: commandName(),
-			User: mailer.Address{Name: cfg.User.Name, Email: cfg.User.Email},
+			User:  mailer.Address{Name: cfg.User.Name, Email: cfg.User.Email},
+			Stale: cfg.StaleLimits(), NoSend: cfg.Delivery.Transport != "smtp",
 		},
 		Stale:       cfg.StaleLimits(),
 		GiveUpAfter: cfg.GiveUpAfter(),

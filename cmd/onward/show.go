@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,12 +17,18 @@ import (
 
 func (a *app) statusCmd() *cobra.Command {
 	var asJSON bool
+	var stage string
 	c := &cobra.Command{
-		Use:   "status",
+		Use:   "status [--stage STAGE]",
 		Short: "Show each application with its stage, last event and next message",
-		Args:  exactArgs(0, "no arguments"),
+		Example: `  onward status
+  onward status --stage interviewing`,
+		Args: exactArgs(0, "no arguments (use --stage)"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if stage != "" && !onward.Stage(stage).Valid() {
+				return usagef("--stage: %q is not a stage; one of %s", stage, onward.Join(onward.Stages()))
+			}
 			if err := a.open(ctx); err != nil {
 				return err
 			}
@@ -29,9 +36,16 @@ func (a *app) statusCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if stage != "" {
+				overviews = slices.DeleteFunc(overviews, func(o store.Overview) bool { return o.App.Stage != onward.Stage(stage) })
+			}
 			out := []appOut{}
 			w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			if !asJSON {
+				if len(overviews) == 0 && stage != "" {
+					fmt.Fprintf(a.stdout, "No applications at stage %s.\n", stage)
+					return a.printAttention(cmd)
+				}
 				if len(overviews) == 0 {
 					fmt.Fprintln(a.stdout, "No applications yet. Record one with: onward apply --company NAME --role TITLE")
 					return a.printAttention(cmd)
@@ -40,7 +54,11 @@ func (a *app) statusCmd() *cobra.Command {
 			}
 			for _, o := range overviews {
 				if asJSON {
-					out = append(out, appJSON(o.App, o.Last, o.Next))
+					ao := appJSON(o.App, o.Last, o.Next)
+					if err := a.appDetailsJSON(ctx, &ao); err != nil {
+						return err
+					}
+					out = append(out, ao)
 					continue
 				}
 				lastText, nextText := "—", "—"
@@ -61,6 +79,7 @@ func (a *app) statusCmd() *cobra.Command {
 			return a.printAttention(cmd)
 		},
 	}
+	c.Flags().StringVar(&stage, "stage", "", "only applications at this stage: "+onward.Join(onward.Stages()))
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
 	return c
 }
@@ -121,7 +140,10 @@ func (a *app) messagesCmd() *cobra.Command {
 		Long: `List the outbox. Statuses: scheduled (waiting for its time), sending,
 drafted (a recruiter draft waiting for you), sent, discarded, cancelled (by a
 reply, an outcome or a withdrawal), failed (see last_error) and expired (found
-too late to send politely).`,
+too late to send politely). TRIES counts the attempts to send; NOTE says why
+a message waits for a retry, failed, expired or was cancelled.`,
+		Example: `  onward messages --app acme
+  onward messages --status failed --json`,
 		Args: exactArgs(0, "no arguments (use --app)"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -146,18 +168,19 @@ too late to send politely).`,
 				return err
 			}
 			if asJSON {
-				return a.writeMessagesJSON(msgs)
+				return a.writeMessagesJSON(ctx, msgs)
 			}
 			if len(msgs) == 0 {
 				fmt.Fprintln(a.stdout, "No messages.")
 				return nil
 			}
 			w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tAPP\tKIND\tSTATUS\tDUE\tTO\tNOTE")
+			fmt.Fprintln(w, "ID\tAPP\tKIND\tSTATUS\tDUE\tTRIES\tTO\tNOTE")
 			for _, m := range msgs {
-				// The note says why a message waits, failed or expired
-				// (held for the end of quiet hours, a retry after 451).
-				fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.ApplicationID, m.Kind, m.Status, a.when(m.DueAt), recipient(m), clip(m.LastError, 80))
+				// The note says why a message waits, failed, expired or
+				// was cancelled (held for the end of quiet hours, a retry
+				// after 451, the reply that made it moot).
+				fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\n", m.ID, m.ApplicationID, m.Kind, m.Status, a.when(m.DueAt), m.Attempts, recipient(m), clip(messageNote(m), 100))
 			}
 			return w.Flush()
 		},
@@ -168,13 +191,38 @@ too late to send politely).`,
 	return c
 }
 
+// messageNote says why a message is where it is: a retry waiting, with
+// what went wrong; a failure, expiry or cancellation, with its reason.
+func messageNote(m store.Message) string {
+	// The message's own Message-ID in a send error says nothing the row
+	// does not: the server's words are what count in a narrow column.
+	reason := m.LastError
+	if rest, ok := strings.CutPrefix(reason, "mailer: send "+m.MessageID+": "); ok {
+		reason = rest
+	}
+	switch {
+	case reason == "":
+		return ""
+	case m.Status == onward.StatusScheduled && m.Attempts > 0:
+		return fmt.Sprintf("retry after attempt %d: %s", m.Attempts, reason)
+	case m.Status == onward.StatusFailed:
+		return fmt.Sprintf("failed after %d attempt%s: %s", m.Attempts, plural(m.Attempts), reason)
+	}
+	return reason
+}
+
 func (a *app) lessonsCmd() *cobra.Command {
 	var ref, tag string
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "lessons [--app APP]",
-		Short: "Show the lessons you logged",
-		Args:  exactArgs(0, "no arguments (use --app)"),
+		Short: "Show the lessons you logged; edit or delete one",
+		Long: `Show the lessons you logged, each with its id, oldest first. Change one
+with 'onward lessons edit ID TEXT', remove one with 'onward lessons delete ID'.`,
+		Example: `  onward lessons --tag system-design
+  onward lessons edit 4 "Bring two numbers to the #system-design round"
+  onward lessons delete 5`,
+		Args: exactArgs(0, "no arguments (use --app)"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if err := a.open(ctx); err != nil {
@@ -234,7 +282,7 @@ func (a *app) lessonsCmd() *cobra.Command {
 				if len(l.Tags) > 0 {
 					where += "  #" + strings.Join(l.Tags, " #")
 				}
-				fmt.Fprintf(a.stdout, "%s%s\n  %s\n\n", a.day(l.CreatedAt), where, strings.ReplaceAll(l.Text, "\n", "\n  "))
+				fmt.Fprintf(a.stdout, "%d  %s%s\n  %s\n\n", l.ID, a.day(l.CreatedAt), where, strings.ReplaceAll(l.Text, "\n", "\n  "))
 			}
 			return nil
 		},
@@ -242,5 +290,6 @@ func (a *app) lessonsCmd() *cobra.Command {
 	c.Flags().StringVar(&ref, "app", "", "only this application")
 	c.Flags().StringVar(&tag, "tag", "", "only lessons with this tag")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	c.AddCommand(a.lessonEditCmd(), a.lessonDeleteCmd())
 	return c
 }

@@ -40,6 +40,9 @@ func (a *app) applyCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "apply --company NAME --role TITLE [flags]",
 		Short: "Record a new application and print its id",
+		Long: `Record a new application and print its id. When the same company and role
+(ignoring case) already has an open application, onward asks on a terminal
+and otherwise refuses, naming it; --again records another anyway.`,
 		Example: `  onward apply --company Acme --role "Platform Engineer" \
       --recruiter "Dana Reyes <dana@acme.example>" --recruiter-tz America/New_York`,
 		Args: exactArgs(0, "no arguments (use --company and --role)"),
@@ -56,6 +59,10 @@ func (a *app) applyCmd() *cobra.Command {
 				n.At = t
 			}
 			app, err := a.tr.Apply(ctx, n)
+			if err != nil && a.duplicateOK(err) {
+				n.Again = true
+				app, err = a.tr.Apply(ctx, n)
+			}
 			if err != nil {
 				return err
 			}
@@ -75,6 +82,7 @@ func (a *app) applyCmd() *cobra.Command {
 	f.StringVar(&n.Notes, "notes", "", "anything worth remembering")
 	f.StringVar(&at, "at", "", "when you applied (default now)")
 	f.BoolVar(&asJSON, "json", false, "print the application as JSON")
+	f.BoolVar(&n.Again, "again", false, "record it even if the same company and role has an open application")
 	c.MarkFlagRequired("company")
 	c.MarkFlagRequired("role")
 	return c
@@ -171,18 +179,50 @@ func (a *app) eventCmd(use, short, example string, flags func(*cobra.Command), d
 
 func (a *app) interviewCmd() *cobra.Command {
 	var duration time.Duration
-	return a.eventCmd("interview APP [--at TIME] [--duration 1h]",
-		"Record an interview: plans a thank-you, a status check, and a prep note when it is still ahead",
-		`  onward interview acme --at "2026-03-02 14:00" --duration 45m`,
+	var in tracker.InterviewDetails
+	var expect string
+	c := a.eventCmd("interview APP [--at TIME] [--duration 1h] [--with PERSON]... [--topic TEXT]... [--expect DATE] [--kind KIND] [--where TEXT]",
+		"Record an interview: plans the thank-you notes, a status check, and a prep note when it is still ahead",
+		`  onward interview acme --at "2026-03-02 14:00" --duration 45m \
+      --with "Tom Baker <tom@acme.example>, Engineering Manager" --with "Priya Shah" \
+      --topic "the caching layer" --kind panel --expect 2026-03-06`,
 		func(c *cobra.Command) {
-			c.Flags().DurationVar(&duration, "duration", time.Hour, "how long the interview lasts")
+			f := c.Flags()
+			f.DurationVar(&duration, "duration", time.Hour, "how long the interview lasts")
+			f.StringArrayVar(&in.With, "with", nil, `who interviewed you, as "Name <address>, Title" (repeat for each; the address and title are optional)`)
+			f.StringArrayVar(&in.Topics, "topic", nil, `what you discussed and want to come back to, e.g. "the caching layer" (repeatable)`)
+			f.StringVar(&expect, "expect", "", `the day they said they would decide by, e.g. 2026-03-06`)
+			f.StringVar(&in.Kind, "kind", "", "the kind of interview: "+strings.ReplaceAll(onward.Join(onward.InterviewKinds()), "_", " "))
+			f.StringVar(&in.Where, "where", "", "a video link or an address, for the prep note")
 		},
 		func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error) {
 			if duration < time.Minute || duration > 24*time.Hour {
 				return tracker.Result{}, usagef("--duration: %s is not between 1m and 24h", duration)
 			}
-			return a.tr.Interview(ctx, app.ID, at, duration)
+			if expect != "" {
+				t, err := tracker.ParseTime(expect, a.cfg.Location())
+				if err != nil {
+					return tracker.Result{}, usagef("--expect: %v", strings.TrimPrefix(err.Error(), "time: "))
+				}
+				in.Expect = t
+			}
+			return a.tr.InterviewWith(ctx, app.ID, at, duration, in)
 		})
+	c.Long = `Record an interview. onward plans a thank-you for each interviewer whose
+address you give, naming them and a topic you discussed; the recruiter gets
+one too when you have their address, asking them to pass your thanks to
+those without one. With no interviewer given, one thank-you goes to the
+recruiter. It plans a status check one to two business days after the day
+they said they would decide by (--expect), or five business days after the
+interview when they did not say, and a prep note before an interview that
+is still ahead. Recording the same round again (a new --at, or more
+details) replaces what the earlier one recorded and planned.
+
+--with takes one person: "Tom Baker <tom@acme.example>, Engineering Manager".
+The address and the title may be left out: "Priya Shah" or "Priya Shah,
+Staff Engineer". Repeat --with for each interviewer, and --topic for each
+topic.`
+	return c
 }
 
 func (a *app) rejectCmd() *cobra.Command {
@@ -223,8 +263,9 @@ func (a *app) withdrawCmd() *cobra.Command {
 
 func (a *app) logCmd() *cobra.Command {
 	var tags []string
+	var at string
 	c := &cobra.Command{
-		Use:   "log [APP] TEXT [--tag NAME]...",
+		Use:   "log [APP] TEXT [--tag NAME]... [--at TIME]",
 		Short: "Write down a lesson, on an application or on none",
 		Long: `Learn, Log, Let Go: write the lesson down so it leaves your head. It
 stays in the log to look back on ('onward lessons'), and the let-go check-in
@@ -265,7 +306,14 @@ Tags group lessons across applications: write #words in the text, or add
 			default:
 				return usagef("log needs the lesson, optionally after an application: onward log [APP] TEXT (quote the text)")
 			}
-			l, err := a.tr.Log(ctx, appID, text, tags...)
+			when, err := a.parseAt(at)
+			if err != nil {
+				return err
+			}
+			if at == "" {
+				when = time.Time{}
+			}
+			l, err := a.tr.LogAt(ctx, appID, when, text, tags...)
 			if err != nil {
 				return err
 			}
@@ -281,6 +329,7 @@ Tags group lessons across applications: write #words in the text, or add
 		},
 	}
 	c.Flags().StringArrayVar(&tags, "tag", nil, "a tag for the lesson (repeatable)")
+	c.Flags().StringVar(&at, "at", "", `when you learned it: "2026-03-02 14:00", "2026-03-02" or RFC 3339 (default now)`)
 	return c
 }
 
@@ -299,7 +348,7 @@ func (a *app) printResult(res tracker.Result, asJSON bool) error {
 		return a.writeJSON(out)
 	}
 	if res.Unchanged {
-		fmt.Fprintf(a.stdout, "%s (%d) is already %s; nothing changed.\n", res.App.Company, res.App.ID, res.App.Stage)
+		fmt.Fprintf(a.stdout, "%s (%d) %s already; nothing changed.\n", res.App.Company, res.App.ID, res.App.Stage.Phrase())
 		return nil
 	}
 	fmt.Fprintf(a.stdout, "%s — %s: %s\n", res.App.Company, res.App.Role, res.App.Stage)
@@ -338,4 +387,47 @@ func (a *app) when(t time.Time) string {
 		return "—"
 	}
 	return t.In(a.cfg.Location()).Format("Mon 2 Jan 2006 15:04 MST")
+}
+
+func (a *app) feedbackCmd() *cobra.Command {
+	var declined bool
+	var text string
+	c := a.eventCmd(`feedback APP "TEXT" [--declined] [--at TIME]`,
+		"Record the recruiter's feedback on a rejection: plans a check-in to you and a thank-you draft",
+		`  onward feedback umbrella "More depth on distributed systems; the design round ran short"
+  onward feedback initech --declined`,
+		func(c *cobra.Command) {
+			c.Flags().BoolVar(&declined, "declined", false, "they replied that they give no feedback")
+		},
+		func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error) {
+			return a.tr.Feedback(ctx, app.ID, at, text, declined)
+		})
+	c.Long = `Record feedback given by phone or in a reply onward did not read. It is
+kept with the application (status --json), quoted in its let-go check-in and
+in your next prep note, and counted by patterns. onward plans a check-in to
+you soon after, outside quiet hours, and a short thank-you draft to the
+recruiter: thanks for the honesty, no defence. With --declined (a reply that
+says they give no feedback) there is no draft; the check-in says that is
+normal. A feedback request still waiting is cancelled either way.`
+	c.Args = func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(args) == 2 && !declined:
+			return nil
+		case len(args) == 1 && declined:
+			return nil
+		case len(args) == 2 && declined:
+			return usagef("feedback: give the text or --declined, not both")
+		case len(args) == 1:
+			return usagef("feedback needs what they said: onward feedback %s \"TEXT\" (or --declined)", args[0])
+		}
+		return usagef("feedback needs an application and the text, got %d arguments", len(args))
+	}
+	run := c.RunE
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 2 {
+			text = args[1]
+		}
+		return run(cmd, args[:1])
+	}
+	return c
 }

@@ -1,0 +1,256 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/plan"
+	"github.com/onward-app/onward/store"
+)
+
+func (a *app) planCmd() *cobra.Command {
+	var days int
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "plan [--days N]",
+		Short: "Show what goes out in the coming days, and why",
+		Long: `Lists every message planned to go out in the next --days days (and any
+overdue, waiting for the daemon), one line each: when, in your zone; the
+kind; to whom (recruiter messages become drafts for you to send); the
+application; and why then: the event it was counted from, the delay, and
+what moved it after (the send window, on the recruiter's clock when their
+zone is known; quiet hours; an event recorded too late; a retry).`,
+		Example: `  onward plan            # the next 14 days
+  onward plan --days 3
+  onward plan --json | jq '.[] | select(.audience == "recruiter")'`,
+		Args: exactArgs(0, "no arguments (use --days)"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if days < 1 || days > 3660 {
+				return usagef("--days: %d is not a number of days from 1 to 3660", days)
+			}
+			ctx := cmd.Context()
+			if err := a.open(ctx); err != nil {
+				return err
+			}
+			now := a.now()
+			items, err := a.upcoming(ctx, now, now.AddDate(0, 0, days))
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return a.writeJSON(items)
+			}
+			if len(items) == 0 {
+				fmt.Fprintf(a.stdout, "Nothing planned in the next %d day%s.\n", days, plural(days))
+				return nil
+			}
+			w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "WHEN\tKIND\tTO\tAPP\tWHY")
+			for _, it := range items {
+				due, _ := time.Parse(time.RFC3339, it.DueAt)
+				when := a.when(due)
+				if due.Before(now) {
+					when += " (overdue)"
+				}
+				app := "—"
+				if it.ApplicationID != nil {
+					app = fmt.Sprintf("%s (%d)", clip(it.Company, 24), *it.ApplicationID)
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", when, it.Kind, it.ToText, app, a.whyText(it))
+			}
+			return w.Flush()
+		},
+	}
+	c.Flags().IntVar(&days, "days", 14, "how many days ahead to look")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	return c
+}
+
+// planItem is one line of `onward plan`, and its JSON.
+type planItem struct {
+	ID            int64           `json:"id"`
+	ApplicationID *int64          `json:"application_id"`
+	Company       string          `json:"company,omitempty"`
+	Kind          onward.Kind     `json:"kind"`
+	Audience      onward.Audience `json:"audience"`
+	To            string          `json:"to"`
+	ToText        string          `json:"-"`
+	DueAt         string          `json:"due_at"`
+	Event         *eventOut       `json:"event"`
+	// CountedFrom, Base, Delay, Zone and Moves are the planner's reasons
+	// (plan.Explain); empty for messages no event plans.
+	CountedFrom string     `json:"counted_from,omitempty"`
+	Base        *string    `json:"base,omitempty"`
+	Delay       string     `json:"delay,omitempty"`
+	Zone        string     `json:"recruiter_zone,omitempty"`
+	Moves       []planMove `json:"moves"`
+	// Note says what no rule of the planner explains: a retry, a draft
+	// notice, the digest's schedule, a time moved after it was planned.
+	Note string `json:"note,omitempty"`
+}
+
+type planMove struct {
+	Reason string `json:"reason"`
+	To     string `json:"to"`
+}
+
+// upcoming lists the scheduled messages due until until (overdue ones
+// too), with the planner's reasons for each time, and the next digest.
+func (a *app) upcoming(ctx context.Context, now, until time.Time) ([]planItem, error) {
+	pending, err := a.st.PendingTimes(ctx, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := a.st.Messages(ctx, store.MessageFilter{Status: onward.StatusScheduled, NoBodies: true})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]store.Message, len(msgs))
+	for _, m := range msgs {
+		byID[m.ID] = m
+	}
+	apps, err := a.st.Applications(ctx)
+	if err != nil {
+		return nil, err
+	}
+	appByID := make(map[int64]store.Application, len(apps))
+	for _, ap := range apps {
+		appByID[ap.ID] = ap
+	}
+	p := policyOf(a.cfg)
+	items := []planItem{}
+	digestPlanned := false
+	for _, pt := range pending {
+		if pt.DueAt.After(until) {
+			continue
+		}
+		m := byID[pt.ID]
+		it := planItem{ID: pt.ID, Kind: pt.Kind, Audience: pt.Audience, To: m.To, DueAt: *rfc3339(pt.DueAt), Moves: []planMove{}}
+		it.ToText = "you"
+		if pt.Audience == onward.Recruiter {
+			it.ToText = "draft for " + recipient(m)
+		}
+		if pt.ApplicationID != 0 {
+			id := pt.ApplicationID
+			it.ApplicationID = &id
+			it.Company = appByID[id].Company
+		}
+		if pt.Kind == onward.Digest {
+			digestPlanned = true
+		}
+		ev, err := a.eventOf(ctx, pt)
+		if err != nil {
+			return nil, err
+		}
+		a.explain(&it, p, pt, m, ev, now)
+		items = append(items, it)
+	}
+	if spec := a.cfg.DigestSpec(); !spec.IsZero() && !digestPlanned {
+		if next := spec.Next(now, a.cfg.Location()); !next.IsZero() && !next.After(until) {
+			items = append(items, planItem{Kind: onward.Digest, Audience: onward.User, To: a.cfg.User.Email, ToText: "you",
+				DueAt: *rfc3339(next), Moves: []planMove{}, Note: "the digest's schedule, [digest] schedule = " + spec.String()})
+		}
+	}
+	slices.SortStableFunc(items, func(x, y planItem) int { return strings.Compare(x.DueAt, y.DueAt) })
+	return items, nil
+}
+
+// eventOf is the event that planned a message: the one it names, or for a
+// message planned before messages named theirs, the event of its kind
+// recorded last (as the daemon's re-timing reads it).
+func (a *app) eventOf(ctx context.Context, pt store.PendingTime) (*store.Event, error) {
+	if pt.Event != nil || pt.ApplicationID == 0 {
+		return pt.Event, nil
+	}
+	kind, ok := plan.PlannedBy(pt.Kind)
+	if !ok {
+		return nil, nil
+	}
+	e, err := a.st.LastEventOf(ctx, pt.ApplicationID, kind)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// explain fills in why a message is due when it is: the planner's reasons
+// as of when its event was recorded (or as of now, for a time re-timed by
+// a reload since), and a note for what the planner does not decide.
+func (a *app) explain(it *planItem, p plan.Policy, pt store.PendingTime, m store.Message, ev *store.Event, now time.Time) {
+	if ev != nil {
+		it.Event = &eventOut{Kind: ev.Kind, At: rfc3339(ev.At)}
+		var loc *time.Location
+		if pt.RecruiterTZ != "" {
+			if l, err := time.LoadLocation(pt.RecruiterTZ); err == nil {
+				loc = l
+			}
+		}
+		pev := plan.Event{Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: loc}
+		for _, at := range []time.Time{ev.CreatedAt, now} {
+			why, ok := p.Explain(pev, pt.Kind, at)
+			if !ok || !why.DueAt.Equal(pt.PlannedAt) && !why.DueAt.Equal(pt.DueAt) {
+				continue
+			}
+			it.CountedFrom, it.Base, it.Delay, it.Zone = why.From, rfc3339(why.Base), why.Delay, why.Zone
+			for _, mv := range why.Moves {
+				it.Moves = append(it.Moves, planMove{Reason: mv.Reason, To: *rfc3339(mv.To)})
+			}
+			break
+		}
+	}
+	switch {
+	case pt.Attempts > 0:
+		it.Note = fmt.Sprintf("retry after %d attempt%s: %s", pt.Attempts, plural(pt.Attempts), m.LastError)
+	case m.LastError != "":
+		it.Note = m.LastError
+	case pt.Kind == onward.DraftReady:
+		it.Note = fmt.Sprintf("draft %d is ready for you to send", m.DraftID)
+	case pt.Kind == onward.RejectionNotice:
+		it.Note = "a reply read as a no"
+	case it.CountedFrom == "" && ev != nil:
+		it.Note = "moved since it was planned"
+	}
+}
+
+// whyText is the WHY column: "3h after the interview's end (Tue 3 Mar
+// 15:00 CET); send window … → Wed 4 Mar 09:00 CET".
+func (a *app) whyText(it planItem) string {
+	var parts []string
+	if it.CountedFrom != "" {
+		base, _ := time.Parse(time.RFC3339, *it.Base)
+		from := it.CountedFrom
+		if from == "the event" && it.Event != nil {
+			from = string(it.Event.Kind)
+		}
+		s := fmt.Sprintf("%s after %s (%s)", it.Delay, from, a.when(base))
+		if strings.HasPrefix(it.Delay, "prep ") {
+			s = fmt.Sprintf("%s, before %s (%s)", it.Delay, from, a.when(base))
+		}
+		if it.Zone != "" && !slices.ContainsFunc(it.Moves, func(m planMove) bool { return strings.Contains(m.Reason, it.Zone) }) {
+			s += ", on the recruiter's clock (" + it.Zone + ")"
+		}
+		parts = append(parts, s)
+		for _, mv := range it.Moves {
+			to, _ := time.Parse(time.RFC3339, mv.To)
+			parts = append(parts, mv.Reason+" → "+a.when(to))
+		}
+	}
+	if it.Note != "" {
+		parts = append(parts, it.Note)
+	}
+	if len(parts) == 0 {
+		return "—"
+	}
+	return strings.Join(parts, "; ")
+}
