@@ -65,7 +65,11 @@ func Write(d Data) ([]byte, error) {
 		seq := ical.NewProp(ical.PropSequence)
 		seq.Value = fmt.Sprint(iv.sequence)
 		ev.Props.Set(seq)
-		ev.Props.SetText(ical.PropSummary, fmt.Sprintf("Interview: %s — %s", a.Company, a.Role))
+		what := "Interview"
+		if iv.kind != "" {
+			what = "Interview (" + strings.ReplaceAll(iv.kind, "_", " ") + ")"
+		}
+		ev.Props.SetText(ical.PropSummary, fmt.Sprintf("%s: %s — %s", what, a.Company, a.Role))
 		var desc []string
 		if iv.where != "" {
 			ev.Props.SetText(ical.PropLocation, iv.where)
@@ -153,6 +157,7 @@ type interview struct {
 	start, end time.Time
 	recorded   time.Time
 	where      string
+	kind       string
 	people     []string
 	notes      []string
 }
@@ -191,13 +196,14 @@ func interviews(rows []store.Row) []interview {
 			uid:      rowInt(r, "id"),
 			start:    time.UnixMilli(rowInt(r, "at")).UTC(),
 			recorded: time.UnixMilli(rowInt(r, "created_at")).UTC(),
-			where:    rowText(r, "where", "location", "place"),
+			where:    rowText(r, "place"),
+			kind:     rowText(r, "interview_kind"),
 		}
 		iv.end = iv.start.Add(time.Hour)
 		if e := rowInt(r, "ends_at"); e != 0 {
 			iv.end = time.UnixMilli(e).UTC()
 		}
-		if p := rowText(r, "interviewers", "with", "people"); p != "" {
+		if p := rowText(r, "interviewers"); p != "" {
 			for _, s := range strings.FieldsFunc(p, func(r rune) bool { return r == '\n' || r == ';' }) {
 				if s = strings.TrimSpace(s); s != "" {
 					iv.people = append(iv.people, s)
@@ -206,9 +212,6 @@ func interviews(rows []store.Row) []interview {
 		}
 		if t := rowText(r, "topics"); t != "" {
 			iv.notes = append(iv.notes, "Topics: "+t)
-		}
-		if t := rowText(r, "expect"); t != "" {
-			iv.notes = append(iv.notes, "Expect: "+t)
 		}
 		if t := rowText(r, "note"); t != "" {
 			iv.notes = append(iv.notes, t)

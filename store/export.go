@@ -19,17 +19,17 @@ type Row map[string]any
 // this installation, not of the job hunt, and stay out.
 type Dump struct {
 	// Version is the schema version the rows were read from.
-	Version      int
-	Applications []Row
-	Events       []Row
+	Version int
+	// Tables holds the rows of each of DumpTables the database has.
 	// Lessons carry their tags under "tags", a sorted []string.
-	Lessons  []Row
-	Messages []Row
+	Tables map[string][]Row
 }
 
 // DumpTables are the tables a Dump holds, in the order their rows can be
-// inserted (each refers only to those before it).
-var DumpTables = []string{"applications", "events", "lessons", "messages"}
+// inserted (each refers only to those before it). The details of events
+// (interviews, feedback) follow the events.
+var DumpTables = []string{"applications", "events", "interview_details", "interviewers", "interview_topics",
+	"feedback", "lessons", "messages"}
 
 // TimeColumn reports whether a column of the dumped tables holds a time
 // (Unix milliseconds, UTC).
@@ -40,19 +40,28 @@ func TimeColumn(name string) bool {
 // Dump reads every row of the job hunt in one transaction, so the rows
 // agree with each other while the daemon goes on writing.
 func (s *Store) Dump(ctx context.Context) (Dump, error) {
-	var d Dump
+	d := Dump{Tables: map[string][]Row{}}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if d.Version, err = schemaVersion(ctx, tx); err != nil {
 			return err
 		}
-		for _, t := range []struct {
-			name string
-			dst  *[]Row
-		}{{"applications", &d.Applications}, {"events", &d.Events}, {"lessons", &d.Lessons}, {"messages", &d.Messages}} {
-			if *t.dst, err = readRows(ctx, tx, "SELECT * FROM "+t.name+" ORDER BY id"); err != nil {
-				return fmt.Errorf("%s: %w", t.name, err)
+		for _, name := range DumpTables {
+			var exists bool
+			if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)", name).Scan(&exists); err != nil {
+				return err
 			}
+			if !exists {
+				continue
+			}
+			rows, err := readRows(ctx, tx, "SELECT * FROM "+name+" ORDER BY rowid")
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			if rows == nil {
+				rows = []Row{}
+			}
+			d.Tables[name] = rows
 		}
 		tags, err := readRows(ctx, tx, "SELECT lesson_id, tag FROM lesson_tags ORDER BY lesson_id, tag")
 		if err != nil {
@@ -64,7 +73,7 @@ func (s *Store) Dump(ctx context.Context) (Dump, error) {
 			tag, _ := r["tag"].(string)
 			byLesson[id] = append(byLesson[id], tag)
 		}
-		for _, l := range d.Lessons {
+		for _, l := range d.Tables["lessons"] {
 			id, _ := l["id"].(int64)
 			l["tags"] = append([]string{}, byLesson[id]...)
 		}
@@ -181,24 +190,6 @@ func (t *Tx) HasLesson(ctx context.Context, text string, createdAt int64) (bool,
 	var ok bool
 	err := t.tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM lessons WHERE text = ? AND created_at = ?)", text, createdAt).Scan(&ok)
 	return ok, err
-}
-
-// Applications lists every application inside the transaction.
-func (t *Tx) Applications(ctx context.Context) ([]Application, error) {
-	rows, err := t.tx.QueryContext(ctx, "SELECT "+appColumns+" FROM applications ORDER BY id")
-	if err != nil {
-		return nil, fmt.Errorf("store: list applications: %w", err)
-	}
-	defer rows.Close()
-	var out []Application
-	for rows.Next() {
-		a, err := scanApplication(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list applications: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 func maps(r Row) Row {

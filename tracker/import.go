@@ -122,7 +122,7 @@ func (t *Tracker) Import(ctx context.Context, rows []ImportApplication, opt Impo
 			default:
 				kind := map[onward.Stage]onward.EventKind{onward.StageRejected: onward.Rejected,
 					onward.StageOffer: onward.Offer, onward.StageWithdrawn: onward.Withdrawn}[r.Stage]
-				step, err := t.eventTx(ctx, tx, a.ID, store.Event{Kind: kind, At: a.AppliedAt}, func(store.Application) (onward.Stage, bool, error) {
+				step, err := t.eventTx(ctx, tx, a.ID, store.Event{Kind: kind, At: a.AppliedAt}, extra{}, func(store.Application) (onward.Stage, bool, error) {
 					return r.Stage, false, nil
 				})
 				if err != nil {
@@ -225,7 +225,7 @@ func (t *Tracker) ImportDump(ctx context.Context, d store.Dump, write bool) (Dum
 				}
 			}
 		}
-		for _, r := range d.Applications {
+		for _, r := range d.Tables["applications"] {
 			old, _ := r["id"].(int64)
 			company, _ := r["company"].(string)
 			role, _ := r["role"].(string)
@@ -243,9 +243,11 @@ func (t *Tracker) ImportDump(ctx context.Context, d store.Dump, write bool) (Dum
 			apps[old], seen[key] = id, id
 			c.Created["applications"]++
 		}
-		for _, r := range d.Events {
+		skipEvent := map[int64]bool{}
+		for _, r := range d.Tables["events"] {
 			old, _ := r["id"].(int64)
 			if app, _ := r["application_id"].(int64); skipApp[app] {
+				skipEvent[old] = true
 				c.Existing["events"]++
 				continue
 			}
@@ -257,7 +259,24 @@ func (t *Tracker) ImportDump(ctx context.Context, d store.Dump, write bool) (Dum
 			events[old] = id
 			c.Created["events"]++
 		}
-		for _, r := range d.Lessons {
+		// The details of events: they come and go with their event.
+		for _, table := range []string{"interview_details", "interviewers", "interview_topics", "feedback"} {
+			for _, r := range d.Tables[table] {
+				ev, _ := r["event_id"].(int64)
+				app, _ := r["application_id"].(int64)
+				if skipEvent[ev] || skipApp[app] {
+					c.Existing[table]++
+					continue
+				}
+				remap(r, "event_id", events)
+				remap(r, "application_id", apps)
+				if _, err := tx.InsertRow(ctx, table, cols[table], r); err != nil {
+					return err
+				}
+				c.Created[table]++
+			}
+		}
+		for _, r := range d.Tables["lessons"] {
 			text, _ := r["text"].(string)
 			created, _ := r["created_at"].(int64)
 			if has, err := tx.HasLesson(ctx, text, created); err != nil {
@@ -284,7 +303,7 @@ func (t *Tracker) ImportDump(ctx context.Context, d store.Dump, write bool) (Dum
 			}
 			c.Created["lessons"]++
 		}
-		for _, r := range d.Messages {
+		for _, r := range d.Tables["messages"] {
 			old, _ := r["id"].(int64)
 			mid, _ := r["message_id"].(string)
 			app, _ := r["application_id"].(int64)

@@ -26,23 +26,13 @@ const Version = 1
 // keeps.
 const timeLayout = "2006-01-02T15:04:05.000Z07:00"
 
-// document is the JSON export, documented in docs/EXPORT.md.
-type document struct {
-	Version       *int        `json:"onward_export"`
-	ExportedAt    string      `json:"exported_at"`
-	SchemaVersion int         `json:"schema_version"`
-	Applications  []store.Row `json:"applications"`
-	Events        []store.Row `json:"events"`
-	Lessons       []store.Row `json:"lessons"`
-	Messages      []store.Row `json:"messages"`
-}
-
-// WriteJSON writes d as onward's JSON export, times as RFC 3339 in UTC.
+// WriteJSON writes d as onward's JSON export (docs/EXPORT.md), times as
+// RFC 3339 in UTC.
 func WriteJSON(w io.Writer, d store.Dump, now time.Time) error {
-	v := Version
-	doc := document{Version: &v, ExportedAt: now.UTC().Format(timeLayout), SchemaVersion: d.Version,
-		Applications: outRows(d.Applications), Events: outRows(d.Events),
-		Lessons: outRows(d.Lessons), Messages: outRows(d.Messages)}
+	doc := map[string]any{"onward_export": Version, "exported_at": now.UTC().Format(timeLayout), "schema_version": d.Version}
+	for name, rows := range d.Tables {
+		doc[name] = outRows(rows)
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
@@ -76,30 +66,40 @@ func IsJSON(data []byte) bool {
 // ReadJSON reads onward's JSON export. A file of a newer version, or one
 // that is not an export at all, is refused with what is wrong.
 func ReadJSON(data []byte) (store.Dump, error) {
-	var d store.Dump
-	var doc document
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil {
+	d := store.Dump{Tables: map[string][]store.Row{}}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(data, &doc); err != nil {
 		return d, fmt.Errorf("not onward's JSON export: %w", err)
 	}
-	switch {
-	case doc.Version == nil:
+	var version int
+	raw, ok := doc["onward_export"]
+	if !ok {
 		return d, fmt.Errorf(`not onward's JSON export: it has no "onward_export" version`)
-	case *doc.Version > Version || *doc.Version < 1:
-		return d, fmt.Errorf(`"onward_export" is %d; this onward reads version %d`, *doc.Version, Version)
 	}
-	d.Version = doc.SchemaVersion
-	var err error
-	for _, t := range []struct {
-		name string
-		in   []store.Row
-		dst  *[]store.Row
-	}{{"applications", doc.Applications, &d.Applications}, {"events", doc.Events, &d.Events},
-		{"lessons", doc.Lessons, &d.Lessons}, {"messages", doc.Messages, &d.Messages}} {
-		if *t.dst, err = inRows(t.name, t.in); err != nil {
+	if err := json.Unmarshal(raw, &version); err != nil || version > Version || version < 1 {
+		return d, fmt.Errorf(`"onward_export" is %s; this onward reads version %d`, raw, Version)
+	}
+	if raw, ok := doc["schema_version"]; ok {
+		if err := json.Unmarshal(raw, &d.Version); err != nil {
+			return d, fmt.Errorf("schema_version: %w", err)
+		}
+	}
+	for _, name := range store.DumpTables {
+		raw, ok := doc[name]
+		if !ok {
+			continue
+		}
+		var rows []store.Row
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		if err := dec.Decode(&rows); err != nil {
+			return d, fmt.Errorf("%s: %w", name, err)
+		}
+		in, err := inRows(name, rows)
+		if err != nil {
 			return d, err
 		}
+		d.Tables[name] = in
 	}
 	return d, nil
 }
@@ -119,9 +119,6 @@ func inRows(table string, rows []store.Row) ([]store.Row, error) {
 				return nil, fmt.Errorf("%s[%d].%s: %w", table, i, k, err)
 			}
 			o[k] = v
-		}
-		if _, ok := o["id"].(int64); !ok {
-			return nil, fmt.Errorf("%s[%d]: no numeric id", table, i)
 		}
 		out = append(out, o)
 	}

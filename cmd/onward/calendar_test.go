@@ -47,7 +47,9 @@ func TestCalendarReadBackByAnotherParser(t *testing.T) {
 	soon := time.Now().Add(72 * time.Hour).In(berlin).Truncate(time.Minute)
 	moved := soon.Add(26 * time.Hour)
 	must(t, e, "interview", acme, "--at", soon.Format(time.RFC3339), "--duration", "45m")
-	must(t, e, "interview", acme, "--at", moved.Format(time.RFC3339), "--duration", "45m")
+	must(t, e, "interview", acme, "--at", moved.Format(time.RFC3339), "--duration", "45m",
+		"--with", "Tom Baker <tom@acme.example>, Engineering Manager", "--with", "Priya Shah",
+		"--where", "https://meet.example/abc-defg", "--kind", "panel")
 	must(t, e, "interview", globex, "--at", soon.Add(2*time.Hour).Format(time.RFC3339))
 
 	data := []byte(must(t, e, "calendar"))
@@ -107,6 +109,19 @@ func TestCalendarReadBackByAnotherParser(t *testing.T) {
 	}
 	if seq := acmeNext.GetProperty(ics.ComponentPropertySequence); seq == nil || seq.Value != "1" {
 		t.Errorf("the moved interview has SEQUENCE %v, want 1", seq)
+	}
+	if loc := acmeNext.GetProperty(ics.ComponentPropertyLocation); loc == nil || loc.Value != "https://meet.example/abc-defg" {
+		t.Errorf("LOCATION %v; want the meeting link", loc)
+	}
+	if u := acmeNext.GetProperty(ics.ComponentPropertyUrl); u == nil || u.Value != "https://meet.example/abc-defg" {
+		t.Errorf("URL %v; want the meeting link", u)
+	}
+	desc := strings.ReplaceAll(acmeNext.GetProperty(ics.ComponentPropertyDescription).Value, "\\n", "\n")
+	if !strings.Contains(desc, "With: Tom Baker (Engineering Manager)") || !strings.Contains(desc, "With: Priya Shah") {
+		t.Errorf("DESCRIPTION %q; want the interviewers", desc)
+	}
+	if sum := acmeNext.GetProperty(ics.ComponentPropertySummary).Value; !strings.HasPrefix(sum, "Interview (panel): Acme") {
+		t.Errorf("SUMMARY %q", sum)
 	}
 	att := acmeNext.GetProperty(ics.ComponentPropertyAttendee)
 	if att == nil || !strings.EqualFold(att.Value, "mailto:dana@acme.example") || att.ICalParameters["CN"][0] != "Dana Reyes" {

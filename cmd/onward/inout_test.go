@@ -231,7 +231,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 	e := newEnv(t)
 	id := apply(t, e, "--company", "Acme", "--role", "Platform Engineer",
 		"--recruiter", "Dana Reyes <dana@acme.example>", "--notes", "met at a meetup", "--at", ago(20*24*time.Hour))
-	must(t, e, "interview", id, "--at", ago(10*24*time.Hour))
+	must(t, e, "interview", id, "--at", ago(10*24*time.Hour), "--with", "Tom Baker <tom@acme.example>, Engineering Manager",
+		"--topic", "the caching layer", "--where", "https://meet.example/x", "--kind", "technical")
 	must(t, e, "reject", id, "--at", ago(2*24*time.Hour), "--note", "went with someone senior")
 	must(t, e, "log", id, "asked about #kubernetes at scale; I rambled #communication")
 	must(t, e, "log", "practise the system design warm-up")
@@ -251,6 +252,11 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if bodies == 0 || statuses == 0 || len(rowsOf(first, "events")) < 4 {
 		t.Fatalf("the export lacks the records the test needs: %d messages with words, %d not scheduled, events %v",
 			bodies, statuses, rowsOf(first, "events"))
+	}
+	for _, table := range []string{"interview_details", "interviewers", "interview_topics"} {
+		if len(rowsOf(first, table)) != 1 {
+			t.Errorf("%s: %v; want the interview's one row", table, rowsOf(first, table))
+		}
 	}
 	if first["onward_export"] != 1.0 {
 		t.Errorf("onward_export = %v, want 1", first["onward_export"])
