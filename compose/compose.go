@@ -38,8 +38,10 @@ type Composer struct {
 	// Stale is how late each kind may still go out, so a draft notice can
 	// say until when it is timely.
 	Stale map[onward.Kind]when.Delay
-	// NoSend is set when this setup has no SMTP server: a note then
-	// offers no `drafts send` command, which could not work.
+	// NoSend is set where `onward drafts send` cannot work (no SMTP
+	// server): a note then offers no `drafts send` command, and tells the
+	// user to send from their mail program and record it with `onward
+	// drafts sent`.
 	NoSend bool
 }
 
@@ -165,13 +167,14 @@ func (c *Composer) lessons(ls []store.Lesson) []templates.Lesson {
 
 func (c *Composer) draft(m store.Message) *templates.Draft {
 	d := &templates.Draft{
-		ID:      m.ID,
-		Kind:    m.Kind,
-		To:      m.To,
-		Subject: m.Subject,
-		Text:    m.Text,
-		Mailto:  Mailto(m.To, m.Subject, m.Text),
-		Until:   c.until(m),
+		ID:          m.ID,
+		Kind:        m.Kind,
+		To:          m.To,
+		Subject:     m.Subject,
+		Text:        m.Text,
+		Mailto:      Mailto(m.To, m.Subject, m.Text),
+		Until:       c.until(m),
+		SentCommand: fmt.Sprintf("%s drafts sent %d", c.command(), m.ID),
 	}
 	if !c.NoSend {
 		d.SendCommand = fmt.Sprintf("%s drafts send %d", c.command(), m.ID)
@@ -257,6 +260,7 @@ func (c *Composer) digest(ctx context.Context, now time.Time) (*templates.Digest
 		l.Until = c.until(m)
 		d.DraftsWaiting = append(d.DraftsWaiting, l)
 	}
+	d.CanSend = !c.NoSend
 	// The soonest to go stale first; those that never do, last.
 	slices.SortStableFunc(d.DraftsWaiting, func(a, b templates.MessageLine) int {
 		switch {
@@ -398,7 +402,9 @@ func (c *Composer) DraftEmail(m store.Message, now time.Time) (*mailer.Message, 
 // edit and send from their mail program.
 func Attach(to *mailer.Message, draft *mailer.Message) error {
 	var b bytes.Buffer
-	if _, err := draft.WriteTo(&b); err != nil {
+	d := *draft
+	d.Unsent = true
+	if _, err := d.WriteTo(&b); err != nil {
 		return fmt.Errorf("attach draft: %w", err)
 	}
 	to.Attachments = append(to.Attachments, mailer.Attachment{

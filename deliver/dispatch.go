@@ -80,6 +80,10 @@ type Setup struct {
 	// Send delivers a draft to the recruiter when the user says so; nil
 	// when no SMTP server is configured.
 	Send Mailer
+	// SentCopy, when set (the mailbox is configured), keeps a copy of each
+	// draft sent through Send in the user's Sent folder, as their mail
+	// program would: SMTP alone leaves none.
+	SentCopy SentCopier
 	// SendTimeout is the longest one delivery through Mail or Send takes
 	// once it starts (the SMTP send timeout); every claim lasts longer.
 	SendTimeout time.Duration
@@ -94,6 +98,16 @@ type Setup struct {
 	// pending messages by it (see Retime). A zero Policy re-times nothing.
 	Policy plan.Policy
 }
+
+// SentCopier files a copy of a sent message in the Sent folder, once per
+// Message-ID; imapbox.Sent is the one in use.
+type SentCopier interface {
+	AppendSent(ctx context.Context, raw []byte, messageID string) (bool, error)
+}
+
+// ErrNoSentCopy is wrapped in SendDraft's error when the draft was sent
+// and recorded, but its copy could not be filed in the Sent folder.
+var ErrNoSentCopy = errors.New("the draft was sent, but no copy could be filed in the Sent folder")
 
 // Delivery reports what became of one message, for logs and the demo.
 type Delivery struct {
@@ -553,6 +567,10 @@ func (d *Dispatcher) prepare(ctx context.Context, m store.Message) prepared {
 			return expire("expired: the interview began " + ev.At.In(s.Location).Format("Mon 2 Jan 15:04") + ", before the prep note could go out")
 		}
 	}
+	if why, gone := d.noticeOutlived(ctx, m); gone {
+		p.final = &store.Outcome{Status: onward.StatusCancelled, Error: why, KeepBody: true}
+		return p
+	}
 	if at, why := d.holdUntil(ctx, s, m, now); !at.IsZero() {
 		p.final = &store.Outcome{Status: onward.StatusScheduled, At: at, Error: why, KeepBody: true}
 		return p
@@ -582,6 +600,12 @@ func (d *Dispatcher) complete(ctx context.Context, p prepared) error {
 	}
 	if m.Audience == onward.Recruiter {
 		return d.draft(ctx, s, m, p.now, p.email)
+	}
+	// Looked at again just before the send: the notice was prepared while
+	// the message before it was on the wire, and the user may have sent or
+	// discarded its draft meanwhile.
+	if why, gone := d.noticeOutlived(ctx, m); gone {
+		return d.finishUncounted(ctx, m, store.Outcome{Status: onward.StatusCancelled, Error: why, KeepBody: true}, nil)
 	}
 	email := p.email
 	out := store.Outcome{To: email.To.Display(), Subject: email.Subject, Text: email.Text, HTML: email.HTML}
@@ -650,6 +674,8 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 			// An .eml needs a To; the user fills in the real one.
 			email.To = placeholderRecruiter
 		}
+		// Opened from the folder, it is a draft to edit and send.
+		email.Unsent = true
 		if err := mode.Outbox.Send(ctx, email); err != nil {
 			out = store.Outcome{Status: onward.StatusScheduled, At: now.Add(backoff(m.Attempts)), Error: err.Error(), KeepBody: true}
 			return d.finish(ctx, m, out, err)
@@ -678,6 +704,28 @@ func (d *Dispatcher) draft(ctx context.Context, s *Setup, m store.Message, now t
 	delivery = Delivery{Message: m, Outcome: onward.StatusDrafted}
 	d.report(delivery)
 	return nil
+}
+
+// noticeOutlived reports whether m is a draft_ready notice whose draft no
+// longer waits (sent, being sent, discarded, cancelled, gone), and why. The
+// store cancels such notices when their draft moves; this is the check at
+// the moment of sending, for a notice claimed before the draft moved.
+func (d *Dispatcher) noticeOutlived(ctx context.Context, m store.Message) (string, bool) {
+	if m.Kind != onward.DraftReady || m.DraftID == 0 {
+		return "", false
+	}
+	draft, err := d.Store.Message(ctx, m.DraftID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "the draft no longer exists", true
+	case err != nil:
+		// Unknown: let the send decide (it reads the draft again to
+		// attach it, and fails there if the database does).
+		return "", false
+	case draft.Status != onward.StatusDrafted:
+		return fmt.Sprintf("cancelled: draft %d was %s before this notice went out", draft.ID, draft.Status), true
+	}
+	return "", false
 }
 
 func (d *Dispatcher) attachDraft(ctx context.Context, s *Setup, notice store.Message, email *mailer.Message, now time.Time) error {
@@ -773,7 +821,7 @@ func (d *Dispatcher) lease(s *Setup) time.Duration {
 // recorded sent, whatever happened to the claim meanwhile.
 func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.Message, error) {
 	if s.Send == nil {
-		return store.Message{}, errors.New("no SMTP server is configured ([delivery] transport = \"smtp\" and [smtp]); open the draft in your mail program instead")
+		return store.Message{}, fmt.Errorf("no SMTP server is configured ([delivery] transport = \"smtp\" and [smtp]); send it from your mail program, then record it with: onward drafts sent %d", id)
 	}
 	m, err := d.Store.Message(ctx, id)
 	if err != nil {
@@ -807,6 +855,15 @@ func (d *Dispatcher) SendDraft(ctx context.Context, s *Setup, id int64) (store.M
 		return m, fmt.Errorf("draft %d reached the server, but recording it as sent failed (do not send it again): %w", id, err)
 	}
 	m.Status = onward.StatusSent
+	if s.SentCopy != nil {
+		var raw bytes.Buffer
+		if _, err := email.WriteTo(&raw); err != nil {
+			return m, fmt.Errorf("%w: %w", ErrNoSentCopy, err)
+		}
+		if _, err := s.SentCopy.AppendSent(context.WithoutCancel(ctx), raw.Bytes(), email.MessageID); err != nil {
+			return m, fmt.Errorf("%w: %w", ErrNoSentCopy, err)
+		}
+	}
 	return m, nil
 }
 

@@ -466,3 +466,37 @@ func TestRunWakesOnAnotherProcessWrite(t *testing.T) {
 		t.Fatal("Run did not stop after cancellation")
 	}
 }
+
+// A notice that comes due while its draft is no longer waiting (here: a
+// hand send holds it) is cancelled at the moment of sending, never sent.
+func TestNoticeIsCheckedAgainWhenDue(t *testing.T) {
+	t.Parallel()
+	b := setup(t, smtptest.Script{
+		Reject: map[string]*smtp.SMTPError{"DATA": {Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}},
+		Times:  1,
+	})
+	app := b.apply(t, "Dana Reyes <dana@northwind.example>")
+	if _, err := b.tracker.Interview(b.ctx, app.ID, b.clock.Now(), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	b.clock.Add(4 * time.Hour)
+	b.cycle(t)
+	if n := b.only(t, onward.DraftReady); n.Status != onward.StatusScheduled || n.LastError == "" {
+		t.Fatalf("notice after a 451: %s %q, want scheduled for a retry", n.Status, n.LastError)
+	}
+	draft := b.only(t, onward.ThankYou)
+	_, release, err := b.store.ClaimDraft(b.ctx, draft.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	b.clock.Add(10 * time.Minute)
+	b.cycle(t)
+	n := b.only(t, onward.DraftReady)
+	if n.Status != onward.StatusCancelled || !strings.Contains(n.LastError, "was sending") {
+		t.Errorf("notice with its draft being sent: %s %q, want cancelled", n.Status, n.LastError)
+	}
+	if p := b.server.Pending(); p != 0 {
+		t.Errorf("%d emails reached the server, want none", p)
+	}
+}

@@ -226,7 +226,7 @@ func TestKillDraftsSendMidSend(t *testing.T) {
 		t.Fatalf("thank_you is %s, want drafted", before.status)
 	}
 
-	cmd := e.command("drafts", "send", fmt.Sprint(before.id))
+	cmd := e.command("drafts", "send", "--yes", fmt.Sprint(before.id))
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestKillDraftsSendMidSend(t *testing.T) {
 	}
 	// While the claim holds, another send refuses: it cannot go out twice
 	// at once.
-	if _, stderr, code := e.run(t, "drafts", "send", fmt.Sprint(before.id)); code != 2 || !strings.Contains(stderr, "being sent") {
+	if _, stderr, code := e.run(t, "drafts", "send", "--yes", fmt.Sprint(before.id)); code != 2 || !strings.Contains(stderr, "being sent") {
 		t.Errorf("a second send during the claim: exit %d, %q; want 2 saying it is being sent", code, stderr)
 	}
 
@@ -262,7 +262,7 @@ func TestKillDraftsSendMidSend(t *testing.T) {
 	if err := db.QueryRow("SELECT last_error FROM messages WHERE id = ?", before.id).Scan(&lastError); err != nil || !strings.Contains(lastError, "send it again") {
 		t.Errorf("last_error %q (%v), want it to tell the user to send it again", lastError, err)
 	}
-	e.mustRun(t, "drafts", "send", fmt.Sprint(before.id))
+	e.mustRun(t, "drafts", "send", "--yes", fmt.Sprint(before.id))
 	second := server.Next(t)
 	if got := read(); got.status != "sent" {
 		t.Errorf("after sending again the draft is %s", got.status)
@@ -316,10 +316,10 @@ func TestKillDraftsSendAtRandomMoments(t *testing.T) {
 	sorted := slices.Sorted(maps.Keys(ids))
 	// Three drafts are sent to their end, to learn how long a send takes.
 	const timed = 3
-	full := e.median(t, func(i int) []string { return []string{"drafts", "send", fmt.Sprint(sorted[i])} }, timed)
+	full := e.median(t, func(i int) []string { return []string{"drafts", "send", "--yes", fmt.Sprint(sorted[i])} }, timed)
 	rng := testRand(t)
 	for _, id := range sorted[timed:] {
-		e.killAfter(t, spread(rng, full), "drafts", "send", fmt.Sprint(id))
+		e.killAfter(t, spread(rng, full), "drafts", "send", "--yes", fmt.Sprint(id))
 	}
 	integrity(t, db)
 	copies := map[string]int{}
@@ -355,7 +355,7 @@ func TestKillDraftsSendAtRandomMoments(t *testing.T) {
 			t.Fatal(err)
 		}
 		if status == "drafted" {
-			e.mustRun(t, "drafts", "send", fmt.Sprint(id))
+			e.mustRun(t, "drafts", "send", "--yes", fmt.Sprint(id))
 		}
 	}
 	for server.Pending() > 0 {
@@ -393,7 +393,7 @@ func TestDraftsSendAfterAKilledSendWithoutADaemon(t *testing.T) {
 	if err := db.QueryRow("SELECT id FROM messages WHERE kind = 'thank_you'").Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	cmd := e.command("drafts", "send", fmt.Sprint(id))
+	cmd := e.command("drafts", "send", "--yes", fmt.Sprint(id))
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -405,7 +405,7 @@ func TestDraftsSendAfterAKilledSendWithoutADaemon(t *testing.T) {
 	if _, err := db.Exec("UPDATE messages SET lease_until = 0 WHERE id = ?", id); err != nil {
 		t.Fatal(err)
 	}
-	if _, stderr, code := e.run(t, "drafts", "send", fmt.Sprint(id)); code != 0 {
+	if _, stderr, code := e.run(t, "drafts", "send", "--yes", fmt.Sprint(id)); code != 0 {
 		t.Fatalf("drafts send %d after its claim expired: exit %d: %s", id, code, stderr)
 	}
 	if r := server.Next(t); r.MessageID() == "" || !slices.Equal(r.To, []string{recruiter}) {

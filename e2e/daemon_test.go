@@ -204,12 +204,12 @@ func TestDraftsNeverReachTheRecruiterWithoutDraftsSend(t *testing.T) {
 	if server.Pending() != 0 {
 		t.Fatal("more than the draft_ready notice was sent")
 	}
-	e.mustRun(t, "drafts", "send", "1")
+	e.mustRun(t, "drafts", "send", "--yes", "1")
 	sent := server.Next(t)
 	if len(sent.To) != 1 || sent.To[0] != "dana@northwind.example" {
 		t.Fatalf("drafts send went to %v", sent.To)
 	}
-	if _, stderr, code := e.run(t, "drafts", "send", "1"); code != 2 || !strings.Contains(stderr, "sent") {
+	if _, stderr, code := e.run(t, "drafts", "send", "--yes", "1"); code != 2 || !strings.Contains(stderr, "sent") {
 		t.Errorf("sending twice: exit %d, %q; want exit 2 saying it was sent", code, stderr)
 	}
 	d.signal(t, syscall.SIGTERM)

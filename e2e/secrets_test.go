@@ -194,7 +194,7 @@ func TestPasswordReachesOnlyTheSMTPServer(t *testing.T) {
 			if err := json.Unmarshal([]byte(e.mustRun(t, "drafts", "--json")), &drafts); err != nil || len(drafts) != 2 {
 				t.Fatalf("drafts: %v, %v; want two", drafts, err)
 			}
-			if code := runAll("drafts", "send", fmt.Sprint(drafts[0].ID)); code != 0 {
+			if code := runAll("drafts", "send", "--yes", fmt.Sprint(drafts[0].ID)); code != 0 {
 				t.Fatalf("drafts send: exit %d\n%s", code, seen.String())
 			}
 			good.Next(t)
@@ -202,7 +202,7 @@ func TestPasswordReachesOnlyTheSMTPServer(t *testing.T) {
 			// Fail through the wrong one, in every way that prints errors.
 			e.writeSMTPConfig(t, wrong, source)
 			runAll("config", "check")
-			if code := runAll("drafts", "send", fmt.Sprint(drafts[1].ID)); code != 1 {
+			if code := runAll("drafts", "send", "--yes", fmt.Sprint(drafts[1].ID)); code != 1 {
 				t.Errorf("drafts send to a server that refuses the password: exit %d, want 1", code)
 			}
 			e.mustRun(t, "apply", "--company", "Umbrella", "--role", "QA")

@@ -105,7 +105,7 @@ func TestDraftsSendIsNeverDuplicatedWhenItsClaimRunsOut(t *testing.T) {
 		server.Next(t) // the daemon wrote the draft and told the user
 	})
 
-	first := e.startCommand(t, "drafts", "send", fmt.Sprint(id))
+	first := e.startCommand(t, "drafts", "send", "--yes", fmt.Sprint(id))
 	server.WaitStalled(t)
 	db := e.sqlDB(t)
 	res, err := db.Exec("UPDATE messages SET lease_until = ? WHERE id = ? AND status = 'sending'", time.Now().Add(-time.Second).UnixMilli(), id)
@@ -118,7 +118,7 @@ func TestDraftsSendIsNeverDuplicatedWhenItsClaimRunsOut(t *testing.T) {
 	if got := server.Next(t); slices.Contains(got.To, recruiter) {
 		t.Fatalf("the daemon sent %s to the recruiter", got.MessageID())
 	}
-	_, stderr, code := e.run(t, "drafts", "send", fmt.Sprint(id))
+	_, stderr, code := e.run(t, "drafts", "send", "--yes", fmt.Sprint(id))
 	if code != 2 || !strings.Contains(stderr, "being sent by another command") {
 		t.Errorf("a second drafts send while the first waits: exit %d, %q; want 2, saying it is being sent", code, stderr)
 	}
@@ -165,7 +165,7 @@ func TestSendsGiveUpOnATricklingServer(t *testing.T) {
 			e.edit(t, `timeout = "5s"`, `timeout = "3s"`)
 			e.edit(t, `transport = "smtp"`, fmt.Sprintf("transport = \"smtp\"\ndrafts = \"outbox\"\noutbox = %q", e.dir+"/outbox"))
 			id, _ := draftFor(t, e, "dana@northwind.example", func() { e.mustRun(t, "flush") })
-			send := e.startCommand(t, "drafts", "send", fmt.Sprint(id))
+			send := e.startCommand(t, "drafts", "send", "--yes", fmt.Sprint(id))
 			// The trickle lasts 100 s; a minute only catches a hang.
 			code := send.wait(t, time.Minute)
 			t.Logf("drafts send against a trickling %s with timeout = 3s gave up after %v", step, send.ended.Sub(send.startedAt).Round(10*time.Millisecond))

@@ -43,11 +43,16 @@ func (c *Client) SentMailbox(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("imapbox: find the sent mailbox: %w", err)
 	}
 	defer end()
+	return c.sentMailbox(ctx)
+}
+
+func (c *Client) sentMailbox(ctx context.Context) (string, error) {
 	if c.sent == "" {
-		c.sent, err = c.findMailbox(ctx, c.sentOverride, imap.MailboxAttrSent, sentNames)
+		name, err := c.findMailbox(ctx, c.sentOverride, imap.MailboxAttrSent, sentNames)
 		if err != nil {
 			return "", fmt.Errorf("imapbox: find the sent mailbox: %w", err)
 		}
+		c.sent = name
 	}
 	return c.sent, nil
 }
@@ -123,40 +128,55 @@ func (c *Client) findMailbox(ctx context.Context, override string, attr imap.Mai
 // mail programs save drafts; without \Seen the draft counts as unread,
 // which draws the user's eye to it.
 func (c *Client) AppendDraft(ctx context.Context, raw []byte, messageID string) (appended bool, err error) {
+	return c.appendOnce(ctx, "draft", c.draftsMailbox, imap.FlagDraft, raw, messageID)
+}
+
+// AppendSent puts raw, a message onward sent for the user, into the sent
+// mailbox with the \Seen flag, as a mail program keeps what it sent,
+// unless a message with its Message-ID is there already (the server, or
+// an earlier try, may have filed it). It reports whether it appended.
+func (c *Client) AppendSent(ctx context.Context, raw []byte, messageID string) (appended bool, err error) {
+	return c.appendOnce(ctx, "sent message", c.sentMailbox, imap.FlagSeen, raw, messageID)
+}
+
+// appendOnce appends raw to the mailbox find names, with flag, unless a
+// message with its Message-ID is there already.
+func (c *Client) appendOnce(ctx context.Context, what string, find func(context.Context) (string, error),
+	flag imap.Flag, raw []byte, messageID string) (appended bool, err error) {
 	id := mailread.BareID(messageID)
 	if err := checkDraft(raw, id); err != nil {
-		return false, fmt.Errorf("imapbox: append draft %s: %w", messageID, err)
+		return false, fmt.Errorf("imapbox: append %s %s: %w", what, messageID, err)
 	}
 	raw = crlf(raw)
 
 	end, err := c.begin(ctx)
 	if err != nil {
-		return false, fmt.Errorf("imapbox: append draft %s: %w", id, err)
+		return false, fmt.Errorf("imapbox: append %s %s: %w", what, id, err)
 	}
 	defer end()
-	mbox, err := c.draftsMailbox(ctx)
+	mbox, err := find(ctx)
 	if err != nil {
-		return false, fmt.Errorf("imapbox: append draft %s: %w", id, err)
+		return false, fmt.Errorf("imapbox: append %s %s: %w", what, id, err)
 	}
 	found, err := c.hasMessageID(ctx, mbox, id)
 	if err != nil {
-		return false, fmt.Errorf("imapbox: append draft %s: %w", id, err)
+		return false, fmt.Errorf("imapbox: append %s %s: %w", what, id, err)
 	}
 	if found {
 		return false, nil
 	}
 	c.conn.arm()
-	cmd := c.ic.Append(mbox, int64(len(raw)), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagDraft}})
+	cmd := c.ic.Append(mbox, int64(len(raw)), &imap.AppendOptions{Flags: []imap.Flag{flag}})
 	_, werr := cmd.Write(raw)
 	cerr := cmd.Close()
 	if _, err := cmd.Wait(); err != nil {
 		if isNoMailbox(err) {
 			err = fmt.Errorf("%w %q: %w", ErrNoMailbox, mbox, err)
 		}
-		return false, fmt.Errorf("imapbox: append draft %s to %s: %w", id, mbox, c.fail(ctx, err))
+		return false, fmt.Errorf("imapbox: append %s %s to %s: %w", what, id, mbox, c.fail(ctx, err))
 	}
 	if werr != nil || cerr != nil {
-		return false, fmt.Errorf("imapbox: append draft %s to %s: %w", id, mbox, c.fail(ctx, firstErr(werr, cerr)))
+		return false, fmt.Errorf("imapbox: append %s %s to %s: %w", what, id, mbox, c.fail(ctx, firstErr(werr, cerr)))
 	}
 	return true, nil
 }

@@ -43,7 +43,11 @@ type Message struct {
 	// AutoSubmitted marks mail written by a program (RFC 3834), so that
 	// vacation responders do not answer onward's check-ins.
 	AutoSubmitted bool
-	Attachments   []Attachment
+	// Unsent marks a draft for the user to open, edit and send
+	// (X-Unsent: 1): Outlook and Thunderbird then open it as a new message,
+	// not as mail received.
+	Unsent      bool
+	Attachments []Attachment
 }
 
 // maxIDLength bounds a Message-ID; it ends up in a file name and a header line.
@@ -93,6 +97,9 @@ func (m *Message) build() (*mail.Msg, error) {
 	if m.AutoSubmitted {
 		msg.SetGenHeader("Auto-Submitted", "auto-generated")
 	}
+	if m.Unsent {
+		msg.SetGenHeader("X-Unsent", "1")
+	}
 	msg.SetBodyString(mail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
@@ -102,11 +109,28 @@ func (m *Message) build() (*mail.Msg, error) {
 		if a.ContentType != "" {
 			opts = append(opts, mail.WithFileContentType(mail.ContentType(a.ContentType)))
 		}
+		if isMessage(a.ContentType) {
+			opts = append(opts, asIs())
+		}
 		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), opts...); err != nil {
 			return nil, fmt.Errorf("attach %q: %w", a.Name, err)
 		}
 	}
 	return msg, nil
+}
+
+// isMessage reports whether a content type is message/rfc822: an email
+// attached whole, which RFC 2046 5.2.1 allows only in 7bit or 8bit, never
+// base64, so that mail programs (and strict parsers) read it as a message.
+func isMessage(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "message/rfc822"
+}
+
+// asIs writes an attachment unencoded, as 8bit: go-mail labels its
+// unencoded parts so, and 8bit covers ASCII and UTF-8 alike.
+func asIs() mail.FileOption {
+	return func(f *mail.File) { f.Enc = mail.NoEncoding }
 }
 
 func (m *Message) validate() error {
@@ -146,6 +170,8 @@ func (m *Message) validate() error {
 			return invalid("attachment %d has no name", i+1)
 		case strings.ContainsAny(a.Name, "\r\n\x00"):
 			return invalid("attachment %d: name contains CR, LF or NUL", i+1)
+		case isMessage(a.ContentType) && bytes.ContainsRune(a.Data, 0):
+			return invalid("attachment %q: an attached message contains NUL", a.Name)
 		case a.ContentType != "":
 			// go-mail copies the content type verbatim into a part header.
 			if strings.ContainsAny(a.ContentType, "\r\n\x00") {

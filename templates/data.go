@@ -209,9 +209,12 @@ type Draft struct {
 	Text    string
 	Mailto  string // a mailto: URL that opens the draft pre-filled
 	// SendCommand is the command that sends it, e.g. "onward drafts send
-	// 12"; empty when this setup cannot send mail (no SMTP server), so the
-	// note offers only what works.
+	// 12"; empty where this setup cannot send mail (no SMTP server), so
+	// the note offers only what works.
 	SendCommand string
+	// SentCommand tells onward the user sent it from their mail program,
+	// e.g. "onward drafts sent 12".
+	SentCommand string
 	// Until is when the draft stops being timely (its due time plus the
 	// kind's staleness), in the user's zone; zero when it does not go stale.
 	Until time.Time
@@ -223,10 +226,14 @@ type DigestData struct {
 	Since, Until  time.Time     // the week it covers
 	Stages        []StageCount  // the pipeline, by stage, only stages with applications
 	DraftsWaiting []MessageLine // recruiter drafts the user has not sent or discarded, the soonest to go stale first
-	Sent          []MessageLine // sent during the week
-	Failed        []MessageLine // failed or expired during the week, with Error
-	DueNextWeek   []MessageLine // scheduled for the coming week
-	Patterns      *Patterns     // what the last weeks show; nil to leave the part out
+	// CanSend is set where `onward drafts send` works (an SMTP server is
+	// configured); elsewhere the user sends from their mail program and
+	// records it with `onward drafts sent`.
+	CanSend     bool
+	Sent        []MessageLine // sent during the week
+	Failed      []MessageLine // failed or expired during the week, with Error
+	DueNextWeek []MessageLine // scheduled for the coming week
+	Patterns    *Patterns     // what the last weeks show; nil to leave the part out
 }
 
 // StageCount is how many applications are in one stage.

@@ -86,6 +86,7 @@ func SampleFor(kind onward.Kind, user Person) Data {
 			Text:        text,
 			Mailto:      mailto("dana.reyes@example.com", subject, text),
 			SendCommand: "onward drafts send 12",
+			SentCommand: "onward drafts sent 12",
 			Until:       at(6, 17, 0),
 		}
 	case onward.Prep:
@@ -158,8 +159,9 @@ func sampleLessons() []Lesson {
 
 func sampleDigest() *DigestData {
 	return &DigestData{
-		Since: at(9, 8, 0),
-		Until: at(16, 8, 0),
+		Since:   at(9, 8, 0),
+		Until:   at(16, 8, 0),
+		CanSend: true,
 		Stages: []StageCount{
 			{Stage: onward.StageApplied, Count: 2, Companies: []string{"Sample Ltd", "Demo Corp"}},
 			{Stage: onward.StageInterviewing, Count: 2, Companies: []string{"Example Industries", "Sample Works"}},
@@ -284,7 +286,7 @@ func Scenarios() []Scenario {
 	iv = panel()
 	add("two-interviewers/draft_ready", onward.DraftReady, Data{App: acme, Interview: iv, Recipient: &iv.With[0], Now: at(3, 17, 0),
 		Draft: &Draft{ID: 31, Kind: onward.ThankYou, To: "Tom Baker <tom.baker@acme.example>", Subject: "Thank you — Backend Engineer interview",
-			Mailto: mailto("tom.baker@acme.example", "Thank you — Backend Engineer interview", ""), SendCommand: "onward drafts send 31",
+			Mailto: mailto("tom.baker@acme.example", "Thank you — Backend Engineer interview", ""), SendCommand: "onward drafts send 31", SentCommand: "onward drafts sent 31",
 			Until: at(6, 17, 0)}})
 
 	// A stated decision date, no interviewer, the recruiter in Chicago.
@@ -310,7 +312,7 @@ func Scenarios() []Scenario {
 		Lessons: []Lesson{{Text: "Say the trade-off out loud before choosing.", Company: "Initech", At: at(8, 20, 0)}}})
 	add("decision-date/draft_ready", onward.DraftReady, Data{App: globex, Interview: technical(), Now: at(31, 16, 0),
 		Draft: &Draft{ID: 32, Kind: onward.StatusCheck, To: "Sam Carter <sam.carter@globex.example>", Subject: "Data Engineer interview: next steps",
-			Mailto: mailto("sam.carter@globex.example", "Data Engineer interview: next steps", ""), SendCommand: "onward drafts send 32",
+			Mailto: mailto("sam.carter@globex.example", "Data Engineer interview: next steps", ""), SendCommand: "onward drafts send 32", SentCommand: "onward drafts sent 32",
 			Until: at(35, 17, 0)}})
 
 	// A no before any interview, from a no-reply address.
@@ -358,7 +360,7 @@ func Scenarios() []Scenario {
 	// The week across all four.
 	weekLessons := []Lesson{{Text: "Write up one incident I led, end to end, as a story with a number in it. #incidents", Company: "Umbrella Health", At: at(23, 12, 10), Tags: []string{"incidents"}}}
 	add("week/digest", onward.Digest, Data{Now: at(27, 8, 0), Lessons: weekLessons, Digest: &DigestData{
-		Since: at(20, 8, 0), Until: at(27, 8, 0),
+		Since: at(20, 8, 0), Until: at(27, 8, 0), CanSend: true,
 		Stages: []StageCount{
 			{Stage: onward.StageInterviewing, Count: 2, Companies: []string{"Acme Robotics", "Globex"}},
 			{Stage: onward.StageRejected, Count: 2, Companies: []string{"Initech", "Umbrella Health"}},

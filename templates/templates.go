@@ -66,6 +66,10 @@ type entry struct {
 	// execution at a time. A render takes microseconds.
 	mu     sync.Mutex
 	budget budget
+
+	// broken is what is wrong with an override Inspect read; such an
+	// entry is never rendered.
+	broken error
 }
 
 // maxSteps bounds the work of one part of one render: every iteration of
@@ -179,50 +183,103 @@ func guardLoops(trees []*parse.Tree) {
 // Every template is executed on Sample data and again with the optional
 // fields empty, so mistakes show up here with the file and line.
 func Load(dir string) (*Set, error) {
-	overrides, err := readOverrides(dir)
+	s, problems, err := Inspect(dir)
 	if err != nil {
 		return nil, err
 	}
-	s := &Set{byKind: make(map[onward.Kind]*entry)}
-	for _, kind := range onward.Kinds() {
-		file := string(kind) + ".tmpl"
-		e := &entry{origin: "built-in", name: "default/" + file}
-		if path, ok := overrides[file]; ok {
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return nil, fmt.Errorf("templates: load %s: %w", path, err)
-			}
-			e.src, e.origin, e.name = string(b), path, path
-		} else {
-			b, err := defaults.ReadFile("default/" + file)
-			if err != nil {
-				// Only a build that forgot a file gets here.
-				return nil, fmt.Errorf("templates: load built-in %s: %w", file, err)
-			}
-			e.src = string(b)
-		}
-		if err := e.parse(); err != nil {
-			return nil, err
-		}
-		if err := e.check(kind); err != nil {
-			return nil, err
-		}
-		s.byKind[kind] = e
+	if len(problems) > 0 {
+		return nil, problems[0]
 	}
 	return s, nil
 }
 
-// readOverrides maps each override file name in dir to its path.
-func readOverrides(dir string) (map[string]string, error) {
+// Inspect is Load that goes on past broken overrides, for the commands
+// that show and fix them (templates list, show, edit): it returns every
+// problem, a misnamed file or a kind's override that is empty, does not
+// parse or fails on the sample, each naming the file. The Set it returns
+// holds such an override's text and path, for Source and Problem, but
+// must not be rendered from. err is set only when dir cannot be read.
+func Inspect(dir string) (s *Set, problems []error, err error) {
+	overrides, problems, err := readOverrides(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	s = &Set{byKind: make(map[onward.Kind]*entry)}
+	for _, kind := range onward.Kinds() {
+		file := string(kind) + ".tmpl"
+		e := &entry{origin: "built-in", name: "default/" + file}
+		s.byKind[kind] = e
+		if path, ok := overrides[file]; ok {
+			e.origin, e.name = path, path
+			b, err := os.ReadFile(path)
+			if err != nil {
+				e.broken = fmt.Errorf("templates: load %s: %w", path, err)
+				problems = append(problems, e.broken)
+				continue
+			}
+			e.src = string(b)
+		} else {
+			src, err := Default(kind)
+			if err != nil {
+				return nil, nil, err
+			}
+			e.src = src
+		}
+		if e.broken = e.load(kind); e.broken != nil {
+			problems = append(problems, e.broken)
+		}
+	}
+	return s, problems, nil
+}
+
+// Default returns the built-in template of kind.
+func Default(kind onward.Kind) (string, error) {
+	b, err := defaults.ReadFile("default/" + string(kind) + ".tmpl")
+	if err != nil {
+		// Only an unknown kind, or a build that forgot a file, gets here.
+		return "", fmt.Errorf("templates: load built-in %s: %w", kind, err)
+	}
+	return string(b), nil
+}
+
+// Check parses src as the template of kind and runs it on the sample
+// data, as Load does; name is the file named in errors.
+func Check(kind onward.Kind, name, src string) error {
+	e := &entry{src: src, origin: name, name: name}
+	return e.load(kind)
+}
+
+// load parses and checks e's source.
+func (e *entry) load(kind onward.Kind) error {
+	if len(bytes.TrimSpace([]byte(e.src))) == 0 {
+		return fmt.Errorf("templates: %s: the file is empty; delete it to use the built-in template, or fill it with: onward templates edit %s", e.name, kind)
+	}
+	if err := e.parse(); err != nil {
+		return err
+	}
+	return e.check(kind)
+}
+
+// Problem returns what is wrong with the override of kind, or nil.
+func (s *Set) Problem(kind onward.Kind) error {
+	if e, ok := s.byKind[kind]; ok {
+		return e.broken
+	}
+	return nil
+}
+
+// readOverrides maps each override file name in dir to its path; a file
+// not named after a kind is a problem.
+func readOverrides(dir string) (map[string]string, []error, error) {
 	if dir == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("templates: load %s: %w", dir, err)
+		return nil, nil, fmt.Errorf("templates: load %s: %w", dir, err)
 	}
 	valid := make(map[string]bool)
 	var names []string
@@ -231,6 +288,7 @@ func readOverrides(dir string) (map[string]string, error) {
 		names = append(names, string(k)+".tmpl")
 	}
 	found := make(map[string]string)
+	var problems []error
 	for _, de := range entries {
 		name := de.Name()
 		if de.IsDir() || strings.HasPrefix(name, ".") {
@@ -238,11 +296,12 @@ func readOverrides(dir string) (map[string]string, error) {
 		}
 		path := filepath.Join(dir, name)
 		if !valid[name] {
-			return nil, fmt.Errorf("templates: %s: unknown template file; valid names are %s", path, strings.Join(names, ", "))
+			problems = append(problems, fmt.Errorf("templates: %s: unknown template file; valid names are %s", path, strings.Join(names, ", ")))
+			continue
 		}
 		found[name] = path
 	}
-	return found, nil
+	return found, problems, nil
 }
 
 // parse parses the source twice: with text/template for subject and text,
@@ -324,6 +383,9 @@ func (s *Set) Render(kind onward.Kind, d Data) (Rendered, error) {
 	e, ok := s.byKind[kind]
 	if !ok {
 		return Rendered{}, fmt.Errorf("templates: render %s: unknown kind; want one of %s", kind, onward.Join(onward.Kinds()))
+	}
+	if e.broken != nil {
+		return Rendered{}, e.broken
 	}
 	r, err := e.render(d)
 	if err != nil {

@@ -225,29 +225,18 @@ func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.
 	if err := tx.InsertInterviewDetails(ctx, ev.ID, x.details); err != nil {
 		return Result{}, err
 	}
-	pev := plan.Event{
-		Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLocation(a),
-		Recruiter: plan.Person{Name: a.RecruiterName, Email: a.RecruiterEmail},
-		Expect:    x.details.Expect,
-	}
-	for _, w := range x.details.With {
-		pev.With = append(pev.With, plan.Person{Name: w.Name, Email: w.Email})
-	}
+	declined := false
 	if x.feedback != nil {
 		f := *x.feedback
 		f.EventID, f.ApplicationID = ev.ID, a.ID
 		if err := tx.InsertFeedback(ctx, f); err != nil {
 			return Result{}, err
 		}
-		pev.Declined = f.Declined
+		declined = f.Declined
 	}
-	if ev.Kind == onward.Rejected {
-		n, err := tx.CountEvents(ctx, a.ID, onward.Interview)
-		if err != nil {
-			return Result{}, err
-		}
-		pev.Interviewed = n > 0
-		pev.PersonKnown = personKnown(a, x.from)
+	pev, err := planEvent(ctx, tx, a, ev, x.details, x.from, declined)
+	if err != nil {
+		return Result{}, err
 	}
 	if stage != a.Stage || moved {
 		a.Stage = stage
@@ -272,6 +261,32 @@ func (t *Tracker) eventTx(ctx context.Context, tx *store.Tx, id int64, ev store.
 // personKnown reports whether a rejection came from someone who may
 // answer a request for feedback: the sender of the email it was read
 // from, or, when the user recorded it, the recruiter on file.
+// planEvent is what the planner needs to know of a recorded event: its
+// time, the people and the decision date of an interview, and for a
+// rejection whether an interview came before it and a person sent it.
+// Recording an event and replaying one after an undo use it alike, so
+// both plan the same messages.
+func planEvent(ctx context.Context, tx *store.Tx, a store.Application, ev store.Event, d store.InterviewDetails, from string, declined bool) (plan.Event, error) {
+	pev := plan.Event{
+		Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLocation(a),
+		Recruiter: plan.Person{Name: a.RecruiterName, Email: a.RecruiterEmail},
+		Expect:    d.Expect,
+		Declined:  declined,
+	}
+	for _, w := range d.With {
+		pev.With = append(pev.With, plan.Person{Name: w.Name, Email: w.Email})
+	}
+	if ev.Kind == onward.Rejected {
+		n, err := tx.CountEvents(ctx, a.ID, onward.Interview)
+		if err != nil {
+			return plan.Event{}, err
+		}
+		pev.Interviewed = n > 0
+		pev.PersonKnown = personKnown(a, from)
+	}
+	return pev, nil
+}
+
 func personKnown(a store.Application, from string) bool {
 	if from == "" {
 		from = a.RecruiterEmail

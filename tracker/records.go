@@ -133,7 +133,15 @@ func (t *Tracker) replan(ctx context.Context, tx *store.Tx, a store.Application,
 				continue
 			}
 		}
-		step := t.policy.Plan(plan.Event{Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLocation(a)}, tx.Now())
+		details, err := tx.InterviewDetails(ctx, ev.ID)
+		if err != nil {
+			return err
+		}
+		pev, err := planEvent(ctx, tx, a, ev, details, "", false)
+		if err != nil {
+			return err
+		}
+		step := t.policy.Plan(pev, tx.Now())
 		for _, p := range step.Late {
 			if p.Kind == kind {
 				u.Late = append(u.Late, p)

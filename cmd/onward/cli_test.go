@@ -547,7 +547,7 @@ func TestSMTPFailureNeverPrintsThePassword(t *testing.T) {
 	all := out + errOut
 	ms := messages(t, e)
 	id := one(t, ms, "thank_you").ID
-	o2, e2, code := run(t, e, "drafts", "send", itoa(id))
+	o2, e2, code := run(t, e, "drafts", "send", "--yes", itoa(id))
 	if code != 1 {
 		t.Errorf("drafts send to a closed port: exit %d, want 1 (%s)", code, e2)
 	}
@@ -735,7 +735,7 @@ func TestDrafts(t *testing.T) {
 
 	out = must(t, e, "drafts", "show", id)
 	for _, want := range []string{"To: Dana Reyes <dana@acme.example>", "Subject: Thank you", "Status: drafted",
-		"Hi Dana,", "Platform Engineer", "Alex Tester", "onward drafts send " + id} {
+		"Hi Dana,", "Platform Engineer", "Alex Tester", "onward drafts sent " + id} {
 		if !strings.Contains(out, want) {
 			t.Errorf("drafts show lacks %q:\n%s", want, out)
 		}
@@ -764,7 +764,7 @@ func TestDrafts(t *testing.T) {
 		t.Errorf("$VISUAL was not used: subject %q", s)
 	}
 
-	_, errOut, code := run(t, e, "drafts", "send", id)
+	_, errOut, code := run(t, e, "drafts", "send", "--yes", id)
 	if code != 1 || !strings.Contains(errOut, "no SMTP server is configured") {
 		t.Errorf("drafts send with the outbox transport: exit %d, stderr %q", code, errOut)
 	}

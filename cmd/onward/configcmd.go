@@ -236,14 +236,17 @@ first: your name signs the drafts.`,
 func (a *app) templatesCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "templates",
-		Short: "List, show and preview the email templates",
+		Short: "List, show, edit and preview the email templates",
 	}
 	c.AddCommand(&cobra.Command{
 		Use:   "list",
 		Short: "List the templates and where each comes from",
-		Args:  exactArgs(0, "no arguments"),
+		Long: `Lists every template, who it is for, and where it comes from: built-in, or
+your override's path. An override that is broken is listed with what is
+wrong, so you can fix it with 'onward templates edit KIND'.`,
+		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			tpl, err := a.templates()
+			tpl, problems, err := a.inspectTemplates()
 			if err != nil {
 				return err
 			}
@@ -253,16 +256,24 @@ func (a *app) templatesCmd() *cobra.Command {
 					return err
 				}
 				fmt.Fprintf(a.stdout, "%-17s %-9s %s\n", k, k.Audience(), origin)
+				if p := tpl.Problem(k); p != nil {
+					fmt.Fprintf(a.stdout, "%-17s %-9s BROKEN: %v\n", "", "", p)
+				}
+			}
+			for _, p := range problems {
+				if !isKindProblem(tpl, p) {
+					fmt.Fprintf(a.stdout, "BROKEN: %v\n", p)
+				}
 			}
 			return nil
 		},
 	})
 	c.AddCommand(&cobra.Command{
 		Use:   "show KIND",
-		Short: "Print a template's source (copy it into your templates folder to change it)",
+		Short: "Print a template's source (to change it: onward templates edit KIND)",
 		Args:  exactArgs(1, "a kind (see `onward templates list`)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tpl, err := a.templates()
+			tpl, _, err := a.inspectTemplates()
 			if err != nil {
 				return err
 			}
@@ -271,9 +282,13 @@ func (a *app) templatesCmd() *cobra.Command {
 				return usagef("unknown kind %q; one of %s", args[0], onward.Join(onward.Kinds()))
 			}
 			fmt.Fprintf(a.stdout, "{{/* %s: %s */}}\n%s", args[0], origin, src)
+			if p := tpl.Problem(onward.Kind(args[0])); p != nil {
+				fmt.Fprintf(a.stderr, "onward: this override is broken: %v\n", p)
+			}
 			return nil
 		},
 	})
+	c.AddCommand(a.templatesEditCmd())
 	var ref string
 	preview := &cobra.Command{
 		Use:   "preview KIND [--app APP]",

@@ -40,7 +40,7 @@ var hostileApps = []struct{ company, role, recruiter, email string }{
 
 // headersOnwardWrites are all the header fields of an email onward writes.
 var headersOnwardWrites = []string{"Auto-Submitted", "Content-Disposition", "Content-Transfer-Encoding", "Content-Type", "Date",
-	"From", "In-Reply-To", "Message-Id", "Mime-Version", "References", "Subject", "To"}
+	"From", "In-Reply-To", "Message-Id", "Mime-Version", "References", "Subject", "To", "X-Unsent"}
 
 // email is one message found in the outbox, or attached to one.
 type email struct {
@@ -231,7 +231,7 @@ func TestNoInputAddsAHeaderOrARecipient(t *testing.T) {
 	e.writeConfig(t, e.config, e.baseConf().set("delivery", "transport", q("smtp")).set("smtp", "host", q(server.Host)).
 		set("smtp", "port", fmt.Sprint(server.Port)).set("smtp", "security", q("none")).set("smtp", "timeout", q("5s")), 0o600)
 	for _, m := range messages(t, e, "--status", "drafted") {
-		must(t, e, "drafts", "send", fmt.Sprint(m.ID))
+		must(t, e, "drafts", "send", "--yes", fmt.Sprint(m.ID))
 		r := server.Next(t)
 		want := ""
 		for _, a := range hostileApps {

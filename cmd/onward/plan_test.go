@@ -70,7 +70,7 @@ func TestPlanSaysWhy(t *testing.T) {
 	// 12:00 there, inside the window on their clock.
 	apply(t, e, "--company", "Globex", "--role", "SRE", "--recruiter", "Ray <ray@globex.example>", "--recruiter-tz", "America/New_York")
 	must(t, e, "interview", "globex", "--at", iv.Format(time.RFC3339))
-	apply(t, e, "--company", "Initech", "--role", "Dev")
+	apply(t, e, "--company", "Initech", "--role", "Dev", "--recruiter", "Pat <pat@initech.example>")
 	must(t, e, "reject", "initech", "--at", ago(time.Hour))
 
 	var lines []planLine

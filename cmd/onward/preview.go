@@ -18,7 +18,7 @@ import (
 // composer is the daemon's composer for this config, for previews.
 func (a *app) composer(tpl *templates.Set) *compose.Composer {
 	return &compose.Composer{Store: a.st, Templates: tpl, User: a.userAddress(), Location: a.cfg.Location(),
-		Command: commandName(), Stale: a.cfg.StaleLimits(), NoSend: a.cfg.Delivery.Transport != "smtp",
+		Command: commandName(), Stale: a.cfg.StaleLimits(), NoSend: !canSend(a.cfg),
 		RepliesRead: a.cfg.IMAPEnabled()}
 }
 

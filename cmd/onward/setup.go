@@ -24,7 +24,7 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		Composer: &compose.Composer{
 			Store: a.st, Templates: tpl, Location: cfg.Location(), Command: commandName(),
 			User:  mailer.Address{Name: cfg.User.Name, Email: cfg.User.Email},
-			Stale: cfg.StaleLimits(), NoSend: cfg.Delivery.Transport != "smtp",
+			Stale: cfg.StaleLimits(), NoSend: !canSend(cfg),
 		},
 		Stale:       cfg.StaleLimits(),
 		GiveUpAfter: cfg.GiveUpAfter(),
@@ -72,6 +72,13 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 			return nil, nil, err
 		}
 		s.Drafts = deliver.MailboxDrafts{Box: imapbox.Drafts{Config: imapCfg}}
+	}
+	if s.Send != nil && cfg.IMAPEnabled() {
+		imapCfg, err := imapConfig(ctx, cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		s.SentCopy = imapbox.Sent{Config: imapCfg}
 	}
 	s.Composer.RepliesRead = cfg.IMAPEnabled()
 	return s, smtp, nil
