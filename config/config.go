@@ -25,6 +25,7 @@ type Config struct {
 	Templates Templates `toml:"templates"`
 	IMAP      IMAP      `toml:"imap"`
 	Web       Web       `toml:"web"`
+	Calendar  Calendar  `toml:"calendar"`
 
 	// Path is the file the config came from; empty for built-in defaults.
 	Path string `toml:"-"`
@@ -129,6 +130,14 @@ type Followups struct {
 // Digest schedules the weekly digest.
 type Digest struct {
 	Schedule string `toml:"schedule"`
+}
+
+// Calendar is the calendar file the daemon keeps current.
+type Calendar struct {
+	// File, when set, is rewritten after every change.
+	File string `toml:"file"`
+	// Followups puts the follow-ups due in it too.
+	Followups bool `toml:"followups"`
 }
 
 // Templates points at the user's template overrides.

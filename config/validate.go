@@ -163,8 +163,9 @@ func (c *Config) Validate() error {
 	c.Delivery.Outbox = expandHome(c.Delivery.Outbox)
 	c.Templates.Dir = expandHome(c.Templates.Dir)
 	c.SMTP.PasswordFile = expandHome(c.SMTP.PasswordFile)
+	c.Calendar.File = expandHome(c.Calendar.File)
 	for _, p := range []struct{ key, path string }{{"storage.database", c.Storage.Database}, {"delivery.outbox", c.Delivery.Outbox},
-		{"templates.dir", c.Templates.Dir}, {"smtp.password_file", c.SMTP.PasswordFile}} {
+		{"templates.dir", c.Templates.Dir}, {"smtp.password_file", c.SMTP.PasswordFile}, {"calendar.file", c.Calendar.File}} {
 		// No file system takes a NUL: it failed later with a bare
 		// "invalid argument" naming no key. A line break is a paste
 		// gone wrong.

@@ -245,6 +245,7 @@ Start with 'onward demo' to watch the whole story in under a minute, or
 		c.GroupID = "run"
 		root.AddCommand(c)
 	}
+	a.addInOut(root)
 	root.AddCommand(a.configCmd(), a.initCmd())
 	a.addCompletions(root)
 	return root

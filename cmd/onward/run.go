@@ -227,6 +227,9 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(deli
 			}
 		}
 	}()
+	if cfg.Calendar.File != "" {
+		go a.keepCalendar(ctx, log, cfg.Calendar.File, cfg.Calendar.Followups)
+	}
 	log.Info("onward daemon started", "database", cfg.Storage.Database, "transport", cfg.Delivery.Transport,
 		"drafts", cfg.Delivery.Drafts, "config", cfg.Path, "pid", os.Getpid())
 	if err := d.Run(ctx, dl.setup); err != nil {
