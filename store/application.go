@@ -103,7 +103,11 @@ func application(ctx context.Context, q querier, id int64) (Application, error) 
 
 // Applications lists every application, oldest first.
 func (s *Store) Applications(ctx context.Context) ([]Application, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+appColumns+" FROM applications ORDER BY id")
+	return applications(ctx, s.db)
+}
+
+func applications(ctx context.Context, q querier) ([]Application, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+appColumns+" FROM applications ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("store: list applications: %w", err)
 	}

@@ -205,20 +205,7 @@ func (t *Tx) CountPendingOf(ctx context.Context, appID int64, kind onward.Kind) 
 
 // Applications lists every application inside the transaction.
 func (t *Tx) Applications(ctx context.Context) ([]Application, error) {
-	rows, err := t.tx.QueryContext(ctx, "SELECT "+appColumns+" FROM applications ORDER BY id")
-	if err != nil {
-		return nil, fmt.Errorf("store: list applications: %w", err)
-	}
-	defer rows.Close()
-	var out []Application
-	for rows.Next() {
-		a, err := scanApplication(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list applications: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return applications(ctx, t.tx)
 }
 
 // Footprint is what an application holds: what deleting it removes.
