@@ -159,7 +159,8 @@ func isStage(s onward.Stage) bool {
 	return false
 }
 
-// checkApplication is Apply's checks, for a row read from a file.
+// checkApplication checks a new application as Apply and a row read from
+// a file alike.
 func checkApplication(n NewApplication) (store.Application, error) {
 	var a store.Application
 	var err error

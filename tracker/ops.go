@@ -31,27 +31,10 @@ type NewApplication struct {
 // unless n.Again: re-running apply by mistake would make every later
 // command on the company ambiguous.
 func (t *Tracker) Apply(ctx context.Context, n NewApplication) (store.Application, error) {
-	var a store.Application
-	var err error
-	if a.Company, err = checkLine("company", n.Company, true); err != nil {
+	a, err := checkApplication(n)
+	if err != nil {
 		return a, err
 	}
-	if a.Role, err = checkLine("role", n.Role, true); err != nil {
-		return a, err
-	}
-	if a.RecruiterName, a.RecruiterEmail, err = parseRecruiter(n.Recruiter); err != nil {
-		return a, err
-	}
-	if a.RecruiterTZ, err = checkZone(n.RecruiterTZ); err != nil {
-		return a, err
-	}
-	if a.URL, err = checkURL(n.URL); err != nil {
-		return a, err
-	}
-	if a.Notes, err = checkText("notes", n.Notes, maxNotes); err != nil {
-		return a, err
-	}
-	a.AppliedAt = n.At.UTC()
 	err = t.store.Update(ctx, func(tx *store.Tx) error {
 		if a.AppliedAt.IsZero() {
 			a.AppliedAt = tx.Now()
