@@ -86,6 +86,10 @@ func ParseInvitation(data []byte, loc *time.Location) (Invitation, error) {
 		inv.Organizer = calAddress(p)
 	}
 	for _, p := range ev.Props.Values(ical.PropAttendee) {
+		if cu := strings.ToUpper(p.Params.Get(ical.ParamCalendarUserType)); cu == "ROOM" || cu == "RESOURCE" {
+			// A meeting room booked with it is no interviewer.
+			continue
+		}
 		if a := calAddress(&p); a.Email != "" {
 			inv.Attendees = append(inv.Attendees, a)
 		}
