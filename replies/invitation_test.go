@@ -227,3 +227,20 @@ func TestInvitationFromAStranger(t *testing.T) {
 		}
 	}
 }
+
+// TestInvitationFirstSeenAtALaterVersion: with auto_interview, the first
+// version onward sees may already be an update (the first one went to
+// another address); it is recorded as a new interview, and said so.
+func TestInvitationFirstSeenAtALaterVersion(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, imaptest.Password)
+	e.w.AutoInterview = true
+	e.server.Deliver(t, "INBOX", invitationMail("l1@northwind.example", "Dana Reyes <dana@northwind.example>", "REQUEST", "iv-82@northwind.example", 3, "20260310T140000"))
+	e.poll(t)
+	if n := len(e.interviews(t)); n != 1 {
+		t.Fatalf("%d interviews, want 1", n)
+	}
+	if rs := e.renderNotices(t); len(rs) != 1 || !strings.HasPrefix(rs[0].Subject, "Interview with") || !strings.Contains(rs[0].Text, "It is recorded as an interview") {
+		t.Errorf("want the notice of a new interview recorded; have %+v", rs)
+	}
+}

@@ -78,7 +78,10 @@ func (t *Tracker) RecordMailInvitation(ctx context.Context, appID int64, in Mail
 		switch {
 		case in.Cancel:
 			note.Change = "cancelled"
-		case prev >= 0 || in.Sequence > 0:
+		case prev >= 0 || (in.Sequence > 0 && !in.Record):
+			// Without Record, a later version may move what the user
+			// recorded by hand; with it, only the interview recorded from
+			// an earlier version is moved, else this one is new.
 			note.Change = "moved"
 		default:
 			note.Change = "new"
