@@ -29,6 +29,10 @@ const (
 	// FeedbackReceived tells the user that feedback was recorded (or
 	// declined), soon after it came.
 	FeedbackReceived Kind = "feedback_received"
+	// InvitationNotice tells the user that a recruiter's calendar
+	// invitation came, was moved or was cancelled, with the command that
+	// records it (or what was recorded, with auto_interview).
+	InvitationNotice Kind = "invitation_notice"
 )
 
 // kinds is every kind of message, recruiter drafts first, with who it is
@@ -51,6 +55,7 @@ var kinds = []struct {
 	{Prep, User, "prep note"},
 	{RejectionNotice, User, "note on a reply"},
 	{FeedbackReceived, User, "feedback check-in"},
+	{InvitationNotice, User, "note on an invitation"},
 }
 
 // Kinds returns every kind of message, recruiter drafts first. The slice is

@@ -69,6 +69,8 @@ var userGate = re(`<no value>`, `\b(TODO|TBD|XXX)\b`, `!`, `\bsooner you move on
 var questionRE = regexp.MustCompile(`\?`)
 
 // timeRE finds a clock time and the zone after it, if any.
+var rfc3339RE = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)`)
+
 var timeRE = regexp.MustCompile(`\b\d{1,2}:\d{2}\b( (?:[A-Z]{2,5}|UTC[+-]\d{2}(?::\d{2})?)\b)?`)
 
 var wordRules = map[onward.Kind]wordRule{
@@ -347,6 +349,21 @@ var wordRules = map[onward.Kind]wordRule{
 	onward.RejectionNotice: {
 		must: re(`reads like a no`),
 	},
+	onward.InvitationNotice: {
+		check: func(d Data, r Rendered) (p []string) {
+			iv := d.Invitation
+			if iv == nil {
+				return p
+			}
+			if iv.Change != "cancelled" && !iv.Recorded && !strings.Contains(r.Text, "onward interview") {
+				p = append(p, "does not give the command that records it")
+			}
+			if iv.Change != "cancelled" && !match(`\d\d:\d\d [A-Z+-]`, r.Text) {
+				p = append(p, "gives a time without its zone")
+			}
+			return p
+		},
+	},
 	onward.FeedbackReceived: {
 		maxWords: 120,
 		check: func(d Data, r Rendered) (p []string) {
@@ -443,8 +460,9 @@ func judge(kind onward.Kind, d Data, r Rendered, noData bool) []string {
 			}
 		}
 	}
-	// A time without its zone means nothing across zones.
-	for _, m := range timeRE.FindAllStringSubmatch(r.Subject+"\n"+r.Text, -1) {
+	// A time without its zone means nothing across zones. An RFC 3339
+	// stamp (a command's --at) carries its offset.
+	for _, m := range timeRE.FindAllStringSubmatch(rfc3339RE.ReplaceAllString(r.Subject+"\n"+r.Text, "STAMP"), -1) {
 		if m[1] == "" {
 			p = append(p, fmt.Sprintf("the time %q has no zone", m[0]))
 		}
