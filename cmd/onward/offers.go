@@ -77,9 +77,10 @@ interviews, or an offer you did not take) is closed as withdrawn, and
 everything pending for it is cancelled; each one with a recruiter who may
 answer (an address that is not a no-reply one) gets a polite withdrawal
 draft for you to review and send. Nothing reaches a recruiter until you
-send it. It is written at once or not at all; onward undo APP takes back the
-acceptance, and onward undo on another application takes back its
-withdrawal.`,
+send it. It is written at once or not at all, and onward undo APP takes
+all of it back: the acceptance, and the withdrawal of every application
+it closed that has not changed since (its earlier plan returns where it
+is still timely).`,
 		Example: `  onward accept acme
   onward drafts list`,
 		Args: exactArgs(1, "one application (an id or a company name)"),

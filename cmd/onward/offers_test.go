@@ -90,18 +90,24 @@ func TestAcceptDraftsWithdrawalsToOpenApplicationsWithAContact(t *testing.T) {
 		t.Errorf("second accept:\n%s", out)
 	}
 
-	// Undo takes the acceptance back, and, on another application, its
-	// withdrawal: the interview's plan comes back.
-	must(t, e, "undo", acme)
+	// Undo takes the acceptance back whole: the withdrawals too, and
+	// the interview's plan comes back; the rejected one stays as it was.
+	out = must(t, e, "undo", acme)
 	if got := pendingKinds(appMessages(t, e, acme)); len(got) != 0 {
 		t.Errorf("after undoing the accept, pending: %v, want none", got)
 	}
-	out = must(t, e, "undo", globex)
-	if got := statusOf(t, e, globex); got != "interviewing" {
-		t.Errorf("Globex after undo: %s, want interviewing\n%s", got, out)
+	for id, stage := range map[string]string{globex: "interviewing", wayne: "offer", initech: "interviewing", hooli: "interviewing", umbrella: "rejected"} {
+		if got := statusOf(t, e, id); got != stage {
+			t.Errorf("application %s after undoing the accept: %s, want %s\n%s", id, got, stage, out)
+		}
 	}
 	if got := strings.Join(pendingKinds(appMessages(t, e, globex)), " "); !strings.Contains(got, "status_check") || strings.Contains(got, "withdrawal") {
 		t.Errorf("Globex pending after undo: %q, want the interview's plan back and no withdrawal", got)
+	}
+	for _, m := range messages(t, e) {
+		if m.Kind == "withdrawal" && m.Status != "cancelled" {
+			t.Errorf("withdrawal %d after undo: %s, want cancelled", m.ID, m.Status)
+		}
 	}
 }
 
