@@ -59,15 +59,20 @@ var planInterviewCancels = []onward.Kind{onward.ThankYou, onward.StatusCheck, on
 func TestAudienceOf(t *testing.T) {
 	t.Parallel()
 	tests := map[onward.Kind]onward.Audience{
-		onward.ThankYou:        onward.Recruiter,
-		onward.StatusCheck:     onward.Recruiter,
-		onward.FeedbackRequest: onward.Recruiter,
-		onward.StayInTouch:     onward.Recruiter,
-		onward.Learn:           onward.User,
-		onward.LetGo:           onward.User,
-		onward.Digest:          onward.User,
-		onward.DraftReady:      onward.User,
-		onward.Prep:            onward.User,
+		onward.ThankYou:           onward.Recruiter,
+		onward.StatusCheck:        onward.Recruiter,
+		onward.FeedbackRequest:    onward.Recruiter,
+		onward.StayInTouch:        onward.Recruiter,
+		onward.Learn:              onward.User,
+		onward.LetGo:              onward.User,
+		onward.Digest:             onward.User,
+		onward.DraftReady:         onward.User,
+		onward.Prep:               onward.User,
+		onward.Withdrawal:         onward.Recruiter,
+		onward.Decline:            onward.Recruiter,
+		onward.OfferDeadline:      onward.User,
+		onward.Congratulations:    onward.User,
+		onward.OfferWithdrawnNote: onward.User,
 	}
 	for kind, want := range tests {
 		if got := kind.Audience(); got != want {

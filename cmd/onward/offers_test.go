@@ -208,24 +208,3 @@ func TestOfferWithdrawnByTheEmployer(t *testing.T) {
 		t.Errorf("withdrawing an offer twice: exit %d, %q; want 2", code, errOut)
 	}
 }
-
-func TestOfferBadDeadline(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t).inProcess()
-	id := apply(t, e, "--company", "Acme", "--role", "Engineer", "--at", days(20))
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"--deadline", "next friday"}, "--deadline"},
-		{[]string{"--deadline", time.Now().AddDate(0, 0, -2).Format("2006-01-02")}, "deadline"},
-		{[]string{"--withdrawn", "--deadline", "2030-01-01"}, "one or the other"},
-	} {
-		before := snap(t, e)
-		_, errOut, code := run(t, e, append([]string{"offer", id}, tc.args...)...)
-		if code != 2 || !strings.Contains(errOut, tc.want) {
-			t.Errorf("offer %v: exit %d, %q; want 2 naming %s", tc.args, code, errOut, tc.want)
-		}
-		sameState(t, before, snap(t, e))
-	}
-}
