@@ -2,6 +2,11 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"mime/quotedprintable"
+	"net/mail"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -206,5 +211,49 @@ func TestOfferWithdrawnByTheEmployer(t *testing.T) {
 	_, errOut, code := run(t, e, "offer", id, "--withdrawn")
 	if code != 2 || !strings.Contains(errOut, "not an offer") {
 		t.Errorf("withdrawing an offer twice: exit %d, %q; want 2", code, errOut)
+	}
+}
+
+// TestOfferDeadlineReminderNamesTheDay delivers a reminder for a deadline
+// of today (the evening before has passed, so it is due at once) and
+// reads it in the outbox: it names the day and offers both answers.
+func TestOfferDeadlineReminderNamesTheDay(t *testing.T) {
+	t.Parallel()
+	zone := "UTC"
+	if time.Now().UTC().Hour() >= 22 {
+		zone = "Etc/GMT+4" // four hours behind: today still has hours left
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t)
+	e.writeConfig(t, e.config, e.baseConf().set("user", "timezone", q(zone)), 0o600)
+	id := apply(t, e, "--company", "Acme", "--role", "Engineer", "--at", days(20))
+	today := time.Now().In(loc)
+	must(t, e, "offer", id, "--deadline", today.Format("2006-01-02"))
+	must(t, e, "flush")
+	files, err := filepath.Glob(filepath.Join(e.outbox, "*.eml"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("outbox: %v, %v; want the one reminder", files, err)
+	}
+	f, err := os.Open(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	msg, err := mail.ReadMessage(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(quotedprintable.NewReader(msg.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := msg.Header.Get("Subject") + "\n" + string(body)
+	for _, want := range []string{"answer by " + today.Format("Monday 2 January"), `onward accept "Acme"`, `onward decline "Acme"`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("reminder lacks %q:\n%s", want, text)
+		}
 	}
 }
