@@ -33,6 +33,20 @@ const (
 	// invitation came, was moved or was cancelled, with the command that
 	// records it (or what was recorded, with auto_interview).
 	InvitationNotice Kind = "invitation_notice"
+	// Withdrawal is a draft to the recruiter of an application still open
+	// when the user accepted another offer.
+	Withdrawal Kind = "withdrawal"
+	// Decline is a draft to the recruiter declining their offer, with the
+	// door left open.
+	Decline Kind = "decline"
+	// OfferDeadline reminds the user, the day before, that an offer's
+	// deadline is near.
+	OfferDeadline Kind = "offer_deadline"
+	// Congratulations is the note to the user when they accept an offer.
+	Congratulations Kind = "congratulations"
+	// OfferWithdrawnNote is the note to the user when an employer takes an
+	// offer back.
+	OfferWithdrawnNote Kind = "offer_withdrawn_note"
 )
 
 // kinds is every kind of message, recruiter drafts first, with who it is
@@ -48,6 +62,8 @@ var kinds = []struct {
 	{FeedbackRequest, Recruiter, "feedback request"},
 	{StayInTouch, Recruiter, "stay-in-touch note"},
 	{FeedbackThanks, Recruiter, "feedback thank-you"},
+	{Withdrawal, Recruiter, "withdrawal note"},
+	{Decline, Recruiter, "decline note"},
 	{Learn, User, "learn check-in"},
 	{LetGo, User, "let-go check-in"},
 	{Digest, User, "weekly digest"},
@@ -56,6 +72,9 @@ var kinds = []struct {
 	{RejectionNotice, User, "note on a reply"},
 	{FeedbackReceived, User, "feedback check-in"},
 	{InvitationNotice, User, "note on an invitation"},
+	{OfferDeadline, User, "offer deadline reminder"},
+	{Congratulations, User, "congratulations"},
+	{OfferWithdrawnNote, User, "note on a withdrawn offer"},
 }
 
 // Kinds returns every kind of message, recruiter drafts first. The slice is
@@ -137,11 +156,21 @@ const (
 	// Feedback is the recruiter's feedback on a rejection (or their
 	// reply that they give none).
 	Feedback EventKind = "feedback"
+	// Accepted is the user accepting an offer: the hunt's end.
+	Accepted EventKind = "accepted"
+	// AcceptedElsewhere closes an application still open when the user
+	// accepted an offer from another.
+	AcceptedElsewhere EventKind = "accepted_elsewhere"
+	// Declined is the user declining an offer.
+	Declined EventKind = "declined"
+	// OfferWithdrawn is the employer taking an offer back.
+	OfferWithdrawn EventKind = "offer_withdrawn"
 )
 
 // EventKinds returns every event kind.
 func EventKinds() []EventKind {
-	return []EventKind{Applied, Interview, Rejected, Reply, Offer, Withdrawn, Feedback}
+	return []EventKind{Applied, Interview, Rejected, Reply, Offer, Withdrawn, Feedback,
+		Accepted, AcceptedElsewhere, Declined, OfferWithdrawn}
 }
 
 // Valid reports whether e is one of EventKinds.
@@ -158,6 +187,14 @@ func (e EventKind) Noun() string {
 		return "rejection"
 	case Withdrawn:
 		return "withdrawal"
+	case Accepted:
+		return "acceptance"
+	case AcceptedElsewhere:
+		return "withdrawal (an offer accepted elsewhere)"
+	case Declined:
+		return "decline"
+	case OfferWithdrawn:
+		return "withdrawn offer"
 	}
 	return string(e)
 }

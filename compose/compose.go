@@ -145,6 +145,13 @@ func (c *Composer) app(ctx context.Context, a store.Application, m store.Message
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return out, err
 	}
+	if m.Kind == onward.OfferDeadline {
+		if e, err := EventFor(ctx, c.Store, m, onward.Offer); err == nil {
+			out.OfferDeadline = e.EndsAt.In(loc)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return out, err
+		}
+	}
 	return out, nil
 }
 

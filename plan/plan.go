@@ -106,6 +106,9 @@ type rule struct {
 	// afterExpect are the kinds due after the decision date the
 	// interviewer gave (Event.Expect), when they gave one.
 	afterExpect []onward.Kind
+	// dayBefore are the kinds due the day before End (an offer's
+	// deadline); dropped when there is no End or no time left before it.
+	dayBefore []onward.Kind
 }
 
 // rules is every event's effect on an application's messages. A new kind
@@ -124,7 +127,7 @@ var rules = map[onward.EventKind]rule{
 		unless: map[onward.Kind]func(Event) bool{onward.FeedbackRequest: noOneToAsk, onward.StayInTouch: noOneToAsk},
 	},
 	onward.Reply:     {cancel: kinds(onward.StatusCheck)},
-	onward.Offer:     {cancel: kinds(onward.StatusCheck, onward.Prep)},
+	onward.Offer:     {cancel: kinds(onward.StatusCheck, onward.Prep, onward.OfferDeadline), plans: kinds(onward.OfferDeadline), dayBefore: kinds(onward.OfferDeadline)},
 	onward.Withdrawn: {cancelAll: true},
 	// Feedback that came makes the request for it moot; a reply that
 	// declines to give any gets no thank-you draft, only the check-in.
@@ -132,7 +135,15 @@ var rules = map[onward.EventKind]rule{
 		cancel: kinds(onward.FeedbackRequest), plans: kinds(onward.FeedbackReceived, onward.FeedbackThanks),
 		unless: map[onward.Kind]func(Event) bool{onward.FeedbackThanks: func(ev Event) bool { return ev.Declined }},
 	},
+	onward.Accepted:          {cancelAll: true, plans: kinds(onward.Congratulations)},
+	onward.AcceptedElsewhere: {cancelAll: true, plans: kinds(onward.Withdrawal), unless: map[onward.Kind]func(Event) bool{onward.Withdrawal: noContact}},
+	onward.Declined:          {cancelAll: true, plans: kinds(onward.Decline)},
+	onward.OfferWithdrawn:    {cancelAll: true, plans: kinds(onward.OfferWithdrawnNote)},
 }
+
+// noContact is an application with no recruiter who may answer (no
+// address, or a no-reply one): a withdrawal note would go nowhere.
+func noContact(ev Event) bool { return !ev.PersonKnown }
 
 // thanked is who gets a thank-you after an interview: every interviewer
 // with an address, once each, and the recruiter too, who arranged it and
@@ -232,6 +243,12 @@ func (p Policy) Times(ev Event, now time.Time) Step {
 		planned := p.plan(k, base, now, ev.RecruiterLocation)
 		if slices.Contains(r.afterExpect, k) && !ev.Expect.IsZero() {
 			planned = p.afterExpect(k, ev, base, now)
+		}
+		if slices.Contains(r.dayBefore, k) {
+			var ok bool
+			if planned, ok = p.dayBefore(k, ev.End, now); !ok {
+				continue
+			}
 		}
 		to := []Person{{}}
 		if f := r.to[k]; f != nil {
@@ -404,6 +421,32 @@ func (p Policy) afterExpect(kind onward.Kind, ev Event, base, now time.Time) Pla
 		due = at(now)
 	}
 	return Planned{Kind: kind, DueAt: due, PlannedAt: planned}
+}
+
+// DayBeforeHour is the hour, in the user's zone, of a reminder the day
+// before a deadline: the evening before, like the prep note, with a night
+// to think it over.
+const DayBeforeHour = 18
+
+// dayBefore plans a reminder of kind for DayBeforeHour the day before
+// deadline in the user's zone, never in the past, never in quiet hours;
+// ok is false when there is no deadline or the reminder would not come
+// before it.
+func (p Policy) dayBefore(kind onward.Kind, deadline, now time.Time) (Planned, bool) {
+	if deadline.IsZero() {
+		return Planned{}, false
+	}
+	y, m, d := deadline.In(p.Location).Date()
+	planned := when.Wall(y, m, d-1, DayBeforeHour, 0, 0, 0, p.Location)
+	due := planned
+	if due.Before(now) {
+		due = now
+	}
+	due = p.Quiet.Skip(due, p.Location)
+	if !due.Before(deadline) {
+		return Planned{}, false
+	}
+	return Planned{Kind: kind, DueAt: due.UTC(), PlannedAt: planned.UTC()}, true
 }
 
 // prepDue returns when the prep note for an interview starting at start

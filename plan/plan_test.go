@@ -48,7 +48,9 @@ func planUTC(mo time.Month, d, h, m int) time.Time {
 // planAllPending is every kind an application can have pending.
 var planAllPending = []onward.Kind{
 	onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch, onward.FeedbackThanks,
+	onward.Withdrawal, onward.Decline,
 	onward.Learn, onward.LetGo, onward.Prep, onward.FeedbackReceived,
+	onward.OfferDeadline, onward.Congratulations, onward.OfferWithdrawnNote,
 }
 
 // planInterviewCancels: a new interview replaces the previous one's plan.
@@ -57,15 +59,20 @@ var planInterviewCancels = []onward.Kind{onward.ThankYou, onward.StatusCheck, on
 func TestAudienceOf(t *testing.T) {
 	t.Parallel()
 	tests := map[onward.Kind]onward.Audience{
-		onward.ThankYou:        onward.Recruiter,
-		onward.StatusCheck:     onward.Recruiter,
-		onward.FeedbackRequest: onward.Recruiter,
-		onward.StayInTouch:     onward.Recruiter,
-		onward.Learn:           onward.User,
-		onward.LetGo:           onward.User,
-		onward.Digest:          onward.User,
-		onward.DraftReady:      onward.User,
-		onward.Prep:            onward.User,
+		onward.ThankYou:           onward.Recruiter,
+		onward.StatusCheck:        onward.Recruiter,
+		onward.FeedbackRequest:    onward.Recruiter,
+		onward.StayInTouch:        onward.Recruiter,
+		onward.Learn:              onward.User,
+		onward.LetGo:              onward.User,
+		onward.Digest:             onward.User,
+		onward.DraftReady:         onward.User,
+		onward.Prep:               onward.User,
+		onward.Withdrawal:         onward.Recruiter,
+		onward.Decline:            onward.Recruiter,
+		onward.OfferDeadline:      onward.User,
+		onward.Congratulations:    onward.User,
+		onward.OfferWithdrawnNote: onward.User,
 	}
 	for kind, want := range tests {
 		if got := kind.Audience(); got != want {
@@ -197,7 +204,53 @@ func TestPolicyPlan(t *testing.T) {
 			name:       "offer cancels the status check and any prep note, nothing else",
 			ev:         plan.Event{Kind: onward.Offer, At: rejAt},
 			now:        rejAt,
-			wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep},
+			wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep, onward.OfferDeadline},
+		},
+		{
+			name: "offer with a deadline on Friday 20 March: the reminder is at 18:00 CET the day before",
+			ev:   plan.Event{Kind: onward.Offer, At: rejAt, End: planUTC(3, 20, 22, 59)}, // 23:59 CET
+			now:  rejAt, wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep, onward.OfferDeadline},
+			want: []plan.Planned{{Kind: onward.OfferDeadline, DueAt: planUTC(3, 19, 17, 0)}},
+		},
+		{
+			name: "offer recorded at 23:00 CET the evening before its deadline: the reminder waits for 08:00, still before the deadline",
+			ev:   plan.Event{Kind: onward.Offer, At: planUTC(3, 19, 22, 0), End: planUTC(3, 20, 22, 59)},
+			now:  planUTC(3, 19, 22, 0), wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep, onward.OfferDeadline},
+			want: []plan.Planned{{Kind: onward.OfferDeadline, DueAt: planUTC(3, 20, 7, 0)}},
+		},
+		{
+			name: "offer recorded after its deadline's last waking hour: no reminder",
+			ev:   plan.Event{Kind: onward.Offer, At: planUTC(3, 20, 21, 0), End: planUTC(3, 20, 22, 59)},
+			now:  planUTC(3, 20, 21, 0), wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep, onward.OfferDeadline},
+		},
+		{
+			name: "accept ends the hunt: everything cancelled, a congratulations to the user now",
+			ev:   plan.Event{Kind: onward.Accepted, At: rejAt},
+			now:  rejAt, wantCancel: planAllPending,
+			want: []plan.Planned{{Kind: onward.Congratulations, DueAt: rejAt}},
+		},
+		{
+			name: "another application closed by an acceptance, recruiter known: a withdrawal draft in the send window",
+			ev:   plan.Event{Kind: onward.AcceptedElsewhere, At: planUTC(3, 6, 18, 0), PersonKnown: true}, // Fri 19:00 CET
+			now:  planUTC(3, 6, 18, 0), wantCancel: planAllPending,
+			want: []plan.Planned{{Kind: onward.Withdrawal, DueAt: planUTC(3, 9, 8, 0)}}, // Mon 09:00 CET
+		},
+		{
+			name: "another application closed by an acceptance, no one who may answer: cancelled, no draft",
+			ev:   plan.Event{Kind: onward.AcceptedElsewhere, At: rejAt},
+			now:  rejAt, wantCancel: planAllPending,
+		},
+		{
+			name: "decline: everything cancelled, a decline draft",
+			ev:   plan.Event{Kind: onward.Declined, At: rejAt},
+			now:  rejAt, wantCancel: planAllPending,
+			want: []plan.Planned{{Kind: onward.Decline, DueAt: rejAt}},
+		},
+		{
+			name: "an offer withdrawn by the employer: everything cancelled, a note to the user, out of the quiet hours",
+			ev:   plan.Event{Kind: onward.OfferWithdrawn, At: planUTC(3, 6, 22, 0)},
+			now:  planUTC(3, 6, 22, 0), wantCancel: planAllPending,
+			want: []plan.Planned{{Kind: onward.OfferWithdrawnNote, DueAt: planUTC(3, 7, 7, 0)}},
 		},
 		{
 			name:       "withdraw cancels everything and plans nothing",

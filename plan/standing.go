@@ -49,4 +49,9 @@ var stageOf = map[onward.EventKind]onward.Stage{
 	onward.Rejected:  onward.StageRejected,
 	onward.Offer:     onward.StageOffer,
 	onward.Withdrawn: onward.StageWithdrawn,
+	// An accepted offer stays an offer; the others step back.
+	onward.Accepted:          onward.StageOffer,
+	onward.AcceptedElsewhere: onward.StageWithdrawn,
+	onward.Declined:          onward.StageWithdrawn,
+	onward.OfferWithdrawn:    onward.StageRejected,
 }

@@ -214,6 +214,9 @@ type App struct {
 	Interview time.Time
 	// Rejected is when the rejection was recorded; zero if not rejected.
 	Rejected time.Time
+	// OfferDeadline is the end of the day the employer wants an answer to
+	// their offer by (offer_deadline); zero when none was given.
+	OfferDeadline time.Time
 }
 
 // Lesson is one thing the user learned and wrote down.

@@ -56,6 +56,16 @@ func SampleFor(kind onward.Kind, user Person) Data {
 		d.Lessons = sampleLessons()
 		d.StayInTouchAt = at(40, 10, 0)
 		d.Now = at(19, 9, 0)
+	case onward.OfferDeadline:
+		d.App.Stage, d.Interview = onward.StageOffer, nil
+		d.App.OfferDeadline = at(20, 23, 59)
+		d.Now = at(19, 18, 0)
+	case onward.Congratulations, onward.Decline, onward.OfferWithdrawnNote:
+		d.App.Stage, d.Interview = onward.StageOffer, nil
+		d.Now = at(20, 10, 0)
+	case onward.Withdrawal:
+		d.App.Stage = onward.StageWithdrawn
+		d.Now = at(20, 10, 0)
 	case onward.FeedbackThanks, onward.FeedbackReceived:
 		reject()
 		d.Feedback = sampleFeedback()
@@ -294,6 +304,20 @@ func Scenarios() []Scenario {
 		Draft: &Draft{ID: 31, Kind: onward.ThankYou, To: "Tom Baker <tom.baker@acme.example>", Subject: "Thank you — Backend Engineer interview",
 			Mailto: mailto("tom.baker@acme.example", "Thank you — Backend Engineer interview", ""), SendCommand: "onward drafts send 31", SentCommand: "onward drafts sent 31",
 			Until: at(6, 17, 0)}})
+
+	// The end of the hunt: an offer with a deadline, accepted, declined,
+	// taken back, and another application withdrawn; one with no role
+	// and no recruiter's name.
+	offer := App{ID: 25, Company: "Initech", Role: "Site Reliability Engineer", Stage: onward.StageOffer,
+		Recruiter: Person{Name: "Lena Ford", Email: "lena.ford@initech.example"}, OfferDeadline: at(20, 23, 59)}
+	add("offer/offer_deadline", onward.OfferDeadline, Data{App: offer, Now: at(19, 18, 0)})
+	add("offer/congratulations", onward.Congratulations, Data{App: offer, Now: at(20, 10, 0)})
+	add("offer/decline", onward.Decline, Data{App: offer, Now: at(20, 10, 0)})
+	add("offer/offer_withdrawn_note", onward.OfferWithdrawnNote, Data{App: offer, Now: at(20, 10, 0)})
+	bare := App{ID: 26, Company: "Umbrella", Stage: onward.StageWithdrawn, Recruiter: Person{Email: "jobs@umbrella.example"}}
+	add("offer/withdrawal", onward.Withdrawal, Data{App: acme, Interview: panel(), Now: at(20, 10, 0)})
+	add("offer/withdrawal-bare", onward.Withdrawal, Data{App: bare, Now: at(20, 10, 0)})
+	add("offer/decline-bare", onward.Decline, Data{App: bare, Now: at(20, 10, 0)})
 
 	// A stated decision date, no interviewer, the recruiter in Chicago.
 	globex := App{

@@ -47,11 +47,13 @@ func render(t *testing.T, s *Set, kind onward.Kind, d Data) Rendered {
 // words, a space before punctuation, an unset value.
 var sentenceHole = regexp.MustCompile(`[a-z,]  +[a-zA-Z]| [,.:;]|<no value>|\(\)`)
 
-var recruiterKinds = []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch, onward.FeedbackThanks}
+var recruiterKinds = []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch, onward.FeedbackThanks,
+	onward.Withdrawal, onward.Decline}
 
 func TestKinds(t *testing.T) {
 	got := onward.Kinds()
-	want := []onward.Kind{"thank_you", "status_check", "feedback_request", "stay_in_touch", "feedback_thanks", "learn", "let_go", "digest", "draft_ready", "prep", "rejection_notice", "feedback_received", "invitation_notice"}
+	want := []onward.Kind{"thank_you", "status_check", "feedback_request", "stay_in_touch", "feedback_thanks", "withdrawal", "decline",
+		"learn", "let_go", "digest", "draft_ready", "prep", "rejection_notice", "feedback_received", "invitation_notice", "offer_deadline", "congratulations", "offer_withdrawn_note"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("Kinds() = %v, want %v", got, want)
 	}

@@ -169,6 +169,52 @@ var wordRules = map[onward.Kind]wordRule{
 		must:    re(`thank`, `feedback`),
 		mustNot: re(`\bbut\b`, `\bhowever\b`, `actually`, `in fact`, `to be fair`, `i did`, `i had`, `disagree`, `misunderstood`, `reconsider`),
 	},
+	onward.Withdrawal: {
+		minWords: 40, maxWords: 120, maxParagraphs: 2, questions: [2]int{0, 0},
+		subject: re(`withdraw`),
+		must:    re(`accepted another offer`, `thank you for your time`, `paths cross again`),
+		mustNot: re(`\bbut\b`, `unfortunately`, `salary`, `better offer`, `regret`, `\bif\b.*\bchanges?\b`),
+		check: func(d Data, r Rendered) (p []string) {
+			if !strings.Contains(r.Text, d.App.Company) {
+				p = append(p, "does not name the company")
+			}
+			return p
+		},
+	},
+	onward.Decline: {
+		minWords: 40, maxWords: 120, maxParagraphs: 2, questions: [2]int{0, 0},
+		subject: re(`offer`),
+		must:    re(`thank`, `decline`, `stay in touch`),
+		mustNot: re(`\bbut\b`, `unfortunately`, `salary`, `better offer`, `counter`, `another offer`, `regret`),
+		check: func(d Data, r Rendered) (p []string) {
+			if !strings.Contains(r.Text, d.App.Company) {
+				p = append(p, "does not name the company")
+			}
+			return p
+		},
+	},
+	onward.OfferDeadline: {
+		maxWords: 120, questions: [2]int{0, 0},
+		must:    re(`onward accept`, `onward decline`, `more time`),
+		mustNot: re(`hurry`, `don't miss`, `last chance`, `\bmust\b`),
+		check: func(d Data, r Rendered) (p []string) {
+			if day := d.App.OfferDeadline; !day.IsZero() && !strings.Contains(r.Subject+r.Text, day.Format("Monday 2 January")) {
+				p = append(p, "does not name the deadline")
+			}
+			return p
+		},
+	},
+	onward.Congratulations: {
+		maxWords: 100, questions: [2]int{0, 0},
+		subject: re(`congratulations`),
+		must:    re(`congratulations`, `onward drafts list`),
+		mustNot: re(`finally`, `at last`, `\bluck`),
+	},
+	onward.OfferWithdrawnNote: {
+		maxWords: 100, questions: [2]int{0, 0},
+		must:    re(`not about you`, `no hurry`),
+		mustNot: re(`your fault`, `should have`, `their loss`, `silver lining`, `bright side`, `everything happens`, `sooner`),
+	},
 	onward.Learn: {
 		maxWords: 120, questions: [2]int{0, 3},
 		must:    re(`disappointing`, `common`, `often`, `outside your control`),

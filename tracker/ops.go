@@ -265,8 +265,8 @@ func planEvent(ctx context.Context, tx *store.Tx, a store.Application, ev store.
 			return plan.Event{}, err
 		}
 		pev.Interviewed = n > 0
-		pev.PersonKnown = personKnown(a, from)
 	}
+	pev.PersonKnown = personKnown(a, from)
 	return pev, nil
 }
 
@@ -352,16 +352,7 @@ func sameStage(a store.Application) (onward.Stage, bool, error) { return a.Stage
 
 // Offer records an offer.
 func (t *Tracker) Offer(ctx context.Context, id int64, at time.Time) (Result, error) {
-	ev := store.Event{Kind: onward.Offer, At: at.UTC()}
-	return t.event(ctx, id, ev, extra{}, func(a store.Application) (onward.Stage, bool, error) {
-		switch a.Stage {
-		case onward.StageOffer:
-			return "", true, nil
-		case onward.StageWithdrawn, onward.StageRejected:
-			return "", false, closedErr(a)
-		}
-		return onward.StageOffer, false, nil
-	})
+	return t.OfferBy(ctx, id, at, time.Time{})
 }
 
 // Withdraw records that the user stepped back, and cancels everything

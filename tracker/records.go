@@ -31,6 +31,9 @@ type Undone struct {
 	// Late are those that would have been planned again but are too late
 	// to send now.
 	Late []plan.Planned
+	// Others are the other applications an undone acceptance had
+	// withdrawn, each taken back with it.
+	Others []Undone
 }
 
 // Undo reverts the application's last recorded event: what it planned
@@ -38,31 +41,70 @@ type Undone struct {
 // events before it make it, and what it cancelled of an earlier event's
 // plan is planned again, where it is still timely. Sent messages stay.
 // An application with nothing but its application recorded is not
-// undone: that is a delete.
+// undone: that is a delete. Undoing an acceptance also takes back, in the
+// same transaction, the withdrawals it made of the other applications
+// (those whose last event is still that withdrawal).
 func (t *Tracker) Undo(ctx context.Context, id int64) (Undone, error) {
 	var u Undone
 	err := t.store.Update(ctx, func(tx *store.Tx) error {
-		u = Undone{}
-		a, err := tx.Application(ctx, id)
-		if err != nil {
+		var err error
+		if u, err = t.undoTx(ctx, tx, id); err != nil {
 			return err
 		}
-		events, err := tx.Events(ctx, a.ID)
-		if err != nil {
-			return err
+		if u.Event.Kind == onward.Accepted {
+			u.Others, err = t.undoElsewhere(ctx, tx, u.Event.At)
 		}
-		if len(events) <= 1 {
-			return invalid("application", "%s (%d) has nothing recorded after the application itself; to remove the application: onward delete %d",
-				a.Company, a.ID, a.ID)
-		}
-		last := events[len(events)-1]
-		u, err = t.undoLastTx(ctx, tx, a, events, "undone: the "+last.Kind.Noun()+" of "+last.At.In(t.policy.Location).Format("2 Jan 2006")+" was taken back")
 		return err
 	})
 	if err != nil {
 		return u, fmt.Errorf("undo: %w", err)
 	}
 	return u, nil
+}
+
+// undoElsewhere takes back the withdrawals an acceptance at made of the
+// other applications: each whose last event is that acceptance's
+// withdrawal, so one the user changed since is left as it is.
+func (t *Tracker) undoElsewhere(ctx context.Context, tx *store.Tx, at time.Time) ([]Undone, error) {
+	apps, err := tx.Applications(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Undone
+	for _, a := range apps {
+		events, err := tx.Events(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		n := len(events)
+		if n < 2 || events[n-1].Kind != onward.AcceptedElsewhere || events[n-1].At.Before(at) {
+			continue
+		}
+		u, err := t.undoTx(ctx, tx, a.ID)
+		if err != nil {
+			return nil, fmt.Errorf("%s (%d): %w", a.Company, a.ID, err)
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// undoTx is Undo of one application inside tx.
+func (t *Tracker) undoTx(ctx context.Context, tx *store.Tx, id int64) (Undone, error) {
+	a, err := tx.Application(ctx, id)
+	if err != nil {
+		return Undone{}, err
+	}
+	events, err := tx.Events(ctx, a.ID)
+	if err != nil {
+		return Undone{}, err
+	}
+	if len(events) <= 1 {
+		return Undone{}, invalid("application", "%s (%d) has nothing recorded after the application itself; to remove the application: onward delete %d",
+			a.Company, a.ID, a.ID)
+	}
+	last := events[len(events)-1]
+	return t.undoLastTx(ctx, tx, a, events, "undone: the "+last.Kind.Noun()+" of "+last.At.In(t.policy.Location).Format("2 Jan 2006")+" was taken back")
 }
 
 // undoLastTx reverts the last of events, the application's events in

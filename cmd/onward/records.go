@@ -102,6 +102,9 @@ func (a *app) printUndo(u tracker.Undone) {
 	if len(u.Cancelled)+len(u.Replanned) == 0 {
 		fmt.Fprintln(a.stdout, "  no messages changed")
 	}
+	for _, o := range u.Others {
+		a.printUndo(o)
+	}
 }
 
 type undoOut struct {
@@ -112,6 +115,8 @@ type undoOut struct {
 	Cancelled   []messageOut `json:"cancelled"`
 	Kept        []messageOut `json:"kept"`
 	Replanned   []messageOut `json:"planned_again"`
+	// AlsoUndone are the withdrawals an undone acceptance had made.
+	AlsoUndone []undoOut `json:"also_undone,omitempty"`
 }
 
 func undoJSON(u tracker.Undone) undoOut {
@@ -126,6 +131,9 @@ func undoJSON(u tracker.Undone) undoOut {
 	}
 	for _, m := range u.Replanned {
 		out.Replanned = append(out.Replanned, messageJSON(m))
+	}
+	for _, o := range u.Others {
+		out.AlsoUndone = append(out.AlsoUndone, undoJSON(o))
 	}
 	return out
 }

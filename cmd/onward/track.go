@@ -245,14 +245,6 @@ func (a *app) replyCmd() *cobra.Command {
 		})
 }
 
-func (a *app) offerCmd() *cobra.Command {
-	return a.eventCmd("offer APP [--at TIME]", "Record an offer: cancels the pending status check and prep note",
-		"  onward offer acme", nil,
-		func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error) {
-			return a.tr.Offer(ctx, app.ID, at)
-		})
-}
-
 func (a *app) withdrawCmd() *cobra.Command {
 	return a.eventCmd("withdraw APP [--at TIME]", "Record that you withdrew: cancels everything pending for it",
 		"  onward withdraw acme", nil,
