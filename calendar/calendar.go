@@ -1,6 +1,7 @@
 // Package calendar writes the job hunt as an RFC 5545 calendar: the
 // interviews, in the user's zone, with the people and the place where
-// they are known, and the follow-up drafts falling due. Every item has a
+// they are known, the deadlines of offers, and the follow-up drafts
+// falling due. Every item has a
 // UID that stays the same from one export to the next, so a calendar
 // program that reads the file again updates its items instead of adding
 // them twice; an interview moved keeps the UID of the one it replaces.
@@ -28,6 +29,9 @@ type Data struct {
 	Interviews []store.Row
 	// Followups are the pending recruiter messages, when wanted.
 	Followups []store.Message
+	// Deadlines are the offer events whose deadline was given (EndsAt),
+	// of applications still at the offer stage.
+	Deadlines []store.Event
 	// Location is the user's zone.
 	Location *time.Location
 	// Domain ends every UID, so they are unique beyond this calendar.
@@ -114,6 +118,23 @@ func Write(d Data) ([]byte, error) {
 		tr.Value = "TRANSPARENT"
 		ev.Props.Set(tr)
 		events, times = append(events, ev.Component), append(times, m.DueAt)
+	}
+	for _, o := range d.Deadlines {
+		a := apps[o.ApplicationID]
+		// A whole day on the calendar: the answer is due by its end, in
+		// the user's zone, whatever the hour.
+		day := o.EndsAt.In(loc)
+		ev := ical.NewEvent()
+		ev.Props.SetText(ical.PropUID, fmt.Sprintf("offer-deadline-%d@%s", o.ID, d.Domain))
+		ev.Props.SetDateTime(ical.PropDateTimeStamp, o.CreatedAt.UTC())
+		ev.Props.SetDate(ical.PropDateTimeStart, time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC))
+		ev.Props.SetDate(ical.PropDateTimeEnd, time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, time.UTC))
+		ev.Props.SetText(ical.PropSummary, fmt.Sprintf("Offer deadline: %s — %s", a.Company, a.Role))
+		ev.Props.SetText(ical.PropDescription, fmt.Sprintf("Answer by the end of the day: onward accept %d, or onward decline %d", a.ID, a.ID))
+		tr := ical.NewProp(ical.PropTransparency)
+		tr.Value = "TRANSPARENT"
+		ev.Props.Set(tr)
+		events = append(events, ev.Component)
 	}
 	cal.Children = append(cal.Children, timezone(loc, times))
 	cal.Children = append(cal.Children, events...)

@@ -16,7 +16,7 @@ type Event struct {
 	ApplicationID int64
 	Kind          onward.EventKind
 	At            time.Time
-	EndsAt        time.Time // interviews only
+	EndsAt        time.Time // an interview's end; an offer's deadline
 	Note          string
 	CreatedAt     time.Time
 }

@@ -69,6 +69,20 @@ func (a *app) calendar(ctx context.Context, followups bool) ([]byte, error) {
 		return nil, err
 	}
 	d := calendar.Data{Applications: apps, Interviews: ivs, Location: a.cfg.Location(), Domain: uidDomain(a.cfg.User.Email)}
+	for _, app := range apps {
+		if app.Stage != onward.StageOffer {
+			continue
+		}
+		// Only an offer still waiting for its answer: accepting or
+		// declining it is an event after it.
+		events, err := a.st.Timeline(ctx, app.ID)
+		if err != nil {
+			return nil, err
+		}
+		if n := len(events); n > 0 && events[n-1].Kind == onward.Offer && !events[n-1].EndsAt.IsZero() {
+			d.Deadlines = append(d.Deadlines, events[n-1])
+		}
+	}
 	if followups {
 		for _, st := range []onward.Status{onward.StatusScheduled, onward.StatusDrafted} {
 			ms, err := a.st.Messages(ctx, store.MessageFilter{Status: st, Audience: onward.Recruiter, NoBodies: true})

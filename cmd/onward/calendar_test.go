@@ -161,3 +161,47 @@ func TestCalendarReadBackByAnotherParser(t *testing.T) {
 		t.Errorf("--followups: %d follow-ups, interviews missing %v", followups, uids)
 	}
 }
+
+// TestCalendarShowsOfferDeadlines: an offer recorded with --deadline is a
+// whole-day item on that day, read back by the other parser; one without a
+// deadline, or an offer already answered, is not on the calendar.
+func TestCalendarShowsOfferDeadlines(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t).inProcess()
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	acme := apply(t, e, "--company", "Acme", "--role", "SRE", "--recruiter", "Dana <dana@acme.example>", "--at", ago(20*24*time.Hour))
+	globex := apply(t, e, "--company", "Globex", "--role", "SRE", "--at", ago(20*24*time.Hour))
+	deadline := time.Now().In(berlin).AddDate(0, 0, 10)
+	must(t, e, "offer", acme, "--deadline", deadline.Format("2006-01-02"))
+	must(t, e, "offer", globex)
+
+	data := []byte(must(t, e, "calendar"))
+	checkFolding(t, data)
+	cal, err := ics.ParseCalendar(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("another parser refuses the calendar: %v\n%s", err, data)
+	}
+	var found []*ics.VEvent
+	for _, ev := range cal.Events() {
+		if strings.HasPrefix(ev.GetProperty(ics.ComponentPropertySummary).Value, "Offer deadline") {
+			found = append(found, ev)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d offer deadlines on the calendar, want Acme's alone:\n%s", len(found), data)
+	}
+	ev := found[0]
+	start := ev.GetProperty(ics.ComponentPropertyDtStart)
+	if start.Value != deadline.Format("20060102") || len(start.ICalParameters["VALUE"]) != 1 || start.ICalParameters["VALUE"][0] != "DATE" {
+		t.Errorf("the deadline starts %v, want the whole day %s", start, deadline.Format("20060102"))
+	}
+	if sum := ev.GetProperty(ics.ComponentPropertySummary).Value; !strings.Contains(sum, "Acme") {
+		t.Errorf("SUMMARY %q; want Acme", sum)
+	}
+
+	// Accepted: no deadline is left to keep.
+	must(t, e, "accept", acme)
+	if after := must(t, e, "calendar"); strings.Contains(after, "Offer deadline") {
+		t.Errorf("an accepted offer's deadline is still on the calendar:\n%s", after)
+	}
+}
