@@ -29,6 +29,12 @@ const (
 	// FeedbackReceived tells the user that feedback was recorded (or
 	// declined), soon after it came.
 	FeedbackReceived Kind = "feedback_received"
+	// NoReply tells the user that an application has had no word since
+	// it was sent, and how to follow up or let it go.
+	NoReply Kind = "no_reply"
+	// ApplicationFollowUp is a draft to the recruiter when an application
+	// has had no word: one question, no pressure.
+	ApplicationFollowUp Kind = "application_follow_up"
 )
 
 // kinds is every kind of message, recruiter drafts first, with who it is
@@ -44,6 +50,7 @@ var kinds = []struct {
 	{FeedbackRequest, Recruiter, "feedback request"},
 	{StayInTouch, Recruiter, "stay-in-touch note"},
 	{FeedbackThanks, Recruiter, "feedback thank-you"},
+	{ApplicationFollowUp, Recruiter, "application follow-up"},
 	{Learn, User, "learn check-in"},
 	{LetGo, User, "let-go check-in"},
 	{Digest, User, "weekly digest"},
@@ -51,6 +58,7 @@ var kinds = []struct {
 	{Prep, User, "prep note"},
 	{RejectionNotice, User, "note on a reply"},
 	{FeedbackReceived, User, "feedback check-in"},
+	{NoReply, User, "no-reply check-in"},
 }
 
 // Kinds returns every kind of message, recruiter drafts first. The slice is

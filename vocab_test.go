@@ -17,7 +17,7 @@ func TestStoredValues(t *testing.T) {
 		got  []string
 		want string
 	}{
-		{"kinds", names(onward.Kinds()), "thank_you status_check feedback_request stay_in_touch feedback_thanks learn let_go digest draft_ready prep rejection_notice feedback_received"},
+		{"kinds", names(onward.Kinds()), "thank_you status_check feedback_request stay_in_touch feedback_thanks application_follow_up learn let_go digest draft_ready prep rejection_notice feedback_received no_reply"},
 		{"events", names(onward.EventKinds()), "applied interview rejected reply offer withdrawn feedback"},
 		{"stages", names(onward.Stages()), "applied interviewing rejected offer withdrawn"},
 		{"statuses", names(onward.Statuses()), "scheduled sending drafted sent discarded cancelled failed expired"},
@@ -44,7 +44,7 @@ func TestKindAudience(t *testing.T) {
 			recruiter = append(recruiter, k)
 		}
 	}
-	want := []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch, onward.FeedbackThanks}
+	want := []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch, onward.FeedbackThanks, onward.ApplicationFollowUp}
 	if !slices.Equal(recruiter, want) {
 		t.Errorf("recruiter kinds = %v, want %v", recruiter, want)
 	}

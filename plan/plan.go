@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/address"
 	"github.com/onward-app/onward/when"
 )
 
@@ -103,6 +104,9 @@ type rule struct {
 	// unless drops a kind from the plan when the event does not call for
 	// it.
 	unless map[onward.Kind]func(Event) bool
+	// optional are the kinds planned only when the policy gives them a
+	// delay: the user switches them off with an empty one.
+	optional []onward.Kind
 	// afterExpect are the kinds due after the decision date the
 	// interviewer gave (Event.Expect), when they gave one.
 	afterExpect []onward.Kind
@@ -112,9 +116,9 @@ type rule struct {
 // of message is planned by adding it to the plans of its event here; the
 // events that end an application cancel it with the rest.
 var rules = map[onward.EventKind]rule{
-	onward.Applied: {},
+	onward.Applied: {plans: kinds(onward.NoReply, onward.ApplicationFollowUp), optional: kinds(onward.NoReply, onward.ApplicationFollowUp), unless: map[onward.Kind]func(Event) bool{onward.ApplicationFollowUp: noOneToWrite}},
 	onward.Interview: {
-		cancel: kinds(onward.ThankYou, onward.StatusCheck, onward.Prep), plans: kinds(onward.ThankYou, onward.StatusCheck),
+		cancel: kinds(onward.ThankYou, onward.StatusCheck, onward.Prep, onward.NoReply, onward.ApplicationFollowUp), plans: kinds(onward.ThankYou, onward.StatusCheck),
 		fromEnd: true, prep: true,
 		to:          map[onward.Kind]func(Event) []Person{onward.ThankYou: thanked},
 		afterExpect: kinds(onward.StatusCheck),
@@ -123,8 +127,8 @@ var rules = map[onward.EventKind]rule{
 		cancelAll: true, plans: kinds(onward.FeedbackRequest, onward.StayInTouch, onward.Learn, onward.LetGo),
 		unless: map[onward.Kind]func(Event) bool{onward.FeedbackRequest: noOneToAsk, onward.StayInTouch: noOneToAsk},
 	},
-	onward.Reply:     {cancel: kinds(onward.StatusCheck)},
-	onward.Offer:     {cancel: kinds(onward.StatusCheck, onward.Prep)},
+	onward.Reply:     {cancel: kinds(onward.StatusCheck, onward.NoReply, onward.ApplicationFollowUp)},
+	onward.Offer:     {cancel: kinds(onward.StatusCheck, onward.Prep, onward.NoReply, onward.ApplicationFollowUp)},
 	onward.Withdrawn: {cancelAll: true},
 	// Feedback that came makes the request for it moot; a reply that
 	// declines to give any gets no thank-you draft, only the check-in.
@@ -161,6 +165,13 @@ func thanked(ev Event) []Person {
 // (a no-reply address, an applicant tracking system): a request for
 // feedback or a note to stay in touch would go nowhere.
 func noOneToAsk(ev Event) bool { return !ev.Interviewed && !ev.PersonKnown }
+
+// noOneToWrite is an application whose recruiter has no address, or one
+// that reads no mail (a no-reply address): a follow-up draft would go
+// nowhere, so only the check-in to the user is planned.
+func noOneToWrite(ev Event) bool {
+	return strings.TrimSpace(ev.Recruiter.Email) == "" || address.Automated(ev.Recruiter.Email)
+}
 
 // pendingAll is every kind an event plans, so every kind an application
 // can have pending: read off rules, in the vocabulary's order.
@@ -226,6 +237,9 @@ func (p Policy) Times(ev Event, now time.Time) Step {
 		step.Cancel = Pending()
 	}
 	for _, k := range r.plans {
+		if _, set := p.Delays[k]; !set && slices.Contains(r.optional, k) {
+			continue
+		}
 		if drop := r.unless[k]; drop != nil && drop(ev) {
 			continue
 		}

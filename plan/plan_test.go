@@ -16,12 +16,14 @@ func planPolicy(t *testing.T) plan.Policy {
 	t.Helper()
 	delays := map[onward.Kind]when.Delay{}
 	for kind, s := range map[onward.Kind]string{
-		onward.ThankYou:        "3h",
-		onward.StatusCheck:     "7d",
-		onward.FeedbackRequest: "1d",
-		onward.StayInTouch:     "45d",
-		onward.Learn:           "1d",
-		onward.LetGo:           "7d",
+		onward.ThankYou:            "3h",
+		onward.StatusCheck:         "7d",
+		onward.FeedbackRequest:     "1d",
+		onward.StayInTouch:         "45d",
+		onward.Learn:               "1d",
+		onward.LetGo:               "7d",
+		onward.NoReply:             "14d",
+		onward.ApplicationFollowUp: "14d",
 	} {
 		d, err := when.ParseDelay(s)
 		if err != nil {
@@ -49,10 +51,11 @@ func planUTC(mo time.Month, d, h, m int) time.Time {
 var planAllPending = []onward.Kind{
 	onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch, onward.FeedbackThanks,
 	onward.Learn, onward.LetGo, onward.Prep, onward.FeedbackReceived,
+	onward.NoReply, onward.ApplicationFollowUp,
 }
 
 // planInterviewCancels: a new interview replaces the previous one's plan.
-var planInterviewCancels = []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.Prep}
+var planInterviewCancels = []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.Prep, onward.NoReply, onward.ApplicationFollowUp}
 
 func TestAudienceOf(t *testing.T) {
 	t.Parallel()
@@ -188,16 +191,16 @@ func TestPolicyPlan(t *testing.T) {
 			},
 		},
 		{
-			name:       "reply cancels the status check only",
+			name:       "reply cancels the status check and what silence planned, nothing else",
 			ev:         plan.Event{Kind: onward.Reply, At: rejAt},
 			now:        rejAt,
-			wantCancel: []onward.Kind{onward.StatusCheck},
+			wantCancel: []onward.Kind{onward.StatusCheck, onward.NoReply, onward.ApplicationFollowUp},
 		},
 		{
-			name:       "offer cancels the status check and any prep note, nothing else",
+			name:       "offer cancels the status check, any prep note and what silence planned, nothing else",
 			ev:         plan.Event{Kind: onward.Offer, At: rejAt},
 			now:        rejAt,
-			wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep},
+			wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep, onward.NoReply, onward.ApplicationFollowUp},
 		},
 		{
 			name:       "withdraw cancels everything and plans nothing",
@@ -206,9 +209,25 @@ func TestPolicyPlan(t *testing.T) {
 			wantCancel: planAllPending,
 		},
 		{
-			name: "applying plans nothing",
+			name: "applying with a recruiter's address plans a check-in and a follow-up draft two weeks on",
+			ev:   plan.Event{Kind: onward.Applied, At: rejAt, Recruiter: plan.Person{Name: "Maria Lopez", Email: "maria@acme.example"}},
+			now:  rejAt,
+			want: []plan.Planned{
+				{Kind: onward.NoReply, DueAt: planUTC(3, 20, 9, 0)},             // Fri 10:00 CET
+				{Kind: onward.ApplicationFollowUp, DueAt: planUTC(3, 20, 9, 0)}, // inside the window
+			},
+		},
+		{
+			name: "applying with no recruiter address plans the check-in alone",
 			ev:   plan.Event{Kind: onward.Applied, At: rejAt},
 			now:  rejAt,
+			want: []plan.Planned{{Kind: onward.NoReply, DueAt: planUTC(3, 20, 9, 0)}},
+		},
+		{
+			name: "applying through a no-reply address plans the check-in alone",
+			ev:   plan.Event{Kind: onward.Applied, At: rejAt, Recruiter: plan.Person{Email: "no-reply@jobs.acme.example"}},
+			now:  rejAt,
+			want: []plan.Planned{{Kind: onward.NoReply, DueAt: planUTC(3, 20, 9, 0)}},
 		},
 		{
 			name: "an unknown event plans nothing",
@@ -241,6 +260,20 @@ func TestPolicyPlan(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNoReplySwitchedOff: with no delay for them (an empty
+// followups.no_reply) applying plans nothing, whoever the recruiter is.
+func TestNoReplySwitchedOff(t *testing.T) {
+	t.Parallel()
+	p := planPolicy(t)
+	delete(p.Delays, onward.NoReply)
+	delete(p.Delays, onward.ApplicationFollowUp)
+	at := planUTC(3, 6, 9, 0)
+	step := p.Plan(plan.Event{Kind: onward.Applied, At: at, Recruiter: plan.Person{Email: "maria@acme.example"}}, at)
+	if len(step.Schedule) != 0 {
+		t.Errorf("Schedule = %v, want nothing", step.Schedule)
 	}
 }
 

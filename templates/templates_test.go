@@ -47,11 +47,11 @@ func render(t *testing.T, s *Set, kind onward.Kind, d Data) Rendered {
 // words, a space before punctuation, an unset value.
 var sentenceHole = regexp.MustCompile(`[a-z,]  +[a-zA-Z]| [,.:;]|<no value>|\(\)`)
 
-var recruiterKinds = []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch, onward.FeedbackThanks}
+var recruiterKinds = []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch, onward.FeedbackThanks, onward.ApplicationFollowUp}
 
 func TestKinds(t *testing.T) {
 	got := onward.Kinds()
-	want := []onward.Kind{"thank_you", "status_check", "feedback_request", "stay_in_touch", "feedback_thanks", "learn", "let_go", "digest", "draft_ready", "prep", "rejection_notice", "feedback_received"}
+	want := []onward.Kind{"thank_you", "status_check", "feedback_request", "stay_in_touch", "feedback_thanks", "application_follow_up", "learn", "let_go", "digest", "draft_ready", "prep", "rejection_notice", "feedback_received", "no_reply"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("Kinds() = %v, want %v", got, want)
 	}
