@@ -6,6 +6,7 @@
 package plan
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -52,7 +53,8 @@ type Event struct {
 	// before it; a rejection without one is at the CV stage.
 	Interviewed bool
 	// PersonKnown is set on a rejection that came from a person who may
-	// answer: not a no-reply address or an applicant tracking system.
+	// answer: not a no-reply address or an applicant tracking system; and
+	// when re-timing messages that exist, whose recipients are settled.
 	PersonKnown bool
 
 	// Declined is set on feedback that says they give none.
@@ -87,7 +89,14 @@ type Step struct {
 	// Late are messages the event would have planned but that are past
 	// their staleness limit already (an interview recorded days late).
 	Late []Planned
+	// Dropped are recruiter drafts the event would have planned to an
+	// address no person reads (a no-reply address, an applicant tracking
+	// system): a draft there would go nowhere, so none is planned.
+	Dropped []Planned
 }
+
+// DroppedNoReply is the reason given for a draft in Step.Dropped.
+const DroppedNoReply = "its address reads no mail (a no-reply address): no draft is planned to it"
 
 // rule is what one kind of event does: the pending kinds it cancels, the
 // kinds it plans (counted from the event, or from the interview's end),
@@ -166,11 +175,12 @@ func thanked(ev Event) []Person {
 // feedback or a note to stay in touch would go nowhere.
 func noOneToAsk(ev Event) bool { return !ev.Interviewed && !ev.PersonKnown }
 
-// noOneToWrite is an application whose recruiter has no address, or one
-// that reads no mail (a no-reply address): a follow-up draft would go
-// nowhere, so only the check-in to the user is planned.
+// noOneToWrite is an application whose recruiter has no address: only
+// the check-in to the user is planned (a no-reply address is dropped,
+// and said so, with every draft to one). PersonKnown settles it the other
+// way: re-timing a draft that exists asks only for its time.
 func noOneToWrite(ev Event) bool {
-	return strings.TrimSpace(ev.Recruiter.Email) == "" || address.Automated(ev.Recruiter.Email)
+	return !ev.PersonKnown && strings.TrimSpace(ev.Recruiter.Email) == ""
 }
 
 // pendingAll is every kind an event plans, so every kind an application
@@ -253,6 +263,10 @@ func (p Policy) Times(ev Event, now time.Time) Step {
 		}
 		for _, who := range to {
 			planned.To = who
+			if addr := cmp.Or(who.Email, ev.Recruiter.Email); k.Audience() == onward.Recruiter && addr != "" && address.Automated(addr) {
+				step.Dropped = append(step.Dropped, planned)
+				continue
+			}
 			step.Schedule = append(step.Schedule, planned)
 		}
 	}

@@ -263,6 +263,61 @@ func TestPolicyPlan(t *testing.T) {
 	}
 }
 
+// TestNoDraftToANoReplyAddress: every recruiter draft an event would plan
+// to an address no person reads is dropped, and said so; the check-ins to
+// the user and the drafts to people who read mail stay.
+func TestNoDraftToANoReplyAddress(t *testing.T) {
+	t.Parallel()
+	p := planPolicy(t)
+	at := planUTC(3, 3, 13, 0)
+	noreply := plan.Person{Email: "no-reply@jobs.acme.example"}
+	for _, tc := range []struct {
+		name             string
+		ev               plan.Event
+		planned, dropped []onward.Kind
+	}{
+		{"applied", plan.Event{Kind: onward.Applied, At: at, Recruiter: noreply},
+			kinds(onward.NoReply), kinds(onward.ApplicationFollowUp)},
+		{"interview with an interviewer who reads mail", plan.Event{Kind: onward.Interview, At: at, End: at.Add(time.Hour), Recruiter: noreply,
+			With: []plan.Person{{Name: "Tom Baker", Email: "tom@acme.example"}}},
+			kinds(onward.ThankYou), kinds(onward.ThankYou, onward.StatusCheck)}, // the interviewer's stays; the recruiter's goes
+		{"rejection after an interview", plan.Event{Kind: onward.Rejected, At: at, Recruiter: noreply, Interviewed: true},
+			kinds(onward.Learn, onward.LetGo), kinds(onward.FeedbackRequest, onward.StayInTouch)},
+		{"feedback", plan.Event{Kind: onward.Feedback, At: at, Recruiter: noreply},
+			kinds(onward.FeedbackReceived), kinds(onward.FeedbackThanks)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			step := p.Plan(tc.ev, at)
+			var planned, dropped []onward.Kind
+			for _, m := range step.Schedule {
+				planned = append(planned, m.Kind)
+			}
+			for _, m := range step.Dropped {
+				dropped = append(dropped, m.Kind)
+			}
+			if !planSameSet(planned, tc.planned) || !planSameSet(dropped, tc.dropped) {
+				t.Errorf("planned %v, dropped %v; want %v, %v", planned, dropped, tc.planned, tc.dropped)
+			}
+		})
+	}
+}
+
+func kinds(k ...onward.Kind) []onward.Kind { return k }
+
+// TestFollowUpIsReTimed: re-timing an application's follow-up draft (the
+// daemon after a reload, which knows the draft exists: PersonKnown) finds
+// it, though the event it passes names no recruiter.
+func TestFollowUpIsReTimed(t *testing.T) {
+	t.Parallel()
+	at := planUTC(3, 6, 9, 0)
+	for _, m := range planPolicy(t).Times(plan.Event{Kind: onward.Applied, At: at, PersonKnown: true}, at).Schedule {
+		if m.Kind == onward.ApplicationFollowUp {
+			return
+		}
+	}
+	t.Error("the follow-up draft is not found when re-timed")
+}
+
 // TestNoReplySwitchedOff: with no delay for them (an empty
 // followups.no_reply) applying plans nothing, whoever the recruiter is.
 func TestNoReplySwitchedOff(t *testing.T) {

@@ -149,3 +149,26 @@ func outboxWith(t *testing.T, e *env, s string) string {
 	}
 	return found[0]
 }
+
+// TestNoDraftToANoReplyAddressAndPlanSaysSo: with the recruiter at a
+// no-reply address, an interview plans the thank-you to the interviewer
+// who reads mail and nothing to the recruiter, and says what it dropped.
+func TestNoDraftToANoReplyAddressAndPlanSaysSo(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	apply(t, e, "--company", "Initech", "--role", "SRE", "--recruiter", "no-reply@initech.example")
+	out := must(t, e, "interview", "initech", "--at", ago(2*time.Hour), "--with", "Bill Lumbergh <bill@initech.example>")
+	for _, want := range []string{"dropped thank_you", "dropped status_check", "no-reply@initech.example"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("interview output does not say %q:\n%s", want, out)
+		}
+	}
+	for _, m := range messages(t, e, "--app", "initech") {
+		if m.Audience == "recruiter" && strings.Contains(m.To, "no-reply@") {
+			t.Errorf("a draft to a no-reply address was planned: %+v", m)
+		}
+	}
+	if ty := one(t, messages(t, e, "--app", "initech"), "thank_you"); !strings.Contains(ty.To, "bill@initech.example") {
+		t.Errorf("the interviewer's thank-you went to %q", ty.To)
+	}
+}
