@@ -29,6 +29,10 @@ const (
 	// FeedbackReceived tells the user that feedback was recorded (or
 	// declined), soon after it came.
 	FeedbackReceived Kind = "feedback_received"
+	// InvitationNotice tells the user that a recruiter's calendar
+	// invitation came, was moved or was cancelled, with the command that
+	// records it (or what was recorded, with auto_interview).
+	InvitationNotice Kind = "invitation_notice"
 	// NoReply tells the user that an application has had no word since
 	// it was sent, and how to follow up or let it go.
 	NoReply Kind = "no_reply"
@@ -58,6 +62,7 @@ var kinds = []struct {
 	{Prep, User, "prep note"},
 	{RejectionNotice, User, "note on a reply"},
 	{FeedbackReceived, User, "feedback check-in"},
+	{InvitationNotice, User, "note on an invitation"},
 	{NoReply, User, "no-reply check-in"},
 }
 

@@ -17,7 +17,7 @@ func TestStoredValues(t *testing.T) {
 		got  []string
 		want string
 	}{
-		{"kinds", names(onward.Kinds()), "thank_you status_check feedback_request stay_in_touch feedback_thanks application_follow_up learn let_go digest draft_ready prep rejection_notice feedback_received no_reply"},
+		{"kinds", names(onward.Kinds()), "thank_you status_check feedback_request stay_in_touch feedback_thanks application_follow_up learn let_go digest draft_ready prep rejection_notice feedback_received invitation_notice no_reply"},
 		{"events", names(onward.EventKinds()), "applied interview rejected reply offer withdrawn feedback"},
 		{"stages", names(onward.Stages()), "applied interviewing rejected offer withdrawn"},
 		{"statuses", names(onward.Statuses()), "scheduled sending drafted sent discarded cancelled failed expired"},

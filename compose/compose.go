@@ -74,6 +74,14 @@ func (c *Composer) Data(ctx context.Context, m store.Message, now time.Time) (te
 			return d, err
 		}
 		d.Notice = &templates.Notice{Phrase: note}
+	case onward.InvitationNotice:
+		note, err := c.Store.Note(ctx, m.ID)
+		if err != nil {
+			return d, err
+		}
+		if d.Invitation, err = c.invitation(note); err != nil {
+			return d, err
+		}
 	case onward.Prep:
 		ls, err := c.Store.Lessons(ctx, store.LessonFilter{})
 		if err != nil {
@@ -411,4 +419,23 @@ func Attach(to *mailer.Message, draft *mailer.Message) error {
 		Name: "draft.eml", ContentType: "message/rfc822", Data: b.Bytes(),
 	})
 	return nil
+}
+
+// invitation reads an invitation_notice's note into what its template
+// shows: the time in the invitation's zone and in the user's.
+func (c *Composer) invitation(note string) (*templates.Invitation, error) {
+	n, err := store.DecodeInvitationNote(note)
+	if err != nil {
+		return nil, err
+	}
+	when, err := time.Parse(time.RFC3339, n.When)
+	if err != nil {
+		return nil, fmt.Errorf("compose: invitation note: %w", err)
+	}
+	if loc, err := time.LoadLocation(n.Zone); err == nil {
+		when = when.In(loc)
+	}
+	dur := strings.TrimSuffix(strings.TrimSuffix(n.Duration, "0s"), "0m")
+	return &templates.Invitation{Change: n.Change, Summary: n.Summary, When: when, Yours: when.In(c.Location),
+		At: n.When, Duration: dur, With: n.With, Where: n.Where, Recorded: n.Recorded, Left: n.Left}, nil
 }

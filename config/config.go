@@ -103,6 +103,10 @@ type IMAP struct {
 	SentMailbox   string `toml:"sent_mailbox"`
 	MatchDomain   bool   `toml:"match_domain"`
 	AutoReject    bool   `toml:"auto_reject"`
+	// AutoInterview records a recruiter's calendar invitation as an
+	// interview (and moves or removes it on an update or a cancellation)
+	// instead of only telling the user.
+	AutoInterview bool   `toml:"auto_interview"`
 	DiscardAfter  string `toml:"discard_after"`
 	Timeout       string `toml:"timeout"`
 	// MaxMessageSize is the largest message read, such as "5MB"; larger

@@ -49,7 +49,10 @@ type Mail struct {
 	// when there is no plain one. NewText(Text) is the part the sender
 	// wrote, without the quote and the signature.
 	Text string
-	Raw  []byte
+	// Calendar is the first text/calendar part, inline or attached: an
+	// invitation (ParseInvitation reads it); nil when there is none.
+	Calendar []byte
+	Raw      []byte
 	// Size is the message's size in bytes, as the server gave it.
 	Size int64
 	// Oversized marks a message larger than the Client's MaxMessageSize:
@@ -129,6 +132,7 @@ func ParseMail(raw []byte) (Mail, error) {
 	var b bodies
 	werr := b.walk(e, err, 0)
 	m.Text = b.text()
+	m.Calendar = b.calendar
 	if werr != nil {
 		return m, fmt.Errorf("mailread: parse message %s: %w", m.MessageID, werr)
 	}
@@ -150,6 +154,7 @@ func netHeader(h message.Header) netmail.Header {
 type bodies struct {
 	plain, html         string
 	havePlain, haveHTML bool
+	calendar            []byte
 }
 
 func (b *bodies) text() string {
@@ -195,6 +200,12 @@ func (b *bodies) walk(e *message.Entity, enterr error, depth int) error {
 			return errors.New("multipart without a boundary")
 		}
 		return b.walkMultipart(e, params["boundary"], depth)
+	}
+	if mediatype == "text/calendar" && b.calendar == nil {
+		// An invitation comes inline or as invite.ics; either is read.
+		text, err := readText(e, nil)
+		b.calendar = []byte(text)
+		return err
 	}
 	if disp, _, err := e.Header.ContentDisposition(); err == nil && disp == "attachment" {
 		return nil

@@ -26,6 +26,7 @@ func TestPlannedBy(t *testing.T) {
 		{onward.Digest, "", false},
 		{onward.DraftReady, "", false},
 		{onward.RejectionNotice, "", false},
+		{onward.InvitationNotice, "", false},
 		{onward.FeedbackThanks, onward.Feedback, true},
 		{onward.FeedbackReceived, onward.Feedback, true},
 		{onward.NoReply, onward.Applied, true},

@@ -67,9 +67,13 @@ type Watcher struct {
 	DiscardAfter when.Delay
 	MatchDomain  bool
 	AutoReject   bool
-	Location     *time.Location
-	Now          func() time.Time
-	Log          *slog.Logger
+	// AutoInterview records a recruiter's calendar invitation as an
+	// interview, and moves or removes it on an update or cancellation;
+	// without it the user gets a note with the command.
+	AutoInterview bool
+	Location      *time.Location
+	Now           func() time.Time
+	Log           *slog.Logger
 	// Changed, if set, is called after a poll that changed something: the
 	// dispatcher shares this process's database connection, whose own
 	// writes PRAGMA data_version does not announce.
@@ -88,14 +92,17 @@ type Watcher struct {
 // Report counts what one poll did.
 type Report struct {
 	Read, Sent, Discarded, Replies, Lessons, Rejections int
+	// Invitations counts the recruiters' calendar invitations handled
+	// (new, updated, cancelled).
+	Invitations int
 	// Oversized counts the new messages skipped for their size (they are
 	// in Read too).
 	Oversized int
 }
 
 func (r Report) String() string {
-	s := fmt.Sprintf("read %d new messages: %d replies, %d lessons, %d rejections; drafts: %d sent, %d discarded",
-		r.Read, r.Replies, r.Lessons, r.Rejections, r.Sent, r.Discarded)
+	s := fmt.Sprintf("read %d new messages: %d replies, %d lessons, %d rejections, %d invitations; drafts: %d sent, %d discarded",
+		r.Read, r.Replies, r.Lessons, r.Rejections, r.Invitations, r.Sent, r.Discarded)
 	if r.Oversized > 0 {
 		s += fmt.Sprintf("; %d skipped for their size", r.Oversized)
 	}
@@ -106,7 +113,7 @@ func (r Report) String() string {
 // store for `onward status`; an error is returned too, for the log.
 func (w *Watcher) Poll(ctx context.Context) (Report, error) {
 	rep, err := w.poll(ctx)
-	if w.Changed != nil && rep.Sent+rep.Discarded+rep.Replies+rep.Lessons+rep.Rejections > 0 {
+	if w.Changed != nil && rep.Sent+rep.Discarded+rep.Replies+rep.Lessons+rep.Rejections+rep.Invitations > 0 {
 		w.Changed()
 	}
 	status := "ok " + rep.String()
@@ -373,6 +380,23 @@ func (w *Watcher) handle(ctx context.Context, m mailread.Mail, rep *Report) erro
 		return err
 	}
 	v := Attribute(m, facts, Rules{User: w.users(), MatchDomain: w.MatchDomain})
+	if m.Calendar != nil && v.Action != Lesson {
+		inv, err := mailread.ParseInvitation(m.Calendar, w.Location)
+		switch {
+		case err == nil && (v.Action == Reply || v.Action == Feedback):
+			return w.invitation(ctx, tr, v.App, at, inv, rep, log)
+		case err == nil:
+			// The same rule as for a reply: only the recruiter's
+			// invitation changes the records.
+			log.Log(ctx, max(v.Level, slog.LevelInfo), "calendar invitation left alone", "from", m.From.Email,
+				"uid", inv.UID, "method", inv.Method, "reason", v.Why)
+			return nil
+		case v.Action == Reply || v.Action == Feedback:
+			// Not an invitation onward can record (an all-day event,
+			// a PUBLISH, a broken calendar): read as a plain reply.
+			log.Info("calendar part not read as an invitation; the mail is read as a reply", "application", v.App, "why", err)
+		}
+	}
 	switch v.Action {
 	case Lesson:
 		return w.lesson(ctx, tr, v.App, m, rep, log)
@@ -490,6 +514,57 @@ func (w *Watcher) reply(ctx context.Context, tr *tracker.Tracker, appID int64, a
 		log.Info("reply reads as a rejection: the user is told", "application", appID, "phrase", phrase, "class", class.String(), "why", why)
 	}
 	return nil
+}
+
+// invitation records a recruiter's calendar invitation (tracker's
+// RecordMailInvitation, under the email's claim): the notice with the
+// command, or with AutoInterview the interview recorded, moved or removed.
+func (w *Watcher) invitation(ctx context.Context, tr *tracker.Tracker, appID int64, at time.Time, inv mailread.Invitation, rep *Report, log *slog.Logger) error {
+	var with []string
+	for _, p := range inv.People(w.users()) {
+		with = append(with, interviewer(p))
+	}
+	in := tracker.MailInvitation{
+		At: at, UID: inv.UID, Sequence: inv.Sequence, Cancel: inv.Method == "CANCEL",
+		Start: inv.Start, Duration: inv.Duration,
+		Details: tracker.InterviewDetails{With: with, Where: inv.Where},
+		Record:  w.AutoInterview,
+		Note: store.InvitationNote{Summary: inv.Summary, When: inv.Start.Format(time.RFC3339), Zone: inv.Start.Location().String(),
+			Duration: inv.Duration.String(), With: with, Where: inv.Where},
+	}
+	res, err := tr.RecordMailInvitation(ctx, appID, in)
+	switch {
+	case errors.Is(err, tracker.ErrHandled):
+		return nil
+	case err != nil:
+		return err
+	}
+	if res.Stale {
+		log.Info("calendar invitation already recorded at this version or a newer one", "application", appID, "uid", inv.UID, "sequence", inv.Sequence)
+		return nil
+	}
+	rep.Invitations++
+	log.Info("calendar invitation", "application", appID, "uid", inv.UID, "method", inv.Method, "sequence", inv.Sequence,
+		"start", inv.Start.Format(time.RFC3339), "recorded", res.Recorded, "moved", res.Moved, "removed", res.Removed)
+	return nil
+}
+
+// interviewer writes a person of an invitation as the --with flag takes
+// it, "Name <address>": a name is needed (a thank-you greets them), so a
+// missing one, or one that is only the address, is made from the address
+// ("tom.baker@…" is Tom Baker). Commas, quotes and brackets would read as
+// a title or an address, and are dropped from the name.
+func interviewer(a mailread.Address) string {
+	name := strings.NewReplacer(",", " ", `"`, "", "<", "", ">", "").Replace(a.Name)
+	if strings.TrimSpace(name) == "" || strings.Contains(name, "@") {
+		local, _, _ := strings.Cut(a.Email, "@")
+		words := strings.FieldsFunc(local, func(r rune) bool { return r == '.' || r == '_' || r == '-' || r == '+' })
+		for i, w := range words {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+		name = strings.Join(words, " ")
+	}
+	return strings.Join(strings.Fields(name), " ") + " <" + a.Email + ">"
 }
 
 func (w *Watcher) now() time.Time {

@@ -31,6 +31,8 @@ type Data struct {
 	RepliesRead bool
 	// Notice is set for rejection_notice.
 	Notice *Notice
+	// Invitation is set for invitation_notice.
+	Invitation *Invitation
 
 	// Interview is the interview the message is about: the one just held
 	// (thank_you, status_check), the one coming up (prep), or, for the
@@ -170,6 +172,28 @@ type Feedback struct {
 type Notice struct {
 	// Phrase is the words in the recruiter's reply that read as a rejection.
 	Phrase string
+}
+
+// Invitation is a recruiter's calendar invitation read in the mailbox,
+// and what onward did about it.
+type Invitation struct {
+	// Change is "new", "moved" or "cancelled".
+	Change  string
+	Summary string
+	// When is the start in the invitation's own zone; Yours is the same
+	// moment in the user's zone.
+	When, Yours time.Time
+	// At is When as the --at flag takes it (RFC 3339); Duration as the
+	// --duration flag takes it ("45m").
+	At, Duration string
+	// With are the people, "Name <address>", for --with.
+	With []string
+	// Where is the place or the link, for --where.
+	Where string
+	// Recorded: the records were changed (auto_interview). Left: why
+	// nothing was changed although auto_interview is on.
+	Recorded bool
+	Left     string
 }
 
 // Person is a name and an email address.

@@ -112,6 +112,12 @@ func SampleFor(kind onward.Kind, user Person) Data {
 	case onward.RejectionNotice:
 		d.Now = at(12, 16, 30)
 		d.Notice = &Notice{Phrase: "decided to move forward with other candidates"}
+	case onward.InvitationNotice:
+		d.Now = at(12, 16, 30)
+		start := at(16, 14, 0)
+		d.Invitation = &Invitation{Change: "new", Summary: "Interview: Backend Engineer", When: start, Yours: start,
+			At: start.Format(time.RFC3339), Duration: "45m",
+			With: []string{"Tom Baker <tom.baker@example.com>", "Priya Shah <priya.shah@example.com>"}, Where: "https://meet.example.com/abc-defg-hij"}
 	default:
 		d.Now = at(3, 17, 0)
 	}
@@ -326,6 +332,22 @@ func Scenarios() []Scenario {
 	}
 	add("cv-stage/rejection_notice", onward.RejectionNotice, Data{App: initech, Now: at(6, 9, 20),
 		Notice: &Notice{Phrase: "we will not be moving forward with your application"}})
+	// A recruiter's calendar invitation: noticed, moved (auto_interview),
+	// cancelled.
+	berlin := time.FixedZone("CET", 3600)
+	invStart := at(20, 13, 0).In(berlin)
+	invite := func(change string, recorded bool) *Invitation {
+		return &Invitation{Change: change, Summary: "Backend Engineer: technical interview", When: invStart, Yours: invStart.In(at(0, 0, 0).Location()),
+			At: invStart.Format(time.RFC3339), Duration: "45m", With: []string{"Tom Baker <tom.baker@acme.example>"},
+			Where: "https://meet.acme.example/xyz", Recorded: recorded}
+	}
+	acmeNew := App{ID: 21, Company: "Acme", Role: "Backend Engineer", Stage: onward.StageApplied,
+		Recruiter: Person{Name: "Tom Baker", Email: "tom.baker@acme.example"}}
+	add("invitation/invitation_notice-new", onward.InvitationNotice, Data{App: acmeNew, Now: at(14, 10, 0), Invitation: invite("new", false)})
+	acmeMoved := acmeNew
+	acmeMoved.Stage = onward.StageInterviewing
+	add("invitation/invitation_notice-moved", onward.InvitationNotice, Data{App: acmeMoved, Now: at(15, 10, 0), Invitation: invite("moved", true)})
+	add("invitation/invitation_notice-cancelled", onward.InvitationNotice, Data{App: acmeNew, Now: at(16, 10, 0), Invitation: invite("cancelled", false)})
 	add("cv-stage/learn", onward.Learn, Data{App: initech, Now: at(7, 9, 0)})
 	add("cv-stage/let_go", onward.LetGo, Data{App: initech, Now: at(13, 9, 0)})
 

@@ -51,7 +51,7 @@ var recruiterKinds = []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.F
 
 func TestKinds(t *testing.T) {
 	got := onward.Kinds()
-	want := []onward.Kind{"thank_you", "status_check", "feedback_request", "stay_in_touch", "feedback_thanks", "application_follow_up", "learn", "let_go", "digest", "draft_ready", "prep", "rejection_notice", "feedback_received", "no_reply"}
+	want := []onward.Kind{"thank_you", "status_check", "feedback_request", "stay_in_touch", "feedback_thanks", "application_follow_up", "learn", "let_go", "digest", "draft_ready", "prep", "rejection_notice", "feedback_received", "invitation_notice", "no_reply"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("Kinds() = %v, want %v", got, want)
 	}

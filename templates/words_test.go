@@ -70,6 +70,8 @@ var userGate = re(`<no value>`, `\b(TODO|TBD|XXX)\b`, `!`, `\bsooner you move on
 var questionRE = regexp.MustCompile(`\?`)
 
 // timeRE finds a clock time and the zone after it, if any.
+var rfc3339RE = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)`)
+
 var timeRE = regexp.MustCompile(`\b\d{1,2}:\d{2}\b( (?:[A-Z]{2,5}|UTC[+-]\d{2}(?::\d{2})?)\b)?`)
 
 var wordRules = map[onward.Kind]wordRule{
@@ -348,6 +350,49 @@ var wordRules = map[onward.Kind]wordRule{
 	onward.RejectionNotice: {
 		must: re(`reads like a no`),
 	},
+	onward.InvitationNotice: {
+		check: func(d Data, r Rendered) (p []string) {
+			iv := d.Invitation
+			if iv == nil {
+				return p
+			}
+			if iv.Change != "cancelled" && !iv.Recorded && !strings.Contains(r.Text, "onward interview") {
+				p = append(p, "does not give the command that records it")
+			}
+			if iv.Change != "cancelled" && !match(`\d\d:\d\d [A-Z+-]`, r.Text) {
+				p = append(p, "gives a time without its zone")
+			}
+			return p
+		},
+	},
+	onward.FeedbackReceived: {
+		maxWords: 120,
+		check: func(d Data, r Rendered) (p []string) {
+			f := d.Feedback
+			if f == nil {
+				return p
+			}
+			if f.Declined {
+				if !match(`(?i)normal`, r.Text) || !match(`(?i)nothing more is owed`, r.Text) {
+					p = append(p, "does not say a refusal is normal and nothing is owed")
+				}
+				if strings.Contains(r.Text, "onward log") {
+					p = append(p, "prompts for a lesson from feedback that was not given")
+				}
+				return p
+			}
+			if !strings.Contains(r.Text, `"`+f.Text+`"`) {
+				p = append(p, "does not quote the feedback")
+			}
+			if !match(`(?i)one view`, r.Text) || !match(`(?i)not a verdict`, r.Text) {
+				p = append(p, "does not say it is one view, not a verdict")
+			}
+			if n := strings.Count(r.Text, "onward log"); n != 1 {
+				p = append(p, fmt.Sprintf("%d prompts to log; want one", n))
+			}
+			return p
+		},
+	},
 	// The follow-up after silence asks once, warmly, and leaves the wait
 	// unmentioned: no guilt, no deadline, no hint of other offers.
 	onward.ApplicationFollowUp: {
@@ -383,34 +428,6 @@ var wordRules = map[onward.Kind]wordRule{
 				p = append(p, "points to a draft that was never planned")
 			case e == "" && !strings.Contains(r.Text, "--recruiter"):
 				p = append(p, "does not say how to record someone to write to")
-			}
-			return p
-		},
-	},
-	onward.FeedbackReceived: {
-		maxWords: 120,
-		check: func(d Data, r Rendered) (p []string) {
-			f := d.Feedback
-			if f == nil {
-				return p
-			}
-			if f.Declined {
-				if !match(`(?i)normal`, r.Text) || !match(`(?i)nothing more is owed`, r.Text) {
-					p = append(p, "does not say a refusal is normal and nothing is owed")
-				}
-				if strings.Contains(r.Text, "onward log") {
-					p = append(p, "prompts for a lesson from feedback that was not given")
-				}
-				return p
-			}
-			if !strings.Contains(r.Text, `"`+f.Text+`"`) {
-				p = append(p, "does not quote the feedback")
-			}
-			if !match(`(?i)one view`, r.Text) || !match(`(?i)not a verdict`, r.Text) {
-				p = append(p, "does not say it is one view, not a verdict")
-			}
-			if n := strings.Count(r.Text, "onward log"); n != 1 {
-				p = append(p, fmt.Sprintf("%d prompts to log; want one", n))
 			}
 			return p
 		},
@@ -485,8 +502,9 @@ func judge(kind onward.Kind, d Data, r Rendered, noData bool) []string {
 			}
 		}
 	}
-	// A time without its zone means nothing across zones.
-	for _, m := range timeRE.FindAllStringSubmatch(r.Subject+"\n"+r.Text, -1) {
+	// A time without its zone means nothing across zones. An RFC 3339
+	// stamp (a command's --at) carries its offset.
+	for _, m := range timeRE.FindAllStringSubmatch(rfc3339RE.ReplaceAllString(r.Subject+"\n"+r.Text, "STAMP"), -1) {
 		if m[1] == "" {
 			p = append(p, fmt.Sprintf("the time %q has no zone", m[0]))
 		}

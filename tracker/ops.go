@@ -319,12 +319,14 @@ func (t *Tracker) InterviewWith(ctx context.Context, id int64, at time.Time, dur
 	if err != nil {
 		return Result{}, err
 	}
-	return t.event(ctx, id, ev, extra{details: details}, func(a store.Application) (onward.Stage, bool, error) {
-		if a.Closed() {
-			return "", false, closedErr(a)
-		}
-		return onward.StageInterviewing, false, nil
-	})
+	return t.event(ctx, id, ev, extra{details: details}, toInterviewing)
+}
+
+func toInterviewing(a store.Application) (onward.Stage, bool, error) {
+	if a.Closed() {
+		return "", false, closedErr(a)
+	}
+	return onward.StageInterviewing, false, nil
 }
 
 // Reject records a rejection and plans the feedback request, the

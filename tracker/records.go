@@ -55,9 +55,25 @@ func (t *Tracker) Undo(ctx context.Context, id int64) (Undone, error) {
 			return invalid("application", "%s (%d) has nothing recorded after the application itself; to remove the application: onward delete %d",
 				a.Company, a.ID, a.ID)
 		}
+		last := events[len(events)-1]
+		u, err = t.undoLastTx(ctx, tx, a, events, "undone: the "+last.Kind.Noun()+" of "+last.At.In(t.policy.Location).Format("2 Jan 2006")+" was taken back")
+		return err
+	})
+	if err != nil {
+		return u, fmt.Errorf("undo: %w", err)
+	}
+	return u, nil
+}
+
+// undoLastTx reverts the last of events, the application's events in
+// recorded order (at least two), as Undo says; reason is given to what it
+// cancels.
+func (t *Tracker) undoLastTx(ctx context.Context, tx *store.Tx, a store.Application, events []store.Event, reason string) (Undone, error) {
+	var u Undone
+	err := func() error {
 		last, earlier := events[len(events)-1], events[:len(events)-1]
 		u.Event, u.From = last, a.Stage
-		reason := "undone: the " + last.Kind.Noun() + " of " + last.At.In(t.policy.Location).Format("2 Jan 2006") + " was taken back"
+		var err error
 		if u.Cancelled, err = tx.CancelOfEvent(ctx, last.ID, reason); err != nil {
 			return err
 		}
@@ -84,11 +100,8 @@ func (t *Tracker) Undo(ctx context.Context, id int64) (Undone, error) {
 		}
 		u.App = a
 		return t.replan(ctx, tx, a, earlier, plan.Standing(kinds), &u)
-	})
-	if err != nil {
-		return u, fmt.Errorf("undo: %w", err)
-	}
-	return u, nil
+	}()
+	return u, err
 }
 
 // replan plans again each kind whose standing plan belongs to an earlier

@@ -312,7 +312,7 @@ to you by name.`,
 			if _, _, err := tpl.Source(kind); err != nil {
 				return usagef("unknown kind %q; one of %s", kind, onward.Join(onward.Kinds()))
 			}
-			if ref != "" && (kind == onward.Digest || kind == onward.RejectionNotice) {
+			if ref != "" && (kind == onward.Digest || kind == onward.RejectionNotice || kind == onward.InvitationNotice) {
 				return usagef("--app works with the per-application kinds, not %s", kind)
 			}
 			if err := a.open(ctx); err != nil {

@@ -218,6 +218,8 @@ func (a *app) explain(it *planItem, p plan.Policy, pt store.PendingTime, m store
 		it.Note = fmt.Sprintf("draft %d is ready for you to send", m.DraftID)
 	case pt.Kind == onward.RejectionNotice:
 		it.Note = "a reply read as a no"
+	case pt.Kind == onward.InvitationNotice:
+		it.Note = "a calendar invitation came"
 	case it.CountedFrom == "" && ev != nil:
 		it.Note = "moved since it was planned"
 	}

@@ -133,7 +133,8 @@ func (a *app) watcher(ctx context.Context, cfg *config.Config, log *slog.Logger)
 		Dial:         func(ctx context.Context) (replies.Mailbox, error) { return imapbox.Dial(ctx, imapCfg) },
 		Drafts:       cfg.Delivery.Drafts == "imap",
 		DiscardAfter: cfg.IMAPDiscardAfter(), MatchDomain: cfg.IMAP.MatchDomain, AutoReject: cfg.IMAP.AutoReject,
-		Location: cfg.Location(), Now: a.now, Log: log.With("part", "mailbox"),
+		AutoInterview: cfg.IMAP.AutoInterview,
+		Location:      cfg.Location(), Now: a.now, Log: log.With("part", "mailbox"),
 		Aliases: cfg.User.Aliases, MaxMessageSize: cfg.IMAPMaxMessageSize(), PollTimeout: 10 * cfg.IMAPTimeout(),
 	}, nil
 }
