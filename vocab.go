@@ -47,6 +47,12 @@ const (
 	// OfferWithdrawnNote is the note to the user when an employer takes an
 	// offer back.
 	OfferWithdrawnNote Kind = "offer_withdrawn_note"
+	// NoReply tells the user that an application has had no word since
+	// it was sent, and how to follow up or let it go.
+	NoReply Kind = "no_reply"
+	// ApplicationFollowUp is a draft to the recruiter when an application
+	// has had no word: one question, no pressure.
+	ApplicationFollowUp Kind = "application_follow_up"
 )
 
 // kinds is every kind of message, recruiter drafts first, with who it is
@@ -64,6 +70,7 @@ var kinds = []struct {
 	{FeedbackThanks, Recruiter, "feedback thank-you"},
 	{Withdrawal, Recruiter, "withdrawal note"},
 	{Decline, Recruiter, "decline note"},
+	{ApplicationFollowUp, Recruiter, "application follow-up"},
 	{Learn, User, "learn check-in"},
 	{LetGo, User, "let-go check-in"},
 	{Digest, User, "weekly digest"},
@@ -75,6 +82,7 @@ var kinds = []struct {
 	{OfferDeadline, User, "offer deadline reminder"},
 	{Congratulations, User, "congratulations"},
 	{OfferWithdrawnNote, User, "note on a withdrawn offer"},
+	{NoReply, User, "no-reply check-in"},
 }
 
 // Kinds returns every kind of message, recruiter drafts first. The slice is

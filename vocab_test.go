@@ -17,7 +17,7 @@ func TestStoredValues(t *testing.T) {
 		got  []string
 		want string
 	}{
-		{"kinds", names(onward.Kinds()), "thank_you status_check feedback_request stay_in_touch feedback_thanks withdrawal decline learn let_go digest draft_ready prep rejection_notice feedback_received invitation_notice offer_deadline congratulations offer_withdrawn_note"},
+		{"kinds", names(onward.Kinds()), "thank_you status_check feedback_request stay_in_touch feedback_thanks withdrawal decline application_follow_up learn let_go digest draft_ready prep rejection_notice feedback_received invitation_notice offer_deadline congratulations offer_withdrawn_note no_reply"},
 		{"events", names(onward.EventKinds()), "applied interview rejected reply offer withdrawn feedback accepted accepted_elsewhere declined offer_withdrawn"},
 		{"stages", names(onward.Stages()), "applied interviewing rejected offer withdrawn"},
 		{"statuses", names(onward.Statuses()), "scheduled sending drafted sent discarded cancelled failed expired"},
@@ -45,7 +45,7 @@ func TestKindAudience(t *testing.T) {
 		}
 	}
 	want := []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch, onward.FeedbackThanks,
-		onward.Withdrawal, onward.Decline}
+		onward.Withdrawal, onward.Decline, onward.ApplicationFollowUp}
 	if !slices.Equal(recruiter, want) {
 		t.Errorf("recruiter kinds = %v, want %v", recruiter, want)
 	}

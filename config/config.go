@@ -128,7 +128,11 @@ type Followups struct {
 	StayInTouch     string `toml:"stay_in_touch"`
 	Learn           string `toml:"learn"`
 	LetGo           string `toml:"let_go"`
-	Prep            string `toml:"prep"`
+	// NoReply is how long an application may go without word before the
+	// user gets a check-in and the recruiter a follow-up draft; empty
+	// switches both off.
+	NoReply string `toml:"no_reply"`
+	Prep    string `toml:"prep"`
 }
 
 // Digest schedules the weekly digest.
@@ -199,6 +203,7 @@ func Default() *Config {
 			StayInTouch:     "45d",
 			Learn:           "1d",
 			LetGo:           "7d",
+			NoReply:         "14d",
 			Prep:            "18:00 the day before",
 		},
 		Digest:    Digest{Schedule: "0 18 * * SUN"},

@@ -255,6 +255,11 @@ func (c *Config) Validate() error {
 	} {
 		p.delays[f.kind] = v.delay("followups."+string(f.kind), f.value)
 	}
+	// An empty no_reply leaves both kinds without a delay: not planned.
+	if strings.TrimSpace(c.Followups.NoReply) != "" {
+		d := v.positiveDelay("followups.no_reply", c.Followups.NoReply, "every application would be followed up the moment it was sent")
+		p.delays[onward.NoReply], p.delays[onward.ApplicationFollowUp] = d, d
+	}
 	prep, on, err := when.ParsePrep(c.Followups.Prep)
 	if err != nil {
 		v.fail("followups.prep", "%v", err)

@@ -84,6 +84,10 @@ dir = %q
 [schedule]
 send_window = ""
 quiet_hours = ""
+
+# Applying plans nothing here: the check for silence has its own tests.
+[followups]
+no_reply = ""
 %s
 %s`, e.db, filepath.Join(e.dir, "templates"), transport, extra)
 	if err := os.WriteFile(e.config, []byte(cfg), 0o600); err != nil {

@@ -109,6 +109,9 @@ dir = %q
 send_window = ""
 quiet_hours = ""
 
+[followups]
+no_reply = ""
+
 [delivery]
 transport = "smtp"
 drafts = "outbox"

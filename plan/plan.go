@@ -6,11 +6,13 @@
 package plan
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/address"
 	"github.com/onward-app/onward/when"
 )
 
@@ -51,7 +53,8 @@ type Event struct {
 	// before it; a rejection without one is at the CV stage.
 	Interviewed bool
 	// PersonKnown is set on a rejection that came from a person who may
-	// answer: not a no-reply address or an applicant tracking system.
+	// answer: not a no-reply address or an applicant tracking system; and
+	// when re-timing messages that exist, whose recipients are settled.
 	PersonKnown bool
 
 	// Declined is set on feedback that says they give none.
@@ -86,7 +89,14 @@ type Step struct {
 	// Late are messages the event would have planned but that are past
 	// their staleness limit already (an interview recorded days late).
 	Late []Planned
+	// Dropped are recruiter drafts the event would have planned to an
+	// address no person reads (a no-reply address, an applicant tracking
+	// system): a draft there would go nowhere, so none is planned.
+	Dropped []Planned
 }
+
+// DroppedNoReply is the reason given for a draft in Step.Dropped.
+const DroppedNoReply = "its address reads no mail (a no-reply address): no draft is planned to it"
 
 // rule is what one kind of event does: the pending kinds it cancels, the
 // kinds it plans (counted from the event, or from the interview's end),
@@ -103,6 +113,9 @@ type rule struct {
 	// unless drops a kind from the plan when the event does not call for
 	// it.
 	unless map[onward.Kind]func(Event) bool
+	// optional are the kinds planned only when the policy gives them a
+	// delay: the user switches them off with an empty one.
+	optional []onward.Kind
 	// afterExpect are the kinds due after the decision date the
 	// interviewer gave (Event.Expect), when they gave one.
 	afterExpect []onward.Kind
@@ -115,9 +128,9 @@ type rule struct {
 // of message is planned by adding it to the plans of its event here; the
 // events that end an application cancel it with the rest.
 var rules = map[onward.EventKind]rule{
-	onward.Applied: {},
+	onward.Applied: {plans: kinds(onward.NoReply, onward.ApplicationFollowUp), optional: kinds(onward.NoReply, onward.ApplicationFollowUp), unless: map[onward.Kind]func(Event) bool{onward.ApplicationFollowUp: noOneToWrite}},
 	onward.Interview: {
-		cancel: kinds(onward.ThankYou, onward.StatusCheck, onward.Prep), plans: kinds(onward.ThankYou, onward.StatusCheck),
+		cancel: kinds(onward.ThankYou, onward.StatusCheck, onward.Prep, onward.NoReply, onward.ApplicationFollowUp), plans: kinds(onward.ThankYou, onward.StatusCheck),
 		fromEnd: true, prep: true,
 		to:          map[onward.Kind]func(Event) []Person{onward.ThankYou: thanked},
 		afterExpect: kinds(onward.StatusCheck),
@@ -126,8 +139,8 @@ var rules = map[onward.EventKind]rule{
 		cancelAll: true, plans: kinds(onward.FeedbackRequest, onward.StayInTouch, onward.Learn, onward.LetGo),
 		unless: map[onward.Kind]func(Event) bool{onward.FeedbackRequest: noOneToAsk, onward.StayInTouch: noOneToAsk},
 	},
-	onward.Reply:     {cancel: kinds(onward.StatusCheck)},
-	onward.Offer:     {cancel: kinds(onward.StatusCheck, onward.Prep, onward.OfferDeadline), plans: kinds(onward.OfferDeadline), dayBefore: kinds(onward.OfferDeadline)},
+	onward.Reply:     {cancel: kinds(onward.StatusCheck, onward.NoReply, onward.ApplicationFollowUp)},
+	onward.Offer:     {cancel: kinds(onward.StatusCheck, onward.Prep, onward.OfferDeadline, onward.NoReply, onward.ApplicationFollowUp), plans: kinds(onward.OfferDeadline), dayBefore: kinds(onward.OfferDeadline)},
 	onward.Withdrawn: {cancelAll: true},
 	// Feedback that came makes the request for it moot; a reply that
 	// declines to give any gets no thank-you draft, only the check-in.
@@ -172,6 +185,14 @@ func thanked(ev Event) []Person {
 // (a no-reply address, an applicant tracking system): a request for
 // feedback or a note to stay in touch would go nowhere.
 func noOneToAsk(ev Event) bool { return !ev.Interviewed && !ev.PersonKnown }
+
+// noOneToWrite is an application whose recruiter has no address: only
+// the check-in to the user is planned (a no-reply address is dropped,
+// and said so, with every draft to one). PersonKnown settles it the other
+// way: re-timing a draft that exists asks only for its time.
+func noOneToWrite(ev Event) bool {
+	return !ev.PersonKnown && strings.TrimSpace(ev.Recruiter.Email) == ""
+}
 
 // pendingAll is every kind an event plans, so every kind an application
 // can have pending: read off rules, in the vocabulary's order.
@@ -237,6 +258,9 @@ func (p Policy) Times(ev Event, now time.Time) Step {
 		step.Cancel = Pending()
 	}
 	for _, k := range r.plans {
+		if _, set := p.Delays[k]; !set && slices.Contains(r.optional, k) {
+			continue
+		}
 		if drop := r.unless[k]; drop != nil && drop(ev) {
 			continue
 		}
@@ -256,6 +280,10 @@ func (p Policy) Times(ev Event, now time.Time) Step {
 		}
 		for _, who := range to {
 			planned.To = who
+			if addr := cmp.Or(who.Email, ev.Recruiter.Email); k.Audience() == onward.Recruiter && addr != "" && address.Automated(addr) {
+				step.Dropped = append(step.Dropped, planned)
+				continue
+			}
 			step.Schedule = append(step.Schedule, planned)
 		}
 	}

@@ -16,12 +16,14 @@ func planPolicy(t *testing.T) plan.Policy {
 	t.Helper()
 	delays := map[onward.Kind]when.Delay{}
 	for kind, s := range map[onward.Kind]string{
-		onward.ThankYou:        "3h",
-		onward.StatusCheck:     "7d",
-		onward.FeedbackRequest: "1d",
-		onward.StayInTouch:     "45d",
-		onward.Learn:           "1d",
-		onward.LetGo:           "7d",
+		onward.ThankYou:            "3h",
+		onward.StatusCheck:         "7d",
+		onward.FeedbackRequest:     "1d",
+		onward.StayInTouch:         "45d",
+		onward.Learn:               "1d",
+		onward.LetGo:               "7d",
+		onward.NoReply:             "14d",
+		onward.ApplicationFollowUp: "14d",
 	} {
 		d, err := when.ParseDelay(s)
 		if err != nil {
@@ -51,10 +53,11 @@ var planAllPending = []onward.Kind{
 	onward.Withdrawal, onward.Decline,
 	onward.Learn, onward.LetGo, onward.Prep, onward.FeedbackReceived,
 	onward.OfferDeadline, onward.Congratulations, onward.OfferWithdrawnNote,
+	onward.NoReply, onward.ApplicationFollowUp,
 }
 
 // planInterviewCancels: a new interview replaces the previous one's plan.
-var planInterviewCancels = []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.Prep}
+var planInterviewCancels = []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.Prep, onward.NoReply, onward.ApplicationFollowUp}
 
 func TestAudienceOf(t *testing.T) {
 	t.Parallel()
@@ -195,33 +198,33 @@ func TestPolicyPlan(t *testing.T) {
 			},
 		},
 		{
-			name:       "reply cancels the status check only",
+			name:       "reply cancels the status check and what silence planned, nothing else",
 			ev:         plan.Event{Kind: onward.Reply, At: rejAt},
 			now:        rejAt,
-			wantCancel: []onward.Kind{onward.StatusCheck},
+			wantCancel: []onward.Kind{onward.StatusCheck, onward.NoReply, onward.ApplicationFollowUp},
 		},
 		{
-			name:       "offer cancels the status check and any prep note, nothing else",
+			name:       "offer cancels the status check, any prep note and what silence planned, nothing else",
 			ev:         plan.Event{Kind: onward.Offer, At: rejAt},
 			now:        rejAt,
-			wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep, onward.OfferDeadline},
+			wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep, onward.OfferDeadline, onward.NoReply, onward.ApplicationFollowUp},
 		},
 		{
 			name: "offer with a deadline on Friday 20 March: the reminder is at 18:00 CET the day before",
 			ev:   plan.Event{Kind: onward.Offer, At: rejAt, End: planUTC(3, 20, 22, 59)}, // 23:59 CET
-			now:  rejAt, wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep, onward.OfferDeadline},
+			now:  rejAt, wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep, onward.OfferDeadline, onward.NoReply, onward.ApplicationFollowUp},
 			want: []plan.Planned{{Kind: onward.OfferDeadline, DueAt: planUTC(3, 19, 17, 0)}},
 		},
 		{
 			name: "offer recorded at 23:00 CET the evening before its deadline: the reminder waits for 08:00, still before the deadline",
 			ev:   plan.Event{Kind: onward.Offer, At: planUTC(3, 19, 22, 0), End: planUTC(3, 20, 22, 59)},
-			now:  planUTC(3, 19, 22, 0), wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep, onward.OfferDeadline},
+			now:  planUTC(3, 19, 22, 0), wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep, onward.OfferDeadline, onward.NoReply, onward.ApplicationFollowUp},
 			want: []plan.Planned{{Kind: onward.OfferDeadline, DueAt: planUTC(3, 20, 7, 0)}},
 		},
 		{
 			name: "offer recorded after its deadline's last waking hour: no reminder",
 			ev:   plan.Event{Kind: onward.Offer, At: planUTC(3, 20, 21, 0), End: planUTC(3, 20, 22, 59)},
-			now:  planUTC(3, 20, 21, 0), wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep, onward.OfferDeadline},
+			now:  planUTC(3, 20, 21, 0), wantCancel: []onward.Kind{onward.StatusCheck, onward.Prep, onward.OfferDeadline, onward.NoReply, onward.ApplicationFollowUp},
 		},
 		{
 			name: "accept ends the hunt: everything cancelled, a congratulations to the user now",
@@ -259,9 +262,25 @@ func TestPolicyPlan(t *testing.T) {
 			wantCancel: planAllPending,
 		},
 		{
-			name: "applying plans nothing",
+			name: "applying with a recruiter's address plans a check-in and a follow-up draft two weeks on",
+			ev:   plan.Event{Kind: onward.Applied, At: rejAt, Recruiter: plan.Person{Name: "Maria Lopez", Email: "maria@acme.example"}},
+			now:  rejAt,
+			want: []plan.Planned{
+				{Kind: onward.NoReply, DueAt: planUTC(3, 20, 9, 0)},             // Fri 10:00 CET
+				{Kind: onward.ApplicationFollowUp, DueAt: planUTC(3, 20, 9, 0)}, // inside the window
+			},
+		},
+		{
+			name: "applying with no recruiter address plans the check-in alone",
 			ev:   plan.Event{Kind: onward.Applied, At: rejAt},
 			now:  rejAt,
+			want: []plan.Planned{{Kind: onward.NoReply, DueAt: planUTC(3, 20, 9, 0)}},
+		},
+		{
+			name: "applying through a no-reply address plans the check-in alone",
+			ev:   plan.Event{Kind: onward.Applied, At: rejAt, Recruiter: plan.Person{Email: "no-reply@jobs.acme.example"}},
+			now:  rejAt,
+			want: []plan.Planned{{Kind: onward.NoReply, DueAt: planUTC(3, 20, 9, 0)}},
 		},
 		{
 			name: "an unknown event plans nothing",
@@ -294,6 +313,75 @@ func TestPolicyPlan(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNoDraftToANoReplyAddress: every recruiter draft an event would plan
+// to an address no person reads is dropped, and said so; the check-ins to
+// the user and the drafts to people who read mail stay.
+func TestNoDraftToANoReplyAddress(t *testing.T) {
+	t.Parallel()
+	p := planPolicy(t)
+	at := planUTC(3, 3, 13, 0)
+	noreply := plan.Person{Email: "no-reply@jobs.acme.example"}
+	for _, tc := range []struct {
+		name             string
+		ev               plan.Event
+		planned, dropped []onward.Kind
+	}{
+		{"applied", plan.Event{Kind: onward.Applied, At: at, Recruiter: noreply},
+			kinds(onward.NoReply), kinds(onward.ApplicationFollowUp)},
+		{"interview with an interviewer who reads mail", plan.Event{Kind: onward.Interview, At: at, End: at.Add(time.Hour), Recruiter: noreply,
+			With: []plan.Person{{Name: "Tom Baker", Email: "tom@acme.example"}}},
+			kinds(onward.ThankYou), kinds(onward.ThankYou, onward.StatusCheck)}, // the interviewer's stays; the recruiter's goes
+		{"rejection after an interview", plan.Event{Kind: onward.Rejected, At: at, Recruiter: noreply, Interviewed: true},
+			kinds(onward.Learn, onward.LetGo), kinds(onward.FeedbackRequest, onward.StayInTouch)},
+		{"feedback", plan.Event{Kind: onward.Feedback, At: at, Recruiter: noreply},
+			kinds(onward.FeedbackReceived), kinds(onward.FeedbackThanks)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			step := p.Plan(tc.ev, at)
+			var planned, dropped []onward.Kind
+			for _, m := range step.Schedule {
+				planned = append(planned, m.Kind)
+			}
+			for _, m := range step.Dropped {
+				dropped = append(dropped, m.Kind)
+			}
+			if !planSameSet(planned, tc.planned) || !planSameSet(dropped, tc.dropped) {
+				t.Errorf("planned %v, dropped %v; want %v, %v", planned, dropped, tc.planned, tc.dropped)
+			}
+		})
+	}
+}
+
+func kinds(k ...onward.Kind) []onward.Kind { return k }
+
+// TestFollowUpIsReTimed: re-timing an application's follow-up draft (the
+// daemon after a reload, which knows the draft exists: PersonKnown) finds
+// it, though the event it passes names no recruiter.
+func TestFollowUpIsReTimed(t *testing.T) {
+	t.Parallel()
+	at := planUTC(3, 6, 9, 0)
+	for _, m := range planPolicy(t).Times(plan.Event{Kind: onward.Applied, At: at, PersonKnown: true}, at).Schedule {
+		if m.Kind == onward.ApplicationFollowUp {
+			return
+		}
+	}
+	t.Error("the follow-up draft is not found when re-timed")
+}
+
+// TestNoReplySwitchedOff: with no delay for them (an empty
+// followups.no_reply) applying plans nothing, whoever the recruiter is.
+func TestNoReplySwitchedOff(t *testing.T) {
+	t.Parallel()
+	p := planPolicy(t)
+	delete(p.Delays, onward.NoReply)
+	delete(p.Delays, onward.ApplicationFollowUp)
+	at := planUTC(3, 6, 9, 0)
+	step := p.Plan(plan.Event{Kind: onward.Applied, At: at, Recruiter: plan.Person{Email: "maria@acme.example"}}, at)
+	if len(step.Schedule) != 0 {
+		t.Errorf("Schedule = %v, want nothing", step.Schedule)
 	}
 }
 

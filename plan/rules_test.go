@@ -29,6 +29,8 @@ func TestPlannedBy(t *testing.T) {
 		{onward.InvitationNotice, "", false},
 		{onward.FeedbackThanks, onward.Feedback, true},
 		{onward.FeedbackReceived, onward.Feedback, true},
+		{onward.NoReply, onward.Applied, true},
+		{onward.ApplicationFollowUp, onward.Applied, true},
 	} {
 		if ev, ok := plan.PlannedBy(tc.kind); ev != tc.ev || ok != tc.ok {
 			t.Errorf("PlannedBy(%s) = %q, %v; want %q, %v", tc.kind, ev, ok, tc.ev, tc.ok)

@@ -16,7 +16,9 @@ func TestStandingAndStageAfter(t *testing.T) {
 		want   map[onward.Kind]int
 		stage  onward.Stage
 	}{
-		{"applied only", ev(onward.Applied), map[onward.Kind]int{}, onward.StageApplied},
+		{"applied only: the check for silence", ev(onward.Applied),
+			map[onward.Kind]int{onward.NoReply: 0, onward.ApplicationFollowUp: 0}, onward.StageApplied},
+		{"a reply ends the check for silence", ev(onward.Applied, onward.Reply), map[onward.Kind]int{}, onward.StageApplied},
 		{"an interview plans its three", ev(onward.Applied, onward.Interview),
 			map[onward.Kind]int{onward.ThankYou: 1, onward.StatusCheck: 1, onward.Prep: 1}, onward.StageInterviewing},
 		{"a later interview takes them over", ev(onward.Applied, onward.Interview, onward.Interview),

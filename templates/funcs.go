@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/address"
 )
 
 // funcs are the functions every template may call. They are few on purpose:
@@ -130,6 +131,8 @@ var funcs = map[string]any{
 	},
 	// label names a kind of message in words, for lists and sentences.
 	"label": onward.Kind.Label,
+	// automated is an address no person reads (address.Automated).
+	"automated": address.Automated,
 }
 
 // zoneName is the zone's abbreviation ("CET"), or "UTC+05:30" where the

@@ -70,6 +70,9 @@ func SampleFor(kind onward.Kind, user Person) Data {
 		reject()
 		d.Feedback = sampleFeedback()
 		d.Now = at(16, 10, 0)
+	case onward.NoReply, onward.ApplicationFollowUp:
+		d.App.Stage, d.App.Interview, d.Interview = onward.StageApplied, time.Time{}, nil
+		d.Now = at(17, 10, 0)
 	case onward.Digest:
 		d.App = App{}
 		d.Interview = nil
@@ -402,6 +405,21 @@ func Scenarios() []Scenario {
 	add("three-rounds/let_go", onward.LetGo, Data{App: umbrella, Interview: final(), Lessons: lessons, Feedback: feedback,
 		StayInTouchAt: at(47, 10, 0), Now: at(26, 9, 0)})
 	add("three-rounds/stay_in_touch", onward.StayInTouch, Data{App: umbrella, Interview: final(), Now: at(47, 10, 0)})
+
+	// Applications with no word since they were sent: a recruiter with a
+	// name, one known only by address, one at a no-reply address, none.
+	silent := func(id int64, company, role string, r Person) App {
+		return App{ID: id, Company: company, Role: role, Stage: onward.StageApplied, Recruiter: r}
+	}
+	add("silence/application_follow_up", onward.ApplicationFollowUp, Data{App: silent(41, "Hooli", "Site Reliability Engineer",
+		Person{Name: "Gavin Hart", Email: "gavin.hart@hooli.example"}), Now: at(17, 10, 0)})
+	add("silence/application_follow_up-no-name", onward.ApplicationFollowUp, Data{App: silent(42, "Pied Piper", "",
+		Person{Email: "jobs@piedpiper.example"}), Now: at(17, 10, 0)})
+	add("silence/no_reply", onward.NoReply, Data{App: silent(41, "Hooli", "Site Reliability Engineer",
+		Person{Name: "Gavin Hart", Email: "gavin.hart@hooli.example"}), Now: at(17, 10, 0)})
+	add("silence/no_reply-no-reply-address", onward.NoReply, Data{App: silent(43, "Vandelay", "Importer",
+		Person{Email: "no-reply@vandelay.example"}), Now: at(17, 10, 0)})
+	add("silence/no_reply-no-recruiter", onward.NoReply, Data{App: silent(44, "Wonka", "Platform Engineer", Person{}), Now: at(17, 10, 0)})
 
 	// The week across all four.
 	weekLessons := []Lesson{{Text: "Write up one incident I led, end to end, as a story with a number in it. #incidents", Company: "Umbrella Health", At: at(23, 12, 10), Tags: []string{"incidents"}}}

@@ -48,12 +48,12 @@ func render(t *testing.T, s *Set, kind onward.Kind, d Data) Rendered {
 var sentenceHole = regexp.MustCompile(`[a-z,]  +[a-zA-Z]| [,.:;]|<no value>|\(\)`)
 
 var recruiterKinds = []onward.Kind{onward.ThankYou, onward.StatusCheck, onward.FeedbackRequest, onward.StayInTouch, onward.FeedbackThanks,
-	onward.Withdrawal, onward.Decline}
+	onward.Withdrawal, onward.Decline, onward.ApplicationFollowUp}
 
 func TestKinds(t *testing.T) {
 	got := onward.Kinds()
-	want := []onward.Kind{"thank_you", "status_check", "feedback_request", "stay_in_touch", "feedback_thanks", "withdrawal", "decline",
-		"learn", "let_go", "digest", "draft_ready", "prep", "rejection_notice", "feedback_received", "invitation_notice", "offer_deadline", "congratulations", "offer_withdrawn_note"}
+	want := []onward.Kind{"thank_you", "status_check", "feedback_request", "stay_in_touch", "feedback_thanks", "withdrawal", "decline", "application_follow_up",
+		"learn", "let_go", "digest", "draft_ready", "prep", "rejection_notice", "feedback_received", "invitation_notice", "offer_deadline", "congratulations", "offer_withdrawn_note", "no_reply"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("Kinds() = %v, want %v", got, want)
 	}

@@ -3,6 +3,7 @@ package templates
 import (
 	"fmt"
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/address"
 	"regexp"
 	"strings"
 	"testing"
@@ -438,7 +439,48 @@ var wordRules = map[onward.Kind]wordRule{
 			return p
 		},
 	},
+	// The follow-up after silence asks once, warmly, and leaves the wait
+	// unmentioned: no guilt, no deadline, no hint of other offers.
+	onward.ApplicationFollowUp: {
+		minWords: 40, maxWords: 120, maxParagraphs: 2, questions: [2]int{1, 1},
+		subject: re(`application`),
+		must:    re(`still (very )?interested`, `where it stands|next steps`),
+		mustNot: re(`deadline`, `other offers?`, `another offer`, `competing`, `haven't heard`, `still waiting`, `no word`, `no reply`,
+			`weeks? ago`, `\bby now\b`, `as soon as possible`, `\basap\b`, `\burgent`, `follow(ing)? up`, `reminder`, `\bagain\b`),
+		check: func(d Data, r Rendered) (p []string) {
+			first := strings.SplitN(body(r.Text)[0], ". ", 2)[0]
+			if !match(`(?i)application`, first) {
+				p = append(p, "does not say first that it is about the application: "+first)
+			}
+			if d.App.Role != "" && !strings.Contains(r.Subject, d.App.Role) {
+				p = append(p, "subject does not name the role")
+			}
+			return p
+		},
+	},
+	// The check-in after silence: no verdict, the draft or how to get one,
+	// and one command to let it go.
+	onward.NoReply: {
+		maxWords: 140,
+		must:     re(`no word from`, `common`, `onward withdraw`),
+		mustNot:  re(`ghost`, `\bignor`, `rude`, `your fault`, `\bfailed?\b`, `hurry`, `\burgent`),
+		check: func(d Data, r Rendered) (p []string) {
+			e := d.App.Recruiter.Email
+			draft := strings.Contains(r.Text, "as a draft")
+			switch {
+			case e != "" && !automated(e) && !draft:
+				p = append(p, "does not point to the follow-up draft")
+			case (e == "" || automated(e)) && draft:
+				p = append(p, "points to a draft that was never planned")
+			case e == "" && !strings.Contains(r.Text, "--recruiter"):
+				p = append(p, "does not say how to record someone to write to")
+			}
+			return p
+		},
+	},
 }
+
+func automated(email string) bool { return address.Automated(email) }
 
 func match(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
 

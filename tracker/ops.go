@@ -55,7 +55,17 @@ func (t *Tracker) Apply(ctx context.Context, n NewApplication) (store.Applicatio
 		if err := tx.InsertApplication(ctx, &a); err != nil {
 			return err
 		}
-		return tx.InsertEvent(ctx, &store.Event{ApplicationID: a.ID, Kind: onward.Applied, At: a.AppliedAt})
+		ev := store.Event{ApplicationID: a.ID, Kind: onward.Applied, At: a.AppliedAt}
+		if err := tx.InsertEvent(ctx, &ev); err != nil {
+			return err
+		}
+		// Applying plans the check for silence (followups.no_reply).
+		pev, err := planEvent(ctx, tx, a, ev, store.InterviewDetails{}, "", false)
+		if err != nil {
+			return err
+		}
+		_, err = t.apply(ctx, tx, a, pev, ev.ID, nil)
+		return err
 	})
 	if err != nil {
 		return a, fmt.Errorf("apply: %w", err)

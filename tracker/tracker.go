@@ -90,7 +90,10 @@ type Result struct {
 	Scheduled []store.Message
 	// Late are follow-ups not planned because they would already be too
 	// late to send politely (the event was recorded days after it).
-	Late      []plan.Planned
+	Late []plan.Planned
+	// Dropped are recruiter drafts not planned because their address
+	// reads no mail (plan.Step.Dropped).
+	Dropped   []plan.Planned
 	Cancelled int
 	// Unchanged is set when the operation had already been applied (a
 	// second reject): nothing was written.
@@ -276,7 +279,7 @@ func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application
 		return res, err
 	}
 	res.Cancelled = n
-	res.Late = step.Late
+	res.Late, res.Dropped = step.Late, step.Dropped
 	for _, p := range step.Schedule {
 		if skip[p.Kind] {
 			continue

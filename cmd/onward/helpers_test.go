@@ -128,7 +128,8 @@ func q(s string) string {
 
 // newEnv makes a fresh world with a valid config. Send windows, quiet
 // hours and the digest are off, so what is due does not depend on the
-// hour at which the tests run.
+// hour at which the tests run; so is the check for silence after applying
+// (followups.no_reply), so applying plans nothing unless a test asks.
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	dir := t.TempDir()
@@ -185,6 +186,7 @@ func (e *env) baseConf() conf {
 		set("schedule", "send_window", q("")).
 		set("schedule", "quiet_hours", q("")).
 		set("digest", "schedule", q("")).
+		set("followups", "no_reply", q("")).
 		set("templates", "dir", q(e.tpl))
 	return c
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
 )
@@ -333,9 +335,14 @@ func (a *app) printResult(res tracker.Result, asJSON bool) error {
 			Scheduled   []any `json:"scheduled"`
 			Cancelled   int   `json:"cancelled"`
 			Unchanged   bool  `json:"unchanged"`
-		}{Application: appJSON(res.App, nil, nil), Scheduled: []any{}, Cancelled: res.Cancelled, Unchanged: res.Unchanged}
+			// Dropped are the drafts a guard did not plan, and why.
+			Dropped []droppedJSON `json:"dropped"`
+		}{Application: appJSON(res.App, nil, nil), Scheduled: []any{}, Cancelled: res.Cancelled, Unchanged: res.Unchanged, Dropped: []droppedJSON{}}
 		for _, m := range res.Scheduled {
 			out.Scheduled = append(out.Scheduled, messageJSON(m))
+		}
+		for _, p := range res.Dropped {
+			out.Dropped = append(out.Dropped, droppedJSON{Kind: p.Kind, To: cmp.Or(p.To.Email, res.App.RecruiterEmail), Reason: plan.DroppedNoReply})
 		}
 		return a.writeJSON(out)
 	}
@@ -353,7 +360,17 @@ func (a *app) printResult(res tracker.Result, asJSON bool) error {
 	for _, p := range res.Late {
 		fmt.Fprintf(a.stdout, "  skipped %-16s it would have been due %s: too late to send now\n", p.Kind, a.when(p.PlannedAt))
 	}
+	for _, p := range res.Dropped {
+		fmt.Fprintf(a.stdout, "  dropped %-16s to %s: %s\n", p.Kind, cmp.Or(p.To.Email, res.App.RecruiterEmail), plan.DroppedNoReply)
+	}
 	return nil
+}
+
+// droppedJSON is a draft a guard did not plan.
+type droppedJSON struct {
+	Kind   onward.Kind `json:"kind"`
+	To     string      `json:"to"`
+	Reason string      `json:"reason"`
 }
 
 func describeAudience(m store.Message, app store.Application) string {
