@@ -100,21 +100,11 @@ is still timely).`,
 			}
 			if asJSON {
 				out := struct {
-					Application any   `json:"application"`
-					Scheduled   []any `json:"scheduled"`
-					Cancelled   int   `json:"cancelled"`
-					Unchanged   bool  `json:"unchanged"`
-					Closed      []any `json:"closed"`
-				}{Application: appJSON(res.App, nil, nil), Scheduled: []any{}, Cancelled: res.Cancelled, Unchanged: res.Unchanged, Closed: []any{}}
-				for _, m := range res.Scheduled {
-					out.Scheduled = append(out.Scheduled, messageJSON(m))
-				}
+					resultJSON
+					Closed []resultJSON `json:"closed"`
+				}{resultJSON: newResultJSON(res.Result), Closed: []resultJSON{}}
 				for _, o := range res.Others {
-					sched := []any{}
-					for _, m := range o.Scheduled {
-						sched = append(sched, messageJSON(m))
-					}
-					out.Closed = append(out.Closed, map[string]any{"application": appJSON(o.App, nil, nil), "scheduled": sched, "cancelled": o.Cancelled})
+					out.Closed = append(out.Closed, newResultJSON(o))
 				}
 				return a.writeJSON(out)
 			}

@@ -330,21 +330,7 @@ Tags group lessons across applications: write #words in the text, or add
 // printResult shows what an event planned and cancelled.
 func (a *app) printResult(res tracker.Result, asJSON bool) error {
 	if asJSON {
-		out := struct {
-			Application any   `json:"application"`
-			Scheduled   []any `json:"scheduled"`
-			Cancelled   int   `json:"cancelled"`
-			Unchanged   bool  `json:"unchanged"`
-			// Dropped are the drafts a guard did not plan, and why.
-			Dropped []droppedJSON `json:"dropped"`
-		}{Application: appJSON(res.App, nil, nil), Scheduled: []any{}, Cancelled: res.Cancelled, Unchanged: res.Unchanged, Dropped: []droppedJSON{}}
-		for _, m := range res.Scheduled {
-			out.Scheduled = append(out.Scheduled, messageJSON(m))
-		}
-		for _, p := range res.Dropped {
-			out.Dropped = append(out.Dropped, droppedJSON{Kind: p.Kind, To: cmp.Or(p.To.Email, res.App.RecruiterEmail), Reason: plan.DroppedNoReply})
-		}
-		return a.writeJSON(out)
+		return a.writeJSON(newResultJSON(res))
 	}
 	if res.Unchanged {
 		fmt.Fprintf(a.stdout, "%s (%d) %s already; nothing changed.\n", res.App.Company, res.App.ID, res.App.Stage.Phrase())
@@ -364,6 +350,28 @@ func (a *app) printResult(res tracker.Result, asJSON bool) error {
 		fmt.Fprintf(a.stdout, "  dropped %-16s to %s: %s\n", p.Kind, cmp.Or(p.To.Email, res.App.RecruiterEmail), plan.DroppedNoReply)
 	}
 	return nil
+}
+
+// resultJSON is what an event planned and cancelled, for --json: the
+// shape every command that records an event prints.
+type resultJSON struct {
+	Application any   `json:"application"`
+	Scheduled   []any `json:"scheduled"`
+	Cancelled   int   `json:"cancelled"`
+	Unchanged   bool  `json:"unchanged"`
+	// Dropped are the drafts a guard did not plan, and why.
+	Dropped []droppedJSON `json:"dropped"`
+}
+
+func newResultJSON(res tracker.Result) resultJSON {
+	out := resultJSON{Application: appJSON(res.App, nil, nil), Scheduled: []any{}, Cancelled: res.Cancelled, Unchanged: res.Unchanged, Dropped: []droppedJSON{}}
+	for _, m := range res.Scheduled {
+		out.Scheduled = append(out.Scheduled, messageJSON(m))
+	}
+	for _, p := range res.Dropped {
+		out.Dropped = append(out.Dropped, droppedJSON{Kind: p.Kind, To: cmp.Or(p.To.Email, res.App.RecruiterEmail), Reason: plan.DroppedNoReply})
+	}
+	return out
 }
 
 // droppedJSON is a draft a guard did not plan.
