@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"runtime/pprof"
 	"time"
 
@@ -29,11 +28,7 @@ func cli(ctx context.Context, o *options) (string, error) {
 		return "", err
 	}
 	defer sk.Close()
-	dir := filepath.Join(o.dir, "cli")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	db, err := newDB(dir, "onward.db")
+	dir, db, err := figureDB(o, "cli")
 	if err != nil {
 		return "", err
 	}

@@ -32,11 +32,7 @@ func idle(ctx context.Context, o *options) (string, error) {
 		return "", err
 	}
 	defer sk.Close()
-	dir := filepath.Join(o.dir, "idle")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	db, err := newDB(dir, "onward.db")
+	dir, db, err := figureDB(o, "idle")
 	if err != nil {
 		return "", err
 	}

@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -40,11 +39,7 @@ func mailbox(ctx context.Context, o *options) (string, error) {
 		return "", err
 	}
 	defer srv.Close()
-	dir := filepath.Join(o.dir, "mailbox")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	db, err := newDB(dir, "onward.db")
+	_, db, err := figureDB(o, "mailbox")
 	if err != nil {
 		return "", err
 	}

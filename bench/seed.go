@@ -125,6 +125,17 @@ func newDB(dir, name string) (string, error) {
 	return path, nil
 }
 
+// figureDB makes the folder of one figure under -dir and returns it with
+// the path of a fresh database in it.
+func figureDB(o *options, figure string) (dir, db string, err error) {
+	dir = filepath.Join(o.dir, figure)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", "", err
+	}
+	db, err = newDB(dir, "onward.db")
+	return dir, db, err
+}
+
 // composer is what the daemon builds from the config, for the same user.
 func composer(st *store.Store, tpl *templates.Set, loc *time.Location) *compose.Composer {
 	return &compose.Composer{Store: st, Templates: tpl, User: user, Location: loc, Command: "onward"}

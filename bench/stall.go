@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -23,11 +21,7 @@ import (
 // against imap.timeout (the bound on one command) and, with a timeout too
 // long to trip, against the poll's own bound.
 func stall(ctx context.Context, o *options) (string, error) {
-	dir := filepath.Join(o.dir, "stall")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	db, err := newDB(dir, "onward.db")
+	_, db, err := figureDB(o, "stall")
 	if err != nil {
 		return "", err
 	}

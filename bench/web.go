@@ -6,8 +6,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -25,11 +23,7 @@ import (
 // serves in the same run. It also weighs each page with its stylesheet
 // (there are no images or scripts).
 func webFigure(ctx context.Context, o *options) (string, error) {
-	dir := filepath.Join(o.dir, "web")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	db, err := newDB(dir, "onward.db")
+	dir, db, err := figureDB(o, "web")
 	if err != nil {
 		return "", err
 	}
