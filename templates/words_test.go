@@ -208,7 +208,7 @@ var wordRules = map[onward.Kind]wordRule{
 	onward.Congratulations: {
 		maxWords: 100, questions: [2]int{0, 0},
 		subject: re(`congratulations`),
-		must:    re(`congratulations`, `onward drafts list`),
+		must:    re(`congratulations`, `onward drafts\n`),
 		mustNot: re(`finally`, `at last`, `\bluck`),
 	},
 	onward.OfferWithdrawnNote: {

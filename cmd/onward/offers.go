@@ -82,7 +82,7 @@ all of it back: the acceptance, and the withdrawal of every application
 it closed that has not changed since (its earlier plan returns where it
 is still timely).`,
 		Example: `  onward accept acme
-  onward drafts list`,
+  onward drafts`,
 		Args: exactArgs(1, "one application (an id or a company name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
