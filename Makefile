@@ -1,5 +1,5 @@
 # Build, test and lint onward. `make` alone builds the binary.
-.PHONY: build test lint demo clean
+.PHONY: build test lint demo soak clean
 
 build:
 	go build -o onward ./cmd/onward
@@ -24,6 +24,11 @@ lint:
 
 demo:
 	go run ./cmd/onward demo
+
+# Ten minutes of random faults against the real binary, every promise
+# checked at the end (soak/README.md); SOAK_FLAGS="-minutes 1 -seed N".
+soak:
+	go run ./soak $(SOAK_FLAGS)
 
 clean:
 	rm -f onward

@@ -80,7 +80,6 @@ type world struct {
 	dir, bin, db      string
 	cliCfg, daemonCfg string
 	good              string // the config text
-	ev                *events
 }
 
 func newWorld(dir, bin string, smtp *server, imapPort int) (*world, error) {
