@@ -17,18 +17,19 @@ import (
 // which senders it killed.
 type ledger struct {
 	mu sync.Mutex
-	// sends holds, per draft id, when each `drafts send` for it started.
-	sends map[int64][]time.Time
+	// Drafts are known by Message-ID: SQLite gives the id of a deleted
+	// row to the next one.
+	// sends holds, per draft, when each `drafts send` for it started.
+	sends map[string][]time.Time
 	// marked holds the drafts `drafts sent` was run for.
-	marked map[int64]bool
-	// senderKills holds, per draft id, when its `drafts send` was
-	// SIGKILLed.
-	senderKills map[int64][]time.Time
+	marked map[string]bool
+	// senderKills holds, per draft, when its `drafts send` was SIGKILLed.
+	senderKills map[string][]time.Time
 	// daemonKills holds when the daemon was SIGKILLed, and whether a
 	// message to the user was on the wire then.
 	daemonKills []kill
 	// running are the `drafts send` processes now running, by draft.
-	running map[int64][]*os.Process
+	running map[string][]*os.Process
 	// lessons are the texts the soak wrote as lessons, or sent by mail
 	// as the user; strangers are the mails it planted from strangers.
 	lessons   map[string]bool
@@ -52,8 +53,8 @@ type app struct {
 }
 
 func newLedger() *ledger {
-	return &ledger{sends: map[int64][]time.Time{}, marked: map[int64]bool{}, senderKills: map[int64][]time.Time{},
-		running: map[int64][]*os.Process{}, lessons: map[string]bool{}, actions: map[string]int{},
+	return &ledger{sends: map[string][]time.Time{}, marked: map[string]bool{}, senderKills: map[string][]time.Time{},
+		running: map[string][]*os.Process{}, lessons: map[string]bool{}, actions: map[string]int{},
 		outcomes: map[string]int{}, probes: map[string]time.Time{}}
 }
 
@@ -141,6 +142,7 @@ func (k *soak) act(ctx context.Context, r *rand.Rand, name string) {
 	var args []string
 	var onStart func(p *os.Process)
 	var draft int64
+	var mid string // the draft's Message-ID
 	var proc *os.Process
 	a, haveApp := k.randomApp(r)
 	appArg := fmt.Sprint(a.ID)
@@ -192,23 +194,25 @@ func (k *soak) act(ctx context.Context, r *rand.Rand, name string) {
 		}
 		slices.Sort(ids)
 		draft = ids[r.IntN(len(ids))]
+		dm, _ := k.s.get(draft)
+		mid = dm.MessageID
 		sub := strings.TrimPrefix(name, "drafts-")
 		args = []string{"drafts", sub, fmt.Sprint(draft)}
 		switch sub {
 		case "send":
 			args = append(args, "--yes")
 			k.l.mu.Lock()
-			k.l.sends[draft] = append(k.l.sends[draft], time.Now())
+			k.l.sends[mid] = append(k.l.sends[mid], time.Now())
 			k.l.mu.Unlock()
 			onStart = func(p *os.Process) {
 				proc = p
 				k.l.mu.Lock()
-				k.l.running[draft] = append(k.l.running[draft], p)
+				k.l.running[mid] = append(k.l.running[mid], p)
 				k.l.mu.Unlock()
 			}
 		case "sent":
 			k.l.mu.Lock()
-			k.l.marked[draft] = true
+			k.l.marked[mid] = true
 			k.l.mu.Unlock()
 		}
 	}
@@ -219,7 +223,7 @@ func (k *soak) act(ctx context.Context, r *rand.Rand, name string) {
 	res := k.w.cli(ctx, onStart, args...)
 	if draft != 0 && onStart != nil {
 		k.l.mu.Lock()
-		k.l.running[draft] = slices.DeleteFunc(k.l.running[draft], func(p *os.Process) bool { return p == proc })
+		k.l.running[mid] = slices.DeleteFunc(k.l.running[mid], func(p *os.Process) bool { return p == proc })
 		k.l.mu.Unlock()
 	}
 	if ctx.Err() != nil && res.code != 0 {
@@ -320,28 +324,29 @@ func (k *soak) killSender(c copy) {
 		}()
 		return
 	}
-	m, ok := k.s.byMID(c.MessageID)
-	if !ok {
-		return
-	}
 	k.l.mu.Lock()
-	procs := k.l.running[m.ID]
-	if len(procs) > 0 {
-		k.l.senderKills[m.ID] = append(k.l.senderKills[m.ID], time.Now())
-	}
+	procs := slices.Clone(k.l.running[c.MessageID])
 	k.l.mu.Unlock()
 	for _, p := range procs {
 		_ = p.Signal(syscall.SIGKILL)
-		k.fault("drafts send SIGKILL after 250", "draft %d", m.ID)
+		k.fault("drafts send SIGKILL after 250", "draft %s", c.MessageID)
+	}
+	if len(procs) > 0 {
+		// Noted after the signal: the copy it hit is older.
+		k.l.mu.Lock()
+		k.l.senderKills[c.MessageID] = append(k.l.senderKills[c.MessageID], time.Now())
+		k.l.mu.Unlock()
 	}
 }
 
 // crashDaemon SIGKILLs the daemon and starts it again; the caller holds ctl.
 func (k *soak) crashDaemon(ctx context.Context, inFlight bool) {
+	k.d.kill(syscall.SIGKILL)
+	// Noted once the process is gone: every copy it sent is older, every
+	// copy its successor sends is newer.
 	k.l.mu.Lock()
 	k.l.daemonKills = append(k.l.daemonKills, kill{At: time.Now(), InFlight: inFlight})
 	k.l.mu.Unlock()
-	k.d.kill(syscall.SIGKILL)
 	k.restart(ctx)
 }
 
@@ -361,7 +366,55 @@ func (k *soak) restart(ctx context.Context) {
 	}
 }
 
-// faulter injects process and mailbox faults at random.
+// daemonFaults kills, stops and reloads the daemon at random, seconds
+// apart, in storms of 15 s with 20 s of calm between: a daemon that never
+// lived long would hide a stall of its loop from the probe, which
+// measures from the daemon's last start.
+func (k *soak) daemonFaults(ctx context.Context, r *rand.Rand, pause time.Duration) {
+	began := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Duration(r.Int64N(int64(pause)) + int64(pause)/2)):
+		}
+		if time.Since(began)%(35*time.Second) >= 15*time.Second {
+			continue // the calm
+		}
+		k.ctl.Lock()
+		switch n := r.IntN(100); {
+		case n < 30:
+			inFlight := k.smtp.InFlight()
+			k.fault("daemon SIGKILL", "in flight: %v", inFlight)
+			k.crashDaemon(ctx, inFlight)
+		case n < 50:
+			k.fault("daemon SIGKILL while sending", "")
+			k.killMidSend(ctx)
+		case n < 60:
+			k.fault("daemon SIGTERM and restart", "")
+			k.d.kill(syscall.SIGTERM)
+			k.restart(ctx)
+		case n < 78:
+			stop := time.Duration(1000+r.IntN(5000)) * time.Millisecond
+			k.fault("daemon SIGSTOP", "for %s", stop)
+			k.d.pause(ctx, stop)
+		default:
+			broken := r.IntN(2) == 0
+			name := "daemon SIGHUP, good config"
+			if broken {
+				name = "daemon SIGHUP, broken config"
+			}
+			k.fault(name, "")
+			line, err := k.d.reload(broken)
+			k.checkReload(broken, line, err)
+		}
+		k.ctl.Unlock()
+	}
+}
+
+// faulter injects the other faults at random: to a running drafts send,
+// and a new UIDVALIDITY. (The SMTP server's come with the messages, the
+// IMAP server's with the FETCH commands.)
 func (k *soak) faulter(ctx context.Context, r *rand.Rand, pause time.Duration) {
 	for {
 		select {
@@ -369,53 +422,14 @@ func (k *soak) faulter(ctx context.Context, r *rand.Rand, pause time.Duration) {
 			return
 		case <-time.After(time.Duration(r.Int64N(int64(pause)) + int64(pause)/2)):
 		}
-		switch n := r.IntN(100); {
-		case n < 16:
-			k.ctl.Lock()
-			inFlight := k.smtp.InFlight()
-			k.fault("daemon SIGKILL", "in flight: %v", inFlight)
-			k.crashDaemon(ctx, inFlight)
-			k.ctl.Unlock()
-		case n < 20:
-			k.ctl.Lock()
-			k.fault("daemon SIGTERM and restart", "")
-			k.d.kill(syscall.SIGTERM)
-			k.restart(ctx)
-			k.ctl.Unlock()
-		case n < 30:
-			k.ctl.Lock()
-			stop := time.Duration(1000+r.IntN(5000)) * time.Millisecond
-			k.fault("daemon SIGSTOP", "for %s", stop)
-			k.d.pause(ctx, stop)
-			k.ctl.Unlock()
-		case n < 38:
-			broken := r.IntN(2) == 0
-			name := "daemon SIGHUP, good config"
-			if broken {
-				name = "daemon SIGHUP, broken config"
-			}
-			k.ctl.Lock()
-			k.fault(name, "")
-			line, err := k.d.reload(broken)
-			k.ctl.Unlock()
-			k.checkReload(broken, line, err)
-		case n < 50:
-			k.senderFault(r)
-		case n < 58:
-			k.fault("imap dropped connection", "at the next FETCH")
-			k.imap.arm(fetchDrop)
-		case n < 66:
-			k.fault("imap slow FETCH", "at the next FETCH")
-			k.imap.arm(fetchSlow)
-		case n < 69:
+		// A renumbered inbox is read on from its end: the mail planted
+		// since the last poll is never read, so it is rare.
+		if r.IntN(100) == 0 {
 			k.fault("imap UIDVALIDITY change", "the inbox made anew")
 			k.imap.renumber()
-		default:
-			k.ctl.Lock()
-			k.fault("daemon SIGKILL while sending", "")
-			k.killMidSend(ctx)
-			k.ctl.Unlock()
+			continue
 		}
+		k.senderFault(r)
 	}
 }
 
@@ -441,7 +455,7 @@ func (k *soak) checkReload(broken bool, line string, err error) {
 // senderFault SIGKILLs or SIGSTOPs a running `drafts send`.
 func (k *soak) senderFault(r *rand.Rand) {
 	k.l.mu.Lock()
-	var ids []int64
+	var ids []string
 	for id, ps := range k.l.running {
 		if len(ps) > 0 {
 			ids = append(ids, id)
@@ -455,19 +469,19 @@ func (k *soak) senderFault(r *rand.Rand) {
 	id := ids[r.IntN(len(ids))]
 	p := k.l.running[id][0]
 	stop := r.IntN(3) == 0
-	if !stop {
-		k.l.senderKills[id] = append(k.l.senderKills[id], time.Now())
-	}
 	k.l.mu.Unlock()
 	if stop {
 		d := time.Duration(500+r.IntN(3000)) * time.Millisecond
-		k.fault("drafts send SIGSTOP", "draft %d for %s", id, d)
+		k.fault("drafts send SIGSTOP", "draft %s for %s", id, d)
 		_ = p.Signal(syscall.SIGSTOP)
 		time.AfterFunc(d, func() { _ = p.Signal(syscall.SIGCONT) })
 		return
 	}
-	k.fault("drafts send SIGKILL", "draft %d", id)
+	k.fault("drafts send SIGKILL", "draft %s", id)
 	_ = p.Signal(syscall.SIGKILL)
+	k.l.mu.Lock()
+	k.l.senderKills[id] = append(k.l.senderKills[id], time.Now())
+	k.l.mu.Unlock()
 }
 
 // killMidSend waits (a little) for a message to the user on the wire, and

@@ -57,7 +57,7 @@ func readFinal(ctx context.Context, path string) (*final, error) {
 	if err := s.read(ctx); err != nil {
 		return nil, err
 	}
-	for _, m := range s.msgs {
+	for _, m := range s.byMessageID {
 		f.msgs[m.MessageID] = *m
 	}
 	rows, err := db.QueryContext(ctx, `SELECT id, application_id, kind, at FROM events`)
@@ -199,12 +199,12 @@ func (k *soak) check(f *final, quietEnd time.Time, b bounds) []*verdict {
 			continue
 		}
 		sentDrafts++
-		sends := k.l.sends[m.ID]
+		sends := k.l.sends[id]
 		if len(sends) == 0 || sends[0].After(cs[0].At) {
 			drafts.fail(cs[0].At, "draft %d (%s) reached the recruiter %v with no drafts send for it", m.ID, m.Kind, cs[0].To)
 			continue
 		}
-		kills := k.l.senderKills[m.ID]
+		kills := k.l.senderKills[id]
 		var pairs []pair
 		for i := 1; i < len(cs); i++ {
 			dups++
@@ -218,7 +218,7 @@ func (k *soak) check(f *final, quietEnd time.Time, b bounds) []*verdict {
 	markedSent := 0
 	for _, m := range f.msgs {
 		if m.Audience == "recruiter" && m.Status == "sent" {
-			if len(k.l.sends[m.ID]) == 0 && !k.l.marked[m.ID] {
+			if len(k.l.sends[m.MessageID]) == 0 && !k.l.marked[m.MessageID] {
 				drafts.fail(time.Now(), "draft %d (%s) is recorded sent, yet the user neither sent it nor marked it sent", m.ID, m.Kind)
 			}
 			if len(acked[m.MessageID]) == 0 {
@@ -263,7 +263,7 @@ func (k *soak) check(f *final, quietEnd time.Time, b bounds) []*verdict {
 		switch m.Status {
 		case "sent":
 			if len(cs) == 0 {
-				checkins.fail(time.Now(), "%s message %d is recorded sent but never reached the server (Message-ID %s)", m.Kind, m.ID, id)
+				checkins.fail(m.DueAt, "%s message %d is recorded sent but never reached the server (Message-ID %s)", m.Kind, m.ID, id)
 				continue
 			}
 			delivered++
@@ -318,13 +318,13 @@ func (k *soak) check(f *final, quietEnd time.Time, b bounds) []*verdict {
 	// 3. Strangers and lessons.
 	records := &verdict{Name: "records: no change by a stranger's mail, every lesson from the user"}
 	k.imap.mu.Lock()
-	dates := k.imap.strangerDates
+	dates, words := k.imap.strangerDates, k.imap.strangerWords
 	strangers := k.imap.strangers
 	planted := fmt.Sprint(k.imap.planted)
 	k.imap.mu.Unlock()
 	for _, e := range f.eventAts {
-		if dates[e.At] {
-			records.fail(time.UnixMilli(e.At), "event %d (%s) on application %d is dated like a stranger's mail", e.ID, e.Kind, e.App)
+		if planted, ok := dates[e.At]; ok {
+			records.fail(planted, "event %d (%s) on application %d is dated like a stranger's mail", e.ID, e.Kind, e.App)
 		}
 	}
 	fromMail, fromCLI := 0, 0
@@ -332,7 +332,11 @@ func (k *soak) check(f *final, quietEnd time.Time, b bounds) []*verdict {
 		tok, _, _ := strings.Cut(t, " ")
 		switch {
 		case !k.l.lessons[tok]:
-			records.fail(time.Now(), "lesson %q was never written by the user", firstLines(t, 1))
+			at := time.Now()
+			if w, ok := words[tok]; ok {
+				at = w
+			}
+			records.fail(at, "lesson %q was never written by the user", firstLines(t, 1))
 		case strings.HasPrefix(tok, "mail-lesson-"):
 			fromMail++
 		default:
@@ -340,8 +344,8 @@ func (k *soak) check(f *final, quietEnd time.Time, b bounds) []*verdict {
 		}
 	}
 	for _, t := range f.feedback {
-		if strings.Contains(t, "stranger-") {
-			records.fail(time.Now(), "feedback %q came from a stranger", firstLines(t, 1))
+		if tok, _, _ := strings.Cut(t, " "); strings.HasPrefix(tok, "stranger-") {
+			records.fail(words[tok], "feedback %q came from a stranger", firstLines(t, 1))
 		}
 	}
 	records.Summary = fmt.Sprintf("strangers' mails: %d, lessons: %d (%d from the user's mail, %d typed), mail planted: %s, violations: %d",
@@ -357,8 +361,7 @@ func (k *soak) check(f *final, quietEnd time.Time, b bounds) []*verdict {
 	for _, t := range trans {
 		counts[t.From+"→"+t.To]++
 		if !allowed(t.From, t.To) {
-			m, _ := k.s.get(t.ID)
-			states.fail(t.At, "message %d (%s) went from %s to %s", t.ID, m.Kind, t.From, t.To)
+			states.fail(t.At, "message %d (%s) went from %s to %s", t.ID, t.Kind, t.From, t.To)
 		}
 	}
 	for _, m := range f.msgs {

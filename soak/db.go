@@ -30,6 +30,7 @@ type msg struct {
 // transition is one change of a message's status the sampler saw.
 type transition struct {
 	ID       int64
+	Kind     string
 	From, To string
 	At       time.Time
 }
@@ -40,7 +41,10 @@ type sampler struct {
 	db *sql.DB
 	ev *events
 
-	mu          sync.Mutex
+	mu sync.Mutex
+	// msgs holds the rows of the last read by id; byMessageID every
+	// message ever seen. A message is known by its Message-ID: SQLite
+	// gives the id of a deleted row to the next one.
 	msgs        map[int64]*msg
 	byMessageID map[string]*msg
 	transitions []transition
@@ -110,22 +114,24 @@ func (s *sampler) read(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reads++
-	seen := make(map[int64]bool, len(got))
+	seen := make(map[string]bool, len(got))
+	cur := make(map[int64]*msg, len(got))
 	for _, m := range got {
-		seen[m.ID] = true
-		old := s.msgs[m.ID]
+		seen[m.MessageID] = true
+		old := s.byMessageID[m.MessageID]
 		if old != nil && old.Status != m.Status {
-			s.transitions = append(s.transitions, transition{ID: m.ID, From: old.Status, To: m.Status, At: now})
+			s.transitions = append(s.transitions, transition{ID: m.ID, Kind: m.Kind, From: old.Status, To: m.Status, At: now})
 		}
 		m := m
-		s.msgs[m.ID] = &m
+		cur[m.ID] = &m
 		s.byMessageID[m.MessageID] = &m
 	}
-	for id, m := range s.msgs {
+	for id, m := range s.byMessageID {
 		if !seen[id] {
 			m.Gone = true
 		}
 	}
+	s.msgs = cur
 	return nil
 }
 

@@ -20,43 +20,47 @@ const (
 	imapPassword = imaptest.Password
 )
 
-// What the next FETCH meets.
-const (
-	fetchOK int32 = iota
-	fetchDrop
-	fetchSlow
-)
-
 // mailbox is the user's IMAP mailbox (go-imap's in-memory server) with
 // faults at the next FETCH, and the mail the soak planted in it.
 type mailbox struct {
-	srv  *imaptest.Server
-	next atomic.Int32
-	ev   *events
+	srv *imaptest.Server
+	ev  *events
+	// faults is set while faults are on; each FETCH then meets a dropped
+	// connection or a slow answer one time in twenty each.
+	faults atomic.Bool
 
 	mu sync.Mutex
 	// strangers holds the Date (Unix ms) of every stranger's mail: a
 	// record dated so came from one of them. Their seconds are 13, which
 	// nothing else the soak writes has.
-	strangerDates map[int64]bool
+	strangerDates map[int64]time.Time  // Date (Unix ms) → when it was planted
+	strangerWords map[string]time.Time // the token of its text → when
 	strangers     int
 	planted       map[string]int
 }
 
-func newMailbox(ev *events) (*mailbox, error) {
+func newMailbox(seed uint64, ev *events, count func(name, detail string)) (*mailbox, error) {
 	srv, err := imaptest.New(imaptest.Options{})
 	if err != nil {
 		return nil, err
 	}
-	m := &mailbox{srv: srv, ev: ev, strangerDates: map[int64]bool{}, planted: map[string]int{}}
+	m := &mailbox{srv: srv, ev: ev, strangerDates: map[int64]time.Time{}, strangerWords: map[string]time.Time{}, planted: map[string]int{}}
+	var rmu sync.Mutex
+	rng := rand.New(rand.NewPCG(seed, 0x1a4a))
 	hook := func(c *imapserver.Conn) error {
-		switch m.next.Swap(fetchOK) {
-		case fetchDrop:
-			ev.add("imap: a FETCH met a dropped connection")
+		if !m.faults.Load() {
+			return nil
+		}
+		rmu.Lock()
+		n := rng.IntN(20)
+		rmu.Unlock()
+		switch n {
+		case 0:
+			count("imap dropped connection", "at a FETCH")
 			_ = c.NetConn().Close()
 			return fmt.Errorf("dropped")
-		case fetchSlow:
-			ev.add("imap: a FETCH is answered 1.5s late")
+		case 1:
+			count("imap slow FETCH", "answered 1.5s late")
 			time.Sleep(1500 * time.Millisecond)
 		}
 		return nil
@@ -64,8 +68,6 @@ func newMailbox(ev *events) (*mailbox, error) {
 	srv.OnFetch.Store(&hook)
 	return m, nil
 }
-
-func (m *mailbox) arm(f int32) { m.next.Store(f) }
 
 // renumber deletes the inbox and makes it anew, with a new UIDVALIDITY.
 func (m *mailbox) renumber() {
@@ -137,10 +139,11 @@ func (k *soak) mail(r *rand.Rand) {
 		m, _ := k.s.get(ids[r.IntN(len(ids))])
 		at := now.Add(13 * time.Second)
 		k.imap.mu.Lock()
-		k.imap.strangerDates[at.UnixMilli()] = true
+		t := k.l.token("stranger-")
+		k.imap.strangerDates[at.UnixMilli()] = time.Now()
+		k.imap.strangerWords[t] = time.Now()
 		k.imap.strangers++
 		k.imap.mu.Unlock()
-		t := k.l.token("stranger-")
 		body := t + " " + rejection
 		if r.IntN(2) == 0 {
 			body = t + " I learned that onward believes anyone."

@@ -93,7 +93,7 @@ func main() {
 	binary := flag.String("binary", "", "the onward binary (default: built from this module)")
 	keep := flag.Bool("keep", false, "keep the folder with the database and the daemon's log")
 	hands := flag.Int("hands", 4, "the user's actions run at once")
-	probeBound := flag.Duration("probe-bound", 15*time.Second, "the longest a probe may take to reach the server")
+	probeBound := flag.Duration("probe-bound", 10*time.Second, "the longest a probe may take to reach the server")
 	rssBound := flag.Int64("rss-bound", 256, "the daemon's peak RSS bound, in MB")
 	flag.Parse()
 	if *minutes <= 0 || *hands < 1 || flag.NArg() > 0 {
@@ -150,7 +150,8 @@ func run(ctx context.Context, c config) (int, error) {
 		return 0, fmt.Errorf("smtp server: %w", err)
 	}
 	defer sm.Close()
-	mb, err := newMailbox(ev)
+	var k *soak
+	mb, err := newMailbox(c.seed, ev, func(name, detail string) { k.fault(name, "%s", detail) })
 	if err != nil {
 		return 0, fmt.Errorf("imap server: %w", err)
 	}
@@ -163,7 +164,7 @@ func run(ctx context.Context, c config) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	k := &soak{w: w, d: d, smtp: sm, imap: mb, l: newLedger(), ev: ev, faults: map[string]int{}}
+	k = &soak{w: w, d: d, smtp: sm, imap: mb, l: newLedger(), ev: ev, faults: map[string]int{}}
 	sm.onKill = k.killSender
 	if err := d.start(ctx); err != nil {
 		return 0, err
@@ -196,16 +197,21 @@ func run(ctx context.Context, c config) (int, error) {
 	fmt.Printf("soak: %g minutes of faults, %d hands, folder %s\n", c.minutes, c.hands, dir)
 	phase, endPhase := context.WithTimeout(ctx, time.Duration(c.minutes*float64(time.Minute)))
 	sm.faults.Store(true)
+	mb.faults.Store(true)
 	var wg sync.WaitGroup
 	for i := range c.hands {
 		r := rand.New(rand.NewPCG(c.seed, uint64(i+1)))
 		wg.Add(1)
 		go func() { defer wg.Done(); k.user(phase, r, 150*time.Millisecond) }()
 	}
-	wg.Add(3)
+	wg.Add(4)
 	go func() {
 		defer wg.Done()
-		k.faulter(phase, rand.New(rand.NewPCG(c.seed, 100)), 400*time.Millisecond)
+		k.daemonFaults(phase, rand.New(rand.NewPCG(c.seed, 99)), 3*time.Second)
+	}()
+	go func() {
+		defer wg.Done()
+		k.faulter(phase, rand.New(rand.NewPCG(c.seed, 100)), 500*time.Millisecond)
 	}()
 	go func() {
 		defer wg.Done()
@@ -242,6 +248,7 @@ func run(ctx context.Context, c config) (int, error) {
 	// The quiet phase: no faults; the daemon runs clean until every
 	// check-in due has gone, or two minutes have passed.
 	sm.faults.Store(false)
+	mb.faults.Store(false)
 	k.ctl.Lock()
 	quietStart := time.Now()
 	ev.add("quiet phase")
@@ -351,6 +358,15 @@ func (k *soak) report(c config, verdicts []*verdict, took, quiet time.Duration) 
 			bad += len(v.Violations)
 		}
 		fmt.Printf("%s %s\n     %s\n", mark, v.Name, v.Summary)
+		if len(v.Violations) > 0 {
+			first := v.Violations[0].At
+			for _, x := range v.Violations {
+				if x.At.Before(first) {
+					first = x.At
+				}
+			}
+			fmt.Printf("     first violation %.1fs into the run\n", first.Sub(k.ev.start).Seconds())
+		}
 	}
 	if bad == 0 {
 		fmt.Printf("\nviolations: 0\n")

@@ -129,8 +129,11 @@ func (s *server) decide(id string, probe bool) smtpFault {
 	if probe || !first || !s.faults.Load() || s.rng.Float64() >= 0.3 {
 		return fNone
 	}
-	f := smtpFault(1 + s.rng.IntN(7))
-	return f
+	// A kill after the 250 is rarer than the rest: each is a restart.
+	if s.rng.IntN(20) == 0 {
+		return fKillAfterAck
+	}
+	return smtpFault(1 + s.rng.IntN(6))
 }
 
 func (s *server) record(c copy) {
