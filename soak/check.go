@@ -407,7 +407,8 @@ func (k *soak) check(f *final, quietEnd time.Time, b bounds) []*verdict {
 		if r := k.d.lastReady(got); r.After(from) {
 			from = r // the daemon was down or stopped meanwhile
 		}
-		if lat := got.Sub(from); lat > worst {
+		// The server's trickles are faults, not the daemon's slowness.
+		if lat := got.Sub(from) - k.smtp.slowIn(from, got); lat > worst {
 			worst, worstMark = lat, mark
 		}
 	}

@@ -51,7 +51,8 @@
 //     still sending; PRAGMA integrity_check is ok; no command panicked;
 //  5. a probe (a feedback recorded every three seconds, whose check-in no
 //     fault touches) reaches the server within -probe-bound of the command
-//     or of the daemon's last start or SIGCONT; the daemon's peak RSS
+//     or of the daemon's last start or SIGCONT, not counting the time the
+//     server trickled its replies to other messages; the daemon's peak RSS
 //     (VmHWM) stays under -rss-bound MB; the daemon never exits by itself,
 //     refuses a broken config and takes a good one.
 //

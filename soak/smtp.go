@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/mail"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,6 +32,9 @@ type copy struct {
 	// Fault is what the server did to it ("" when it behaved).
 	Fault string
 }
+
+// span is a stretch of time.
+type span struct{ from, to time.Time }
 
 // A refusal is a permanent (5xx) answer the server gave a message.
 type refusal struct {
@@ -83,6 +87,10 @@ type server struct {
 	refused  []refusal
 	tried    map[string]bool // Message-IDs whose first attempt was seen
 	injected map[string]int
+	// slow holds when the server kept the daemon waiting on purpose (a
+	// trickled reply to a message to the user): time the probe does not
+	// count. The daemon sends one message at a time, so they never overlap.
+	slow     []span
 	inFlight int // transactions to the user between MAIL and the reply to the dot
 }
 
@@ -134,6 +142,34 @@ func (s *server) decide(id string, probe bool) smtpFault {
 		return fKillAfterAck
 	}
 	return smtpFault(1 + s.rng.IntN(6))
+}
+
+// slowed notes that the server kept a sender waiting since from.
+func (s *server) slowed(from time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.slow = append(s.slow, span{from, time.Now()})
+}
+
+// slowIn returns how long, between from and to, the server kept senders
+// waiting on purpose.
+func (s *server) slowIn(from, to time.Time) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var d time.Duration
+	for _, x := range s.slow {
+		a, b := x.from, x.to
+		if a.Before(from) {
+			a = from
+		}
+		if b.After(to) {
+			b = to
+		}
+		if b.After(a) {
+			d += b.Sub(a)
+		}
+	}
+	return d
 }
 
 func (s *server) record(c copy) {
@@ -238,6 +274,10 @@ func (ss *session) Data(r io.Reader) error {
 		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 0, 0}, Message: "dropped"}
 	case fTrickleReply:
 		s.record(c)
+		if slices.Equal(c.To, []string{userEmail}) {
+			// Only the daemon sends to the user: its wait.
+			defer s.slowed(time.Now())
+		}
 		// Longer than the sender's send timeout: it gives up, the
 		// message is here all the same.
 		for i := range 20 {
@@ -299,7 +339,7 @@ func (l greetingTrickler) Accept() (net.Conn, error) {
 	if !slow {
 		return c, nil
 	}
-	return &slowGreeting{Conn: c, r: bufio.NewReader(c)}, nil
+	return &slowGreeting{Conn: c, r: bufio.NewReader(c), s: s}, nil
 }
 
 // slowGreeting writes three continuation lines, 300 ms apart, before the
@@ -307,6 +347,7 @@ func (l greetingTrickler) Accept() (net.Conn, error) {
 type slowGreeting struct {
 	net.Conn
 	r    *bufio.Reader
+	s    *server
 	once sync.Once
 }
 
