@@ -393,6 +393,7 @@ func (k *soak) check(f *final, quietEnd time.Time, b bounds) []*verdict {
 	}
 	var worst time.Duration
 	var worstMark string
+	var firstLate time.Time // when the first probe over the bound was overdue
 	lost := 0
 	for mark, issued := range k.l.probes {
 		got, ok := arrivals[mark]
@@ -403,17 +404,18 @@ func (k *soak) check(f *final, quietEnd time.Time, b bounds) []*verdict {
 			}
 			continue
 		}
-		from := issued
-		if r := k.d.lastReady(got); r.After(from) {
-			from = r // the daemon was down or stopped meanwhile
-		}
-		// The server's trickles are faults, not the daemon's slowness.
-		if lat := got.Sub(from) - k.smtp.slowIn(from, got); lat > worst {
+		// Time the daemon was killed or stopped, and the server's
+		// trickles, are faults, not the daemon's slowness.
+		lat := got.Sub(issued) - k.d.downIn(issued, got) - k.smtp.slowIn(issued, got)
+		if lat > worst {
 			worst, worstMark = lat, mark
+		}
+		if overdue := issued.Add(b.probeLatency); lat > b.probeLatency && (firstLate.IsZero() || overdue.Before(firstLate)) {
+			firstLate = overdue
 		}
 	}
 	if worst > b.probeLatency {
-		health.fail(arrivals[worstMark], "probe %s took %s to reach the server, over the bound of %s", worstMark, worst.Round(time.Millisecond), b.probeLatency)
+		health.fail(firstLate, "probe %s took %s to reach the server, over the bound of %s", worstMark, worst.Round(time.Millisecond), b.probeLatency)
 	}
 	k.d.mu.Lock()
 	peak := k.d.peakRSS

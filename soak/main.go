@@ -50,9 +50,10 @@
 //     second), none is for the user and drafted, sent without sent_at, or
 //     still sending; PRAGMA integrity_check is ok; no command panicked;
 //  5. a probe (a feedback recorded every three seconds, whose check-in no
-//     fault touches) reaches the server within -probe-bound of the command
-//     or of the daemon's last start or SIGCONT, not counting the time the
-//     server trickled its replies to other messages; the daemon's peak RSS
+//     fault touches) reaches the server within -probe-bound of the command,
+//     not counting the time the daemon was down (from a kill to its next
+//     start, from SIGSTOP to SIGCONT) and the time the server trickled its
+//     replies to other messages; the daemon's peak RSS
 //     (VmHWM) stays under -rss-bound MB; the daemon never exits by itself,
 //     refuses a broken config and takes a good one.
 //

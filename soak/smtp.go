@@ -156,20 +156,7 @@ func (s *server) slowed(from time.Time) {
 func (s *server) slowIn(from, to time.Time) time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var d time.Duration
-	for _, x := range s.slow {
-		a, b := x.from, x.to
-		if a.Before(from) {
-			a = from
-		}
-		if b.After(to) {
-			b = to
-		}
-		if b.After(a) {
-			d += b.Sub(a)
-		}
-	}
-	return d
+	return overlap(s.slow, from, to)
 }
 
 func (s *server) record(c copy) {

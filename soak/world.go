@@ -199,14 +199,14 @@ type daemon struct {
 	stopped bool // SIGSTOPped
 	lines   chan string
 	peakRSS int64 // kB, VmHWM over every daemon process
-	// ready holds the moments the daemon could work again: each start
-	// (its "daemon started" line) and each SIGCONT.
-	ready []time.Time
-	// down holds when the daemon stopped working (killed, stopped).
-	down     []time.Time
-	crashes  []string // exits the soak did not cause
-	log      *os.File
-	expected bool // the soak is ending this process
+	// down holds the spans the daemon could not work: from a kill to the
+	// next start line, from SIGSTOP to SIGCONT. downSince is the start of
+	// the one under way.
+	down      []span
+	downSince time.Time
+	crashes   []string // exits the soak did not cause
+	log       *os.File
+	expected  bool // the soak is ending this process
 }
 
 func newDaemon(w *world, ev *events) (*daemon, error) {
@@ -274,7 +274,10 @@ func (d *daemon) start(ctx context.Context) error {
 		return fmt.Errorf("the daemon did not start within 30s (see %s)", d.log.Name())
 	}
 	d.mu.Lock()
-	d.ready = append(d.ready, time.Now())
+	if !d.downSince.IsZero() {
+		d.down = append(d.down, span{d.downSince, time.Now()})
+		d.downSince = time.Time{}
+	}
 	d.mu.Unlock()
 	d.ev.add("daemon pid %d started", cmd.Process.Pid)
 	return nil
@@ -318,7 +321,7 @@ func (d *daemon) kill(sig syscall.Signal) {
 	if d.stopped && sig != syscall.SIGKILL {
 		_ = cmd.Process.Signal(syscall.SIGCONT)
 	}
-	d.down = append(d.down, time.Now())
+	d.downSince = time.Now()
 	d.mu.Unlock()
 	_ = cmd.Process.Signal(sig)
 	select {
@@ -334,7 +337,7 @@ func (d *daemon) pause(ctx context.Context, for_ time.Duration) {
 	d.mu.Lock()
 	cmd := d.cmd
 	d.stopped = true
-	d.down = append(d.down, time.Now())
+	stopped := time.Now()
 	d.mu.Unlock()
 	_ = cmd.Process.Signal(syscall.SIGSTOP)
 	select {
@@ -344,7 +347,7 @@ func (d *daemon) pause(ctx context.Context, for_ time.Duration) {
 	d.mu.Lock()
 	if d.cmd == cmd {
 		d.stopped = false
-		d.ready = append(d.ready, time.Now())
+		d.down = append(d.down, span{stopped, time.Now()})
 	}
 	d.mu.Unlock()
 	_ = cmd.Process.Signal(syscall.SIGCONT)
@@ -377,15 +380,27 @@ func (d *daemon) reload(broken bool) (string, error) {
 	}
 }
 
-// last is when the daemon last became able to work at or before t.
-func (d *daemon) lastReady(t time.Time) time.Time {
+// downIn returns how long, between from and to, the daemon could not work.
+func (d *daemon) downIn(from, to time.Time) time.Duration {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	var r time.Time
-	for _, x := range d.ready {
-		if !x.After(t) && x.After(r) {
-			r = x
+	return overlap(d.down, from, to)
+}
+
+// overlap sums the parts of spans (which do not overlap) between from and to.
+func overlap(spans []span, from, to time.Time) time.Duration {
+	var sum time.Duration
+	for _, x := range spans {
+		a, b := x.from, x.to
+		if a.Before(from) {
+			a = from
+		}
+		if b.After(to) {
+			b = to
+		}
+		if b.After(a) {
+			sum += b.Sub(a)
 		}
 	}
-	return r
+	return sum
 }
