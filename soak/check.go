@@ -418,11 +418,11 @@ func (k *soak) check(f *final, quietEnd time.Time, b bounds) []*verdict {
 		health.fail(firstLate, "probe %s took %s to reach the server, over the bound of %s", worstMark, worst.Round(time.Millisecond), b.probeLatency)
 	}
 	k.d.mu.Lock()
-	peak := k.d.peakRSS
+	peak, peakAt := k.d.peakRSS, k.d.peakAt
 	crashes := k.d.crashes
 	k.d.mu.Unlock()
 	if peak > b.peakRSSkB {
-		health.fail(time.Now(), "the daemon's peak RSS was %d MB, over the bound of %d MB", peak/1024, b.peakRSSkB/1024)
+		health.fail(peakAt, "the daemon's peak RSS was %d MB, over the bound of %d MB", peak/1024, b.peakRSSkB/1024)
 	}
 	for _, c := range crashes {
 		health.fail(time.Now(), "the daemon: %s", c)

@@ -199,6 +199,7 @@ type daemon struct {
 	stopped bool // SIGSTOPped
 	lines   chan string
 	peakRSS int64 // kB, VmHWM over every daemon process
+	peakAt  time.Time
 	// down holds the spans the daemon could not work: from a kill to the
 	// next start line, from SIGSTOP to SIGCONT. downSince is the start of
 	// the one under way.
@@ -297,7 +298,9 @@ func (d *daemon) sampleRSS() {
 	for _, line := range strings.Split(string(b), "\n") {
 		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			d.peakRSS = max(d.peakRSS, kb)
+			if kb > d.peakRSS {
+				d.peakRSS, d.peakAt = kb, time.Now()
+			}
 		}
 	}
 }
