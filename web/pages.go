@@ -8,7 +8,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,12 +83,22 @@ func (s *Server) routes() {
 	s.mux = m
 }
 
+// menuDrafts is where the menu's count of waiting drafts stops: counting
+// ten thousand of them on every page would cost more than the page.
+const menuDrafts = 100
+
 // render writes a page; the template runs into a buffer first so that an
 // error in it is a clean 500, not half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.CSRF = s.csrf
-	if n, err := s.o.Store.CountByStatus(r.Context()); err == nil {
-		p.Drafts = n[onward.StatusDrafted]
+	// The menu's badge stops counting at menuDrafts ("99+"); the drafts
+	// page, which says how many it shows of how many, counts them all.
+	upTo := menuDrafts
+	if name == "drafts" {
+		upTo = 0
+	}
+	if n, err := s.o.Store.CountDrafts(r.Context(), upTo); err == nil {
+		p.Drafts = n
 	}
 	var b bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&b, "layout.html", p); err != nil {
@@ -172,7 +181,8 @@ type column struct {
 	Name, Title string
 	Cards       []card
 	Total       int
-	More        string // the link to the rest, when cut
+	More        string // the link to the rest of the column, when cut
+	Newest      string // on a later page of a column: the link to its first
 }
 
 type boardData struct {
@@ -182,11 +192,12 @@ type boardData struct {
 	Stages  []string
 }
 
-// boardLimit keeps the board readable and light at thousands of
-// applications: the newest of each column, the rest one link away.
+// boardLimit and stageLimit keep the board readable and light at
+// thousands of applications: the newest of each column with its count,
+// the whole column one link away, a page of stageLimit at a time.
 const (
-	boardLimit = 30
-	stageLimit = 200
+	boardLimit = 20
+	stageLimit = 50
 )
 
 func (s *Server) board(w http.ResponseWriter, r *http.Request) {
@@ -201,52 +212,62 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, badInput("stage: %q is not one of applied, interviewing, offer, closed", stage))
 		return
 	}
-	// The applications alone, one statement; the messages only of the
-	// cards shown, one indexed statement each: the board of a long hunt
-	// costs its thirty cards a column, not its thousands of messages.
-	apps, err := s.o.Store.Applications(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	var before int64
+	if v := r.URL.Query().Get("before"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			s.fail(w, r, badInput("before: %q is not an application id", v))
+			return
+		}
+		before = n
 	}
 	limit := boardLimit
 	if stage != "" || q != "" {
 		limit = stageLimit
 	}
-	if n, err := strconv.Atoi(r.URL.Query().Get("show")); err == nil && n > limit {
-		limit = min(n, 5000)
-	}
-	lq := strings.ToLower(q)
 	d := boardData{Stage: stage, Q: q}
-	for _, c := range columns {
+	var cols [][]onward.Stage
+	var shown []int
+	for i, c := range columns {
 		d.Stages = append(d.Stages, c.Name)
-		if stage != "" && stage != c.Name {
-			continue
+		if stage == "" || stage == c.Name {
+			cols = append(cols, c.Stages)
+			shown = append(shown, i)
 		}
-		col := column{Name: c.Name, Title: c.Title}
-		// Newest first: the hunt of this week before last spring's.
-		for i := len(apps) - 1; i >= 0; i-- {
-			a := apps[i]
-			if !slices.Contains(c.Stages, a.Stage) {
-				continue
-			}
-			if lq != "" && !strings.Contains(strings.ToLower(a.Company+" "+a.Role+" "+a.RecruiterName+" "+a.RecruiterEmail), lq) {
-				continue
-			}
-			col.Total++
-			if len(col.Cards) >= limit {
-				continue
-			}
-			cd, err := s.card(r, a)
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			col.Cards = append(col.Cards, cd)
+	}
+	// A page of each column and its count, then the messages of the
+	// cards shown in one statement: the board of a long hunt costs its
+	// cards, not its thousands of applications and messages.
+	pages, err := s.o.Store.Board(ctx, cols, q, before, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var ids []int64
+	for _, p := range pages {
+		for _, a := range p.Apps {
+			ids = append(ids, a.ID)
 		}
-		if col.Total > len(col.Cards) {
-			v := urlValues("stage", c.Name, "q", q, "show", strconv.Itoa(len(col.Cards)+stageLimit))
-			col.More = "/?" + v
+	}
+	msgs, err := s.o.Store.CardMessages(ctx, ids)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for j, p := range pages {
+		c := columns[shown[j]]
+		col := column{Name: c.Name, Title: c.Title, Total: p.Total}
+		for _, a := range p.Apps {
+			col.Cards = append(col.Cards, s.card(a, msgs[a.ID]))
+		}
+		switch {
+		case p.Next != 0 && stage == "":
+			col.More = "/?" + urlValues("stage", c.Name, "q", q)
+		case p.Next != 0:
+			col.More = "/?" + urlValues("stage", c.Name, "q", q, "before", strconv.FormatInt(p.Next, 10))
+		}
+		if before != 0 {
+			col.Newest = "/?" + urlValues("stage", c.Name, "q", q)
 		}
 		d.Columns = append(d.Columns, col)
 	}
@@ -255,14 +276,10 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 
 // card is one application on the board: its next message and what
 // waits on the user (drafts to review, messages that failed, a recruiter
-// draft with no address to go to).
-func (s *Server) card(r *http.Request, a store.Application) (card, error) {
+// draft with no address to go to). msgs are its messages by due time.
+func (s *Server) card(a store.Application, msgs []store.Message) card {
 	cd := card{ID: a.ID, Company: a.Company, Role: a.Role, Stage: string(a.Stage)}
-	msgs, err := s.o.Store.Messages(r.Context(), store.MessageFilter{ApplicationID: a.ID, NoBodies: true})
-	if err != nil {
-		return cd, err
-	}
-	for _, m := range msgs { // by due time
+	for _, m := range msgs {
 		switch m.Status {
 		case onward.StatusScheduled:
 			if cd.Next == "" {
@@ -277,7 +294,7 @@ func (s *Server) card(r *http.Request, a store.Application) (card, error) {
 			cd.Needs = append(cd.Needs, "a "+m.Kind.Label()+" failed: "+m.LastError)
 		}
 	}
-	return cd, nil
+	return cd
 }
 
 func urlValues(kv ...string) string {
