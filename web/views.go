@@ -237,18 +237,25 @@ type appLessons struct {
 	Lessons []lessonRow
 }
 
-// lessonsShown and lessonsPerTag bound the lessons page.
+// lessonsShown, lessonsPerTag and tagsShown bound the lessons page: the
+// newest lessons a page at a time, the tags of the newest lessons with
+// their newest few (every tag with its count, each a link to its page),
+// the applications with the newest lessons.
 const (
 	lessonsShown  = 50
 	lessonsPerTag = 5
+	tagsShown     = 20
 )
 
 type lessonsData struct {
 	Tag        string
 	All        []lessonRow
 	Total      int
+	Older      string // the link to the next page of All
+	Newest     string // on a later page: the link to the first
 	ByApp      []appLessons
 	ByTag      []tagGroup
+	OtherTags  []tagGroup // beyond tagsShown: the tag and its count
 	Funnel     chart
 	Tags       chart
 	FunnelFrom string
@@ -256,55 +263,55 @@ type lessonsData struct {
 
 func (s *Server) lessons(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	f := store.LessonFilter{Tag: r.URL.Query().Get("tag")}
-	ls, err := s.o.Store.Lessons(ctx, f)
+	tag := r.URL.Query().Get("tag")
+	var before int64
+	if v := r.URL.Query().Get("before"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			s.fail(w, r, badInput("before: %q is not a lesson id", v))
+			return
+		}
+		before = n
+	}
+	// Newest first, a page at a time: a long hunt has thousands.
+	lp, err := s.o.Store.LatestLessons(ctx, tag, before, lessonsShown)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	// Newest first, and a readable number of them: a long hunt has
-	// thousands; a tag's own page shows all of its lessons.
-	all := s.lessonRows(ls)
-	slices.Reverse(all)
-	d := lessonsData{Tag: f.Tag, Total: len(all)}
-	perTag := lessonsPerTag
-	if f.Tag != "" {
-		perTag = len(all)
+	d := lessonsData{Tag: tag, Total: lp.Total, All: s.lessonRows(lp.Lessons)}
+	if lp.Next != 0 {
+		d.Older = "/lessons?" + urlValues("tag", tag, "before", strconv.FormatInt(lp.Next, 10))
 	}
-	groups := map[string]int{}
-	for _, l := range all {
-		for _, t := range l.Tags {
-			i, ok := groups[t]
-			if !ok {
-				i = len(d.ByTag)
-				groups[t] = i
-				d.ByTag = append(d.ByTag, tagGroup{Tag: t})
-			}
-			d.ByTag[i].Total++
-			if len(d.ByTag[i].Lessons) < perTag {
-				d.ByTag[i].Lessons = append(d.ByTag[i].Lessons, l)
+	if before != 0 {
+		d.Newest = "/lessons?" + urlValues("tag", tag)
+	}
+	if tag == "" {
+		groups, err := s.o.Store.TagGroups(ctx, tagsShown, lessonsPerTag)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for i, g := range groups {
+			tg := tagGroup{Tag: g.Tag, Total: g.Total, Lessons: s.lessonRows(g.Lessons)}
+			if i < tagsShown {
+				d.ByTag = append(d.ByTag, tg)
+			} else {
+				d.OtherTags = append(d.OtherTags, tg)
 			}
 		}
+	} else {
+		// A tag's page: its lessons are the list below.
+		d.ByTag = []tagGroup{{Tag: tag, Total: lp.Total}}
 	}
-	d.All = all[:min(len(all), lessonsShown)]
 	// By application, the applications with the latest lessons first.
-	apps := map[int64]int{}
-	for _, l := range all {
-		if l.AppID == 0 {
-			continue
-		}
-		i, ok := apps[l.AppID]
-		if !ok {
-			if len(d.ByApp) == lessonsShown {
-				continue
-			}
-			i = len(d.ByApp)
-			apps[l.AppID] = i
-			d.ByApp = append(d.ByApp, appLessons{AppID: l.AppID, Company: l.Company})
-		}
-		if len(d.ByApp[i].Lessons) < lessonsPerTag {
-			d.ByApp[i].Lessons = append(d.ByApp[i].Lessons, l)
-		}
+	apps, err := s.o.Store.LessonsByApplication(ctx, tag, lessonsShown, lessonsPerTag)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, a := range apps {
+		d.ByApp = append(d.ByApp, appLessons{AppID: a.AppID, Company: a.Company, Lessons: s.lessonRows(a.Lessons)})
 	}
 	now := s.o.Now()
 	from := now.AddDate(0, -3, 0)
