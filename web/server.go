@@ -45,9 +45,10 @@ type Options struct {
 	// does; nil where no SMTP server is set up, and the page offers the
 	// mailto: link and the .eml file instead.
 	Send tracker.DraftSender
-	// Plan lists what is due until a time with the reasons `onward plan`
-	// gives; nil, the page says which rule planned each message itself.
-	Plan func(ctx context.Context, now, until time.Time) ([]PlanItem, error)
+	// Plan lists limit of what is due until a time, from the offset-th,
+	// with the reasons `onward plan` gives, and how many are due in all;
+	// nil, the page says which rule planned each message itself.
+	Plan func(ctx context.Context, now, until time.Time, offset, limit int) ([]PlanItem, int, error)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	Log *slog.Logger

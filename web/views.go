@@ -2,9 +2,9 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -132,95 +132,103 @@ type planRow struct {
 }
 
 type planData struct {
-	Rows  []planRow
-	Until string
-	More  bool // more than planRows are due
+	Rows          []planRow
+	Until         string
+	Total         int
+	First, Last   int    // the rows shown, counted from 1
+	Sooner, Later string // the links to the pages before and after
 }
 
-// planDays and planRows bound the plan page: two weeks, and no more rows
-// than a person reads.
+// planDays and planRows bound the plan page: two weeks, a page of rows
+// at a time.
 const (
 	planDays = 14
-	planRows = 200
+	planRows = 100
 )
 
 func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.o.Now()
 	until := now.Add(planDays * 24 * time.Hour)
-	if s.o.Plan != nil {
-		items, err := s.o.Plan(ctx, now, until)
-		if err != nil {
-			s.fail(w, r, err)
+	pg := 1
+	if v := r.URL.Query().Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			s.fail(w, r, badInput("page: %q is not a page number", v))
 			return
 		}
-		d := planData{Until: s.day(until), More: len(items) > planRows}
-		for _, it := range items[:min(len(items), planRows)] {
-			d.Rows = append(d.Rows, planRow{When: s.when(it.DueAt), Kind: it.Kind.Label(), To: it.To, Company: it.Company,
-				AppID: it.AppID, Draft: it.Kind.Audience() == onward.Recruiter, Why: it.Why})
-		}
-		s.render(w, r, http.StatusOK, "plan", page{Title: "The plan", Nav: "plan", Data: d})
-		return
+		pg = n
 	}
-	// In due order, without the bodies, and no more than the page shows.
-	msgs, err := s.o.Store.Messages(ctx, store.MessageFilter{Status: onward.StatusScheduled, NoBodies: true, Limit: planRows + 1})
+	offset := (pg - 1) * planRows
+	plan := s.o.Plan
+	if plan == nil {
+		plan = s.ownPlan
+	}
+	items, total, err := plan(ctx, now, until, offset, planRows)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := planData{Until: s.day(until)}
-	if i := slices.IndexFunc(msgs, func(m store.Message) bool { return !m.DueAt.Before(until) }); i >= 0 {
-		msgs = msgs[:i]
+	d := planData{Until: s.day(until), Total: total, First: offset + 1, Last: offset + len(items)}
+	if pg > 1 {
+		d.Sooner = "/plan?" + urlValues("page", strconv.Itoa(pg-1))
 	}
-	if len(msgs) > planRows {
-		d.More = true
-		msgs = msgs[:planRows]
+	if offset+len(items) < total {
+		d.Later = "/plan?" + urlValues("page", strconv.Itoa(pg+1))
 	}
-	companies := map[int64]string{}
-	for _, m := range msgs {
-		if _, ok := companies[m.ApplicationID]; !ok && m.ApplicationID != 0 {
-			a, err := s.o.Store.Application(ctx, m.ApplicationID)
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				s.fail(w, r, err)
-				return
-			}
-			companies[m.ApplicationID] = a.Company
-		}
-		row := s.row(m)
-		if m.Audience == onward.Recruiter {
-			row.To = "draft for " + row.To
-		}
-		d.Rows = append(d.Rows, planRow{When: row.When, Kind: row.Kind, To: row.To, Company: companies[m.ApplicationID],
-			AppID: m.ApplicationID, Draft: m.Audience == onward.Recruiter, Why: s.why(r, m)})
+	for _, it := range items {
+		d.Rows = append(d.Rows, planRow{When: s.when(it.DueAt), Kind: it.Kind.Label(), To: it.To, Company: it.Company,
+			AppID: it.AppID, Draft: it.Kind.Audience() == onward.Recruiter, Why: it.Why})
 	}
 	s.render(w, r, http.StatusOK, "plan", page{Title: "The plan", Nav: "plan", Data: d})
 }
 
-// why says what planned m and by which rule, as the config has it; and
+// ownPlan is the plan where no Plan is given: the scheduled messages of
+// the page with the rule that planned each, in due order.
+func (s *Server) ownPlan(ctx context.Context, _, until time.Time, offset, limit int) ([]PlanItem, int, error) {
+	rows, total, err := s.o.Store.Upcoming(ctx, until, offset, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	var out []PlanItem
+	for _, p := range rows {
+		to := "you"
+		if p.Audience == onward.Recruiter {
+			to = "draft for " + p.To
+			if p.To == "" {
+				to = "draft for (no address yet)"
+			}
+		}
+		out = append(out, PlanItem{DueAt: p.DueAt, Kind: p.Kind, To: to, AppID: p.ApplicationID, Company: p.Company, Why: s.why(p)})
+	}
+	return out, total, nil
+}
+
+// why says what planned p and by which rule, as the config has it; and
 // the reason it waits, when delivery gave one.
-func (s *Server) why(r *http.Request, m store.Message) string {
+func (s *Server) why(p store.PlanRow) string {
 	cfg := s.o.Config
 	var parts []string
-	if ev, err := s.o.Store.EventOf(r.Context(), m.ID); err == nil {
+	if ev := p.Event; ev != nil {
 		switch {
-		case m.Kind == onward.Prep:
+		case p.Kind == onward.Prep:
 			parts = append(parts, "the prep rule ("+cfg.Followups.Prep+") before the interview of "+s.when(ev.At))
-		case cfg.Delay(m.Kind).String() != "":
-			parts = append(parts, cfg.Delay(m.Kind).String()+" after the "+string(ev.Kind)+" of "+s.when(ev.At))
+		case cfg.Delay(p.Kind).String() != "":
+			parts = append(parts, cfg.Delay(p.Kind).String()+" after the "+string(ev.Kind)+" of "+s.when(ev.At))
 		default:
 			parts = append(parts, "after the "+string(ev.Kind)+" of "+s.when(ev.At))
 		}
-	} else if m.Kind == onward.Digest {
+	} else if p.Kind == onward.Digest {
 		parts = append(parts, "the digest schedule ("+cfg.Digest.Schedule+")")
 	}
-	if m.Audience == onward.Recruiter && cfg.Schedule.SendWindow != "" {
+	if p.Audience == onward.Recruiter && cfg.Schedule.SendWindow != "" {
 		parts = append(parts, "in the send window ("+cfg.Schedule.SendWindow+")")
 	}
-	if m.Audience == onward.User && cfg.Schedule.QuietHours != "" {
+	if p.Audience == onward.User && cfg.Schedule.QuietHours != "" {
 		parts = append(parts, "outside quiet hours ("+cfg.Schedule.QuietHours+")")
 	}
-	if m.LastError != "" {
-		parts = append(parts, "waiting: "+m.LastError)
+	if p.LastError != "" {
+		parts = append(parts, "waiting: "+p.LastError)
 	}
 	return strings.Join(parts, "; ")
 }

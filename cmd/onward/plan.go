@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -105,34 +104,38 @@ type planMove struct {
 // upcoming lists the scheduled messages due until until (overdue ones
 // too), with the planner's reasons for each time, and the next digest.
 func (a *app) upcoming(ctx context.Context, now, until time.Time) ([]planItem, error) {
-	pending, err := a.st.PendingTimes(ctx, time.Time{})
+	items, _, err := a.upcomingPage(ctx, now, until, 0, 0)
+	return items, err
+}
+
+// upcomingPage is limit items of upcoming from the offset-th (limit 0:
+// all of them), and how many there are in all. It reads only the
+// messages of the page, with their events in one more statement: the web
+// page's two weeks cost the rows it shows.
+func (a *app) upcomingPage(ctx context.Context, now, until time.Time, offset, limit int) ([]planItem, int, error) {
+	fetch := limit
+	if limit > 0 {
+		fetch = limit + 1 // the first of the next page, to place the digest
+	}
+	rows, total, err := a.st.Upcoming(ctx, until, offset, fetch)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	msgs, err := a.st.Messages(ctx, store.MessageFilter{Status: onward.StatusScheduled, NoBodies: true})
+	var next time.Time
+	if limit > 0 && len(rows) > limit {
+		next = rows[limit].DueAt
+		rows = rows[:limit]
+	}
+	last, err := a.lastEvents(ctx, rows)
 	if err != nil {
-		return nil, err
-	}
-	byID := make(map[int64]store.Message, len(msgs))
-	for _, m := range msgs {
-		byID[m.ID] = m
-	}
-	apps, err := a.st.Applications(ctx)
-	if err != nil {
-		return nil, err
-	}
-	appByID := make(map[int64]store.Application, len(apps))
-	for _, ap := range apps {
-		appByID[ap.ID] = ap
+		return nil, 0, err
 	}
 	p := policyOf(a.cfg)
 	items := []planItem{}
-	digestPlanned := false
-	for _, pt := range pending {
-		if pt.DueAt.After(until) {
-			continue
-		}
-		m := byID[pt.ID]
+	for _, r := range rows {
+		pt := r.PendingTime
+		m := store.Message{ID: r.ID, ApplicationID: r.ApplicationID, DraftID: r.DraftID, Kind: r.Kind, Audience: r.Audience,
+			To: r.To, LastError: r.LastError}
 		it := planItem{ID: pt.ID, Kind: pt.Kind, Audience: pt.Audience, To: m.To, DueAt: *rfc3339(pt.DueAt), Moves: []planMove{}}
 		it.ToText = "you"
 		if pt.Audience == onward.Recruiter {
@@ -141,47 +144,59 @@ func (a *app) upcoming(ctx context.Context, now, until time.Time) ([]planItem, e
 		if pt.ApplicationID != 0 {
 			id := pt.ApplicationID
 			it.ApplicationID = &id
-			it.Company = appByID[id].Company
+			it.Company = r.Company
 		}
-		if pt.Kind == onward.Digest {
-			digestPlanned = true
-		}
-		ev, err := a.eventOf(ctx, pt)
-		if err != nil {
-			return nil, err
-		}
-		a.explain(&it, p, pt, m, ev, now)
+		a.explain(&it, p, pt, m, eventOf(pt, last), now)
 		items = append(items, it)
 	}
-	if spec := a.cfg.DigestSpec(); !spec.IsZero() && !digestPlanned {
-		if next := spec.Next(now, a.cfg.Location()); !next.IsZero() && !next.After(until) {
-			items = append(items, planItem{Kind: onward.Digest, Audience: onward.User, To: a.cfg.User.Email, ToText: "you",
-				DueAt: *rfc3339(next), Moves: []planMove{}, Note: "the digest's schedule, [digest] schedule = " + spec.String()})
+	if spec := a.cfg.DigestSpec(); !spec.IsZero() {
+		planned, err := a.st.ScheduledUntil(ctx, onward.Digest, until)
+		if err != nil {
+			return nil, 0, err
+		}
+		if due := spec.Next(now, a.cfg.Location()); !planned && !due.IsZero() && !due.After(until) {
+			total++
+			// On the page whose rows its time falls among.
+			if (offset == 0 || len(rows) > 0 && !due.Before(rows[0].DueAt)) && (next.IsZero() || due.Before(next)) {
+				items = append(items, planItem{Kind: onward.Digest, Audience: onward.User, To: a.cfg.User.Email, ToText: "you",
+					DueAt: *rfc3339(due), Moves: []planMove{}, Note: "the digest's schedule, [digest] schedule = " + spec.String()})
+			}
 		}
 	}
 	slices.SortStableFunc(items, func(x, y planItem) int { return strings.Compare(x.DueAt, y.DueAt) })
-	return items, nil
+	return items, total, nil
 }
 
-// eventOf is the event that planned a message: the one it names, or for a
-// message planned before messages named theirs, the event of its kind
-// recorded last (as the daemon's re-timing reads it).
-func (a *app) eventOf(ctx context.Context, pt store.PendingTime) (*store.Event, error) {
+// lastEvents reads, for the rows that do not name the event that
+// planned them, the event of their kind recorded last (as the daemon's
+// re-timing reads it): messages planned before messages named theirs.
+func (a *app) lastEvents(ctx context.Context, rows []store.PlanRow) (map[store.AppEvent]store.Event, error) {
+	var keys []store.AppEvent
+	for _, r := range rows {
+		if r.Event != nil || r.ApplicationID == 0 {
+			continue
+		}
+		if kind, ok := plan.PlannedBy(r.Kind); ok {
+			keys = append(keys, store.AppEvent{ApplicationID: r.ApplicationID, Kind: kind})
+		}
+	}
+	return a.st.LastEvents(ctx, keys)
+}
+
+// eventOf is the event that planned a message: the one it names, or the
+// one lastEvents found.
+func eventOf(pt store.PendingTime, last map[store.AppEvent]store.Event) *store.Event {
 	if pt.Event != nil || pt.ApplicationID == 0 {
-		return pt.Event, nil
+		return pt.Event
 	}
 	kind, ok := plan.PlannedBy(pt.Kind)
 	if !ok {
-		return nil, nil
+		return nil
 	}
-	e, err := a.st.LastEventOf(ctx, pt.ApplicationID, kind)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
+	if e, ok := last[store.AppEvent{ApplicationID: pt.ApplicationID, Kind: kind}]; ok {
+		return &e
 	}
-	if err != nil {
-		return nil, err
-	}
-	return &e, nil
+	return nil
 }
 
 // explain fills in why a message is due when it is: the planner's reasons

@@ -156,11 +156,11 @@ func (a *app) demoWeb(ctx context.Context) error {
 	return s.Serve(ctx, ln, "", "")
 }
 
-// webPlan is the page's plan: `onward plan`'s list and reasons.
-func (a *app) webPlan(ctx context.Context, now, until time.Time) ([]web.PlanItem, error) {
-	items, err := a.upcoming(ctx, now, until)
+// webPlan is the page's plan: a page of `onward plan`'s list and reasons.
+func (a *app) webPlan(ctx context.Context, now, until time.Time, offset, limit int) ([]web.PlanItem, int, error) {
+	items, total, err := a.upcomingPage(ctx, now, until, offset, limit)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	out := make([]web.PlanItem, 0, len(items))
 	for _, it := range items {
@@ -171,7 +171,7 @@ func (a *app) webPlan(ctx context.Context, now, until time.Time) ([]web.PlanItem
 		}
 		out = append(out, p)
 	}
-	return out, nil
+	return out, total, nil
 }
 
 // openBrowser opens url in the user's browser, best effort: the address
