@@ -1,27 +1,23 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
+	"net/http/cookiejar"
+	"os"
+	"regexp"
 	"strings"
 	"time"
-
-	"github.com/onward-app/onward/config"
-	"github.com/onward-app/onward/mailer"
-	"github.com/onward-app/onward/plan"
-	"github.com/onward-app/onward/store"
-	"github.com/onward-app/onward/tracker"
-	"github.com/onward-app/onward/web"
 )
 
 // webPage is one page the figure times, with its samples.
 type webPage struct {
 	name, path string
-	http, proc []time.Duration
+	ds         []time.Duration
 	size       int
 }
 
@@ -31,16 +27,19 @@ type webPage struct {
 const webRuns = 61
 
 // webFigure times each page of the local web page on a database of
-// cli-apps applications (the cli figure's hunt). Every page and the
-// baseline, a static page, are fetched the same way: real HTTP requests
-// over loopback to the real server (web.Server.Serve on 127.0.0.1:0, its
-// guards and all), on one keep-alive connection with the access cookie,
-// each timed from the request to the last byte of the answer. The ratio
-// is of those medians. The same pages served by the handler in process
-// (no network, no net/http server) are printed beside them, to show what
-// the server itself adds. Each page is weighed with its stylesheet (there
-// are no images or scripts).
+// cli-apps applications (the cli figure's hunt), served by the real
+// binary: `onward web --listen 127.0.0.1:0`, the plan with `onward
+// plan`'s reasons and all. Every page and the baseline, a static page of
+// the same server, are fetched the same way: real HTTP requests over
+// loopback, on one keep-alive connection with the access cookie, each
+// timed from the request to the last byte of the answer; the ratio is of
+// those medians. Each page is weighed with its stylesheet (there are no
+// images or scripts).
 func webFigure(ctx context.Context, o *options) (string, error) {
+	bin, err := onwardBinary(ctx, o)
+	if err != nil {
+		return "", err
+	}
 	dir, db, err := figureDB(o, "web")
 	if err != nil {
 		return "", err
@@ -53,46 +52,44 @@ func webFigure(ctx context.Context, o *options) (string, error) {
 		return "", err
 	}
 	defer sk.Close()
-	path, err := writeConfig(dir, db, sk)
+	cfg, err := writeConfig(dir, db, sk)
 	if err != nil {
 		return "", err
 	}
-	cfg, err := config.Load(path, true)
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	cmd := command(wctx, bin, dir, cfg, "web", "--listen", "127.0.0.1:0")
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return "", err
 	}
-	st, err := store.Open(ctx, db)
-	if err != nil {
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
 		return "", err
 	}
-	defer st.Close()
-	prep, on := cfg.Prep()
-	tr := tracker.New(st, plan.Policy{Location: cfg.Location(), Window: cfg.SendWindow(), Quiet: cfg.Quiet(), Delays: cfg.Delays(),
-		Prep: prep, PrepOn: on, Stale: cfg.StaleLimits()}, mailer.Address{Name: cfg.User.Name, Email: cfg.User.Email})
-	s, err := web.New(web.Options{Store: st, Tracker: tr, Config: cfg})
-	if err != nil {
-		return "", err
+	defer cmd.Wait()
+	defer stop()
+	sc := bufio.NewScanner(out)
+	addr := ""
+	for addr == "" && sc.Scan() {
+		addr = webURL.FindString(sc.Text())
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
+	if addr == "" {
+		return "", fmt.Errorf("onward web printed no address: %s", stderr.String())
 	}
-	sctx, stop := context.WithCancel(ctx)
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(sctx, ln, "", "") }()
-	defer func() { stop(); <-served }()
-	base := "http://" + ln.Addr().String()
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	cookie := &http.Cookie{Name: "onward_" + port, Value: s.Token()}
+	go io.Copy(io.Discard, out)
+	base := addr[:strings.Index(addr, "/?token=")]
+	jar, _ := cookiejar.New(nil)
 	// One connection, kept alive, as a browser reloading the page has.
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1, DisableCompression: true}}
+	client := &http.Client{Jar: jar, Transport: &http.Transport{MaxIdleConnsPerHost: 1, DisableCompression: true}}
 	defer client.CloseIdleConnections()
 	get := func(p string) (int, time.Duration, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+p, nil)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, p, nil)
 		if err != nil {
 			return 0, 0, err
 		}
-		req.AddCookie(cookie)
 		t := time.Now()
 		res, err := client.Do(req)
 		if err != nil {
@@ -109,18 +106,8 @@ func webFigure(ctx context.Context, o *options) (string, error) {
 		}
 		return int(n), d, nil
 	}
-	h := s.Handler()
-	inProcess := func(p string) (time.Duration, error) {
-		req := httptest.NewRequestWithContext(ctx, http.MethodGet, base+p, nil)
-		req.AddCookie(cookie)
-		w := httptest.NewRecorder()
-		t := time.Now()
-		h.ServeHTTP(w, req)
-		d := time.Since(t)
-		if w.Code != http.StatusOK {
-			return 0, fmt.Errorf("GET %s in process: %d", p, w.Code)
-		}
-		return d, nil
+	if _, _, err := get(addr); err != nil { // the token, for the cookie
+		return "", err
 	}
 	pages := []webPage{
 		{name: "static", path: "/static/about.html"},
@@ -133,45 +120,39 @@ func webFigure(ctx context.Context, o *options) (string, error) {
 		{name: "lessons", path: "/lessons"},
 		{name: "settings", path: "/settings"},
 	}
-	css, _, err := get("/static/style.css")
+	css, _, err := get(base + "/static/style.css")
 	if err != nil {
 		return "", err
 	}
 	for run := range webRuns + 1 {
 		for i := range pages {
-			n, d, err := get(pages[i].path)
+			n, d, err := get(base + pages[i].path)
 			if err != nil {
 				return "", err
 			}
 			pages[i].size = n
 			if run > 0 {
-				pages[i].http = append(pages[i].http, d)
-			}
-			if run > 0 && run <= 15 {
-				d, err := inProcess(pages[i].path)
-				if err != nil {
-					return "", err
-				}
-				pages[i].proc = append(pages[i].proc, d)
+				pages[i].ds = append(pages[i].ds, d)
 			}
 		}
 	}
-	baseline := median(pages[0].http)
+	baseline := median(pages[0].ds)
 	var b strings.Builder
-	fmt.Fprintf(&b, "9 web          %d applications, medians of %d requests over loopback HTTP (in process, without the server, in brackets): static page %s [%s];",
-		o.cliApps, webRuns, ms(baseline), ms(median(pages[0].proc)))
+	fmt.Fprintf(&b, "9 web          %d applications, `onward web`, medians of %d requests over loopback HTTP: static page %s;", o.cliApps, webRuns, ms(baseline))
 	worst, worstName, heaviest := 0.0, "", 0
 	for _, p := range pages[1:] {
-		m := median(p.http)
+		m := median(p.ds)
 		r := float64(m) / float64(baseline)
 		if r > worst {
 			worst, worstName = r, p.name
 		}
 		heaviest = max(heaviest, p.size+css)
-		fmt.Fprintf(&b, " %s %s [%s] (ratio %.1f, %.1f KB);", p.name, ms(m), ms(median(p.proc)), r, float64(p.size+css)/1024)
+		fmt.Fprintf(&b, " %s %s (ratio %.1f, %.1f KB);", p.name, ms(m), r, float64(p.size+css)/1024)
 	}
-	board := median(pages[1].http)
+	board := median(pages[1].ds)
 	fmt.Fprintf(&b, " worst ratio %.1f, %s (target < 10: %s); board %s (target < 50 ms: %s); heaviest page with its CSS %.1f KB (target < 100 KB: %s)",
 		worst, worstName, verdict(worst < 10), ms(board), verdict(board < 50*time.Millisecond), float64(heaviest)/1024, verdict(heaviest < 100*1024))
 	return b.String(), nil
 }
+
+var webURL = regexp.MustCompile(`http://[^\s]+/\?token=[0-9a-f]{64}`)

@@ -121,11 +121,12 @@ func (s *Store) LastEvents(ctx context.Context, keys []AppEvent) (map[AppEvent]E
 
 // ScheduledUntil reports whether a message of kind that belongs to no
 // application (the digest) is scheduled to go out by until: one seek on
-// messages_application.
+// messages_application ("+" keeps SQLite off messages_due, which would
+// walk every message due by then).
 func (s *Store) ScheduledUntil(ctx context.Context, kind onward.Kind, until time.Time) (bool, error) {
 	var ok bool
 	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM messages WHERE application_id IS NULL AND kind = ?
-		AND status = 'scheduled' AND due_at <= ?)`, kind, ms(until)).Scan(&ok)
+		AND +status = 'scheduled' AND +due_at <= ?)`, kind, ms(until)).Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("store: is a %s scheduled: %w", kind, err)
 	}

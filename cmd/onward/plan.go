@@ -132,6 +132,9 @@ func (a *app) upcomingPage(ctx context.Context, now, until time.Time, offset, li
 	}
 	p := policyOf(a.cfg)
 	items := []planItem{}
+	// A hunt has a few recruiter zones and thousands of messages: each
+	// zone is read from the system's database once, not once a message.
+	zones := map[string]*time.Location{}
 	for _, r := range rows {
 		pt := r.PendingTime
 		m := store.Message{ID: r.ID, ApplicationID: r.ApplicationID, DraftID: r.DraftID, Kind: r.Kind, Audience: r.Audience,
@@ -146,7 +149,7 @@ func (a *app) upcomingPage(ctx context.Context, now, until time.Time, offset, li
 			it.ApplicationID = &id
 			it.Company = r.Company
 		}
-		a.explain(&it, p, pt, m, eventOf(pt, last), now)
+		a.explain(&it, p, pt, m, eventOf(pt, last), now, zones)
 		items = append(items, it)
 	}
 	if spec := a.cfg.DigestSpec(); !spec.IsZero() {
@@ -202,14 +205,17 @@ func eventOf(pt store.PendingTime, last map[store.AppEvent]store.Event) *store.E
 // explain fills in why a message is due when it is: the planner's reasons
 // as of when its event was recorded (or as of now, for a time re-timed by
 // a reload since), and a note for what the planner does not decide.
-func (a *app) explain(it *planItem, p plan.Policy, pt store.PendingTime, m store.Message, ev *store.Event, now time.Time) {
+func (a *app) explain(it *planItem, p plan.Policy, pt store.PendingTime, m store.Message, ev *store.Event, now time.Time, zones map[string]*time.Location) {
 	if ev != nil {
 		it.Event = &eventOut{Kind: ev.Kind, At: rfc3339(ev.At)}
 		var loc *time.Location
 		if pt.RecruiterTZ != "" {
-			if l, err := time.LoadLocation(pt.RecruiterTZ); err == nil {
-				loc = l
+			l, ok := zones[pt.RecruiterTZ]
+			if !ok {
+				l, _ = time.LoadLocation(pt.RecruiterTZ) // nil, as before, when it is unknown
+				zones[pt.RecruiterTZ] = l
 			}
+			loc = l
 		}
 		pev := plan.Event{Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: loc}
 		for _, at := range []time.Time{ev.CreatedAt, now} {
