@@ -244,3 +244,34 @@ func (s *Store) CountDrafts(ctx context.Context, upTo int) (int, error) {
 	}
 	return n, nil
 }
+
+// Companies returns the company of each application of ids that exists,
+// in one statement, for a page that lists messages of many applications.
+func (s *Store) Companies(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	var args []any
+	for _, id := range ids {
+		if _, ok := out[id]; !ok && id != 0 {
+			out[id] = ""
+			args = append(args, id)
+		}
+	}
+	clear(out)
+	if len(args) == 0 {
+		return out, nil
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT id, company FROM applications WHERE id IN ("+placeholders(len(args))+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: companies: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c string
+		if err := rows.Scan(&id, &c); err != nil {
+			return nil, fmt.Errorf("store: companies: %w", err)
+		}
+		out[id] = c
+	}
+	return out, rows.Err()
+}

@@ -107,6 +107,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
 	w.WriteHeader(status)
 	w.Write(b.Bytes())
 }
@@ -221,8 +222,10 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		}
 		before = n
 	}
+	// A search across the columns is a board of its own; one column, a
+	// page of it.
 	limit := boardLimit
-	if stage != "" || q != "" {
+	if stage != "" {
 		limit = stageLimit
 	}
 	d := boardData{Stage: stage, Q: q}

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -45,17 +44,17 @@ func (s *Server) showDrafts(w http.ResponseWriter, r *http.Request, status int, 
 		s.fail(w, r, err)
 		return
 	}
-	companies := map[int64]string{}
+	ids := make([]int64, len(msgs))
+	for i, m := range msgs {
+		ids[i] = m.ApplicationID
+	}
+	companies, err := s.o.Store.Companies(ctx, ids)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var out []draftView
 	for _, m := range msgs {
-		if _, ok := companies[m.ApplicationID]; !ok {
-			a, err := s.o.Store.Application(ctx, m.ApplicationID)
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				s.fail(w, r, err)
-				return
-			}
-			companies[m.ApplicationID] = a.Company
-		}
 		v := draftView{ID: m.ID, AppID: m.ApplicationID, Company: companies[m.ApplicationID], Kind: m.Kind.Label(), To: m.To,
 			From: s.from(), Subject: m.Subject, Text: m.Text, NoAddress: m.To == "", InMailbox: s.o.Config.Delivery.Drafts == "imap"}
 		if err := s.canSend(m); err != nil {
@@ -143,7 +142,7 @@ type planData struct {
 // at a time.
 const (
 	planDays = 14
-	planRows = 100
+	planRows = 50
 )
 
 func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
