@@ -234,3 +234,18 @@ func TestMenuCountsDraftsUpToItsBadgeAndTheDraftsPageCountsThemAll(t *testing.T)
 		}
 	}
 }
+
+// The settings page is drawn once per config, and each server shows its
+// own, however their requests interleave.
+func TestSettingsShowTheServersOwnConfig(t *testing.T) {
+	t.Parallel()
+	a, b := newFixture(t), newFixture(t)
+	for range 3 {
+		for _, c := range []struct{ this, other *fixture }{{a, b}, {b, a}} {
+			page := html.UnescapeString(body(t, c.this.get(t, "/settings")))
+			if !strings.Contains(page, c.this.cfg.Storage.Database) || strings.Contains(page, c.other.cfg.Storage.Database) {
+				t.Fatalf("the settings page of %s shows another config:\n%s", c.this.cfg.Storage.Database, page)
+			}
+		}
+	}
+}

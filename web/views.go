@@ -3,9 +3,11 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
@@ -356,16 +358,38 @@ type settingsData struct {
 // settings shows the effective configuration as `onward config check`
 // prints it, secrets masked; the page never changes it.
 func (s *Server) settings(w http.ResponseWriter, r *http.Request) {
-	cfg := s.o.Config
-	b, err := toml.Marshal(cfg.Masked())
+	d, err := settingsOf(s.o.Config)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	s.render(w, r, http.StatusOK, "settings", page{Title: "Settings", Nav: "settings", Data: d})
+}
+
+// settingsShown is the settings page of the config it was drawn for,
+// drawn once: a config does not change once loaded (a reload loads a new
+// one, and the page is drawn again for it), and masking and encoding it
+// on every request would be work for nothing.
+var settingsShown atomic.Pointer[settingsOfConfig]
+
+type settingsOfConfig struct {
+	cfg  *config.Config
+	data settingsData
+}
+
+func settingsOf(cfg *config.Config) (settingsData, error) {
+	if d := settingsShown.Load(); d != nil && d.cfg == cfg {
+		return d.data, nil
+	}
+	b, err := toml.Marshal(cfg.Masked())
+	if err != nil {
+		return settingsData{}, fmt.Errorf("web: settings: %w", err)
 	}
 	src := cfg.Path
 	if src == "" {
 		src = "none found at " + config.DefaultPath() + "; built-in defaults"
 	}
 	d := settingsData{Source: src, Zone: cfg.Location().String(), TOML: string(b)}
-	s.render(w, r, http.StatusOK, "settings", page{Title: "Settings", Nav: "settings", Data: d})
+	settingsShown.Store(&settingsOfConfig{cfg: cfg, data: d})
+	return d, nil
 }
