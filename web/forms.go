@@ -79,6 +79,13 @@ var appActions = map[string]appAction{
 		}
 		return result(s.o.Tracker.Offer(r.Context(), a.ID, at))
 	},
+	"decline": func(s *Server, r *http.Request, a store.Application) (string, error) {
+		at, err := s.formTime(r)
+		if err != nil {
+			return "", err
+		}
+		return result(s.o.Tracker.Decline(r.Context(), a.ID, at))
+	},
 	"withdraw": func(s *Server, r *http.Request, a store.Application) (string, error) {
 		at, err := s.formTime(r)
 		if err != nil {
@@ -141,9 +148,19 @@ func result(res tracker.Result, err error) (string, error) {
 // formTime reads the form's "at" (a datetime-local field, or the CLI's
 // --at forms) in the user's zone; empty means now.
 func (s *Server) formTime(r *http.Request) (time.Time, error) {
-	v := strings.TrimSpace(r.PostFormValue("at"))
+	t, err := s.parseAt(r.PostFormValue("at"))
+	if err == nil && t.IsZero() {
+		t = s.o.Now().UTC()
+	}
+	return t, err
+}
+
+// parseAt reads a time as formTime does; empty is the zero time, which
+// the tracker takes as the moment it writes.
+func (s *Server) parseAt(v string) (time.Time, error) {
+	v = strings.TrimSpace(v)
 	if v == "" {
-		return s.o.Now().UTC(), nil
+		return time.Time{}, nil
 	}
 	if len(v) == len("2006-01-02T15:04") && v[10] == 'T' {
 		v = v[:10] + " " + v[11:]
