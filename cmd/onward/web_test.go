@@ -15,8 +15,9 @@ import (
 
 // page is a running `onward web` or `onward run` serving the page.
 type page struct {
-	url string // with its token
-	cmd *exec.Cmd
+	url   string // with its token
+	cmd   *exec.Cmd
+	lines <-chan string // its output after the address
 }
 
 var pageURL = regexp.MustCompile(`https?://[^\s"]+/\?token=[0-9a-f]{64}`)
@@ -25,13 +26,33 @@ var pageURL = regexp.MustCompile(`https?://[^\s"]+/\?token=[0-9a-f]{64}`)
 // (on stdout for `web`, in the log for `run`).
 func startPage(t *testing.T, e *env, args ...string) *page {
 	t.Helper()
-	u, cmd := startUntil(t, e, pageURL, args...)
-	return &page{url: u, cmd: cmd}
+	u, cmd, lines := startUntil(t, e, pageURL, args...)
+	return &page{url: u, cmd: cmd, lines: lines}
+}
+
+// waitFor waits for a line of the page's output that contains want.
+func (p *page) waitFor(t *testing.T, want string) {
+	t.Helper()
+	timeout := time.After(cmdTimeout)
+	for {
+		select {
+		case l, ok := <-p.lines:
+			if !ok {
+				t.Fatalf("onward ended without printing %q", want)
+			}
+			if strings.Contains(l, want) {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("onward printed no %q in %s", want, cmdTimeout)
+		}
+	}
 }
 
 // startUntil runs onward with args until the test ends, and waits for a
-// line of its output that matches re.
-func startUntil(t *testing.T, e *env, re *regexp.Regexp, args ...string) (string, *exec.Cmd) {
+// line of its output that matches re; the lines after it come on the
+// channel (a few hundred are kept; the rest are dropped unread).
+func startUntil(t *testing.T, e *env, re *regexp.Regexp, args ...string) (string, *exec.Cmd, <-chan string) {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"--config", e.config}, args...)...)
 	cmd.Dir, cmd.Env = e.dir, e.vars
@@ -48,8 +69,10 @@ func startUntil(t *testing.T, e *env, re *regexp.Regexp, args ...string) (string
 		cmd.Wait()
 	})
 	found := make(chan string, 1)
+	later := make(chan string, 500)
 	var seen strings.Builder
 	go func() {
+		defer close(later)
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			seen.WriteString(sc.Text() + "\n")
@@ -59,6 +82,12 @@ func startUntil(t *testing.T, e *env, re *regexp.Regexp, args ...string) (string
 			}
 		}
 		close(found)
+		for sc.Scan() {
+			select {
+			case later <- sc.Text():
+			default:
+			}
+		}
 		io.Copy(io.Discard, out)
 	}()
 	select {
@@ -66,11 +95,11 @@ func startUntil(t *testing.T, e *env, re *regexp.Regexp, args ...string) (string
 		if !ok {
 			t.Fatalf("onward %s printed no line matching %s:\n%s", strings.Join(args, " "), re, seen.String())
 		}
-		return u, cmd
+		return u, cmd, later
 	case <-time.After(cmdTimeout):
 		t.Fatalf("onward %s printed no line matching %s in %s", strings.Join(args, " "), re, cmdTimeout)
 	}
-	return "", nil
+	return "", nil, nil
 }
 
 // client returns an HTTP client logged in to the page.
