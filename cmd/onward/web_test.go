@@ -2,15 +2,21 @@ package main
 
 import (
 	"bufio"
+	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/onward-app/onward/internal/smtptest"
 )
 
 // page is a running `onward web` or `onward run` serving the page.
@@ -244,5 +250,82 @@ func TestWebWritesWhileTheDaemonRuns(t *testing.T) {
 	}
 	if out := must(t, e, "show", "acme"); !strings.Contains(out, "reply") {
 		t.Errorf("the reply is not recorded:\n%s", out)
+	}
+}
+
+// The page `onward run` serves follows a SIGHUP as the daemon does: the
+// new [user] name shows on it, and a draft sent from it carries the new
+// name too.
+func TestRunsPageFollowsAReload(t *testing.T) {
+	t.Parallel()
+	server := smtptest.Start(t, smtptest.Script{})
+	e := newEnv(t)
+	conf := func(name string) conf {
+		return e.baseConf().set("user", "name", q(name)).set("web", "listen", q("127.0.0.1:0")).
+			set("delivery", "transport", q("smtp")).set("smtp", "host", q(server.Host)).
+			set("smtp", "port", fmt.Sprint(server.Port)).set("smtp", "security", q("none")).set("smtp", "timeout", q("5s"))
+	}
+	e.writeConfig(t, e.config, conf("Alex Tester"), 0o600)
+	apply(t, e, "--company", "Acme", "--role", "Engineer", "--recruiter", "Dana Reyes <dana@acme.example>", "--at", ago(10*24*time.Hour))
+	must(t, e, "interview", "Acme", "--at", ago(5*time.Hour))
+	must(t, e, "flush")
+	draft := one(t, messages(t, e, "--status", "drafted"), "thank_you")
+	p := startPage(t, e, "run")
+	c := p.client(t)
+	get := func(path string) string {
+		t.Helper()
+		res, err := c.Get(p.base() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d\n%s", path, res.StatusCode, b)
+		}
+		return string(b)
+	}
+	// The draft's text was written with the name of its time; the From
+	// line is the config's.
+	fromLine := regexp.MustCompile(`<dt>From</dt><dd>([^<]*)</dd>`)
+	from := func(b string) string {
+		m := fromLine.FindStringSubmatch(b)
+		if m == nil {
+			t.Fatalf("no From line:\n%s", b)
+		}
+		return html.UnescapeString(m[1])
+	}
+	if f := from(get("/drafts")); f != `"Alex Tester" <alex@example.com>` {
+		t.Fatalf("the drafts page shows From %q", f)
+	}
+	e.writeConfig(t, e.config, conf("Alexandra Tester"), 0o600)
+	p.cmd.Process.Signal(syscall.SIGHUP)
+	p.waitFor(t, "reloaded config and templates")
+	if f := from(get("/drafts")); f != `"Alexandra Tester" <alex@example.com>` {
+		t.Errorf("after the reload the page shows From %q, the name of the start", f)
+	}
+	// The send, as the confirmation's form makes it.
+	confirm := get(fmt.Sprintf("/drafts/%d/send", draft.ID))
+	form := url.Values{}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="(\w+)" value="([^"]*)">`).FindAllStringSubmatch(confirm, -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
+	}
+	if from(confirm) != `"Alexandra Tester" <alex@example.com>` || form.Get("confirm") != "yes" {
+		t.Fatalf("the confirmation:\n%s", confirm)
+	}
+	res, err := c.PostForm(p.base()+fmt.Sprintf("/drafts/%d/send", draft.ID), form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if !strings.HasSuffix(res.Request.URL.String(), "done=sent") {
+		t.Fatalf("send: %d at %s", res.StatusCode, res.Request.URL)
+	}
+	var got smtptest.Received
+	for !slices.Contains(got.To, "dana@acme.example") {
+		got = server.Next(t)
+	}
+	if from := got.Header("From"); !strings.Contains(from, "Alexandra Tester") {
+		t.Errorf("the draft went out From %q, want the reloaded name", from)
 	}
 }
