@@ -265,12 +265,9 @@ func (s *Server) lessonAction(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if back > 0 && errors.Is(err, tracker.ErrInvalid) {
-			form := map[string]string{"action": "lesson-" + strconv.FormatInt(id, 10)}
-			for k, v := range r.PostForm {
-				if k != "csrf" {
-					form[k] = v[0]
-				}
-			}
+			// Its own keys: the form to log a new lesson keeps its own.
+			form := map[string]string{"action": "lesson-" + strconv.FormatInt(id, 10),
+				"lesson-text": r.PostFormValue("text"), "lesson-tags": r.PostFormValue("tags")}
 			s.showApp(w, r, back, http.StatusBadRequest, "", err.Error(), form)
 			return
 		}

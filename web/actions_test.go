@@ -263,7 +263,9 @@ func TestLessonsAreEditedAndDeletedFromTheApplication(t *testing.T) {
 	edit := fmt.Sprintf("/lessons/%d/edit", l.ID)
 	res := f.post(t, edit, f.form("app", fmt.Sprint(a.ID), "text", "  ", "tags", "kept"))
 	b = body(t, res)
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(b, "lesson: is empty") || !strings.Contains(b, `value="kept"`) {
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(b, "lesson: is empty") || strings.Count(b, `value="kept"`) != 1 ||
+		!strings.Contains(b, fmt.Sprintf(`<details open><summary>Edit or delete this lesson</summary>
+<form method="post" action="/lessons/%d/edit">`, l.ID)) {
 		t.Errorf("an empty lesson: %d\n%s", res.StatusCode, b)
 	}
 	res = f.post(t, edit, f.form("app", fmt.Sprint(a.ID), "text", "Bring two numbers to the #system-design round", "tags", ""))
