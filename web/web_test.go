@@ -155,7 +155,7 @@ func (f *fixture) events(t testing.TB, id int64) []store.Event {
 
 // pages are every page with data, for the checks that hold on each.
 func pages(id int64) []string {
-	return []string{"/", "/?stage=closed&q=acme", fmt.Sprintf("/apps/%d", id), "/drafts", "/plan", "/lessons", "/settings"}
+	return []string{"/", "/?stage=closed&q=acme", fmt.Sprintf("/apps/%d", id), fmt.Sprintf("/apps/%d/delete", id), "/drafts", "/plan", "/lessons", "/settings"}
 }
 
 func TestEveryPageRendersWithItsHeaders(t *testing.T) {
@@ -329,6 +329,10 @@ func TestEveryValueIsEscaped(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.draft(t, a, evil, evil)
+	if _, err := f.tr.InterviewWith(context.Background(), a.ID, time.Now().Add(-3*time.Hour), time.Hour,
+		tracker.InterviewDetails{Topics: []string{evil}, Where: evil}); err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range pages(a.ID) {
 		b := body(t, f.get(t, p))
 		if strings.Contains(b, "<script") || strings.Contains(b, "<img src=x") {
