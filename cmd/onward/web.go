@@ -121,11 +121,17 @@ func (p *daemonPage) options(ctx context.Context, cfg *config.Config, setup *del
 	if err != nil {
 		return web.Options{}, err
 	}
-	tr := a.tr
+	// Under a reloaded config, the page reads and writes through a view of
+	// the app with that config: its tracker plans with the new policy and
+	// user, and its plan gives the new reasons.
+	v := a
 	if cfg != a.cfg {
-		tr = tracker.New(a.st, policyOf(cfg), mailer.Address{Name: cfg.User.Name, Email: cfg.User.Email})
+		view := *a
+		view.cfg = cfg
+		view.tr = tracker.New(a.st, policyOf(cfg), mailer.Address{Name: cfg.User.Name, Email: cfg.User.Email})
+		v = &view
 	}
-	return web.Options{Store: a.st, Tracker: tr, Config: cfg, Send: send, Plan: a.webPlan, Now: a.now, Log: log}, nil
+	return web.Options{Store: v.st, Tracker: v.tr, Config: cfg, Send: send, Plan: v.webPlan, Now: v.now, Log: log}, nil
 }
 
 // reload puts the config and setup a SIGHUP read in force on the page:

@@ -254,18 +254,18 @@ func TestWebWritesWhileTheDaemonRuns(t *testing.T) {
 }
 
 // The page `onward run` serves follows a SIGHUP as the daemon does: the
-// new [user] name shows on it, and a draft sent from it carries the new
-// name too.
+// new [user] name shows on it, a draft sent from it carries the new name
+// too, and the plan gives the reloaded delays as its reasons.
 func TestRunsPageFollowsAReload(t *testing.T) {
 	t.Parallel()
 	server := smtptest.Start(t, smtptest.Script{})
 	e := newEnv(t)
-	conf := func(name string) conf {
-		return e.baseConf().set("user", "name", q(name)).set("web", "listen", q("127.0.0.1:0")).
+	conf := func(name, statusCheck string) conf {
+		return e.baseConf().set("user", "name", q(name)).set("followups", "status_check", q(statusCheck)).set("web", "listen", q("127.0.0.1:0")).
 			set("delivery", "transport", q("smtp")).set("smtp", "host", q(server.Host)).
 			set("smtp", "port", fmt.Sprint(server.Port)).set("smtp", "security", q("none")).set("smtp", "timeout", q("5s"))
 	}
-	e.writeConfig(t, e.config, conf("Alex Tester"), 0o600)
+	e.writeConfig(t, e.config, conf("Alex Tester", "5bd"), 0o600)
 	apply(t, e, "--company", "Acme", "--role", "Engineer", "--recruiter", "Dana Reyes <dana@acme.example>", "--at", ago(10*24*time.Hour))
 	must(t, e, "interview", "Acme", "--at", ago(5*time.Hour))
 	must(t, e, "flush")
@@ -298,11 +298,18 @@ func TestRunsPageFollowsAReload(t *testing.T) {
 	if f := from(get("/drafts")); f != `"Alex Tester" <alex@example.com>` {
 		t.Fatalf("the drafts page shows From %q", f)
 	}
-	e.writeConfig(t, e.config, conf("Alexandra Tester"), 0o600)
+	if b := get("/plan"); !strings.Contains(b, "5bd after the interview") {
+		t.Fatalf("the plan does not give the status check's delay:\n%s", b)
+	}
+	e.writeConfig(t, e.config, conf("Alexandra Tester", "9d"), 0o600)
 	p.cmd.Process.Signal(syscall.SIGHUP)
 	p.waitFor(t, "reloaded config and templates")
 	if f := from(get("/drafts")); f != `"Alexandra Tester" <alex@example.com>` {
 		t.Errorf("after the reload the page shows From %q, the name of the start", f)
+	}
+	// The reload re-timed the status check; the plan gives its new reason.
+	if b := get("/plan"); !strings.Contains(b, "9d after the interview") {
+		t.Errorf("after the reload the plan gives the reasons of the start:\n%s", b)
 	}
 	// The send, as the confirmation's form makes it.
 	confirm := get(fmt.Sprintf("/drafts/%d/send", draft.ID))
