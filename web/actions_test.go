@@ -372,3 +372,35 @@ func TestReloadPutsTheNewConfigInForce(t *testing.T) {
 		t.Errorf("a reload without a store was taken")
 	}
 }
+
+func TestOfferWithADeadlineAndAnOfferWithdrawn(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	a := f.apply(t, "Acme", "Dana Reyes <dana@acme.example>")
+	day := time.Now().Add(5 * 24 * time.Hour).In(f.cfg.Location()).Format("2006-01-02")
+	if res := f.post(t, fmt.Sprintf("/apps/%d/offer", a.ID), f.form("deadline", "soonish")); res.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(body(t, res), "deadline: ") {
+		t.Errorf("an offer with a deadline that is no day: %d", res.StatusCode)
+	}
+	res := f.post(t, fmt.Sprintf("/apps/%d/offer", a.ID), f.form("deadline", day))
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("offer: %d\n%s", res.StatusCode, body(t, res))
+	}
+	msgs, _ := f.st.Messages(ctx, store.MessageFilter{ApplicationID: a.ID, Kind: onward.OfferDeadline})
+	if len(msgs) != 1 || msgs[0].Status != onward.StatusScheduled {
+		t.Fatalf("the deadline's reminder: %+v", msgs)
+	}
+	res = f.post(t, fmt.Sprintf("/apps/%d/offer-withdrawn", a.ID), f.form())
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != fmt.Sprintf("/apps/%d?done=retracted", a.ID) {
+		t.Fatalf("offer withdrawn: %d to %q\n%s", res.StatusCode, res.Header.Get("Location"), body(t, res))
+	}
+	got, _ := f.st.Application(ctx, a.ID)
+	msgs, _ = f.st.Messages(ctx, store.MessageFilter{ApplicationID: a.ID, Kind: onward.OfferDeadline})
+	if got.Stage != onward.StageRejected || len(msgs) != 1 || msgs[0].Status != onward.StatusCancelled {
+		t.Errorf("after the offer was withdrawn: %s, reminder %+v", got.Stage, msgs)
+	}
+	if b := body(t, f.get(t, fmt.Sprintf("/apps/%d?done=retracted", a.ID))); !strings.Contains(b, "they withdrew the offer") {
+		t.Errorf("no notice")
+	}
+}

@@ -77,7 +77,24 @@ var appActions = map[string]appAction{
 		if err != nil {
 			return "", err
 		}
-		return result(s.o.Tracker.Offer(r.Context(), a.ID, at))
+		var deadline time.Time
+		if v := strings.TrimSpace(r.PostFormValue("deadline")); v != "" {
+			if deadline, err = tracker.ParseTime(v, s.o.Config.Location()); err != nil {
+				return "", badInput("deadline: %v", strings.TrimPrefix(err.Error(), "time: "))
+			}
+		}
+		return result(s.o.Tracker.OfferBy(r.Context(), a.ID, at, deadline))
+	},
+	"offer-withdrawn": func(s *Server, r *http.Request, a store.Application) (string, error) {
+		at, err := s.formTime(r)
+		if err != nil {
+			return "", err
+		}
+		done, err := result(s.o.Tracker.WithdrawOffer(r.Context(), a.ID, at))
+		if err == nil && done == "" {
+			done = "retracted"
+		}
+		return done, err
 	},
 	"decline": func(s *Server, r *http.Request, a store.Application) (string, error) {
 		at, err := s.formTime(r)

@@ -315,6 +315,7 @@ var notices = map[string]string{
 	"sent":      "Sent.",
 	"marked":    "Marked as sent from your mail program.",
 	"discarded": "Draft discarded; it is never sent.",
+	"retracted": "Recorded: they withdrew the offer. It is closed, and everything pending for it is cancelled.",
 	"decline":   "Offer declined. A short, gracious note to the recruiter comes to the drafts for you to review and send.",
 	"accepted":  "Offer accepted. Congratulations! The withdrawal notes to the others come to the drafts for you to review and send.",
 	"deleted":   "Application deleted, with everything recorded on it.",
