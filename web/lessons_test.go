@@ -14,7 +14,8 @@ import (
 	"github.com/onward-app/onward/store"
 )
 
-// seedLessons logs n lessons, one minute apart, the i-th on application
+// seedLessons logs n lessons, three a minute (pages must not split or
+// repeat lessons logged at one time), the i-th on application
 // app(i) (0: none) with the tags tags(i); it returns them oldest first.
 func (f *fixture) seedLessons(t testing.TB, n int, app func(i int) int64, tags func(i int) []string) []store.Lesson {
 	t.Helper()
@@ -22,7 +23,7 @@ func (f *fixture) seedLessons(t testing.TB, n int, app func(i int) int64, tags f
 	var out []store.Lesson
 	err := f.st.Update(context.Background(), func(tx *store.Tx) error {
 		for i := range n {
-			l := store.Lesson{ApplicationID: app(i), Text: fmt.Sprintf("lesson number %d.", i), Tags: tags(i), CreatedAt: start.Add(time.Duration(i) * time.Minute)}
+			l := store.Lesson{ApplicationID: app(i), Text: fmt.Sprintf("lesson number %d.", i), Tags: tags(i), CreatedAt: start.Add(time.Duration(i/3) * time.Minute)}
 			if err := tx.InsertLesson(context.Background(), &l); err != nil {
 				return err
 			}
