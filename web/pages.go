@@ -175,6 +175,7 @@ var columns = []struct {
 type card struct {
 	ID                   int64
 	Company, Role, Stage string
+	Outcome              string // the stage, in a column of more than one
 	Next                 string // the next message and when
 	Needs                []string
 }
@@ -283,6 +284,9 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 // draft with no address to go to). msgs are its messages by due time.
 func (s *Server) card(a store.Application, msgs []store.Message) card {
 	cd := card{ID: a.ID, Company: a.Company, Role: a.Role, Stage: string(a.Stage)}
+	if a.Stage == onward.StageRejected || a.Stage == onward.StageWithdrawn {
+		cd.Outcome = string(a.Stage)
+	}
 	for _, m := range msgs {
 		switch m.Status {
 		case onward.StatusScheduled:
