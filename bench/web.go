@@ -24,7 +24,7 @@ type webPage struct {
 // webRuns is how many timed requests each page gets over HTTP (after one
 // warm-up), in rounds that visit every page in turn so that a slow spell
 // of the machine falls on all of them alike.
-const webRuns = 61
+const webRuns = 201
 
 // webFigure times each page of the local web page on a database of
 // cli-apps applications (the cli figure's hunt), served by the real
