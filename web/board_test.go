@@ -210,11 +210,12 @@ func TestMenuCountsDraftsUpToItsBadgeAndTheDraftsPageCountsThemAll(t *testing.T)
 	t.Parallel()
 	f := newFixture(t)
 	a := f.apply(t, "Acme", "Dana Reyes <dana@acme.example>")
+	var last int64
 	badge := regexp.MustCompile(`href="/drafts"[^>]*>Drafts <span class="count">([^<]+)</span>`)
 	for _, c := range []struct {
 		drafts      int
 		board, page string
-	}{{1, "1", "1"}, {menuDrafts - 1, "99", "99"}, {menuDrafts + 5, "99+", "105"}} {
+	}{{1, "1", ""}, {menuDrafts - 1, "99", ""}, {menuDrafts + 5, "99+", "The first 25 of 105 drafts"}} {
 		for n := 0; ; n++ {
 			got, err := f.st.CountDrafts(context.Background(), 0)
 			if err != nil {
@@ -223,14 +224,19 @@ func TestMenuCountsDraftsUpToItsBadgeAndTheDraftsPageCountsThemAll(t *testing.T)
 			if got >= c.drafts {
 				break
 			}
-			f.draft(t, a, "Thank you", "Hi Dana")
+			last = f.draft(t, a, "Thank you", "Hi Dana").ID
 		}
 		if m := badge.FindStringSubmatch(body(t, f.get(t, "/"))); m == nil || m[1] != c.board {
 			t.Errorf("%d drafts: the board's menu says %v, want %s", c.drafts, m, c.board)
 		}
-		b := body(t, f.get(t, "/drafts"))
-		if m := badge.FindStringSubmatch(b); m == nil || m[1] != c.page {
-			t.Errorf("%d drafts: the drafts page's menu says %v, want %s", c.drafts, m, c.page)
+		for _, p := range []string{"/drafts", fmt.Sprintf("/drafts/%d/send", last)} {
+			b := body(t, f.get(t, p))
+			if m := badge.FindStringSubmatch(b); m == nil || m[1] != c.board {
+				t.Errorf("%d drafts: the menu of %s says %v, want %s", c.drafts, p, m, c.board)
+			}
+			if p == "/drafts" && !strings.Contains(b, c.page) {
+				t.Errorf("%d drafts: the drafts page does not say %q", c.drafts, c.page)
+			}
 		}
 	}
 }

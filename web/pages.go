@@ -94,6 +94,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p.CSRF = s.csrf
 	// The menu's badge stops counting at menuDrafts ("99+"); the drafts
 	// page, which says how many it shows of how many, counts them all.
+	// (The layout's 100 is menuDrafts.)
 	upTo := menuDrafts
 	if name == "drafts" {
 		upTo = 0
