@@ -147,19 +147,19 @@ const MovedOneADay = "guard one_draft_per_day: another draft to this recruiter i
 // (once ever already), a stay-in-touch note, a feedback thank-you, a
 // withdrawal or a decline answer something or close something: none asks
 // again.
-func Chases(kind onward.Kind) bool {
-	return kind == onward.StatusCheck || kind == onward.ApplicationFollowUp
-}
+func Chases(kind onward.Kind) bool { return slices.Contains(ChaseKinds(), kind) }
+
+// ChaseKinds returns the kinds Chases reports, for reading the store.
+func ChaseKinds() []onward.Kind { return []onward.Kind{onward.StatusCheck, onward.ApplicationFollowUp} }
 
 // Answers reports whether an event is the employer's word: a reply, an
 // interview, an outcome, feedback. A chasing draft sent before such an
 // event (by its date) was answered.
-func Answers(e onward.EventKind) bool {
-	switch e {
-	case onward.Reply, onward.Interview, onward.Rejected, onward.Offer, onward.Feedback, onward.OfferWithdrawn:
-		return true
-	}
-	return false
+func Answers(e onward.EventKind) bool { return slices.Contains(AnswerKinds(), e) }
+
+// AnswerKinds returns the event kinds Answers reports.
+func AnswerKinds() []onward.EventKind {
+	return []onward.EventKind{onward.Reply, onward.Interview, onward.Rejected, onward.Offer, onward.Feedback, onward.OfferWithdrawn}
 }
 
 // rule is what one kind of event does: the pending kinds it cancels, the

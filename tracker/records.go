@@ -196,6 +196,9 @@ func (t *Tracker) replan(ctx context.Context, tx *store.Tx, a store.Application,
 		if err != nil {
 			return err
 		}
+		if err := t.guardInputs(ctx, tx, a.ID, &pev); err != nil {
+			return err
+		}
 		step := t.policy.Plan(pev, tx.Now())
 		for _, p := range step.Late {
 			if p.Kind == kind {
