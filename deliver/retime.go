@@ -66,7 +66,11 @@ func Retime(ctx context.Context, st *store.Store, p plan.Policy, now time.Time) 
 		var taken map[string][]time.Time
 		if guarded {
 			// Only its own recipient's days: the guard is per person.
-			all := store.TakenBy(append(slices.Clip(fixed), decided...), m.ID)
+			var event int64
+			if m.Event != nil {
+				event = m.Event.ID
+			}
+			all := store.TakenBy(append(slices.Clip(fixed), decided...), m.ID, event)
 			taken = map[string][]time.Time{d.Address: all[d.Address]}
 		}
 		due, planned, ok := retime(ctx, p, st, m, taken, now)

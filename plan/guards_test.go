@@ -101,6 +101,22 @@ func TestGuardOneDraftADay(t *testing.T) {
 		}
 	})
 
+	t.Run("a thank-you too late to send takes no day", func(t *testing.T) {
+		// Recorded a week late: the thank-you is set aside as stale, and
+		// the status check, due at once, keeps today.
+		late := p
+		late.Stale = map[onward.Kind]when.Delay{onward.ThankYou: {Days: 2}}
+		ev := iv
+		now := ivEnd.AddDate(0, 0, 8)
+		step := late.Plan(ev, now)
+		if len(step.Late) != 1 || step.Late[0].Kind != onward.ThankYou {
+			t.Fatalf("late %+v, want the thank-you", step.Late)
+		}
+		if m := findPlanned(t, step, onward.StatusCheck); m.Guard != nil {
+			t.Errorf("the status check moved for a thank-you never planned: %+v", m)
+		}
+	})
+
 	t.Run("off", func(t *testing.T) {
 		off := p
 		off.OneADay = false

@@ -302,7 +302,7 @@ func (p Policy) Plan(ev Event, now time.Time) Step {
 func (p Policy) dropLate(st Step, now time.Time) Step {
 	keep := st.Schedule[:0:0]
 	for _, m := range st.Schedule {
-		if limit, ok := p.Stale[m.Kind]; ok && !now.Before(limit.After(m.PlannedAt, p.Location)) {
+		if p.tooLate(m, now) {
 			st.Late = append(st.Late, m)
 			continue
 		}
@@ -310,6 +310,12 @@ func (p Policy) dropLate(st Step, now time.Time) Step {
 	}
 	st.Schedule = keep
 	return st
+}
+
+// tooLate reports whether m is past its staleness limit at now.
+func (p Policy) tooLate(m Planned, now time.Time) bool {
+	limit, ok := p.Stale[m.Kind]
+	return ok && !now.Before(limit.After(m.PlannedAt, p.Location))
 }
 
 // Times is Plan without setting aside what is too late: the times the
@@ -363,7 +369,8 @@ func (p Policy) Times(ev Event, now time.Time) Step {
 				step.Dropped = append(step.Dropped, planned)
 				continue
 			}
-			if k.Audience() == onward.Recruiter && p.OneADay && addr != "" {
+			// One too late to send is set aside by Plan: it takes no day.
+			if k.Audience() == onward.Recruiter && p.OneADay && addr != "" && !p.tooLate(planned, now) {
 				loc := cmp.Or(ev.RecruiterLocation, p.Location)
 				planned = p.oneADay(planned, taken[addr], loc)
 				if taken == nil {

@@ -16,7 +16,9 @@ import (
 type DraftDue struct {
 	ID            int64
 	ApplicationID int64
-	Kind          onward.Kind
+	// EventID is the event that planned it; 0 when not known.
+	EventID int64
+	Kind    onward.Kind
 	// Address is the recipient's address in lower case; empty when the
 	// draft has none yet.
 	Address string
@@ -38,7 +40,7 @@ func (t *Tx) RecruiterDrafts(ctx context.Context, since time.Time) ([]DraftDue, 
 }
 
 func recruiterDrafts(ctx context.Context, q querier, since time.Time) ([]DraftDue, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, COALESCE(application_id, 0), kind, recipient, due_at FROM messages
+	rows, err := q.QueryContext(ctx, `SELECT id, COALESCE(application_id, 0), COALESCE(event_id, 0), kind, recipient, due_at FROM messages
 		WHERE audience = 'recruiter' AND status IN ('scheduled', 'sending', 'drafted', 'sent') AND due_at >= ?
 		ORDER BY due_at, id`, ms(since))
 	if err != nil {
@@ -50,7 +52,7 @@ func recruiterDrafts(ctx context.Context, q querier, since time.Time) ([]DraftDu
 		var d DraftDue
 		var to string
 		var due int64
-		if err := rows.Scan(&d.ID, &d.ApplicationID, &d.Kind, &to, &due); err != nil {
+		if err := rows.Scan(&d.ID, &d.ApplicationID, &d.EventID, &d.Kind, &to, &due); err != nil {
 			return nil, fmt.Errorf("store: recruiter drafts: %w", err)
 		}
 		d.DueAt, d.Address = fromMS(due), AddressOf(to)
@@ -62,14 +64,18 @@ func recruiterDrafts(ctx context.Context, q querier, since time.Time) ([]DraftDu
 	return out, nil
 }
 
-// TakenBy maps each recipient's address to the due times of drafts,
-// leaving out the draft except (0: none), for the planner's Event.Taken.
-func TakenBy(drafts []DraftDue, except int64) map[string][]time.Time {
+// TakenBy maps each recipient's address to the due times of drafts, for
+// the planner's Event.Taken, leaving out the draft exceptID and those
+// planned by the event exceptEvent (0: none): planning an event again
+// plans its drafts again, one after the other, so their own days are not
+// taken yet.
+func TakenBy(drafts []DraftDue, exceptID, exceptEvent int64) map[string][]time.Time {
 	out := map[string][]time.Time{}
 	for _, d := range drafts {
-		if d.ID != except && d.Address != "" {
-			out[d.Address] = append(out[d.Address], d.DueAt)
+		if d.ID == exceptID || (exceptEvent != 0 && d.EventID == exceptEvent) || d.Address == "" {
+			continue
 		}
+		out[d.Address] = append(out[d.Address], d.DueAt)
 	}
 	return out
 }

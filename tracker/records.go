@@ -196,7 +196,7 @@ func (t *Tracker) replan(ctx context.Context, tx *store.Tx, a store.Application,
 		if err != nil {
 			return err
 		}
-		if err := t.guardInputs(ctx, tx, a.ID, &pev); err != nil {
+		if err := t.guardInputs(ctx, tx, a.ID, ev.ID, &pev); err != nil {
 			return err
 		}
 		step := t.policy.Plan(pev, tx.Now())

@@ -280,7 +280,7 @@ func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application
 		return res, err
 	}
 	res.Cancelled = n
-	if err := t.guardInputs(ctx, tx, app.ID, &ev); err != nil {
+	if err := t.guardInputs(ctx, tx, app.ID, eventID, &ev); err != nil {
 		return res, err
 	}
 	step := t.policy.Plan(ev, tx.Now())
@@ -315,8 +315,9 @@ func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application
 
 // guardInputs fills in what the etiquette guards need to know of the
 // store: how many chasing drafts application appID sent unanswered, and
-// the days other recruiter drafts already take.
-func (t *Tracker) guardInputs(ctx context.Context, tx *store.Tx, appID int64, ev *plan.Event) error {
+// the days other recruiter drafts already take (not those of eventID,
+// the event being planned).
+func (t *Tracker) guardInputs(ctx context.Context, tx *store.Tx, appID, eventID int64, ev *plan.Event) error {
 	if t.policy.MaxUnanswered > 0 {
 		s, err := tx.Silence(ctx, appID, plan.ChaseKinds(), plan.AnswerKinds())
 		if err != nil {
@@ -331,7 +332,7 @@ func (t *Tracker) guardInputs(ctx context.Context, tx *store.Tx, appID int64, ev
 		if err != nil {
 			return err
 		}
-		ev.Taken = store.TakenBy(drafts, 0)
+		ev.Taken = store.TakenBy(drafts, 0, eventID)
 	}
 	return nil
 }

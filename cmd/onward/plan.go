@@ -172,8 +172,12 @@ func (a *app) upcoming(ctx context.Context, now, until time.Time) ([]planItem, e
 		var taken map[string][]time.Time
 		if pt.Audience == onward.Recruiter && pt.Address != "" {
 			// The days its recipient's other drafts take, as the guard
-			// of one a day saw them.
-			taken = map[string][]time.Time{pt.Address: store.TakenBy(drafts, pt.ID)[pt.Address]}
+			// of one a day saw them; its event's own are planned again.
+			var event int64
+			if ev != nil {
+				event = ev.ID
+			}
+			taken = map[string][]time.Time{pt.Address: store.TakenBy(drafts, pt.ID, event)[pt.Address]}
 		}
 		a.explain(&it, p, pt, m, ev, taken, now)
 		items = append(items, it)
