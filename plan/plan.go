@@ -82,8 +82,9 @@ type Event struct {
 	// reads it.
 	Unanswered int
 	// Taken are the due times of the recruiter drafts already planned,
-	// waiting or sent, by address in lower case; not those this event
-	// cancels. A draft is due when the user is told it is ready, so these
+	// waiting or sent, by address in lower case: not those this event
+	// cancels, nor its own (the step plans them again, one after the
+	// other). A draft is due when the user is told it is ready, so these
 	// are the days the recipient already has a note coming. Policy.OneADay
 	// reads it.
 	Taken map[string][]time.Time

@@ -253,10 +253,7 @@ func TestGuardsAcrossTwentyApplicationsToOneRecruiter(t *testing.T) {
 // sendDraft records the one drafted message of kind as sent by the user.
 func sendDraft(t *testing.T, e *env, kind string) {
 	t.Helper()
-	var drafted []message
-	for _, m := range byKind(messages(t, e, "--status", "drafted"), kind) {
-		drafted = append(drafted, m)
-	}
+	drafted := byKind(messages(t, e, "--status", "drafted"), kind)
 	if len(drafted) != 1 {
 		t.Fatalf("want one drafted %s, have %+v", kind, drafted)
 	}
