@@ -34,7 +34,7 @@ of one draft a day to a recruiter, [guards] one_draft_per_day).
 
 A follow-up the guard of unanswered follow-ups kept back ([guards]
 max_unanswered_followups) is listed too, marked "(not planned)", with
-the reason; in --json it has "dropped": true and no id.`,
+the reason; in --json it has "dropped": true and "id": 0 (it is no message).`,
 		Example: `  onward plan            # the next 14 days
   onward plan --days 3
   onward plan --json | jq '.[] | select(.audience == "recruiter")'`,
@@ -106,7 +106,7 @@ type planItem struct {
 	// notice, the digest's schedule, a time moved after it was planned.
 	Note string `json:"note,omitempty"`
 	// Dropped is set on a draft a guard did not plan: DueAt is when it
-	// would have been due, and Note the guard's reason. It has no id.
+	// would have been due, and Note the guard's reason. Its ID is 0: it is no message.
 	Dropped bool `json:"dropped,omitempty"`
 }
 
