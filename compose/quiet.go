@@ -11,8 +11,8 @@ import (
 )
 
 // QuietApps returns, for each open application (applied for or in
-// interviews) gone quiet after quietAfter (plan.Policy.QuietSince), when
-// its last follow-up went out. `onward status` and the digest show
+// interviews) gone quiet after quietAfter (plan.Policy.QuietSince) with
+// no follow-up still to go out, when its last follow-up went out. `onward status` and the digest show
 // these, with the command that closes each.
 func QuietApps(ctx context.Context, st *store.Store, apps []store.Application, loc *time.Location, quietAfter when.Delay, now time.Time) (map[int64]time.Time, error) {
 	out := map[int64]time.Time{}
@@ -29,6 +29,10 @@ func QuietApps(ctx context.Context, st *store.Store, apps []store.Application, l
 			continue
 		}
 		s := silences[a.ID]
+		if s.Pending > 0 {
+			// A follow-up still to go out: it is not over yet.
+			continue
+		}
 		if since, ok := p.QuietSince(s.LastChase(), s.LastAnswer, now); ok {
 			out[a.ID] = since
 		}

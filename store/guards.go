@@ -102,6 +102,9 @@ type Silence struct {
 	// LastAnswer is the date (the event's at) of its latest event of the
 	// answering kinds; zero for none.
 	LastAnswer time.Time
+	// Pending counts its drafts of the chasing kinds still to go out:
+	// planned, waiting for the user, or on their way.
+	Pending int
 }
 
 // Unanswered counts the chases sent after the last answer.
@@ -148,21 +151,27 @@ func silences(ctx context.Context, q querier, appID *int64, chasing []onward.Kin
 	if appID != nil {
 		where, args = " AND application_id = ?", append(args, *appID)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT application_id, sent_at FROM messages
-		WHERE status = 'sent' AND sent_at IS NOT NULL AND application_id IS NOT NULL AND kind IN (`+placeholders(len(chasing))+`)`+where+`
+	rows, err := q.QueryContext(ctx, `SELECT application_id, status, sent_at FROM messages
+		WHERE status IN ('sent', 'scheduled', 'sending', 'drafted') AND application_id IS NOT NULL AND kind IN (`+placeholders(len(chasing))+`)`+where+`
 		ORDER BY sent_at, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: follow-ups sent: %w", err)
 	}
 	for rows.Next() {
 		var id int64
+		var status onward.Status
 		var sent sql.NullInt64
-		if err := rows.Scan(&id, &sent); err != nil {
+		if err := rows.Scan(&id, &status, &sent); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: follow-ups sent: %w", err)
 		}
 		s := out[id]
-		s.Chases = append(s.Chases, fromNullMS(sent))
+		switch {
+		case status != onward.StatusSent:
+			s.Pending++
+		case sent.Valid:
+			s.Chases = append(s.Chases, fromNullMS(sent))
+		}
 		out[id] = s
 	}
 	rows.Close()

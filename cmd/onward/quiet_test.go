@@ -117,6 +117,13 @@ func TestQuietApplicationShowsAndCloses(t *testing.T) {
 	if st := quietStatus(t, e, 1); st.Stage != "applied" || st.Quiet == nil {
 		t.Errorf("after undo: %+v, want applied and quiet", st)
 	}
+	// An interview recorded late, from before the follow-up, is no answer
+	// to it, but plans a status check: with that still to go out, the
+	// application is not quiet.
+	must(t, e, "interview", "acme", "--at", ago(20*24*time.Hour))
+	if st := quietStatus(t, e, 1); st.Quiet != nil {
+		t.Errorf("quiet with a status check still to go out: %+v", st.Quiet)
+	}
 }
 
 // TestCloseCancelsWhatIsPendingAndSendsNothing: closing an application
