@@ -77,7 +77,31 @@ var appActions = map[string]appAction{
 		if err != nil {
 			return "", err
 		}
-		return result(s.o.Tracker.Offer(r.Context(), a.ID, at))
+		var deadline time.Time
+		if v := strings.TrimSpace(r.PostFormValue("deadline")); v != "" {
+			if deadline, err = tracker.ParseTime(v, s.o.Config.Location()); err != nil {
+				return "", badInput("deadline: %v", strings.TrimPrefix(err.Error(), "time: "))
+			}
+		}
+		return result(s.o.Tracker.OfferBy(r.Context(), a.ID, at, deadline))
+	},
+	"offer-withdrawn": func(s *Server, r *http.Request, a store.Application) (string, error) {
+		at, err := s.formTime(r)
+		if err != nil {
+			return "", err
+		}
+		done, err := result(s.o.Tracker.WithdrawOffer(r.Context(), a.ID, at))
+		if err == nil && done == "" {
+			done = "retracted"
+		}
+		return done, err
+	},
+	"decline": func(s *Server, r *http.Request, a store.Application) (string, error) {
+		at, err := s.formTime(r)
+		if err != nil {
+			return "", err
+		}
+		return result(s.o.Tracker.Decline(r.Context(), a.ID, at))
 	},
 	"withdraw": func(s *Server, r *http.Request, a store.Application) (string, error) {
 		at, err := s.formTime(r)
@@ -141,9 +165,19 @@ func result(res tracker.Result, err error) (string, error) {
 // formTime reads the form's "at" (a datetime-local field, or the CLI's
 // --at forms) in the user's zone; empty means now.
 func (s *Server) formTime(r *http.Request) (time.Time, error) {
-	v := strings.TrimSpace(r.PostFormValue("at"))
+	t, err := s.parseAt(r.PostFormValue("at"))
+	if err == nil && t.IsZero() {
+		t = s.o.Now().UTC()
+	}
+	return t, err
+}
+
+// parseAt reads a time as formTime does; empty is the zero time, which
+// the tracker takes as the moment it writes.
+func (s *Server) parseAt(v string) (time.Time, error) {
+	v = strings.TrimSpace(v)
 	if v == "" {
-		return s.o.Now().UTC(), nil
+		return time.Time{}, nil
 	}
 	if len(v) == len("2006-01-02T15:04") && v[10] == 'T' {
 		v = v[:10] + " " + v[11:]

@@ -22,7 +22,7 @@ import (
 var assets embed.FS
 
 // pageNames are the pages; each is assets/NAME.html inside the layout.
-var pageNames = []string{"board", "app", "drafts", "confirm", "plan", "lessons", "settings"}
+var pageNames = []string{"board", "app", "drafts", "confirm", "ask", "plan", "lessons", "settings"}
 
 func parsePages() (map[string]*template.Template, error) {
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "assets/layout.html", "assets/forms.html")
@@ -74,6 +74,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /lessons", s.lessons)
 	m.HandleFunc("POST /lessons", s.logLesson)
 	m.HandleFunc("GET /settings", s.settings)
+	s.actionRoutes(m)
 	static, _ := fs.Sub(assets, "assets/static")
 	files := http.FileServerFS(static)
 	m.Handle("GET /static/", http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -314,9 +315,18 @@ var notices = map[string]string{
 	"sent":      "Sent.",
 	"marked":    "Marked as sent from your mail program.",
 	"discarded": "Draft discarded; it is never sent.",
+	"retracted": "Recorded: they withdrew the offer. It is closed, and everything pending for it is cancelled.",
+	"decline":   "Offer declined. A short, gracious note to the recruiter comes to the drafts for you to review and send.",
+	"accepted":  "Offer accepted. Congratulations! The withdrawal notes to the others come to the drafts for you to review and send.",
+	"deleted":   "Application deleted, with everything recorded on it.",
+	"revised":   "Lesson saved.",
+	"forgotten": "Lesson deleted.",
 }
 
-type event struct{ When, What, Note string }
+type event struct {
+	When, What, Note string
+	Details          []detail
+}
 
 type msgRow struct {
 	ID                  int64
@@ -378,7 +388,12 @@ func (s *Server) showApp(w http.ResponseWriter, r *http.Request, id int64, statu
 		if !e.EndsAt.IsZero() {
 			when += " – " + e.EndsAt.In(s.o.Config.Location()).Format("15:04")
 		}
-		d.Events = append(d.Events, event{When: when, What: string(e.Kind), Note: e.Note})
+		ds, err := s.eventDetails(ctx, e)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Events = append(d.Events, event{When: when, What: string(e.Kind), Note: e.Note, Details: ds})
 	}
 	for _, m := range msgs {
 		d.Messages = append(d.Messages, s.row(m))
@@ -404,14 +419,18 @@ func (s *Server) row(m store.Message) msgRow {
 
 type lessonRow struct {
 	When, Company, Text string
-	AppID               int64
+	ID, AppID           int64
 	Tags                []string
+	// Extra are the tags not written in the text, as the edit form
+	// gives them back.
+	Extra string
 }
 
 func (s *Server) lessonRows(ls []store.Lesson) []lessonRow {
 	out := make([]lessonRow, 0, len(ls))
 	for _, l := range ls {
-		out = append(out, lessonRow{When: s.day(l.CreatedAt), Company: l.Company, Text: l.Text, AppID: l.ApplicationID, Tags: l.Tags})
+		out = append(out, lessonRow{When: s.day(l.CreatedAt), Company: l.Company, Text: l.Text, ID: l.ID, AppID: l.ApplicationID, Tags: l.Tags,
+			Extra: extraTags(l)})
 	}
 	return out
 }

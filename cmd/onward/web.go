@@ -13,7 +13,9 @@ import (
 	"github.com/onward-app/onward/config"
 	"github.com/onward-app/onward/deliver"
 	"github.com/onward-app/onward/internal/clock"
+	"github.com/onward-app/onward/mailer"
 	"github.com/onward-app/onward/store"
+	"github.com/onward-app/onward/tracker"
 	"github.com/onward-app/onward/web"
 )
 
@@ -104,19 +106,61 @@ func (a *app) webSender(ctx context.Context, cfg *config.Config, setup *deliver.
 	return func(ctx context.Context, id int64) (store.Message, error) { return d.SendDraft(ctx, setup, id) }, closeFn, nil
 }
 
+// daemonPage is the page `onward run` serves beside the daemon.
+type daemonPage struct {
+	a *app
+	s *web.Server // nil when [web] listen is not set
+	// stop stops the page.
+	stop func()
+}
+
+// options are the page's options under cfg, sending through setup.
+func (p *daemonPage) options(ctx context.Context, cfg *config.Config, setup *deliver.Setup, log *slog.Logger) (web.Options, error) {
+	a := p.a
+	send, _, err := a.webSender(ctx, cfg, setup)
+	if err != nil {
+		return web.Options{}, err
+	}
+	// Under a reloaded config, the page reads and writes through a view of
+	// the app with that config: its tracker plans with the new policy and
+	// user, and its plan gives the new reasons.
+	v := a
+	if cfg != a.cfg {
+		view := *a
+		view.cfg = cfg
+		view.tr = tracker.New(a.st, policyOf(cfg), mailer.Address{Name: cfg.User.Name, Email: cfg.User.Email})
+		v = &view
+	}
+	return web.Options{Store: v.st, Tracker: v.tr, Config: cfg, Send: send, Plan: v.webPlan, Now: v.now, Log: log}, nil
+}
+
+// reload puts the config and setup a SIGHUP read in force on the page:
+// the name and zone it shows, the delays its forms plan with, and the
+// SMTP client and templates its send button sends with are the daemon's.
+func (p *daemonPage) reload(ctx context.Context, cfg *config.Config, setup *deliver.Setup, log *slog.Logger) error {
+	if p.s == nil {
+		return nil
+	}
+	o, err := p.options(ctx, cfg, setup, log)
+	if err != nil {
+		return err
+	}
+	return p.s.Reload(o)
+}
+
 // startWeb serves the page beside the daemon when [web] listen is set.
 // An address that is refused or taken stops the start: the user asked for
-// the page, and a daemon without it would look like one with it. The
-// returned function stops the page.
-func (a *app) startWeb(ctx context.Context, cfg *config.Config, setup *deliver.Setup, log *slog.Logger) (func(), error) {
+// the page, and a daemon without it would look like one with it.
+func (a *app) startWeb(ctx context.Context, cfg *config.Config, setup *deliver.Setup, log *slog.Logger) (*daemonPage, error) {
+	p := &daemonPage{a: a, stop: func() {}}
 	if cfg.Web.Listen == "" {
-		return func() {}, nil
+		return p, nil
 	}
-	send, _, err := a.webSender(ctx, cfg, setup)
+	o, err := p.options(ctx, cfg, setup, log)
 	if err != nil {
 		return nil, err
 	}
-	s, err := web.New(web.Options{Store: a.st, Tracker: a.tr, Config: cfg, Send: send, Plan: a.webPlan, Now: a.now, Log: log})
+	s, err := web.New(o)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +178,8 @@ func (a *app) startWeb(ctx context.Context, cfg *config.Config, setup *deliver.S
 			log.Error("the web page stopped", "err", err)
 		}
 	}()
-	return func() { cancel(); <-done }, nil
+	p.s, p.stop = s, func() { cancel(); <-done }
+	return p, nil
 }
 
 // demoWeb serves the page of the demo's database until ctx ends, on the
