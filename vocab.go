@@ -173,12 +173,15 @@ const (
 	Declined EventKind = "declined"
 	// OfferWithdrawn is the employer taking an offer back.
 	OfferWithdrawn EventKind = "offer_withdrawn"
+	// Closed is the user letting a quiet application go: nothing is sent
+	// to the employer, unlike a withdrawal note; what waits is cancelled.
+	Closed EventKind = "closed"
 )
 
 // EventKinds returns every event kind.
 func EventKinds() []EventKind {
 	return []EventKind{Applied, Interview, Rejected, Reply, Offer, Withdrawn, Feedback,
-		Accepted, AcceptedElsewhere, Declined, OfferWithdrawn}
+		Accepted, AcceptedElsewhere, Declined, OfferWithdrawn, Closed}
 }
 
 // Valid reports whether e is one of EventKinds.
@@ -203,6 +206,8 @@ func (e EventKind) Noun() string {
 		return "decline"
 	case OfferWithdrawn:
 		return "withdrawn offer"
+	case Closed:
+		return "closing"
 	}
 	return string(e)
 }

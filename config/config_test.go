@@ -468,6 +468,9 @@ func TestExampleConfigLoadsAndShowsTheDefaults(t *testing.T) {
 		{"smtp.timeout", c.SMTP.Timeout, d.SMTP.Timeout},
 		{"smtp.send_timeout", c.SMTPSendTimeout().String(), d.SMTPSendTimeout().String()},
 		{"followups.prep", fmt.Sprint(c.Prep()), fmt.Sprint(d.Prep())},
+		{"followups.quiet_after", c.QuietAfter().String(), d.QuietAfter().String()},
+		{"guards.max_unanswered_followups", fmt.Sprint(c.Guards.MaxUnansweredFollowups), fmt.Sprint(d.Guards.MaxUnansweredFollowups)},
+		{"guards.one_draft_per_day", fmt.Sprint(c.Guards.OneDraftPerDay), fmt.Sprint(d.Guards.OneDraftPerDay)},
 	}
 	for _, ch := range checks {
 		if ch.example != ch.def {

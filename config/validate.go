@@ -260,6 +260,19 @@ func (c *Config) Validate() error {
 		d := v.positiveDelay("followups.no_reply", c.Followups.NoReply, "every application would be followed up the moment it was sent")
 		p.delays[onward.NoReply], p.delays[onward.ApplicationFollowUp] = d, d
 	}
+	if strings.TrimSpace(c.Followups.QuietAfter) != "" {
+		d, err := when.ParseDelay(c.Followups.QuietAfter)
+		switch {
+		case err != nil:
+			v.fail("followups.quiet_after", "%v", err)
+		case d.IsZero():
+			v.fail("followups.quiet_after", "%q is zero: every application would be quiet the moment its follow-up went out; give a duration such as 14d, or \"\" to switch it off", c.Followups.QuietAfter)
+		}
+		p.quietAfter = d
+	}
+	if n := c.Guards.MaxUnansweredFollowups; n < 0 || n > 10 {
+		v.fail("guards.max_unanswered_followups", "%d is not between 0 (no limit) and 10", n)
+	}
 	prep, on, err := when.ParsePrep(c.Followups.Prep)
 	if err != nil {
 		v.fail("followups.prep", "%v", err)

@@ -169,3 +169,21 @@ func noOfferErr(a store.Application, cmd string) error {
 	return invalid("application", "%s (%d) %s, not an offer; `onward %s` is for an offer (record one with: onward offer %d)",
 		a.Company, a.ID, a.Stage.Phrase(), cmd, a.ID)
 }
+
+// Close records that the user let application id go, most often one gone
+// quiet after its follow-ups: unlike a withdrawal note, nothing goes to
+// the employer. Everything pending for it is cancelled and nothing more is
+// planned; onward undo takes it back. An offer is answered with Decline,
+// not closed.
+func (t *Tracker) Close(ctx context.Context, id int64, at time.Time) (Result, error) {
+	ev := store.Event{Kind: onward.Closed, At: at.UTC()}
+	return t.event(ctx, id, ev, extra{}, func(a store.Application) (onward.Stage, bool, error) {
+		switch a.Stage {
+		case onward.StageApplied, onward.StageInterviewing:
+			return onward.StageWithdrawn, false, nil
+		case onward.StageOffer:
+			return "", false, invalid("application", "%s (%d) has an offer; to say no to it: onward decline %d", a.Company, a.ID, a.ID)
+		}
+		return "", false, closedErr(a)
+	})
+}

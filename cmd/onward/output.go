@@ -138,6 +138,15 @@ type appOut struct {
 	Interview *interviewOut `json:"interview,omitempty"`
 	// Feedback is the recruiter's feedback recorded last.
 	Feedback *feedbackOut `json:"feedback,omitempty"`
+	// Quiet is set when its last follow-up has gone unanswered for
+	// followups.quiet_after (status only).
+	Quiet *quietOut `json:"quiet,omitempty"`
+}
+
+// quietOut is an application gone quiet: since when, and how to close it.
+type quietOut struct {
+	Since *string `json:"since"`
+	Close string  `json:"close"`
 }
 
 type eventOut struct {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"github.com/onward-app/onward"
 	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/store"
+	"github.com/onward-app/onward/tracker"
 )
 
 func (a *app) planCmd() *cobra.Command {
@@ -26,7 +28,12 @@ overdue, waiting for the daemon), one line each: when, in your zone; the
 kind; to whom (recruiter messages become drafts for you to send); the
 application; and why then: the event it was counted from, the delay, and
 what moved it after (the send window, on the recruiter's clock when their
-zone is known; quiet hours; an event recorded too late; a retry).`,
+zone is known; quiet hours; an event recorded too late; a retry; the guard
+of one draft a day to a recruiter, [guards] one_draft_per_day).
+
+A follow-up the guard of unanswered follow-ups kept back ([guards]
+max_unanswered_followups) is listed too, marked "(not planned)", with
+the reason; in --json it has "dropped": true and "id": 0 (it is no message).`,
 		Example: `  onward plan            # the next 14 days
   onward plan --days 3
   onward plan --json | jq '.[] | select(.audience == "recruiter")'`,
@@ -56,7 +63,10 @@ zone is known; quiet hours; an event recorded too late; a retry).`,
 			for _, it := range items {
 				due, _ := time.Parse(time.RFC3339, it.DueAt)
 				when := a.when(due)
-				if due.Before(now) {
+				switch {
+				case it.Dropped:
+					when += " (not planned)"
+				case due.Before(now):
 					when += " (overdue)"
 				}
 				app := "—"
@@ -94,6 +104,9 @@ type planItem struct {
 	// Note says what no rule of the planner explains: a retry, a draft
 	// notice, the digest's schedule, a time moved after it was planned.
 	Note string `json:"note,omitempty"`
+	// Dropped is set on a draft a guard did not plan: DueAt is when it
+	// would have been due, and Note the guard's reason. Its ID is 0: it is no message.
+	Dropped bool `json:"dropped,omitempty"`
 }
 
 type planMove struct {
@@ -131,6 +144,12 @@ func (a *app) upcomingPage(ctx context.Context, now, until time.Time, offset, li
 		return nil, 0, err
 	}
 	p := policyOf(a.cfg)
+	var drafts []store.DraftDue
+	if p.OneADay {
+		if drafts, err = a.st.RecruiterDrafts(ctx, now.Add(-48*time.Hour)); err != nil {
+			return nil, 0, err
+		}
+	}
 	items := []planItem{}
 	// A hunt has a few recruiter zones and thousands of messages: each
 	// zone is read from the system's database once, not once a message.
@@ -149,8 +168,30 @@ func (a *app) upcomingPage(ctx context.Context, now, until time.Time, offset, li
 			it.ApplicationID = &id
 			it.Company = r.Company
 		}
-		a.explain(&it, p, pt, m, eventOf(pt, last), now, zones)
+		ev := eventOf(pt, last)
+		var taken map[string][]time.Time
+		if pt.Audience == onward.Recruiter && pt.Address != "" {
+			// The days its recipient's other drafts take, as the guard
+			// of one a day saw them; its event's own are planned again.
+			var event int64
+			if ev != nil {
+				event = ev.ID
+			}
+			taken = map[string][]time.Time{pt.Address: store.TakenBy(drafts, pt.ID, event)[pt.Address]}
+		}
+		a.explain(&it, p, pt, m, ev, taken, now, zones)
 		items = append(items, it)
+	}
+	if limit == 0 {
+		// Follow-ups a guard kept back are no messages: `onward plan`
+		// lists them with the reason, the page (which lists what goes
+		// out, a page at a time) does not.
+		held, err := a.heldBack(ctx, p, until)
+		if err != nil {
+			return nil, 0, err
+		}
+		items = append(items, held...)
+		total += len(held)
 	}
 	if spec := a.cfg.DigestSpec(); !spec.IsZero() {
 		planned, err := a.st.ScheduledUntil(ctx, onward.Digest, until)
@@ -205,7 +246,7 @@ func eventOf(pt store.PendingTime, last map[store.AppEvent]store.Event) *store.E
 // explain fills in why a message is due when it is: the planner's reasons
 // as of when its event was recorded (or as of now, for a time re-timed by
 // a reload since), and a note for what the planner does not decide.
-func (a *app) explain(it *planItem, p plan.Policy, pt store.PendingTime, m store.Message, ev *store.Event, now time.Time, zones map[string]*time.Location) {
+func (a *app) explain(it *planItem, p plan.Policy, pt store.PendingTime, m store.Message, ev *store.Event, taken map[string][]time.Time, now time.Time, zones map[string]*time.Location) {
 	if ev != nil {
 		it.Event = &eventOut{Kind: ev.Kind, At: rfc3339(ev.At)}
 		var loc *time.Location
@@ -217,9 +258,12 @@ func (a *app) explain(it *planItem, p plan.Policy, pt store.PendingTime, m store
 			}
 			loc = l
 		}
-		pev := plan.Event{Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: loc}
+		pev := plan.Event{Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: loc, Taken: taken}
+		if pt.Audience == onward.Recruiter {
+			pev.Recruiter = plan.Person{Email: pt.Address}
+		}
 		for _, at := range []time.Time{ev.CreatedAt, now} {
-			why, ok := p.Explain(pev, pt.Kind, at)
+			why, ok := p.ExplainTo(pev, pt.Kind, pt.Address, at)
 			if !ok || !why.DueAt.Equal(pt.PlannedAt) && !why.DueAt.Equal(pt.DueAt) {
 				continue
 			}
@@ -276,4 +320,60 @@ func (a *app) whyText(it planItem) string {
 		return "—"
 	}
 	return strings.Join(parts, "; ")
+}
+
+// heldBack lists the follow-ups the guard of unanswered follow-ups kept
+// from being planned, for the open applications: the planner's step for
+// the last event that plans follow-ups, as the guard saw it when that
+// event was recorded (the follow-ups sent before it and not answered).
+func (a *app) heldBack(ctx context.Context, p plan.Policy, until time.Time) ([]planItem, error) {
+	if p.MaxUnanswered == 0 {
+		return nil, nil
+	}
+	silences, err := a.st.Silences(ctx, plan.ChaseKinds(), plan.AnswerKinds())
+	if err != nil || len(silences) == 0 {
+		return nil, err
+	}
+	apps, err := a.st.Applications(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []planItem
+	for _, ap := range apps {
+		s, ok := silences[ap.ID]
+		if !ok || (ap.Stage != onward.StageApplied && ap.Stage != onward.StageInterviewing) {
+			continue
+		}
+		ev, err := a.st.LastEventOf(ctx, ap.ID, "")
+		if err != nil {
+			return nil, err
+		}
+		if ev.Kind != onward.Interview && ev.Kind != onward.Applied {
+			continue
+		}
+		unanswered := 0
+		for _, c := range s.Chases {
+			if c.After(s.LastAnswer) && c.Before(ev.CreatedAt) {
+				unanswered++
+			}
+		}
+		pev := plan.Event{Kind: ev.Kind, At: ev.At, End: ev.EndsAt, Recruiter: plan.Person{Name: ap.RecruiterName, Email: ap.RecruiterEmail},
+			PersonKnown: true, Unanswered: unanswered}
+		if ap.RecruiterTZ != "" {
+			if l, err := time.LoadLocation(ap.RecruiterTZ); err == nil {
+				pev.RecruiterLocation = l
+			}
+		}
+		for _, d := range p.Plan(pev, ev.CreatedAt).Dropped {
+			if d.Reason != plan.DroppedUnanswered || d.DueAt.After(until) {
+				continue
+			}
+			id := ap.ID
+			out = append(out, planItem{ApplicationID: &id, Company: ap.Company, Kind: d.Kind, Audience: d.Kind.Audience(),
+				To: tracker.RecruiterAddress(ap), ToText: "not planned, for " + cmp.Or(tracker.RecruiterAddress(ap), "the recruiter"),
+				DueAt: *rfc3339(d.DueAt), Event: &eventOut{Kind: ev.Kind, At: rfc3339(ev.At)}, Moves: []planMove{},
+				Note: fmt.Sprintf("%d follow-up%s unanswered: %s", unanswered, plural(unanswered), d.Reason), Dropped: true})
+		}
+	}
+	return out, nil
 }

@@ -209,6 +209,10 @@ func (a *app) webPlan(ctx context.Context, now, until time.Time, offset, limit i
 	}
 	out := make([]web.PlanItem, 0, len(items))
 	for _, it := range items {
+		if it.Dropped {
+			// Not a message: the page lists what goes out.
+			continue
+		}
 		due, _ := time.Parse(time.RFC3339, it.DueAt)
 		p := web.PlanItem{DueAt: due, Kind: it.Kind, To: it.ToText, Company: it.Company, Why: a.whyText(it)}
 		if it.ApplicationID != nil {
