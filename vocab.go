@@ -187,6 +187,32 @@ func EventKinds() []EventKind {
 // Valid reports whether e is one of EventKinds.
 func (e EventKind) Valid() bool { return slices.Contains(EventKinds(), e) }
 
+// eventLabels name each event kind in words, as a timeline shows it. A
+// new event kind is a constant above, a name in EventKinds and a line here.
+var eventLabels = map[EventKind]string{
+	Applied:           "applied",
+	Interview:         "interview",
+	Rejected:          "rejected",
+	Reply:             "reply",
+	Offer:             "offer",
+	Withdrawn:         "withdrawn",
+	Feedback:          "feedback",
+	Accepted:          "offer accepted",
+	AcceptedElsewhere: "closed: an offer accepted elsewhere",
+	Declined:          "offer declined",
+	OfferWithdrawn:    "offer withdrawn by the employer",
+	Closed:            "let go",
+}
+
+// Label names the event kind in words, for a timeline: "offer
+// accepted". An unknown kind reads as its name with spaces.
+func (e EventKind) Label() string {
+	if l, ok := eventLabels[e]; ok {
+		return l
+	}
+	return strings.ReplaceAll(string(e), "_", " ")
+}
+
 func (e EventKind) String() string { return string(e) }
 
 // Noun names the event in words, for sentences: "the rejection of 2 Mar".

@@ -215,9 +215,9 @@ func (s *Server) why(p store.PlanRow) string {
 		case p.Kind == onward.Prep:
 			parts = append(parts, "the prep rule ("+cfg.Followups.Prep+") before the interview of "+s.when(ev.At))
 		case cfg.Delay(p.Kind).String() != "":
-			parts = append(parts, cfg.Delay(p.Kind).String()+" after the "+string(ev.Kind)+" of "+s.when(ev.At))
+			parts = append(parts, cfg.Delay(p.Kind).String()+" after the "+ev.Kind.Noun()+" of "+s.when(ev.At))
 		default:
-			parts = append(parts, "after the "+string(ev.Kind)+" of "+s.when(ev.At))
+			parts = append(parts, "after the "+ev.Kind.Noun()+" of "+s.when(ev.At))
 		}
 	} else if p.Kind == onward.Digest {
 		parts = append(parts, "the digest schedule ("+cfg.Digest.Schedule+")")
