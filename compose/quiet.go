@@ -23,6 +23,16 @@ func QuietApps(ctx context.Context, st *store.Store, apps []store.Application, l
 	if err != nil {
 		return nil, err
 	}
+	return Quiet(apps, silences, loc, quietAfter, now), nil
+}
+
+// Quiet is QuietApps on silences already read (store.Silences, or
+// store.CardSilences for a page of cards).
+func Quiet(apps []store.Application, silences map[int64]store.Silence, loc *time.Location, quietAfter when.Delay, now time.Time) map[int64]time.Time {
+	out := map[int64]time.Time{}
+	if quietAfter.IsZero() {
+		return out
+	}
 	p := plan.Policy{Location: loc, QuietAfter: quietAfter}
 	for _, a := range apps {
 		if a.Stage != onward.StageApplied && a.Stage != onward.StageInterviewing {
@@ -37,5 +47,5 @@ func QuietApps(ctx context.Context, st *store.Store, apps []store.Application, l
 			out[a.ID] = since
 		}
 	}
-	return out, nil
+	return out
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -236,6 +237,67 @@ func (s *Store) CardMessages(ctx context.Context, ids []int64) (map[int64][]Mess
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: board messages: %w", err)
+	}
+	return out, nil
+}
+
+// CardSilences is Silences for the applications of ids alone, in one
+// statement: what a page of cards needs to say which have gone quiet,
+// without reading the follow-ups of the whole hunt.
+func (s *Store) CardSilences(ctx context.Context, ids []int64, chasing []onward.Kind, answering []onward.EventKind) (map[int64]Silence, error) {
+	out := make(map[int64]Silence, len(ids))
+	if len(ids) == 0 || len(chasing) == 0 {
+		return out, nil
+	}
+	var args []any
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	for _, k := range chasing {
+		args = append(args, k)
+	}
+	q := `SELECT application_id, 0, status, sent_at FROM messages
+		WHERE application_id IN (` + placeholders(len(ids)) + `) AND kind IN (` + placeholders(len(chasing)) + `)
+		AND status IN ('sent', 'scheduled', 'sending', 'drafted')`
+	if len(answering) > 0 {
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		for _, k := range answering {
+			args = append(args, k)
+		}
+		// The answers ride in the same statement, marked 1, their
+		// latest date in the time column.
+		q += ` UNION ALL SELECT application_id, 1, '', MAX(at) FROM events
+		WHERE application_id IN (` + placeholders(len(ids)) + `) AND kind IN (` + placeholders(len(answering)) + `)
+		GROUP BY application_id`
+	}
+	rows, err := s.db.QueryContext(ctx, q+" ORDER BY 4", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: card follow-ups: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var answer bool
+		var status onward.Status
+		var at sql.NullInt64
+		if err := rows.Scan(&id, &answer, &status, &at); err != nil {
+			return nil, fmt.Errorf("store: card follow-ups: %w", err)
+		}
+		sl := out[id]
+		switch {
+		case answer:
+			sl.LastAnswer = fromNullMS(at)
+		case status != onward.StatusSent:
+			sl.Pending++
+		case at.Valid:
+			sl.Chases = append(sl.Chases, fromMS(at.Int64))
+		}
+		out[id] = sl
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: card follow-ups: %w", err)
 	}
 	return out, nil
 }

@@ -110,6 +110,13 @@ var appActions = map[string]appAction{
 		}
 		return result(s.o.Tracker.Withdraw(r.Context(), a.ID, at))
 	},
+	"close": func(s *Server, r *http.Request, a store.Application) (string, error) {
+		at, err := s.formTime(r)
+		if err != nil {
+			return "", err
+		}
+		return result(s.o.Tracker.Close(r.Context(), a.ID, at))
+	},
 	"lesson": func(s *Server, r *http.Request, a store.Application) (string, error) {
 		_, err := s.o.Tracker.Log(r.Context(), a.ID, r.PostFormValue("text"), strings.Fields(r.PostFormValue("tags"))...)
 		return "lesson", err

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/compose"
+	"github.com/onward-app/onward/plan"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
 )
@@ -178,6 +181,7 @@ type card struct {
 	Company, Role, Stage string
 	Outcome              string // the stage, in a column of more than one
 	Next                 string // the next message and when
+	Quiet                string // "quiet since DATE", for one gone quiet
 	Needs                []string
 }
 
@@ -260,11 +264,24 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	var shownApps []store.Application
+	for _, p := range pages {
+		shownApps = append(shownApps, p.Apps...)
+	}
+	quiet, err := s.quiet(ctx, shownApps)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for j, p := range pages {
 		c := columns[shown[j]]
 		col := column{Name: c.Name, Title: c.Title, Total: p.Total}
 		for _, a := range p.Apps {
-			col.Cards = append(col.Cards, s.card(a, msgs[a.ID]))
+			cd := s.card(a, msgs[a.ID])
+			if since, ok := quiet[a.ID]; ok {
+				cd.Quiet = "quiet since " + s.day(since)
+			}
+			col.Cards = append(col.Cards, cd)
 		}
 		switch {
 		case p.Next != 0 && stage == "":
@@ -278,6 +295,28 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		d.Columns = append(d.Columns, col)
 	}
 	s.render(w, r, http.StatusOK, "board", page{Title: "The hunt", Nav: "board", Notice: notices[r.URL.Query().Get("done")], Data: d})
+}
+
+// quiet says which of apps have gone quiet, and since when, as `onward
+// status` does; one statement for all of them, none for a closed one.
+func (s *Server) quiet(ctx context.Context, apps []store.Application) (map[int64]time.Time, error) {
+	var open []store.Application
+	var ids []int64
+	for _, a := range apps {
+		if a.Stage == onward.StageApplied || a.Stage == onward.StageInterviewing {
+			open = append(open, a)
+			ids = append(ids, a.ID)
+		}
+	}
+	after := s.o.Config.QuietAfter()
+	if len(ids) == 0 || after.IsZero() {
+		return nil, nil
+	}
+	silences, err := s.o.Store.CardSilences(ctx, ids, plan.ChaseKinds(), plan.AnswerKinds())
+	if err != nil {
+		return nil, err
+	}
+	return compose.Quiet(open, silences, s.o.Config.Location(), after, s.o.Now()), nil
 }
 
 // card is one application on the board: its next message and what
@@ -331,6 +370,7 @@ var notices = map[string]string{
 	"reject":    "Rejection recorded. Learn, log, let go: the follow-ups are planned below.",
 	"offer":     "Offer recorded. Congratulations!",
 	"withdraw":  "Withdrawal recorded; everything pending is cancelled.",
+	"close":     "Let go: nothing was sent to them, and everything pending for it is cancelled. Undo takes it back.",
 	"lesson":    "Lesson logged.",
 	"feedback":  "Feedback recorded.",
 	"undo":      "The last event is taken back: what it planned and had not gone out is cancelled.",
@@ -350,7 +390,11 @@ var notices = map[string]string{
 
 type event struct {
 	When, What, Note string
-	Details          []detail
+	// Kind is the stored kind, for the template's tests; What and Noun
+	// are its words.
+	Kind    string
+	Noun    string
+	Details []detail
 }
 
 type msgRow struct {
@@ -361,12 +405,15 @@ type msgRow struct {
 }
 
 type appData struct {
-	App            store.Application
-	Applied        string
-	Events         []event
-	Messages       []msgRow
-	Lessons        []lessonRow
-	Closed         bool
+	App      store.Application
+	Applied  string
+	Events   []event
+	Messages []msgRow
+	Lessons  []lessonRow
+	Closed   bool
+	// Quiet is the day its last follow-up went out, for one gone quiet
+	// with no answer since; it offers to let it go.
+	Quiet          string
 	InterviewKinds []string
 	// Recruiter is the field as the edit form shows it, and compares it.
 	Recruiter string
@@ -405,6 +452,14 @@ func (s *Server) showApp(w http.ResponseWriter, r *http.Request, id int64, statu
 		return
 	}
 	d := appData{App: a, Applied: s.day(a.AppliedAt), Closed: a.Closed(), Form: form, Recruiter: recruiterField(a)}
+	quiet, err := s.quiet(ctx, []store.Application{a})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if since, ok := quiet[a.ID]; ok {
+		d.Quiet = s.day(since)
+	}
 	for _, k := range onward.InterviewKinds() {
 		d.InterviewKinds = append(d.InterviewKinds, strings.ReplaceAll(string(k), "_", " "))
 	}
@@ -418,7 +473,7 @@ func (s *Server) showApp(w http.ResponseWriter, r *http.Request, id int64, statu
 			s.fail(w, r, err)
 			return
 		}
-		d.Events = append(d.Events, event{When: when, What: string(e.Kind), Note: e.Note, Details: ds})
+		d.Events = append(d.Events, event{When: when, What: e.Kind.Label(), Kind: string(e.Kind), Noun: e.Kind.Noun(), Note: e.Note, Details: ds})
 	}
 	for _, m := range msgs {
 		d.Messages = append(d.Messages, s.row(m))
