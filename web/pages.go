@@ -415,6 +415,9 @@ type appData struct {
 	// with no answer since; it offers to let it go.
 	Quiet          string
 	InterviewKinds []string
+	// OpenLesson is the lesson whose edit form is open, from a link on
+	// the lessons page.
+	OpenLesson int64
 	// Recruiter is the field as the edit form shows it, and compares it.
 	Recruiter string
 	Form      map[string]string // the values of a form that failed
@@ -452,6 +455,7 @@ func (s *Server) showApp(w http.ResponseWriter, r *http.Request, id int64, statu
 		return
 	}
 	d := appData{App: a, Applied: s.day(a.AppliedAt), Closed: a.Closed(), Form: form, Recruiter: recruiterField(a)}
+	d.OpenLesson, _ = strconv.ParseInt(r.URL.Query().Get("lesson"), 10, 64)
 	quiet, err := s.quiet(ctx, []store.Application{a})
 	if err != nil {
 		s.fail(w, r, err)
@@ -504,15 +508,29 @@ type lessonRow struct {
 	// Extra are the tags not written in the text, as the edit form
 	// gives them back.
 	Extra string
+	// Edit is where its edit and delete forms are: its application's
+	// page, opened at it; empty for a lesson on no application, whose
+	// forms are on the lessons page.
+	Edit string
 }
 
 func (s *Server) lessonRows(ls []store.Lesson) []lessonRow {
 	out := make([]lessonRow, 0, len(ls))
 	for _, l := range ls {
 		out = append(out, lessonRow{When: s.day(l.CreatedAt), Company: l.Company, Text: l.Text, ID: l.ID, AppID: l.ApplicationID, Tags: l.Tags,
-			Extra: extraTags(l)})
+			Extra: extraTags(l), Edit: lessonEdit(l)})
 	}
 	return out
+}
+
+// lessonEdit is the link to lesson l's edit and delete forms on its
+// application's page, which opens them.
+func lessonEdit(l store.Lesson) string {
+	if l.ApplicationID == 0 {
+		return ""
+	}
+	id := strconv.FormatInt(l.ID, 10)
+	return appPath(l.ApplicationID) + "?lesson=" + id + "#lesson-" + id
 }
 
 // recruiterField is the recruiter as the edit form shows it: the address
