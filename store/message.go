@@ -189,6 +189,9 @@ type MessageFilter struct {
 	Kind          onward.Kind
 	Audience      onward.Audience
 	Limit         int
+	// From, a message id, starts the list at that message in due order
+	// (due_at, id): a page that begins with it.
+	From int64
 	// NoBodies leaves Text and HTML empty: a listing of thousands of
 	// messages need not read their text.
 	NoBodies bool
@@ -221,6 +224,10 @@ func (s *Store) Messages(ctx context.Context, f MessageFilter) ([]Message, error
 			where = append(where, c.col+" = ?")
 			args = append(args, c.v)
 		}
+	}
+	if f.From != 0 {
+		where = append(where, "(due_at, id) >= (SELECT due_at, id FROM messages WHERE id = ?)")
+		args = append(args, f.From)
 	}
 	cols := msgColumns
 	if f.NoBodies {

@@ -48,6 +48,8 @@ var funcs = template.FuncMap{
 	"join":  strings.Join,
 	"list":  func(v ...any) []any { return v },
 	"sub1":  func(n int) int { return n - 1 },
+	// draftLink is where a draft is on the drafts page, a page of them.
+	"draftLink": draftLink,
 }
 
 // page is what every page's template gets: the data of the page and

@@ -41,10 +41,29 @@ func (s *Server) from() string {
 
 func (s *Server) showDrafts(w http.ResponseWriter, r *http.Request, status int, notice, errText string) {
 	ctx := r.Context()
-	msgs, err := s.o.Store.Messages(ctx, store.MessageFilter{Status: onward.StatusDrafted, Audience: onward.Recruiter, Limit: draftsShown})
+	var from int64
+	if v := r.URL.Query().Get("from"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			s.fail(w, r, badInput("from: %q is not a draft id", v))
+			return
+		}
+		from = n
+	}
+	// A page of drafts, the first due first, and one more to know that
+	// another page follows and where it starts.
+	msgs, err := s.o.Store.Messages(ctx, store.MessageFilter{Status: onward.StatusDrafted, Audience: onward.Recruiter, From: from, Limit: draftsShown + 1})
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	d := draftsData{}
+	if len(msgs) > draftsShown {
+		d.Later = "/drafts?from=" + strconv.FormatInt(msgs[draftsShown].ID, 10)
+		msgs = msgs[:draftsShown]
+	}
+	if from != 0 {
+		d.First = "/drafts"
 	}
 	ids := make([]int64, len(msgs))
 	for i, m := range msgs {
@@ -55,7 +74,6 @@ func (s *Server) showDrafts(w http.ResponseWriter, r *http.Request, status int, 
 		s.fail(w, r, err)
 		return
 	}
-	var out []draftView
 	for _, m := range msgs {
 		v := draftView{ID: m.ID, AppID: m.ApplicationID, Company: companies[m.ApplicationID], Kind: m.Kind.Label(), To: m.To,
 			From: s.from(), Subject: m.Subject, Text: m.Text, NoAddress: m.To == "", InMailbox: s.o.Config.Delivery.Drafts == "imap"}
@@ -67,14 +85,29 @@ func (s *Server) showDrafts(w http.ResponseWriter, r *http.Request, status int, 
 		if m.To != "" {
 			v.Mailto = compose.Mailto(m.To, m.Subject, m.Text)
 		}
-		out = append(out, v)
+		d.Drafts = append(d.Drafts, v)
 	}
-	s.render(w, r, status, "drafts", page{Title: "Drafts", Nav: "drafts", Notice: notice, Error: errText, Data: out})
+	s.render(w, r, status, "drafts", page{Title: "Drafts", Nav: "drafts", Notice: notice, Error: errText, Data: d})
 }
 
 // draftsShown is how many drafts the page shows at once, the first due
 // first: each is a whole letter.
 const draftsShown = 25
+
+// draftsData is a page of the drafts: Later links to the next page when
+// more are due after these, First back to the first page from a later
+// one.
+type draftsData struct {
+	Drafts       []draftView
+	Later, First string
+}
+
+// draftLink is where draft id is on the drafts page: the page that
+// starts with it, however many are due before it.
+func draftLink(id int64) string {
+	v := strconv.FormatInt(id, 10)
+	return "/drafts?from=" + v + "#draft-" + v
+}
 
 type confirmData struct {
 	Draft   draftView
