@@ -22,8 +22,9 @@ import (
 // in headless Chromium: the printed address followed from another site,
 // an interview recorded through its form with its details, the thank-you
 // draft it plans opened, one line changed and sent, and the SMTP server
-// sees exactly that; then an offer declined and another accepted after
-// the question that lists the withdrawals. With ONWARD_SCREENSHOTS=1 it also writes
+// sees exactly that; then an application gone quiet let go from its
+// page, an offer declined and another accepted after the question that
+// lists the withdrawals. With ONWARD_SCREENSHOTS=1 it also writes
 // the screenshots in docs/.
 func TestBrowserRecordsAnInterviewEditsAndSendsTheDraft(t *testing.T) {
 	t.Parallel()
@@ -33,7 +34,7 @@ func TestBrowserRecordsAnInterviewEditsAndSendsTheDraft(t *testing.T) {
 	}
 	server := smtptest.Start(t, smtptest.Script{})
 	e := newEnv(t)
-	e.writeConfig(t, e.config, e.baseConf().set("delivery", "transport", q("smtp")).set("smtp", "host", q(server.Host)).
+	e.writeConfig(t, e.config, e.baseConf().set("followups", "no_reply", q("14d")).set("delivery", "transport", q("smtp")).set("smtp", "host", q(server.Host)).
 		set("smtp", "port", fmt.Sprint(server.Port)).set("smtp", "security", q("none")).set("smtp", "timeout", q("5s")), 0o600)
 	id := apply(t, e, "--company", "Northwind", "--role", "Platform Engineer", "--recruiter", "Dana Reyes <dana@northwind.example>", "--at", ago(10*24*time.Hour))
 	ids := map[string]string{}
@@ -49,6 +50,11 @@ func TestBrowserRecordsAnInterviewEditsAndSendsTheDraft(t *testing.T) {
 	must(t, e, "offer", "Hooli")
 	must(t, e, "log", "Initech", "Ask about the team's #on-call before the final round")
 	must(t, e, "log", "Bring two numbers to the #system-design round #prep")
+	// Gone quiet: its follow-up went out sixteen days ago, no word since.
+	quiet := apply(t, e, "--company", "Umbrella", "--role", "SRE", "--recruiter", "Lee <lee@umbrella.example>", "--at", ago(40*24*time.Hour))
+	must(t, e, "flush")
+	followUp := one(t, messages(t, e, "--app", "umbrella"), "application_follow_up")
+	must(t, e, "drafts", "sent", fmt.Sprint(followUp.ID), "--at", ago(16*24*time.Hour))
 	p := startPage(t, e, "web", "--listen", "127.0.0.1:0")
 	// Another site (localhost is another site than 127.0.0.1) with the
 	// printed address in it, as a mail program's page or a chat shows it.
@@ -172,6 +178,15 @@ func TestBrowserRecordsAnInterviewEditsAndSendsTheDraft(t *testing.T) {
 	}
 	if sent := one(t, messages(t, e, "--status", "sent"), "thank_you"); sent.ID != draft.ID {
 		t.Errorf("sent %d, want draft %d", sent.ID, draft.ID)
+	}
+	// The quiet one says so, and is let go from its page.
+	do(chromedp.Navigate(p.base()+"/apps/"+quiet), chromedp.WaitVisible(C(`form[action$="/close"]`)))
+	if h := text(chromedp.Text(C(`#f-close`))); !strings.HasPrefix(h, "No reply since ") {
+		t.Errorf("the quiet application's page says %q", h)
+	}
+	do(chromedp.Click(C(`form[action$="/close"] button`)), chromedp.WaitVisible(C(`.notice`)))
+	if out := must(t, e, "show", "umbrella"); !strings.Contains(text(chromedp.Text(C(`.notice`))), "Let go") || !strings.Contains(out, "let go") {
+		t.Errorf("after Let it go, show says:\n%s", out)
 	}
 	// An offer declined, another accepted: the question first lists who
 	// gets a withdrawal draft, and nothing is recorded until the yes.
