@@ -55,7 +55,7 @@ func TestSilentApplicationGetsItsCheckInAndDraftThenNothingMore(t *testing.T) {
 		t.Errorf("application_follow_up: %+v, want drafted to Dana", draft)
 	}
 	checkIn := outboxWith(t, e, "No word from Acme")
-	for _, want := range []string{"Dana Reyes", "onward drafts", `onward withdraw "Acme"`} {
+	for _, want := range []string{"Dana Reyes", "onward drafts", `onward close "Acme"`} {
 		if !strings.Contains(checkIn, want) {
 			t.Errorf("the check-in does not say %q:\n%s", want, checkIn)
 		}
