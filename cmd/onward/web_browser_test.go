@@ -117,6 +117,9 @@ func TestBrowserRecordsAnInterviewEditsAndSendsTheDraft(t *testing.T) {
 	if u, _ := chromedp.Run(ctx, chromedp.Location()); strings.Contains(u, "token=") {
 		t.Errorf("the token stayed in the address: %s", u)
 	}
+	if board := text(chromedp.Text(C(`.board`))); !strings.Contains(board, "quiet since ") {
+		t.Errorf("no card on the board says it is quiet:\n%s", board)
+	}
 	do(shot("board"),
 		chromedp.Navigate(appPage), chromedp.WaitVisible(interview),
 		chromedp.SetValue(interview+C(` input[name=at]`), at),
