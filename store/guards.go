@@ -43,16 +43,16 @@ func (t *Tx) RecruiterDrafts(ctx context.Context, since time.Time) ([]DraftDue, 
 // given (lower case) alone: planning one event needs the days of the
 // people it writes to, and a long hunt has thousands of other drafts.
 func (t *Tx) RecruiterDraftsTo(ctx context.Context, since time.Time, addrs []string) ([]DraftDue, error) {
-	return recruiterDrafts(ctx, t.tx, since, addrs...)
+	return recruiterDrafts(ctx, t.tx, since, append([]string{}, addrs...)...)
 }
 
 // RecruiterDraftsTo is Tx.RecruiterDraftsTo outside a transaction.
 func (s *Store) RecruiterDraftsTo(ctx context.Context, since time.Time, addrs []string) ([]DraftDue, error) {
-	return recruiterDrafts(ctx, s.db, since, addrs...)
+	return recruiterDrafts(ctx, s.db, since, append([]string{}, addrs...)...)
 }
 
 // recruiterDrafts lists the drafts that take a day since since: all of
-// them, or with addrs those to one of addrs. The recipient is stored as
+// them (addrs nil), or those to one of addrs (none for an empty list). The recipient is stored as
 // written ("Name <addr>"), so SQL narrows the rows with a substring test
 // and the parsed address decides.
 func recruiterDrafts(ctx context.Context, q querier, since time.Time, addrs ...string) ([]DraftDue, error) {
