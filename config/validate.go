@@ -89,7 +89,7 @@ func (v *validator) positiveDelay(key, value, why string) when.Delay {
 	switch {
 	case err != nil:
 		v.fail(key, "%v", err)
-	case d.Days == 0 && d.Clock <= 0:
+	case d.Days == 0 && d.BusinessDays == 0 && d.Clock <= 0:
 		v.fail(key, "%q is zero: %s; give a duration such as 2d", value, why)
 	}
 	return d

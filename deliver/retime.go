@@ -39,7 +39,9 @@ func Retime(ctx context.Context, st *store.Store, p plan.Policy, now time.Time) 
 	// re-time: each draft is timed against the days of the drafts that
 	// keep their time (waiting, sent, due already) and of those timed
 	// before it here, earliest first, so two never move onto one day.
-	var fixed, decided []store.DraftDue
+	// By address: each draft is timed against its own recipient's days
+	// alone, so a long hunt's thousands of drafts cost one pass.
+	fixed, decided := map[string][]store.DraftDue{}, map[string][]store.DraftDue{}
 	byID := map[int64]store.DraftDue{}
 	if p.OneADay {
 		drafts, err := st.RecruiterDrafts(ctx, now.Add(-48*time.Hour))
@@ -53,7 +55,7 @@ func Retime(ctx context.Context, st *store.Store, p plan.Policy, now time.Time) 
 		for _, d := range drafts {
 			byID[d.ID] = d
 			if !retimed[d.ID] {
-				fixed = append(fixed, d)
+				fixed[d.Address] = append(fixed[d.Address], d)
 			}
 		}
 	}
@@ -70,8 +72,8 @@ func Retime(ctx context.Context, st *store.Store, p plan.Policy, now time.Time) 
 			if m.Event != nil {
 				event = m.Event.ID
 			}
-			all := store.TakenBy(append(slices.Clip(fixed), decided...), m.ID, event)
-			taken = map[string][]time.Time{d.Address: all[d.Address]}
+			own := store.TakenBy(append(slices.Clip(fixed[d.Address]), decided[d.Address]...), m.ID, event)
+			taken = map[string][]time.Time{d.Address: own[d.Address]}
 		}
 		due, planned, ok := retime(ctx, p, st, m, taken, now)
 		if guarded {
@@ -79,7 +81,7 @@ func Retime(ctx context.Context, st *store.Store, p plan.Policy, now time.Time) 
 			if ok {
 				d.DueAt = due
 			}
-			decided = append(decided, d)
+			decided[d.Address] = append(decided[d.Address], d)
 		}
 		if !ok || due.Equal(m.DueAt) && planned.Equal(m.PlannedAt) {
 			continue

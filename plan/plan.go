@@ -90,6 +90,27 @@ type Event struct {
 	Taken map[string][]time.Time
 }
 
+// Addresses are the addresses in lower case that a step for ev may
+// write to: the recruiter's and those of the people interviewed with.
+// Event.Taken needs the days of these alone.
+func (ev Event) Addresses() []string {
+	var out []string
+	for _, e := range append([]string{ev.Recruiter.Email}, emails(ev.With)...) {
+		if e = strings.ToLower(strings.TrimSpace(e)); e != "" && !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func emails(people []Person) []string {
+	out := make([]string, 0, len(people))
+	for _, p := range people {
+		out = append(out, p.Email)
+	}
+	return out
+}
+
 // Person is someone a recruiter draft may go to.
 type Person struct {
 	Name, Email string

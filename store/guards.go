@@ -39,10 +39,42 @@ func (t *Tx) RecruiterDrafts(ctx context.Context, since time.Time) ([]DraftDue, 
 	return recruiterDrafts(ctx, t.tx, since)
 }
 
-func recruiterDrafts(ctx context.Context, q querier, since time.Time) ([]DraftDue, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, COALESCE(application_id, 0), COALESCE(event_id, 0), kind, recipient, due_at FROM messages
-		WHERE audience = 'recruiter' AND status IN ('scheduled', 'sending', 'drafted', 'sent') AND due_at >= ?
-		ORDER BY due_at, id`, ms(since))
+// RecruiterDraftsTo is RecruiterDrafts of the drafts to the addresses
+// given (lower case) alone: planning one event needs the days of the
+// people it writes to, and a long hunt has thousands of other drafts.
+func (t *Tx) RecruiterDraftsTo(ctx context.Context, since time.Time, addrs []string) ([]DraftDue, error) {
+	return recruiterDrafts(ctx, t.tx, since, append([]string{}, addrs...)...)
+}
+
+// RecruiterDraftsTo is Tx.RecruiterDraftsTo outside a transaction.
+func (s *Store) RecruiterDraftsTo(ctx context.Context, since time.Time, addrs []string) ([]DraftDue, error) {
+	return recruiterDrafts(ctx, s.db, since, append([]string{}, addrs...)...)
+}
+
+// recruiterDrafts lists the drafts that take a day since since: all of
+// them (addrs nil), or those to one of addrs (none for an empty list). The recipient is stored as
+// written ("Name <addr>"), so SQL narrows the rows with a substring test
+// and the parsed address decides.
+func recruiterDrafts(ctx context.Context, q querier, since time.Time, addrs ...string) ([]DraftDue, error) {
+	query := `SELECT id, COALESCE(application_id, 0), COALESCE(event_id, 0), kind, recipient, due_at FROM messages
+		WHERE audience = 'recruiter' AND status IN ('scheduled', 'sending', 'drafted', 'sent') AND due_at >= ?`
+	args := []any{ms(since)}
+	want := map[string]bool{}
+	if addrs != nil {
+		var or []string
+		for _, a := range addrs {
+			if a = strings.ToLower(strings.TrimSpace(a)); a != "" && !want[a] {
+				want[a] = true
+				or = append(or, "instr(lower(recipient), ?) > 0")
+				args = append(args, a)
+			}
+		}
+		if len(or) == 0 {
+			return nil, nil
+		}
+		query += " AND (" + strings.Join(or, " OR ") + ")"
+	}
+	rows, err := q.QueryContext(ctx, query+" ORDER BY due_at, id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: recruiter drafts: %w", err)
 	}
@@ -56,6 +88,9 @@ func recruiterDrafts(ctx context.Context, q querier, since time.Time) ([]DraftDu
 			return nil, fmt.Errorf("store: recruiter drafts: %w", err)
 		}
 		d.DueAt, d.Address = fromMS(due), AddressOf(to)
+		if addrs != nil && !want[d.Address] {
+			continue // "ann@x.org" inside "joann@x.org"
+		}
 		out = append(out, d)
 	}
 	if err := rows.Err(); err != nil {

@@ -328,7 +328,7 @@ func (t *Tracker) guardInputs(ctx context.Context, tx *store.Tx, appID, eventID 
 	if t.policy.OneADay {
 		// A day ago and more is no day a new draft can fall on; two
 		// days back cover every zone's today.
-		drafts, err := tx.RecruiterDrafts(ctx, tx.Now().Add(-48*time.Hour))
+		drafts, err := tx.RecruiterDraftsTo(ctx, tx.Now().Add(-48*time.Hour), ev.Addresses())
 		if err != nil {
 			return err
 		}

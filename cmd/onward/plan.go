@@ -144,12 +144,6 @@ func (a *app) upcomingPage(ctx context.Context, now, until time.Time, offset, li
 		return nil, 0, err
 	}
 	p := policyOf(a.cfg)
-	var drafts []store.DraftDue
-	if p.OneADay {
-		if drafts, err = a.st.RecruiterDrafts(ctx, now.Add(-48*time.Hour)); err != nil {
-			return nil, 0, err
-		}
-	}
 	items := []planItem{}
 	// A hunt has a few recruiter zones and thousands of messages: each
 	// zone is read from the system's database once, not once a message.
@@ -169,17 +163,19 @@ func (a *app) upcomingPage(ctx context.Context, now, until time.Time, offset, li
 			it.Company = r.Company
 		}
 		ev := eventOf(pt, last)
-		var taken map[string][]time.Time
-		if pt.Audience == onward.Recruiter && pt.Address != "" {
+		var taken func() (map[string][]time.Time, error)
+		if p.OneADay && pt.Audience == onward.Recruiter && pt.Address != "" && ev != nil {
 			// The days its recipient's other drafts take, as the guard
 			// of one a day saw them; its event's own are planned again.
-			var event int64
-			if ev != nil {
-				event = ev.ID
+			// Read only for a draft the guard moved: most were not.
+			taken = func() (map[string][]time.Time, error) {
+				drafts, err := a.st.RecruiterDraftsTo(ctx, now.Add(-48*time.Hour), []string{pt.Address})
+				return store.TakenBy(drafts, pt.ID, ev.ID), err
 			}
-			taken = map[string][]time.Time{pt.Address: store.TakenBy(drafts, pt.ID, event)[pt.Address]}
 		}
-		a.explain(&it, p, pt, m, ev, taken, now, zones)
+		if err := a.explain(&it, p, pt, m, ev, taken, now, zones); err != nil {
+			return nil, 0, err
+		}
 		items = append(items, it)
 	}
 	if limit == 0 {
@@ -246,7 +242,7 @@ func eventOf(pt store.PendingTime, last map[store.AppEvent]store.Event) *store.E
 // explain fills in why a message is due when it is: the planner's reasons
 // as of when its event was recorded (or as of now, for a time re-timed by
 // a reload since), and a note for what the planner does not decide.
-func (a *app) explain(it *planItem, p plan.Policy, pt store.PendingTime, m store.Message, ev *store.Event, taken map[string][]time.Time, now time.Time, zones map[string]*time.Location) {
+func (a *app) explain(it *planItem, p plan.Policy, pt store.PendingTime, m store.Message, ev *store.Event, taken func() (map[string][]time.Time, error), now time.Time, zones map[string]*time.Location) error {
 	if ev != nil {
 		it.Event = &eventOut{Kind: ev.Kind, At: rfc3339(ev.At)}
 		var loc *time.Location
@@ -258,20 +254,32 @@ func (a *app) explain(it *planItem, p plan.Policy, pt store.PendingTime, m store
 			}
 			loc = l
 		}
-		pev := plan.Event{Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: loc, Taken: taken}
+		pev := plan.Event{Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: loc}
 		if pt.Audience == onward.Recruiter {
 			pev.Recruiter = plan.Person{Email: pt.Address}
 		}
-		for _, at := range []time.Time{ev.CreatedAt, now} {
-			why, ok := p.ExplainTo(pev, pt.Kind, pt.Address, at)
-			if !ok || !why.DueAt.Equal(pt.PlannedAt) && !why.DueAt.Equal(pt.DueAt) {
-				continue
+		found := func() bool {
+			for _, at := range []time.Time{ev.CreatedAt, now} {
+				why, ok := p.ExplainTo(pev, pt.Kind, pt.Address, at)
+				if !ok || !why.DueAt.Equal(pt.PlannedAt) && !why.DueAt.Equal(pt.DueAt) {
+					continue
+				}
+				it.CountedFrom, it.Base, it.Delay, it.Zone = why.From, rfc3339(why.Base), why.Delay, why.Zone
+				for _, mv := range why.Moves {
+					it.Moves = append(it.Moves, planMove{Reason: mv.Reason, To: *rfc3339(mv.To)})
+				}
+				return true
 			}
-			it.CountedFrom, it.Base, it.Delay, it.Zone = why.From, rfc3339(why.Base), why.Delay, why.Zone
-			for _, mv := range why.Moves {
-				it.Moves = append(it.Moves, planMove{Reason: mv.Reason, To: *rfc3339(mv.To)})
+			return false
+		}
+		// Without the other drafts' days first: a time the guard of one
+		// draft a day did not move is explained without them.
+		if !found() && taken != nil {
+			var err error
+			if pev.Taken, err = taken(); err != nil {
+				return err
 			}
-			break
+			found()
 		}
 	}
 	switch {
@@ -288,6 +296,7 @@ func (a *app) explain(it *planItem, p plan.Policy, pt store.PendingTime, m store
 	case it.CountedFrom == "" && ev != nil:
 		it.Note = "moved since it was planned"
 	}
+	return nil
 }
 
 // whyText is the WHY column: "3h after the interview's end (Tue 3 Mar
