@@ -272,7 +272,7 @@ func RecruiterAddress(a store.Application) string {
 // message it plans keeps eventID: it belongs to that event.
 func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application, ev plan.Event, eventID int64, skip map[onward.Kind]bool) (Result, error) {
 	res := Result{App: app}
-	reason := "cancelled by " + string(ev.Kind) + " on " + ev.At.In(t.policy.Location).Format("2 Jan 2006")
+	reason := "cancelled by the " + ev.Kind.Noun() + " on " + ev.At.In(t.policy.Location).Format("2 Jan 2006")
 	// What the event cancels does not hang on the guards; what it plans
 	// does, and is read once the cancelled drafts take no day.
 	n, err := tx.CancelPending(ctx, app.ID, t.policy.Plan(ev, tx.Now()).Cancel, reason)

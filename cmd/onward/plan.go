@@ -307,7 +307,7 @@ func (a *app) whyText(it planItem) string {
 		base, _ := time.Parse(time.RFC3339, *it.Base)
 		from := it.CountedFrom
 		if from == "the event" && it.Event != nil {
-			from = string(it.Event.Kind)
+			from = "the " + it.Event.Kind.Noun()
 		}
 		s := fmt.Sprintf("%s after %s (%s)", it.Delay, from, a.when(base))
 		if strings.HasPrefix(it.Delay, "prep ") {
