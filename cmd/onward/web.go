@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"os/exec"
+	"os/signal"
 	"runtime"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -33,7 +36,12 @@ through the same checks as the commands.
 It prints the address to open, with an access token made at each start;
 without the token the page answers nothing. It listens on loopback only,
 unless [web] allow_remote and TLS are set in the config. With [web] listen
-in the config, 'onward run' serves the page too.`,
+in the config, 'onward run' serves the page too.
+
+SIGHUP reads the config and templates again, as it does for the daemon:
+the page then shows, plans and sends with them. A broken config is
+refused and logged, and the page keeps the one it has. The address and
+the database stay until a restart.`,
 		Example: `  onward web --open
   ssh -L 7468:127.0.0.1:7468 my-server   # then open the printed address on your laptop`,
 		Args: exactArgs(0, "no arguments"),
@@ -57,11 +65,12 @@ in the config, 'onward run' serves the page too.`,
 				return err
 			}
 			defer closeSend()
-			s, err := web.New(web.Options{Store: a.st, Tracker: a.tr, Config: cfg, Send: send, Plan: a.webPlan, Now: a.now,
-				Log: slog.New(slog.NewTextHandler(a.stderr, nil))})
+			log := slog.New(slog.NewTextHandler(a.stderr, nil))
+			s, err := web.New(web.Options{Store: a.st, Tracker: a.tr, Config: cfg, Send: send, Plan: a.webPlan, Now: a.now, Log: log})
 			if err != nil {
 				return err
 			}
+			defer a.reloadPageOnHUP(ctx, s, cfg, log)()
 			ln, err := web.Listen(listen, cfg.Web)
 			if err != nil {
 				return err
@@ -77,6 +86,53 @@ in the config, 'onward run' serves the page too.`,
 	c.Flags().StringVar(&listen, "listen", config.DefaultWebListen, "the address to serve the page on (loopback unless [web] allow_remote and TLS)")
 	c.Flags().BoolVar(&open, "open", false, "open the page in the browser")
 	return c
+}
+
+// reloadPageOnHUP puts the config a SIGHUP reads in force on the page
+// `onward web` serves, as `onward run` does for its own. It returns the
+// function that stops listening and closes the SMTP clients the reloads
+// made: a request in flight may still send through an older one, so they
+// are closed at the end, not at the next reload.
+func (a *app) reloadPageOnHUP(ctx context.Context, s *web.Server, running *config.Config, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	page := &daemonPage{a: a, s: s}
+	var clients []*mailer.SMTP
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				next, smtp, cfg, err := a.reload(ctx, running)
+				if err == nil {
+					err = page.reload(ctx, cfg, next, log)
+				}
+				if smtp != nil {
+					clients = append(clients, smtp)
+				}
+				if err != nil {
+					log.Error("reload refused; the page keeps the running config and templates", "err", err)
+					continue
+				}
+				if cfg.Web.Listen != running.Web.Listen {
+					log.Warn("[web] listen changed; the page keeps its address until it restarts")
+				}
+				log.Info("reloaded config and templates")
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(hup)
+		cancel()
+		<-done
+		for _, c := range clients {
+			c.Close()
+		}
+	}
 }
 
 // webSender is the page's send button: the same send as `onward drafts

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"os/exec"
 	"regexp"
 	"slices"
@@ -334,5 +335,52 @@ func TestRunsPageFollowsAReload(t *testing.T) {
 	}
 	if from := got.Header("From"); !strings.Contains(from, "Alexandra Tester") {
 		t.Errorf("the draft went out From %q, want the reloaded name", from)
+	}
+}
+
+// `onward web` on its own follows a SIGHUP as the daemon's page does: the
+// new [user] name shows, a broken config is refused with the page still
+// serving the last good one, and the process lives on through both.
+func TestWebPageFollowsAReloadAndRefusesABrokenConfig(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	conf := func(name string) conf { return e.baseConf().set("user", "name", q(name)) }
+	e.writeConfig(t, e.config, conf("Alex Tester"), 0o600)
+	apply(t, e, "--company", "Acme", "--role", "Engineer")
+	p := startPage(t, e, "web", "--listen", "127.0.0.1:0")
+	c := p.client(t)
+	settings := func() string {
+		t.Helper()
+		res, err := c.Get(p.base() + "/settings")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("/settings: %d\n%s", res.StatusCode, b)
+		}
+		return html.UnescapeString(string(b))
+	}
+	if b := settings(); !strings.Contains(b, "Alex Tester") {
+		t.Fatalf("the settings do not show the name:\n%s", b)
+	}
+	e.writeConfig(t, e.config, conf("Alexandra Tester"), 0o600)
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	p.waitFor(t, "reloaded config and templates")
+	if b := settings(); !strings.Contains(b, "Alexandra Tester") {
+		t.Errorf("after the reload the settings show the name of the start:\n%s", b)
+	}
+	if err := os.WriteFile(e.config, []byte("[user]\nname = \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	p.waitFor(t, "reload refused")
+	if b := settings(); !strings.Contains(b, "Alexandra Tester") {
+		t.Errorf("after a broken config the page lost the good one:\n%s", b)
 	}
 }
