@@ -54,10 +54,7 @@ func (s *Store) Upcoming(ctx context.Context, until time.Time, offset, limit int
 			return nil, 0, fmt.Errorf("store: the plan: %w", err)
 		}
 		p.DueAt, p.PlannedAt, p.Address = fromMS(due), fromMS(planned), AddressOf(p.To)
-		if evID.Valid {
-			p.Event = &Event{ID: evID.Int64, ApplicationID: p.ApplicationID, Kind: onward.EventKind(evKind.String), At: fromMS(evAt.Int64),
-				EndsAt: fromNullMS(evEnds), CreatedAt: fromMS(evCreated.Int64)}
-		}
+		p.Event = joinedEvent(p.ApplicationID, evID, evKind, evAt, evEnds, evCreated)
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {

@@ -50,16 +50,23 @@ func (s *Store) PendingTimes(ctx context.Context, now time.Time) ([]PendingTime,
 			return nil, fmt.Errorf("store: pending times: %w", err)
 		}
 		p.DueAt, p.PlannedAt, p.Address = fromMS(due), fromMS(planned), AddressOf(to)
-		if evID.Valid {
-			p.Event = &Event{ID: evID.Int64, ApplicationID: p.ApplicationID, Kind: onward.EventKind(evKind.String), At: fromMS(evAt.Int64),
-				EndsAt: fromNullMS(evEnds), CreatedAt: fromMS(evCreated.Int64)}
-		}
+		p.Event = joinedEvent(p.ApplicationID, evID, evKind, evAt, evEnds, evCreated)
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: pending times: %w", err)
 	}
 	return out, nil
+}
+
+// joinedEvent is the event a LEFT JOIN of a message's event read: nil
+// for none.
+func joinedEvent(appID int64, id sql.NullInt64, kind sql.NullString, at, ends, created sql.NullInt64) *Event {
+	if !id.Valid {
+		return nil
+	}
+	return &Event{ID: id.Int64, ApplicationID: appID, Kind: onward.EventKind(kind.String), At: fromMS(at.Int64),
+		EndsAt: fromNullMS(ends), CreatedAt: fromMS(created.Int64)}
 }
 
 // Retime moves a scheduled message to a new due time (and the planned

@@ -74,19 +74,7 @@ func TestQuietApplicationShowsAndCloses(t *testing.T) {
 	}
 
 	// Nothing more is planned for it, however often the daemon runs.
-	before := len(messages(t, e, "--app", "acme"))
-	for range 2 {
-		must(t, e, "flush")
-	}
-	after := messages(t, e, "--app", "acme")
-	if len(after) != before {
-		t.Errorf("a quiet application got more messages: %d became %d: %+v", before, len(after), after)
-	}
-	for _, m := range after {
-		if m.Status == "scheduled" || m.Status == "drafted" {
-			t.Errorf("a quiet application has a message pending: %+v", m)
-		}
-	}
+	nothingMoreAfterFlushes(t, e, "acme", "it went quiet")
 
 	// close lets it go.
 	var res struct {
