@@ -88,14 +88,25 @@ func (a *app) interviewJSON(ctx context.Context, e store.Event) (*interviewOut, 
 
 func (a *app) writeMessagesJSON(ctx context.Context, msgs []store.Message) error {
 	out := make([]messageOut, 0, len(msgs))
+	// An interview plans several messages: its details are read once.
+	interviews := map[int64]*interviewOut{} // by event; nil: not an interview
 	for _, m := range msgs {
 		mo := messageJSON(m)
-		if e, err := a.st.EventOf(ctx, m.ID); err == nil && e.Kind == onward.Interview {
-			if mo.Interview, err = a.interviewJSON(ctx, e); err != nil {
-				return err
+		if m.EventID != 0 {
+			iv, seen := interviews[m.EventID]
+			if !seen {
+				e, err := a.st.EventOf(ctx, m.ID)
+				switch {
+				case err == nil && e.Kind == onward.Interview:
+					if iv, err = a.interviewJSON(ctx, e); err != nil {
+						return err
+					}
+				case err != nil && !errors.Is(err, store.ErrNotFound):
+					return err
+				}
+				interviews[m.EventID] = iv
 			}
-		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
+			mo.Interview = iv
 		}
 		out = append(out, mo)
 	}
