@@ -231,3 +231,34 @@ func findPlanned(t *testing.T, st plan.Step, kind onward.Kind) plan.Planned {
 	t.Fatalf("no %s planned: %+v", kind, st)
 	return plan.Planned{}
 }
+
+// TestGuardLeavesWithdrawalsAndDeclinesOnTheirDay: the guard of one draft
+// a day does not hold back a note that tells the recruiter the user is no
+// longer a candidate, even on a day another draft to them is due.
+func TestGuardLeavesWithdrawalsAndDeclinesOnTheirDay(t *testing.T) {
+	t.Parallel()
+	p := planPolicy(t)
+	p.OneADay = true
+	dana := plan.Person{Name: "Dana", Email: "dana@acme.example"}
+	at := planUTC(3, 3, 9, 0)
+	for _, tc := range []struct {
+		event onward.EventKind
+		kind  onward.Kind
+	}{
+		{onward.AcceptedElsewhere, onward.Withdrawal},
+		{onward.Declined, onward.Decline},
+	} {
+		t.Run(string(tc.kind), func(t *testing.T) {
+			ev := plan.Event{Kind: tc.event, At: at, Recruiter: dana, PersonKnown: true}
+			free := findPlanned(t, p.Plan(ev, at), tc.kind)
+			ev.Taken = map[string][]time.Time{"dana@acme.example": {free.DueAt.Add(-time.Minute)}}
+			got := findPlanned(t, p.Plan(ev, at), tc.kind)
+			if !got.DueAt.Equal(free.DueAt) || got.Guard != nil {
+				t.Errorf("%s on a day taken: due %v (guard %+v), want %v, unmoved", tc.kind, got.DueAt, got.Guard, free.DueAt)
+			}
+		})
+	}
+	if !plan.Paced(onward.StatusCheck) || !plan.Paced(onward.ThankYou) || plan.Paced(onward.Withdrawal) {
+		t.Error("Paced: a status check and a thank-you are paced, a withdrawal is not")
+	}
+}

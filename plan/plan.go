@@ -162,6 +162,13 @@ const DroppedUnanswered = "guard max_unanswered_followups: the application has h
 // another draft to the same person is due that day.
 const MovedOneADay = "guard one_draft_per_day: another draft to this recruiter is due that day, so it moved to the next business day"
 
+// Paced reports whether the guard of one draft a day may move a draft of
+// kind. A withdrawal and a decline are not moved: they tell the
+// recruiter the user is no longer a candidate, and a day's wait means a
+// day of their work on the user's behalf for nothing. They still take
+// their day: what comes after them to the same person moves.
+func Paced(kind onward.Kind) bool { return kind != onward.Withdrawal && kind != onward.Decline }
+
 // Chases reports whether kind is a draft that asks the recruiter where
 // things stand: a status check, a follow-up on an application. These are
 // the notes that turn into pressure when repeated into silence, so only
@@ -392,7 +399,7 @@ func (p Policy) Times(ev Event, now time.Time) Step {
 				continue
 			}
 			// One too late to send is set aside by Plan: it takes no day.
-			if k.Audience() == onward.Recruiter && p.OneADay && addr != "" && !p.tooLate(planned, now) {
+			if k.Audience() == onward.Recruiter && p.OneADay && addr != "" && Paced(k) && !p.tooLate(planned, now) {
 				loc := cmp.Or(ev.RecruiterLocation, p.Location)
 				planned = p.oneADay(planned, taken[addr], loc)
 				if taken == nil {
