@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,5 +79,24 @@ func TestPlanPagesShowEveryMessageOfTheTwoWeeksOnceAndNoLater(t *testing.T) {
 	}
 	if res := f.get(t, "/plan?page=0"); res.StatusCode != 400 {
 		t.Errorf("page=0: %d, want 400", res.StatusCode)
+	}
+}
+
+// A page number so large that its first row overflows is no page: the
+// plan said "-99–-91 of 9" and linked a page of -9223372036854775808.
+func TestPlanPageTooLargeToCountIsRefused(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.apply(t, "Acme", "Dana Reyes <dana@acme.example>")
+	for _, pg := range []string{"9223372036854775807", "184467440737095517"} {
+		res := f.get(t, "/plan?page="+pg)
+		b := body(t, res)
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(b, "is not a page number") {
+			t.Errorf("page=%s: %d, want 400 naming the page\n%s", pg, res.StatusCode, b)
+		}
+	}
+	// A page past the end that can be counted is an empty page, as before.
+	if res := f.get(t, "/plan?page=1000"); res.StatusCode != http.StatusOK {
+		t.Errorf("page=1000: %d, want 200", res.StatusCode)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -178,6 +179,9 @@ type planData struct {
 const (
 	planDays = 14
 	planRows = 50
+	// maxPlanPage is the last page whose offset (and the next page's
+	// link) is counted without overflow.
+	maxPlanPage = math.MaxInt32 / planRows
 )
 
 func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
@@ -187,7 +191,9 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 	pg := 1
 	if v := r.URL.Query().Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
+		// Past maxPlanPage the first row's offset overflows: the page
+		// said "-99–-91 of 9" and linked a page of its own.
+		if err != nil || n < 1 || n > maxPlanPage {
 			s.fail(w, r, badInput("page: %q is not a page number", v))
 			return
 		}
