@@ -208,6 +208,9 @@ func (s *Server) Handler() http.Handler {
 	return s.guard(cop.Handler(serve))
 }
 
+// maxForm bounds a form's body: a draft's text is far less.
+const maxForm = 1 << 20
+
 // csp allows nothing but the page's own styles, scripts and images.
 const csp = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
@@ -244,7 +247,16 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead:
 		case http.MethodPost:
-			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+			if err := r.ParseForm(); err != nil {
+				// Unread, the form has no token either: say what is wrong.
+				if _, big := errors.AsType[*http.MaxBytesError](err); big {
+					http.Error(w, fmt.Sprintf("refused: the form is larger than %d MB; nothing was recorded", maxForm>>20), http.StatusRequestEntityTooLarge)
+					return
+				}
+				http.Error(w, "refused: the form could not be read: "+err.Error(), http.StatusBadRequest)
+				return
+			}
 			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(s.csrf)) != 1 {
 				http.Error(w, "refused: the form's token is missing or old; reload the page and try again", http.StatusForbidden)
 				return

@@ -542,3 +542,19 @@ func TestUndoFeedbackAndInterviewDetailsThroughTheForms(t *testing.T) {
 		t.Errorf("last event %s, want feedback", last.Kind)
 	}
 }
+
+// A form too large to read is refused as too large, not as a form with a
+// missing token (which sent the user to reload a page that was fine).
+func TestFormTooLargeIsRefusedAsTooLarge(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := f.apply(t, "Acme", "")
+	res := f.post(t, fmt.Sprintf("/apps/%d/reject", a.ID), f.form("note", strings.Repeat("a", 2<<20)))
+	b := body(t, res)
+	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(b, "larger than") {
+		t.Errorf("a 2 MB form: %d, want 413 saying it is too large\n%s", res.StatusCode, b)
+	}
+	if evs := f.events(t, a.ID); len(evs) != 1 {
+		t.Fatalf("a refused request wrote: %d events", len(evs))
+	}
+}
