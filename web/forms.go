@@ -277,7 +277,7 @@ func (s *Server) draft(ctx context.Context, r *http.Request) (store.Message, err
 		return m, err
 	}
 	if m.Audience != onward.Recruiter {
-		return m, badInput("message %d is a %s to you, not a recruiter draft", id, m.Kind.Label())
+		return m, badInput("message %d is the %s to you, not a recruiter draft", id, m.Kind.Label())
 	}
 	return m, nil
 }

@@ -558,3 +558,24 @@ func TestFormTooLargeIsRefusedAsTooLarge(t *testing.T) {
 		t.Fatalf("a refused request wrote: %d events", len(evs))
 	}
 }
+
+// A draft action on a message to the user names the message in words
+// that read: it said "a offer deadline reminder" and "a congratulations".
+func TestDraftActionOnACheckInNamesItInWords(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := f.apply(t, "Acme", "")
+	for _, k := range []onward.Kind{onward.OfferDeadline, onward.Congratulations} {
+		m := store.Message{ApplicationID: a.ID, Kind: k, Audience: onward.User, To: "you",
+			DueAt: time.Now().Add(time.Hour), MessageID: store.NewMessageID("alex@example.com"), Subject: "s"}
+		if err := f.st.Update(context.Background(), func(tx *store.Tx) error { return tx.InsertMessage(context.Background(), &m) }); err != nil {
+			t.Fatal(err)
+		}
+		res := f.post(t, fmt.Sprintf("/drafts/%d/discard", m.ID), f.form())
+		b := body(t, res)
+		want := fmt.Sprintf("message %d is the %s to you, not a recruiter draft", m.ID, k.Label())
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(b, want) {
+			t.Errorf("discard of a %s: %d, want 400 with %q\n%s", k, res.StatusCode, want, b)
+		}
+	}
+}

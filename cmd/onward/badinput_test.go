@@ -212,7 +212,7 @@ func TestBadInput(t *testing.T) {
 		{name: "drafts show abc", args: []string{"drafts", "show", "abc"}, want: []string{`"abc"`, "draft id"}},
 		{name: "drafts show 0", args: []string{"drafts", "show", "0"}, want: []string{`"0"`}},
 		{name: "drafts send 9999", args: []string{"drafts", "send", "9999"}, want: []string{"9999"}},
-		{name: "drafts discard a check-in", args: []string{"drafts", "discard", "{learn}"}, want: []string{"learn", "not a recruiter draft"}},
+		{name: "drafts discard a check-in", args: []string{"drafts", "discard", "{learn}"}, want: []string{"is the learn check-in to you, not a recruiter draft"}},
 		{name: "drafts send a check-in", args: []string{"drafts", "send", "{learn}"}, want: []string{"not a recruiter draft"}},
 		{name: "drafts edit one not written yet", args: []string{"drafts", "edit", "{status_check}"}, want: []string{"scheduled", "waiting draft"}},
 		{name: "drafts discard a sent draft_ready", drafted: true, args: []string{"drafts", "discard", "{draft_ready}"}, want: []string{"not a recruiter draft"}},
