@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -577,5 +578,27 @@ func TestDraftActionOnACheckInNamesItInWords(t *testing.T) {
 		if res.StatusCode != http.StatusBadRequest || !strings.Contains(b, want) {
 			t.Errorf("discard of a %s: %d, want 400 with %q\n%s", k, res.StatusCode, want, b)
 		}
+	}
+}
+
+// A time that is no time is named in the error, but not echoed whole: a
+// pasted page of text in the date field came back as a page of error.
+func TestLongBadTimeIsNotEchoedWhole(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := f.apply(t, "Acme", "")
+	long := "2026-03-02 " + strings.Repeat("x", 100_000)
+	res := f.post(t, fmt.Sprintf("/apps/%d/close", a.ID), f.form("at", long))
+	b := body(t, res)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(b, "2026-03-02 xxx") || !strings.Contains(b, "is not a time") {
+		t.Fatalf("a long bad time: %d, want 400 naming its start\n%.2000s", res.StatusCode, b)
+	}
+	// The form keeps what was typed, to correct; the error names it.
+	alert := regexp.MustCompile(`role="alert"[^>]*>[^<]*`).FindString(b)
+	if alert == "" || len(alert) > 500 {
+		t.Errorf("the error echoes the whole value (%d bytes): %.300s", len(alert), alert)
+	}
+	if evs := f.events(t, a.ID); len(evs) != 1 {
+		t.Fatalf("a refused request wrote: %d events", len(evs))
 	}
 }
