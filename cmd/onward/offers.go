@@ -99,12 +99,20 @@ is still timely).`,
 				return err
 			}
 			if asJSON {
+				accepted, err := a.resultOut(ctx, res.Result)
+				if err != nil {
+					return err
+				}
 				out := struct {
 					resultJSON
 					Closed []resultJSON `json:"closed"`
-				}{resultJSON: newResultJSON(res.Result), Closed: []resultJSON{}}
+				}{resultJSON: accepted, Closed: []resultJSON{}}
 				for _, o := range res.Others {
-					out.Closed = append(out.Closed, newResultJSON(o))
+					c, err := a.resultOut(ctx, o)
+					if err != nil {
+						return err
+					}
+					out.Closed = append(out.Closed, c)
 				}
 				return a.writeJSON(out)
 			}

@@ -254,3 +254,38 @@ func sendDraft(t *testing.T, e *env, kind string) {
 	}
 	must(t, e, "drafts", "sent", strconv.FormatInt(drafted[0].ID, 10))
 }
+
+// TestEventJSONCarriesTheLastEventAndNext: the application an event
+// command prints with --json has the event just recorded as last_event,
+// and the next message, as status --json does (it had null for both).
+func TestEventJSONCarriesTheLastEventAndNext(t *testing.T) {
+	t.Parallel()
+	e := silentEnv(t)
+	apply(t, e, "--company", "Acme", "--role", "Platform Engineer", "--recruiter", "Dana Reyes <dana@acme.example>", "--at", ago(2*24*time.Hour))
+	apply(t, e, "--company", "Beta", "--role", "SRE", "--at", ago(2*24*time.Hour))
+	type app struct {
+		LastEvent *struct {
+			Kind string `json:"kind"`
+		} `json:"last_event"`
+		Next *struct {
+			Kind string `json:"kind"`
+		} `json:"next_message"`
+	}
+	var closed struct {
+		Application app `json:"application"`
+	}
+	mustJSON(t, e, &closed, "close", "beta", "--json")
+	if l := closed.Application.LastEvent; l == nil || l.Kind != "closed" {
+		t.Errorf("close --json last_event = %+v, want closed", l)
+	}
+	var rej struct {
+		Application app `json:"application"`
+	}
+	mustJSON(t, e, &rej, "reject", "acme", "--json")
+	if l := rej.Application.LastEvent; l == nil || l.Kind != "rejected" {
+		t.Errorf("reject --json last_event = %+v, want rejected", l)
+	}
+	if st := quietStatus(t, e, 1); rej.Application.Next == nil || st.LastEvent == nil {
+		t.Errorf("reject --json next_message = %+v, want the first of what it planned", rej.Application.Next)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -354,7 +355,11 @@ Tags group lessons across applications: write #words in the text, or add
 // printResult shows what an event planned and cancelled.
 func (a *app) printResult(res tracker.Result, asJSON bool) error {
 	if asJSON {
-		return a.writeJSON(newResultJSON(res))
+		out, err := a.resultOut(context.Background(), res)
+		if err != nil {
+			return err
+		}
+		return a.writeJSON(out)
 	}
 	if res.Unchanged {
 		fmt.Fprintf(a.stdout, "%s (%d) %s already; nothing changed.\n", res.App.Company, res.App.ID, res.App.Stage.Phrase())
@@ -385,6 +390,27 @@ type resultJSON struct {
 	Unchanged   bool  `json:"unchanged"`
 	// Dropped are the drafts a guard did not plan, and why.
 	Dropped []droppedJSON `json:"dropped"`
+}
+
+// resultOut is newResultJSON with the application's last event and next
+// message read back, as status --json gives them: without, a script saw
+// "last_event": null just after recording one.
+func (a *app) resultOut(ctx context.Context, res tracker.Result) (resultJSON, error) {
+	out := newResultJSON(res)
+	var last *store.Event
+	if e, err := a.st.LastEvent(ctx, res.App.ID); err == nil {
+		last = &e
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return out, err
+	}
+	var next *store.Message
+	if m, err := a.st.NextPending(ctx, res.App.ID); err == nil {
+		next = &m
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return out, err
+	}
+	out.Application = appJSON(res.App, last, next)
+	return out, nil
 }
 
 func newResultJSON(res tracker.Result) resultJSON {
