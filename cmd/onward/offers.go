@@ -116,6 +116,12 @@ is still timely).`,
 				}
 				return a.writeJSON(out)
 			}
+			if res.Unchanged {
+				// Its stage is offer; "has an offer already" read as if
+				// the acceptance had not been recorded.
+				fmt.Fprintf(a.stdout, "%s (%d): you accepted its offer already; nothing changed.\n", res.App.Company, res.App.ID)
+				return nil
+			}
 			if err := a.printResult(res.Result, false); err != nil {
 				return err
 			}
@@ -127,9 +133,7 @@ is still timely).`,
 					fmt.Fprintf(a.stdout, "  no withdrawal draft: no recruiter who may answer is known\n")
 				}
 			}
-			if !res.Unchanged {
-				fmt.Fprintln(a.stdout, "Congratulations.")
-			}
+			fmt.Fprintln(a.stdout, "Congratulations.")
 			return nil
 		},
 	}
