@@ -22,7 +22,9 @@ type DraftDue struct {
 	// Address is the recipient's address in lower case; empty when the
 	// draft has none yet.
 	Address string
-	DueAt   time.Time
+	// DueAt is the day it takes: when it is due, or, once sent, when it
+	// was sent.
+	DueAt time.Time
 }
 
 // RecruiterDrafts lists the recruiter drafts due at or after since that
@@ -56,7 +58,10 @@ func (s *Store) RecruiterDraftsTo(ctx context.Context, since time.Time, addrs []
 // written ("Name <addr>"), so SQL narrows the rows with a substring test
 // and the parsed address decides.
 func recruiterDrafts(ctx context.Context, q querier, since time.Time, addrs ...string) ([]DraftDue, error) {
-	query := `SELECT id, COALESCE(application_id, 0), COALESCE(event_id, 0), kind, recipient, due_at FROM messages
+	// A sent draft takes the day it was sent, which the user may record
+	// weeks before the day it fell due here.
+	query := `SELECT id, COALESCE(application_id, 0), COALESCE(event_id, 0), kind, recipient,
+		CASE WHEN status = 'sent' THEN COALESCE(sent_at, due_at) ELSE due_at END FROM messages
 		WHERE audience = 'recruiter' AND status IN ('scheduled', 'sending', 'drafted', 'sent') AND due_at >= ?`
 	args := []any{ms(since)}
 	want := map[string]bool{}

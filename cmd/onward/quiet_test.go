@@ -289,3 +289,26 @@ func TestEventJSONCarriesTheLastEventAndNext(t *testing.T) {
 		t.Errorf("reject --json next_message = %+v, want the first of what it planned", rej.Application.Next)
 	}
 }
+
+// TestOneADayCountsASentDraftOnTheDayItWasSent: a draft recorded as sent
+// weeks ago takes that day, not the day it fell due here; the guard of
+// one draft a day held the thank-you of today's interview back a day for
+// a follow-up the recruiter got in another month.
+func TestOneADayCountsASentDraftOnTheDayItWasSent(t *testing.T) {
+	t.Parallel()
+	e := silentEnv(t)
+	apply(t, e, "--company", "Acme", "--role", "Platform Engineer", "--recruiter", "Dana Reyes <dana@acme.example>", "--at", ago(40*24*time.Hour))
+	must(t, e, "flush")
+	draft := one(t, messages(t, e, "--app", "acme"), "application_follow_up")
+	if draft.Status != "drafted" {
+		t.Fatalf("follow-up %+v, want drafted", draft)
+	}
+	must(t, e, "drafts", "sent", strconv.FormatInt(draft.ID, 10), "--at", time.Now().Add(-16*24*time.Hour).UTC().Format(time.RFC3339))
+	out := must(t, e, "interview", "acme", "--at", time.Now().Add(-6*time.Hour).UTC().Format(time.RFC3339), "--duration", "30m")
+	if !strings.Contains(out, "thank_you") {
+		t.Fatalf("the interview planned no thank-you:\n%s", out)
+	}
+	if plan := must(t, e, "plan"); strings.Contains(plan, "one_draft_per_day") {
+		t.Errorf("the guard moved a draft for a follow-up sent 16 days ago:\n%s", plan)
+	}
+}
