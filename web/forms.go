@@ -226,7 +226,12 @@ func (s *Server) appAction(w http.ResponseWriter, r *http.Request) {
 				form[k] = v[0]
 			}
 		}
+		// The tracker names the event ("closed: at: ..."); the page
+		// names the form the user filled in, once.
 		msg := err.Error()
+		for _, k := range onward.EventKinds() {
+			msg = strings.TrimPrefix(msg, string(k)+": ")
+		}
 		if !strings.HasPrefix(msg, name+":") {
 			msg = name + ": " + msg
 		}

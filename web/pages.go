@@ -123,15 +123,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // else as 500.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status := http.StatusInternalServerError
+	msg := err.Error()
 	switch {
 	case errors.Is(err, tracker.ErrInvalid), errors.As(err, new(inputError)):
 		status = http.StatusBadRequest
 	case errors.Is(err, store.ErrNotFound):
-		status = http.StatusNotFound
+		// "application 999: not found": the package that said it is no
+		// news to the user.
+		status, msg = http.StatusNotFound, strings.TrimPrefix(msg, "store: ")
 	default:
 		s.o.Log.Error("web: request", "path", r.URL.Path, "err", err)
 	}
-	s.render(w, r, status, "settings", page{Title: "Something went wrong", Error: err.Error(), Data: nil})
+	s.render(w, r, status, "settings", page{Title: "Something went wrong", Error: msg, Data: nil})
 }
 
 // inputError is a mistake in a form field that the tracker does not see

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"strings"
 	"testing"
@@ -197,5 +198,26 @@ func TestTimelineNamesEventsInWords(t *testing.T) {
 		if !strings.Contains(b, c.want) || strings.Contains(b, c.raw) {
 			t.Errorf("%s's timeline: want %q, not %q:\n%s", c.app.Company, c.want, c.raw, b)
 		}
+	}
+}
+
+// An error names the form once and says nothing of the packages behind
+// it: "close: ...", not "close: closed: ...", and "application 999: not
+// found", not "store: application 999: not found".
+func TestErrorsNameTheFormOnce(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := f.apply(t, "Acme", "Dana Reyes <dana@acme.example>")
+	form := f.form()
+	form.Set("at", time.Now().AddDate(0, 0, 3).Format("2006-01-02 15:04")) // not yet
+	res := f.post(t, fmt.Sprintf("/apps/%d/close", a.ID), form)
+	b := html.UnescapeString(body(t, res))
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(b, "close: ") || strings.Contains(b, "closed: ") {
+		t.Errorf("a bad time to close: %d\n%s", res.StatusCode, b)
+	}
+	res = f.get(t, "/apps/999")
+	b = html.UnescapeString(body(t, res))
+	if res.StatusCode != http.StatusNotFound || !strings.Contains(b, "application 999") || strings.Contains(b, "store:") {
+		t.Errorf("an application that is not there: %d\n%s", res.StatusCode, b)
 	}
 }
