@@ -173,16 +173,45 @@ const (
 	Declined EventKind = "declined"
 	// OfferWithdrawn is the employer taking an offer back.
 	OfferWithdrawn EventKind = "offer_withdrawn"
+	// Closed is the user letting a quiet application go: nothing is sent
+	// to the employer, unlike a withdrawal note; what waits is cancelled.
+	Closed EventKind = "closed"
 )
 
 // EventKinds returns every event kind.
 func EventKinds() []EventKind {
 	return []EventKind{Applied, Interview, Rejected, Reply, Offer, Withdrawn, Feedback,
-		Accepted, AcceptedElsewhere, Declined, OfferWithdrawn}
+		Accepted, AcceptedElsewhere, Declined, OfferWithdrawn, Closed}
 }
 
 // Valid reports whether e is one of EventKinds.
 func (e EventKind) Valid() bool { return slices.Contains(EventKinds(), e) }
+
+// eventLabels name each event kind in words, as a timeline shows it. A
+// new event kind is a constant above, a name in EventKinds and a line here.
+var eventLabels = map[EventKind]string{
+	Applied:           "applied",
+	Interview:         "interview",
+	Rejected:          "rejected",
+	Reply:             "reply",
+	Offer:             "offer",
+	Withdrawn:         "withdrawn",
+	Feedback:          "feedback",
+	Accepted:          "offer accepted",
+	AcceptedElsewhere: "closed: an offer accepted elsewhere",
+	Declined:          "offer declined",
+	OfferWithdrawn:    "offer withdrawn by the employer",
+	Closed:            "let go",
+}
+
+// Label names the event kind in words, for a timeline: "offer
+// accepted". An unknown kind reads as its name with spaces.
+func (e EventKind) Label() string {
+	if l, ok := eventLabels[e]; ok {
+		return l
+	}
+	return strings.ReplaceAll(string(e), "_", " ")
+}
 
 func (e EventKind) String() string { return string(e) }
 
@@ -203,6 +232,8 @@ func (e EventKind) Noun() string {
 		return "decline"
 	case OfferWithdrawn:
 		return "withdrawn offer"
+	case Closed:
+		return "closing"
 	}
 	return string(e)
 }

@@ -18,7 +18,7 @@ func TestStoredValues(t *testing.T) {
 		want string
 	}{
 		{"kinds", names(onward.Kinds()), "thank_you status_check feedback_request stay_in_touch feedback_thanks withdrawal decline application_follow_up learn let_go digest draft_ready prep rejection_notice feedback_received invitation_notice offer_deadline congratulations offer_withdrawn_note no_reply"},
-		{"events", names(onward.EventKinds()), "applied interview rejected reply offer withdrawn feedback accepted accepted_elsewhere declined offer_withdrawn"},
+		{"events", names(onward.EventKinds()), "applied interview rejected reply offer withdrawn feedback accepted accepted_elsewhere declined offer_withdrawn closed"},
 		{"stages", names(onward.Stages()), "applied interviewing rejected offer withdrawn"},
 		{"statuses", names(onward.Statuses()), "scheduled sending drafted sent discarded cancelled failed expired"},
 	} {

@@ -43,6 +43,9 @@ type Composer struct {
 	// user to send from their mail program and record it with `onward
 	// drafts sent`.
 	NoSend bool
+	// QuietAfter is how long a follow-up may go unanswered before the
+	// digest lists its application as quiet; zero: never.
+	QuietAfter when.Delay
 }
 
 // Data gathers the template data for m at now.
@@ -314,6 +317,15 @@ func (c *Composer) digest(ctx context.Context, now time.Time) (*templates.Digest
 	for _, m := range next {
 		if m.Kind != onward.Digest {
 			d.DueNextWeek = append(d.DueNextWeek, line(m, m.DueAt))
+		}
+	}
+	quiet, err := QuietApps(ctx, c.Store, apps, c.Location, c.QuietAfter, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, a := range apps {
+		if since, ok := quiet[a.ID]; ok {
+			d.Quiet = append(d.Quiet, templates.QuietApp{ID: a.ID, Company: a.Company, Role: a.Role, Since: since.In(c.Location)})
 		}
 	}
 	ls, err := c.Store.Lessons(ctx, store.LessonFilter{Since: since})

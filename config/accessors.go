@@ -80,3 +80,7 @@ func (c *Config) UserAddresses() []string { return append([]string{c.User.Email}
 
 // IMAPEnabled reports whether a mailbox is configured.
 func (c *Config) IMAPEnabled() bool { return strings.TrimSpace(c.IMAP.Host) != "" }
+
+// QuietAfter is how long a follow-up may go unanswered before its
+// application is quiet; zero when switched off.
+func (c *Config) QuietAfter() when.Delay { return c.parsed.quietAfter }

@@ -26,6 +26,7 @@ type Config struct {
 	IMAP      IMAP      `toml:"imap"`
 	Web       Web       `toml:"web"`
 	Calendar  Calendar  `toml:"calendar"`
+	Guards    Guards    `toml:"guards"`
 
 	// Path is the file the config came from; empty for built-in defaults.
 	Path string `toml:"-"`
@@ -132,7 +133,21 @@ type Followups struct {
 	// user gets a check-in and the recruiter a follow-up draft; empty
 	// switches both off.
 	NoReply string `toml:"no_reply"`
-	Prep    string `toml:"prep"`
+	// QuietAfter is how long the last follow-up may go unanswered before
+	// the application shows as quiet; empty switches it off.
+	QuietAfter string `toml:"quiet_after"`
+	Prep       string `toml:"prep"`
+}
+
+// Guards are the etiquette rules on drafts to recruiters.
+type Guards struct {
+	// MaxUnansweredFollowups is how many status checks and application
+	// follow-ups an application may have sent without an answer; 0: no
+	// limit.
+	MaxUnansweredFollowups int `toml:"max_unanswered_followups"`
+	// OneDraftPerDay moves a draft to the next business day when another
+	// to the same recruiter is due that day.
+	OneDraftPerDay bool `toml:"one_draft_per_day"`
 }
 
 // Digest schedules the weekly digest.
@@ -169,6 +184,7 @@ type parsed struct {
 	imapDiscard when.Delay
 	imapTimeout time.Duration
 	imapMaxSize int64
+	quietAfter  when.Delay
 }
 
 // Default returns the configuration used when there is no file: mail goes
@@ -204,9 +220,11 @@ func Default() *Config {
 			Learn:           "1d",
 			LetGo:           "7d",
 			NoReply:         "14d",
+			QuietAfter:      "14d",
 			Prep:            "18:00 the day before",
 		},
 		Digest:    Digest{Schedule: "0 18 * * SUN"},
+		Guards:    Guards{MaxUnansweredFollowups: 2, OneDraftPerDay: true},
 		IMAP:      IMAP{Security: "tls", Poll: "*/5 * * * *", DiscardAfter: "2d", Timeout: "30s", MaxMessageSize: "5MB", Secret: Secret{PasswordCommandTimeout: "30s"}},
 		Templates: Templates{Dir: filepath.Join(configDir(), "templates")},
 	}

@@ -322,6 +322,12 @@ func TestLoadGoodFiles(t *testing.T) {
 					t.Errorf("window %q, digest %q, quiet %q: want all off", c.SendWindow(), c.DigestSpec(), c.Quiet())
 				}
 			}},
+		{"limits in business days", "[followups]\nno_reply = \"10bd\"\n[delivery]\ngive_up_after = \"2bd\"\n", 0,
+			func(t *testing.T, c *config.Config) {
+				if d := c.Delay("no_reply"); d.BusinessDays != 10 || d.Days != 0 {
+					t.Errorf("no_reply = %+v, want 10 business days", d)
+				}
+			}},
 		{"parsed values are reachable", "[user]\ntimezone = \"America/New_York\"\n[followups]\nthank_you = \"90m\"\nlet_go = \"2w\"\n[delivery.stale]\nlet_go = \"1d\"\n[schedule]\nsend_window = \"*/5 8-18 * * MON-FRI\"\nquiet_hours = \"22:30-07:15\"\n[smtp]\ntimeout = \"45s\"\n", 0,
 			func(t *testing.T, c *config.Config) {
 				if c.Location().String() != "America/New_York" {
@@ -468,6 +474,9 @@ func TestExampleConfigLoadsAndShowsTheDefaults(t *testing.T) {
 		{"smtp.timeout", c.SMTP.Timeout, d.SMTP.Timeout},
 		{"smtp.send_timeout", c.SMTPSendTimeout().String(), d.SMTPSendTimeout().String()},
 		{"followups.prep", fmt.Sprint(c.Prep()), fmt.Sprint(d.Prep())},
+		{"followups.quiet_after", c.QuietAfter().String(), d.QuietAfter().String()},
+		{"guards.max_unanswered_followups", fmt.Sprint(c.Guards.MaxUnansweredFollowups), fmt.Sprint(d.Guards.MaxUnansweredFollowups)},
+		{"guards.one_draft_per_day", fmt.Sprint(c.Guards.OneDraftPerDay), fmt.Sprint(d.Guards.OneDraftPerDay)},
 	}
 	for _, ch := range checks {
 		if ch.example != ch.def {

@@ -89,7 +89,7 @@ func (v *validator) positiveDelay(key, value, why string) when.Delay {
 	switch {
 	case err != nil:
 		v.fail(key, "%v", err)
-	case d.Days == 0 && d.Clock <= 0:
+	case d.Days == 0 && d.BusinessDays == 0 && d.Clock <= 0:
 		v.fail(key, "%q is zero: %s; give a duration such as 2d", value, why)
 	}
 	return d
@@ -259,6 +259,19 @@ func (c *Config) Validate() error {
 	if strings.TrimSpace(c.Followups.NoReply) != "" {
 		d := v.positiveDelay("followups.no_reply", c.Followups.NoReply, "every application would be followed up the moment it was sent")
 		p.delays[onward.NoReply], p.delays[onward.ApplicationFollowUp] = d, d
+	}
+	if strings.TrimSpace(c.Followups.QuietAfter) != "" {
+		d, err := when.ParseDelay(c.Followups.QuietAfter)
+		switch {
+		case err != nil:
+			v.fail("followups.quiet_after", "%v", err)
+		case d.IsZero():
+			v.fail("followups.quiet_after", "%q is zero: every application would be quiet the moment its follow-up went out; give a duration such as 14d, or \"\" to switch it off", c.Followups.QuietAfter)
+		}
+		p.quietAfter = d
+	}
+	if n := c.Guards.MaxUnansweredFollowups; n < 0 || n > 10 {
+		v.fail("guards.max_unanswered_followups", "%d is not between 0 (no limit) and 10", n)
 	}
 	prep, on, err := when.ParsePrep(c.Followups.Prep)
 	if err != nil {

@@ -35,12 +35,54 @@ func Retime(ctx context.Context, st *store.Store, p plan.Policy, now time.Time) 
 		id                int64
 		was, due, planned time.Time
 	}
+	// The guard of one draft a day to a recruiter holds through a
+	// re-time: each draft is timed against the days of the drafts that
+	// keep their time (waiting, sent, due already) and of those timed
+	// before it here, earliest first, so two never move onto one day.
+	// By address: each draft is timed against its own recipient's days
+	// alone, so a long hunt's thousands of drafts cost one pass.
+	fixed, decided := map[string][]store.DraftDue{}, map[string][]store.DraftDue{}
+	byID := map[int64]store.DraftDue{}
+	if p.OneADay {
+		drafts, err := st.RecruiterDrafts(ctx, now.Add(-48*time.Hour))
+		if err != nil {
+			return 0, err
+		}
+		retimed := map[int64]bool{}
+		for _, m := range pending {
+			retimed[m.ID] = m.Attempts == 0
+		}
+		for _, d := range drafts {
+			byID[d.ID] = d
+			if !retimed[d.ID] {
+				fixed[d.Address] = append(fixed[d.Address], d)
+			}
+		}
+	}
 	var moves []move
 	for _, m := range pending {
 		if m.Attempts > 0 {
 			continue
 		}
-		due, planned, ok := retime(ctx, p, st, m, now)
+		d, guarded := byID[m.ID]
+		var taken map[string][]time.Time
+		if guarded {
+			// Only its own recipient's days: the guard is per person.
+			var event int64
+			if m.Event != nil {
+				event = m.Event.ID
+			}
+			own := store.TakenBy(append(slices.Clip(fixed[d.Address]), decided[d.Address]...), m.ID, event)
+			taken = map[string][]time.Time{d.Address: own[d.Address]}
+		}
+		due, planned, ok := retime(ctx, p, st, m, taken, now)
+		if guarded {
+			d.DueAt = m.DueAt
+			if ok {
+				d.DueAt = due
+			}
+			decided[d.Address] = append(decided[d.Address], d)
+		}
 		if !ok || due.Equal(m.DueAt) && planned.Equal(m.PlannedAt) {
 			continue
 		}
@@ -72,7 +114,7 @@ func Retime(ctx context.Context, st *store.Store, p plan.Policy, now time.Time) 
 // retime returns the due and planned times of m under p; ok is false when
 // p has no time for it (prep notes switched off, or no time left before
 // the interview), in which case it keeps its time.
-func retime(ctx context.Context, p plan.Policy, st *store.Store, m store.PendingTime, now time.Time) (due, planned time.Time, ok bool) {
+func retime(ctx context.Context, p plan.Policy, st *store.Store, m store.PendingTime, taken map[string][]time.Time, now time.Time) (due, planned time.Time, ok bool) {
 	ev := m.Event
 	if ev == nil && slices.Contains(plan.Pending(), m.Kind) && m.ApplicationID != 0 {
 		// Planned before messages kept their event: the event of its
@@ -101,7 +143,12 @@ func retime(ctx context.Context, p plan.Policy, st *store.Store, m store.Pending
 	}
 	// The message exists, so the event called for it: whom it goes to and
 	// whether a person was known are settled; only the times are asked.
-	pev := plan.Event{Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLoc, Interviewed: true, PersonKnown: true}
+	pev := plan.Event{Kind: ev.Kind, At: ev.At, End: ev.EndsAt, RecruiterLocation: recruiterLoc, Interviewed: true, PersonKnown: true, Taken: taken}
+	if m.Audience == onward.Recruiter {
+		// Its recipient, as the one person the step plans it to (no
+		// interviewers are given), so the guard counts that person's days.
+		pev.Recruiter = plan.Person{Email: m.Address}
+	}
 	if ev.Kind == onward.Interview {
 		det, err := st.InterviewDetails(ctx, ev.ID)
 		if err != nil {

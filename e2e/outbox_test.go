@@ -69,7 +69,8 @@ func TestKilledOutboxWritesAreCleanedUpAtStart(t *testing.T) {
 
 	var left []string
 	kills := 0
-	for ; kills < 150 && len(left) == 0; kills++ {
+	drained := false
+	for ; kills < 150 && len(left) == 0 && !drained; kills++ {
 		before := countEML(t, outbox)
 		cmd := e.command("flush")
 		if err := cmd.Start(); err != nil {
@@ -83,7 +84,14 @@ func TestKilledOutboxWritesAreCleanedUpAtStart(t *testing.T) {
 		for countEML(t, outbox) == before {
 			select {
 			case err := <-done:
-				t.Fatalf("flush ended (%v) before writing anything", err)
+				// On a loaded machine each flush writes more before the
+				// kill lands, and the backlog can run out: a clean exit
+				// with nothing written means nothing is left to write.
+				if err != nil {
+					t.Fatalf("flush ended (%v) before writing anything", err)
+				}
+				drained = true
+				break writing
 			case <-deadline:
 				t.Fatal("flush wrote nothing in 30 s")
 			case <-time.After(time.Millisecond):
@@ -92,12 +100,15 @@ func TestKilledOutboxWritesAreCleanedUpAtStart(t *testing.T) {
 				}
 			}
 		}
+		if drained {
+			break
+		}
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		<-done
 		left = leftovers(t, outbox)
 	}
 	if len(left) == 0 {
-		t.Skipf("%d kills of flush mid-batch left no temporary file on this machine; nothing to clean up", kills)
+		t.Skipf("%d kills of flush mid-batch left no temporary file on this machine (backlog drained: %v); nothing to clean up", kills, drained)
 	}
 	t.Logf("kill %d of flush left %v", kills, left)
 

@@ -7,6 +7,7 @@ package plan
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -28,6 +29,21 @@ type Policy struct {
 	// Stale is how late a kind may go out at all; a message that would be
 	// later than that already when planned is not planned (Step.Late).
 	Stale map[onward.Kind]when.Delay
+
+	// The etiquette guards on recruiter drafts.
+	//
+	// MaxUnanswered is how many chasing drafts (Chases) an application
+	// may have out with no answer since, ever; one more is not planned
+	// (Step.Dropped). Zero: no limit.
+	MaxUnanswered int
+	// OneADay moves a recruiter draft that would fall due on a day
+	// another draft to the same person is due (Event.Taken) to the next
+	// business day, across all applications.
+	OneADay bool
+	// QuietAfter is how long a chasing draft that went out may go
+	// unanswered before the application counts as quiet (QuietSince);
+	// zero: never.
+	QuietAfter when.Delay
 }
 
 // Event is something that happened to an application.
@@ -59,6 +75,40 @@ type Event struct {
 
 	// Declined is set on feedback that says they give none.
 	Declined bool
+
+	// Unanswered is how many chasing drafts of the application went out
+	// (sent) with nothing heard from the employer since: no event of
+	// theirs dated after it, this one included. Policy.MaxUnanswered
+	// reads it.
+	Unanswered int
+	// Taken are the due times of the recruiter drafts already planned,
+	// waiting or sent, by address in lower case: not those this event
+	// cancels, nor its own (the step plans them again, one after the
+	// other). A draft is due when the user is told it is ready, so these
+	// are the days the recipient already has a note coming. Policy.OneADay
+	// reads it.
+	Taken map[string][]time.Time
+}
+
+// Addresses are the addresses in lower case that a step for ev may
+// write to: the recruiter's and those of the people interviewed with.
+// Event.Taken needs the days of these alone.
+func (ev Event) Addresses() []string {
+	var out []string
+	for _, e := range append([]string{ev.Recruiter.Email}, emails(ev.With)...) {
+		if e = strings.ToLower(strings.TrimSpace(e)); e != "" && !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func emails(people []Person) []string {
+	out := make([]string, 0, len(people))
+	for _, p := range people {
+		out = append(out, p.Email)
+	}
+	return out
 }
 
 // Person is someone a recruiter draft may go to.
@@ -77,6 +127,11 @@ type Planned struct {
 	// on time; staleness counts from here, so a thank-you for an interview
 	// recorded a week late is expired, not sent.
 	PlannedAt time.Time
+	// Reason says why a message in Step.Dropped was not planned.
+	Reason string
+	// Guard is the move a guard made (one draft a day to a recruiter),
+	// nil when none did; Explain reports it.
+	Guard *Move
 }
 
 // Step is what an event does to the pending messages of its application:
@@ -97,6 +152,44 @@ type Step struct {
 
 // DroppedNoReply is the reason given for a draft in Step.Dropped.
 const DroppedNoReply = "its address reads no mail (a no-reply address): no draft is planned to it"
+
+// DroppedUnanswered is the reason given for a chasing draft in
+// Step.Dropped when the application has as many unanswered ones as
+// Policy.MaxUnanswered allows.
+const DroppedUnanswered = "guard max_unanswered_followups: the application has had as many follow-ups without an answer as [guards] allows; no more are planned"
+
+// MovedOneADay is the reason given when a recruiter draft moved because
+// another draft to the same person is due that day.
+const MovedOneADay = "guard one_draft_per_day: another draft to this recruiter is due that day, so it moved to the next business day"
+
+// Paced reports whether the guard of one draft a day may move a draft of
+// kind. A withdrawal and a decline are not moved: they tell the
+// recruiter the user is no longer a candidate, and a day's wait means a
+// day of their work on the user's behalf for nothing. They still take
+// their day: what comes after them to the same person moves.
+func Paced(kind onward.Kind) bool { return kind != onward.Withdrawal && kind != onward.Decline }
+
+// Chases reports whether kind is a draft that asks the recruiter where
+// things stand: a status check, a follow-up on an application. These are
+// the notes that turn into pressure when repeated into silence, so only
+// they count toward Policy.MaxUnanswered. A thank-you, a feedback request
+// (once ever already), a stay-in-touch note, a feedback thank-you, a
+// withdrawal or a decline answer something or close something: none asks
+// again.
+func Chases(kind onward.Kind) bool { return slices.Contains(ChaseKinds(), kind) }
+
+// ChaseKinds returns the kinds Chases reports, for reading the store.
+func ChaseKinds() []onward.Kind { return []onward.Kind{onward.StatusCheck, onward.ApplicationFollowUp} }
+
+// Answers reports whether an event is the employer's word: a reply, an
+// interview, an outcome, feedback. A chasing draft sent before such an
+// event (by its date) was answered.
+func Answers(e onward.EventKind) bool { return slices.Contains(AnswerKinds(), e) }
+
+// AnswerKinds returns the event kinds Answers reports.
+func AnswerKinds() []onward.EventKind {
+	return []onward.EventKind{onward.Reply, onward.Interview, onward.Rejected, onward.Offer, onward.Feedback, onward.OfferWithdrawn}
+}
 
 // rule is what one kind of event does: the pending kinds it cancels, the
 // kinds it plans (counted from the event, or from the interview's end),
@@ -152,6 +245,9 @@ var rules = map[onward.EventKind]rule{
 	onward.AcceptedElsewhere: {cancelAll: true, plans: kinds(onward.Withdrawal), unless: map[onward.Kind]func(Event) bool{onward.Withdrawal: noContact}},
 	onward.Declined:          {cancelAll: true, plans: kinds(onward.Decline)},
 	onward.OfferWithdrawn:    {cancelAll: true, plans: kinds(onward.OfferWithdrawnNote)},
+	// Closing a quiet application is the user letting it go: nothing to
+	// the employer, nothing more to the user.
+	onward.Closed: {cancelAll: true},
 }
 
 // noContact is an application with no recruiter who may answer (no
@@ -235,7 +331,7 @@ func (p Policy) Plan(ev Event, now time.Time) Step {
 func (p Policy) dropLate(st Step, now time.Time) Step {
 	keep := st.Schedule[:0:0]
 	for _, m := range st.Schedule {
-		if limit, ok := p.Stale[m.Kind]; ok && !now.Before(limit.After(m.PlannedAt, p.Location)) {
+		if p.tooLate(m, now) {
 			st.Late = append(st.Late, m)
 			continue
 		}
@@ -243,6 +339,12 @@ func (p Policy) dropLate(st Step, now time.Time) Step {
 	}
 	st.Schedule = keep
 	return st
+}
+
+// tooLate reports whether m is past its staleness limit at now.
+func (p Policy) tooLate(m Planned, now time.Time) bool {
+	limit, ok := p.Stale[m.Kind]
+	return ok && !now.Before(limit.After(m.PlannedAt, p.Location))
 }
 
 // Times is Plan without setting aside what is too late: the times the
@@ -257,6 +359,10 @@ func (p Policy) Times(ev Event, now time.Time) Step {
 	if r.cancelAll {
 		step.Cancel = Pending()
 	}
+	// What this step plans counts toward the guards as it goes: a second
+	// draft to the same person in one step moves too.
+	unanswered := ev.Unanswered
+	taken := maps.Clone(ev.Taken)
 	for _, k := range r.plans {
 		if _, set := p.Delays[k]; !set && slices.Contains(r.optional, k) {
 			continue
@@ -279,12 +385,33 @@ func (p Policy) Times(ev Event, now time.Time) Step {
 			to = f(ev)
 		}
 		for _, who := range to {
+			planned := planned
 			planned.To = who
-			if addr := cmp.Or(who.Email, ev.Recruiter.Email); k.Audience() == onward.Recruiter && addr != "" && address.Automated(addr) {
+			addr := strings.ToLower(strings.TrimSpace(cmp.Or(who.Email, ev.Recruiter.Email)))
+			if k.Audience() == onward.Recruiter && addr != "" && address.Automated(addr) {
+				planned.Reason = DroppedNoReply
 				step.Dropped = append(step.Dropped, planned)
 				continue
 			}
+			if Chases(k) && p.MaxUnanswered > 0 && unanswered >= p.MaxUnanswered {
+				planned.Reason = DroppedUnanswered
+				step.Dropped = append(step.Dropped, planned)
+				continue
+			}
+			// One too late to send is set aside by Plan: it takes no day.
+			if k.Audience() == onward.Recruiter && p.OneADay && addr != "" && Paced(k) && !p.tooLate(planned, now) {
+				loc := cmp.Or(ev.RecruiterLocation, p.Location)
+				planned = p.oneADay(planned, taken[addr], loc)
+				if taken == nil {
+					taken = map[string][]time.Time{}
+				}
+				// A copy: the caller's map is not written to.
+				taken[addr] = append(slices.Clip(taken[addr]), planned.DueAt)
+			}
 			step.Schedule = append(step.Schedule, planned)
+			if Chases(k) {
+				unanswered++
+			}
 		}
 	}
 	if r.prep {
@@ -373,12 +500,19 @@ type Why struct {
 type Move struct {
 	Reason string
 	To     time.Time
+	from   time.Time // where a guard's move started
 }
 
 // Explain says why ev, recorded at now, planned its message of kind for
 // the time it did, by the same rules as Times. ok is false when ev plans
 // no message of kind (or no time fits, for a prep note).
 func (p Policy) Explain(ev Event, kind onward.Kind, now time.Time) (why Why, ok bool) {
+	return p.ExplainTo(ev, kind, "", now)
+}
+
+// ExplainTo is Explain of the message of kind to the address to (one of
+// several thank-yous); "" takes the first of kind.
+func (p Policy) ExplainTo(ev Event, kind onward.Kind, to string, now time.Time) (why Why, ok bool) {
 	r := rules[ev.Kind]
 	if kind == onward.Prep && r.prep {
 		why = Why{From: "the interview's start", Base: ev.At.UTC(), Delay: "prep " + p.Prep.String()}
@@ -402,15 +536,83 @@ func (p Policy) Explain(ev Event, kind onward.Kind, now time.Time) (why Why, ok 
 	// A rule of the event's own may put the message elsewhere (a status
 	// check after the decision date the interviewer gave): the time is
 	// then Times', and the reason says so rather than tell a story the
-	// planner did not follow.
+	// planner did not follow. A guard's move is named as the guard's.
 	for _, m := range p.Times(ev, now).Schedule {
-		if m.Kind == kind && !m.DueAt.Equal(why.DueAt) {
-			why.Moves = append(why.Moves, Move{Reason: MovedByEvent, To: m.DueAt.UTC()})
-			why.DueAt = m.DueAt.UTC()
-			break
+		if m.Kind != kind || (to != "" && !strings.EqualFold(cmp.Or(m.To.Email, ev.Recruiter.Email), to)) {
+			continue
 		}
+		unguarded := m.DueAt
+		if m.Guard != nil {
+			unguarded = m.Guard.from
+		}
+		if !unguarded.Equal(why.DueAt) {
+			why.Moves = append(why.Moves, Move{Reason: MovedByEvent, To: unguarded.UTC()})
+		}
+		if m.Guard != nil {
+			why.Moves = append(why.Moves, Move{Reason: m.Guard.Reason, To: m.Guard.To})
+		}
+		why.DueAt = m.DueAt.UTC()
+		break
 	}
 	return why, true
+}
+
+// oneADay moves m, a recruiter draft, off every day in loc on which a
+// draft in taken is due: to the next business day, at the start of the
+// send window when there is one, else at the same time of day. Its
+// planned time moves as far, so the guard's delay never makes it stale.
+func (p Policy) oneADay(m Planned, taken []time.Time, loc *time.Location) Planned {
+	busy := map[civilDay]bool{}
+	for _, t := range taken {
+		busy[dayOf(t, loc)] = true
+	}
+	from := m.DueAt
+	t := m.DueAt
+	// A year of taken days is far more than any hunt has; the bound only
+	// keeps a corrupt input from looping.
+	for i := 0; i < 366 && busy[dayOf(t, loc)]; i++ {
+		next := when.AddBusinessDays(t, 1, loc)
+		if !p.Window.IsZero() {
+			y, mo, d := next.In(loc).Date()
+			if w := p.Window.AtOrAfter(when.Wall(y, mo, d, 0, 0, 0, 0, loc), loc); !w.IsZero() {
+				next = w
+			}
+		}
+		t = next
+	}
+	if t.Equal(from) {
+		return m
+	}
+	m.DueAt = t.UTC()
+	m.PlannedAt = m.PlannedAt.Add(t.Sub(from)).UTC()
+	m.Guard = &Move{Reason: MovedOneADay, To: m.DueAt, from: from.UTC()}
+	return m
+}
+
+type civilDay struct {
+	y int
+	m time.Month
+	d int
+}
+
+func dayOf(t time.Time, loc *time.Location) civilDay {
+	y, m, d := t.In(loc).Date()
+	return civilDay{y, m, d}
+}
+
+// QuietSince says whether an application has gone quiet: its last
+// chasing draft went out at lastChase, nothing of the employer's is
+// dated after it (lastAnswer is the date of their latest event, zero for
+// none), and QuietAfter has passed since. since is lastChase; ok is false
+// when it is not quiet, or the guard is off.
+func (p Policy) QuietSince(lastChase, lastAnswer, now time.Time) (since time.Time, ok bool) {
+	if p.QuietAfter.IsZero() || lastChase.IsZero() || lastAnswer.After(lastChase) {
+		return time.Time{}, false
+	}
+	if now.Before(p.QuietAfter.After(lastChase, p.Location)) {
+		return time.Time{}, false
+	}
+	return lastChase, true
 }
 
 // MovedByEvent is the reason given when the event itself sets a message's

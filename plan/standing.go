@@ -54,4 +54,7 @@ var stageOf = map[onward.EventKind]onward.Stage{
 	onward.AcceptedElsewhere: onward.StageWithdrawn,
 	onward.Declined:          onward.StageWithdrawn,
 	onward.OfferWithdrawn:    onward.StageRejected,
+	// A closed application is over from the user's side, like a
+	// withdrawal; its last event says it was closed.
+	onward.Closed: onward.StageWithdrawn,
 }

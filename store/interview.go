@@ -190,6 +190,21 @@ func (s *Store) LastFeedback(ctx context.Context, appID int64) (Feedback, error)
 	return f, nil
 }
 
+// FeedbackOf returns the feedback recorded with the feedback event
+// eventID; ErrNotFound when there is none.
+func (s *Store) FeedbackOf(ctx context.Context, eventID int64) (Feedback, error) {
+	f := Feedback{EventID: eventID}
+	err := s.db.QueryRowContext(ctx, `SELECT application_id, text, declined FROM feedback WHERE event_id = ?`, eventID).
+		Scan(&f.ApplicationID, &f.Text, &f.Declined)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, ErrNotFound
+	}
+	if err != nil {
+		return f, fmt.Errorf("store: feedback of event %d: %w", eventID, err)
+	}
+	return f, nil
+}
+
 // FeedbackCounts returns, for feedback recorded since from, how many
 // applications got feedback with words in it, and how many a reply that
 // declined to give any.

@@ -55,19 +55,21 @@ func (m Message) Pending() bool {
 }
 
 const msgColumns = `id, COALESCE(application_id, 0), COALESCE(draft_id, 0), kind, audience, recipient, status, due_at,
-	planned_at, lease_until, attempts, last_error, message_id, subject, body_text, body_html, sent_at, created_at, updated_at`
+	planned_at, lease_until, attempts, last_error, message_id, subject, body_text, body_html, sent_at, created_at, updated_at,
+	COALESCE(event_id, 0)`
 
 // msgHeadColumns are msgColumns with the bodies left empty, for listings
 // that show a message's line, not its text.
 const msgHeadColumns = `id, COALESCE(application_id, 0), COALESCE(draft_id, 0), kind, audience, recipient, status, due_at,
-	planned_at, lease_until, attempts, last_error, message_id, subject, '', '', sent_at, created_at, updated_at`
+	planned_at, lease_until, attempts, last_error, message_id, subject, '', '', sent_at, created_at, updated_at,
+	COALESCE(event_id, 0)`
 
 func scanMessage(row interface{ Scan(...any) error }) (Message, error) {
 	var m Message
 	var due, planned, created, updated int64
 	var lease, sent sql.NullInt64
 	err := row.Scan(&m.ID, &m.ApplicationID, &m.DraftID, &m.Kind, &m.Audience, &m.To, &m.Status, &due,
-		&planned, &lease, &m.Attempts, &m.LastError, &m.MessageID, &m.Subject, &m.Text, &m.HTML, &sent, &created, &updated)
+		&planned, &lease, &m.Attempts, &m.LastError, &m.MessageID, &m.Subject, &m.Text, &m.HTML, &sent, &created, &updated, &m.EventID)
 	m.DueAt, m.PlannedAt, m.LeaseUntil, m.SentAt = fromMS(due), fromMS(planned), fromNullMS(lease), fromNullMS(sent)
 	m.CreatedAt, m.UpdatedAt = fromMS(created), fromMS(updated)
 	return m, err
@@ -189,6 +191,9 @@ type MessageFilter struct {
 	Kind          onward.Kind
 	Audience      onward.Audience
 	Limit         int
+	// From, a message id, starts the list at that message in due order
+	// (due_at, id): a page that begins with it.
+	From int64
 	// NoBodies leaves Text and HTML empty: a listing of thousands of
 	// messages need not read their text.
 	NoBodies bool
@@ -221,6 +226,10 @@ func (s *Store) Messages(ctx context.Context, f MessageFilter) ([]Message, error
 			where = append(where, c.col+" = ?")
 			args = append(args, c.v)
 		}
+	}
+	if f.From != 0 {
+		where = append(where, "(due_at, id) >= (SELECT due_at, id FROM messages WHERE id = ?)")
+		args = append(args, f.From)
 	}
 	cols := msgColumns
 	if f.NoBodies {

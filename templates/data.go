@@ -260,7 +260,20 @@ type DigestData struct {
 	Sent        []MessageLine // sent during the week
 	Failed      []MessageLine // failed or expired during the week, with Error
 	DueNextWeek []MessageLine // scheduled for the coming week
-	Patterns    *Patterns     // what the last weeks show; nil to leave the part out
+	// Quiet are the open applications whose last follow-up has gone
+	// unanswered for [followups] quiet_after: nothing more is planned
+	// for them, and the user may let them go.
+	Quiet    []QuietApp
+	Patterns *Patterns // what the last weeks show; nil to leave the part out
+}
+
+// QuietApp is an application gone quiet.
+type QuietApp struct {
+	ID      int64
+	Company string
+	Role    string
+	// Since is when its last follow-up went out, unanswered since.
+	Since time.Time
 }
 
 // StageCount is how many applications are in one stage.

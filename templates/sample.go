@@ -201,6 +201,7 @@ func sampleDigest() *DigestData {
 			{ID: 13, Kind: onward.LetGo, Company: "Example Co", At: at(19, 9, 0)},
 			{ID: 16, Kind: onward.StatusCheck, Company: "Example Industries", At: at(20, 10, 0)},
 		},
+		Quiet: []QuietApp{{ID: 4, Company: "Demo Corp", Role: "Platform Engineer", Since: at(1, 10, 0)}},
 		Patterns: &Patterns{
 			Enough: true,
 			TopTags: []TagCount{
@@ -443,6 +444,7 @@ func Scenarios() []Scenario {
 		DueNextWeek: []MessageLine{
 			{ID: 36, Kind: onward.StatusCheck, Company: "Globex", At: at(31, 16, 0)},
 		},
+		Quiet: []QuietApp{{ID: 31, Company: "Hooli", Role: "Site Reliability Engineer", Since: at(6, 10, 0)}},
 		Patterns: &Patterns{
 			Enough:   true,
 			TopTags:  []TagCount{{Tag: "incidents", Lessons: 2, Applications: 2}},

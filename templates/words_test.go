@@ -462,7 +462,7 @@ var wordRules = map[onward.Kind]wordRule{
 	// and one command to let it go.
 	onward.NoReply: {
 		maxWords: 140,
-		must:     re(`no word from`, `common`, `onward withdraw`),
+		must:     re(`no word from`, `common`, `onward close`),
 		mustNot:  re(`ghost`, `\bignor`, `rude`, `your fault`, `\bfailed?\b`, `hurry`, `\burgent`),
 		check: func(d Data, r Rendered) (p []string) {
 			e := d.App.Recruiter.Email

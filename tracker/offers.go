@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -54,58 +55,86 @@ type Accepted struct {
 func (t *Tracker) Accept(ctx context.Context, id int64, at time.Time) (Accepted, error) {
 	var out Accepted
 	err := t.store.Update(ctx, func(tx *store.Tx) error {
-		out = Accepted{}
 		if err := t.claimMail(ctx, tx); err != nil {
 			return err
 		}
-		if at.IsZero() {
-			at = tx.Now()
-		}
-		ev := store.Event{Kind: onward.Accepted, At: at.UTC()}
-		res, err := t.eventTx(ctx, tx, id, ev, extra{}, func(a store.Application) (onward.Stage, bool, error) {
-			switch a.Stage {
-			case onward.StageWithdrawn, onward.StageRejected:
-				return "", false, closedErr(a)
-			}
-			events, err := tx.Events(ctx, a.ID)
-			if err != nil {
-				return "", false, err
-			}
-			if n := len(events); n > 0 && events[n-1].Kind == onward.Accepted {
-				return "", true, nil
-			}
-			return onward.StageOffer, false, nil
-		})
-		out.Result = res
-		if err != nil || res.Unchanged {
-			return err
-		}
-		apps, err := tx.Applications(ctx)
-		if err != nil {
-			return err
-		}
-		for _, a := range apps {
-			// Still open: applied, in interviews, or an offer not taken.
-			if a.ID == id || a.Stage == onward.StageRejected || a.Stage == onward.StageWithdrawn {
-				continue
-			}
-			other := store.Event{Kind: onward.AcceptedElsewhere, At: ev.At}
-			if other.At.Before(a.AppliedAt) {
-				// Applied after the offer was accepted: closed as applied.
-				other.At = a.AppliedAt
-			}
-			r, err := t.eventTx(ctx, tx, a.ID, other, extra{}, func(store.Application) (onward.Stage, bool, error) {
-				return onward.StageWithdrawn, false, nil
-			})
-			if err != nil {
-				return fmt.Errorf("close %s (%d): %w", a.Company, a.ID, err)
-			}
-			out.Others = append(out.Others, r)
-		}
-		return nil
+		var err error
+		out, err = t.acceptTx(ctx, tx, id, at)
+		return err
 	})
 	if err != nil {
 		return out, fmt.Errorf("accept: %w", err)
+	}
+	return out, nil
+}
+
+// errPreview rolls back a transaction that only looked.
+var errPreview = errors.New("tracker: preview only")
+
+// PreviewAccept returns what Accept would do now, and writes nothing: the
+// same code runs in a transaction that is rolled back, so what it shows
+// (which applications close, which get a withdrawal draft and to whom)
+// is what accepting does, not a guess made beside it.
+func (t *Tracker) PreviewAccept(ctx context.Context, id int64, at time.Time) (Accepted, error) {
+	var out Accepted
+	err := t.store.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if out, err = t.acceptTx(ctx, tx, id, at); err != nil {
+			return err
+		}
+		return errPreview
+	})
+	if err != nil && !errors.Is(err, errPreview) {
+		return out, fmt.Errorf("accept: %w", err)
+	}
+	return out, nil
+}
+
+func (t *Tracker) acceptTx(ctx context.Context, tx *store.Tx, id int64, at time.Time) (Accepted, error) {
+	var out Accepted
+	if at.IsZero() {
+		at = tx.Now()
+	}
+	ev := store.Event{Kind: onward.Accepted, At: at.UTC()}
+	res, err := t.eventTx(ctx, tx, id, ev, extra{}, func(a store.Application) (onward.Stage, bool, error) {
+		switch a.Stage {
+		case onward.StageWithdrawn, onward.StageRejected:
+			return "", false, closedErr(a)
+		}
+		events, err := tx.Events(ctx, a.ID)
+		if err != nil {
+			return "", false, err
+		}
+		if n := len(events); n > 0 && events[n-1].Kind == onward.Accepted {
+			return "", true, nil
+		}
+		return onward.StageOffer, false, nil
+	})
+	out.Result = res
+	if err != nil || res.Unchanged {
+		return out, err
+	}
+	apps, err := tx.Applications(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, a := range apps {
+		// Still open: applied, in interviews, or an offer not taken.
+		if a.ID == id || a.Stage == onward.StageRejected || a.Stage == onward.StageWithdrawn {
+			continue
+		}
+		other := store.Event{Kind: onward.AcceptedElsewhere, At: ev.At}
+		if other.At.Before(a.AppliedAt) {
+			// Applied after the offer was accepted: closed as applied.
+			other.At = a.AppliedAt
+		}
+		r, err := t.eventTx(ctx, tx, a.ID, other, extra{}, func(store.Application) (onward.Stage, bool, error) {
+			return onward.StageWithdrawn, false, nil
+		})
+		if err != nil {
+			return out, fmt.Errorf("close %s (%d): %w", a.Company, a.ID, err)
+		}
+		out.Others = append(out.Others, r)
 	}
 	return out, nil
 }
@@ -139,4 +168,22 @@ func (t *Tracker) WithdrawOffer(ctx context.Context, id int64, at time.Time) (Re
 func noOfferErr(a store.Application, cmd string) error {
 	return invalid("application", "%s (%d) %s, not an offer; `onward %s` is for an offer (record one with: onward offer %d)",
 		a.Company, a.ID, a.Stage.Phrase(), cmd, a.ID)
+}
+
+// Close records that the user let application id go, most often one gone
+// quiet after its follow-ups: unlike a withdrawal note, nothing goes to
+// the employer. Everything pending for it is cancelled and nothing more is
+// planned; onward undo takes it back. An offer is answered with Decline,
+// not closed.
+func (t *Tracker) Close(ctx context.Context, id int64, at time.Time) (Result, error) {
+	ev := store.Event{Kind: onward.Closed, At: at.UTC()}
+	return t.event(ctx, id, ev, extra{}, func(a store.Application) (onward.Stage, bool, error) {
+		switch a.Stage {
+		case onward.StageApplied, onward.StageInterviewing:
+			return onward.StageWithdrawn, false, nil
+		case onward.StageOffer:
+			return "", false, invalid("application", "%s (%d) has an offer; to say no to it: onward decline %d", a.Company, a.ID, a.ID)
+		}
+		return "", false, closedErr(a)
+	})
 }

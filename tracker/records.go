@@ -31,6 +31,9 @@ type Undone struct {
 	// Late are those that would have been planned again but are too late
 	// to send now.
 	Late []plan.Planned
+	// Dropped are those a guard kept from being planned again (with
+	// plan.Planned.Reason).
+	Dropped []plan.Planned
 	// Others are the other applications an undone acceptance had
 	// withdrawn, each taken back with it.
 	Others []Undone
@@ -196,10 +199,18 @@ func (t *Tracker) replan(ctx context.Context, tx *store.Tx, a store.Application,
 		if err != nil {
 			return err
 		}
+		if err := t.guardInputs(ctx, tx, a.ID, ev.ID, &pev); err != nil {
+			return err
+		}
 		step := t.policy.Plan(pev, tx.Now())
 		for _, p := range step.Late {
 			if p.Kind == kind {
 				u.Late = append(u.Late, p)
+			}
+		}
+		for _, p := range step.Dropped {
+			if p.Kind == kind {
+				u.Dropped = append(u.Dropped, p)
 			}
 		}
 		for _, p := range step.Schedule {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ParseTime reads a time the way a person types it: RFC 3339, or
@@ -16,7 +17,7 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 		return time.Time{}, invalid("time", "%q does not exist in %s: the clocks skip that hour", in, loc)
 	}
 	if err != nil {
-		return time.Time{}, invalid("time", "%q is not a time; use \"2026-03-02 14:00\", \"2026-03-02\" or RFC 3339", in)
+		return time.Time{}, invalid("time", "%q is not a time; use \"2026-03-02 14:00\", \"2026-03-02\" or RFC 3339", clip(in))
 	}
 	if t.Year() < 2000 || t.Year() > 2100 {
 		return time.Time{}, invalid("time", "%q is not a plausible date", in)
@@ -48,3 +49,13 @@ func parseTime(in string, loc *time.Location) (time.Time, error) {
 }
 
 var errSkipped = errors.New("skipped")
+
+// clip shortens a value quoted in an error: a page pasted into a date
+// field is named by its start, not echoed whole.
+func clip(s string) string {
+	const max = 40
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max]) + "…"
+}

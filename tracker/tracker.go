@@ -271,14 +271,19 @@ func RecruiterAddress(a store.Application) string {
 // apply carries out the plan step of ev, recorded as eventID, in tx. Each
 // message it plans keeps eventID: it belongs to that event.
 func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application, ev plan.Event, eventID int64, skip map[onward.Kind]bool) (Result, error) {
-	step := t.policy.Plan(ev, tx.Now())
 	res := Result{App: app}
-	reason := "cancelled by " + string(ev.Kind) + " on " + ev.At.In(t.policy.Location).Format("2 Jan 2006")
-	n, err := tx.CancelPending(ctx, app.ID, step.Cancel, reason)
+	reason := "cancelled by the " + ev.Kind.Noun() + " on " + ev.At.In(t.policy.Location).Format("2 Jan 2006")
+	// What the event cancels does not hang on the guards; what it plans
+	// does, and is read once the cancelled drafts take no day.
+	n, err := tx.CancelPending(ctx, app.ID, t.policy.Plan(ev, tx.Now()).Cancel, reason)
 	if err != nil {
 		return res, err
 	}
 	res.Cancelled = n
+	if err := t.guardInputs(ctx, tx, app.ID, eventID, &ev); err != nil {
+		return res, err
+	}
+	step := t.policy.Plan(ev, tx.Now())
 	res.Late, res.Dropped = step.Late, step.Dropped
 	for _, p := range step.Schedule {
 		if skip[p.Kind] {
@@ -306,4 +311,28 @@ func (t *Tracker) apply(ctx context.Context, tx *store.Tx, app store.Application
 		res.Scheduled = append(res.Scheduled, m)
 	}
 	return res, nil
+}
+
+// guardInputs fills in what the etiquette guards need to know of the
+// store: how many chasing drafts application appID sent unanswered, and
+// the days other recruiter drafts already take (not those of eventID,
+// the event being planned).
+func (t *Tracker) guardInputs(ctx context.Context, tx *store.Tx, appID, eventID int64, ev *plan.Event) error {
+	if t.policy.MaxUnanswered > 0 {
+		s, err := tx.Silence(ctx, appID, plan.ChaseKinds(), plan.AnswerKinds())
+		if err != nil {
+			return err
+		}
+		ev.Unanswered = s.Unanswered()
+	}
+	if t.policy.OneADay {
+		// A day ago and more is no day a new draft can fall on; two
+		// days back cover every zone's today.
+		drafts, err := tx.RecruiterDraftsTo(ctx, tx.Now().Add(-48*time.Hour), ev.Addresses())
+		if err != nil {
+			return err
+		}
+		ev.Taken = store.TakenBy(drafts, 0, eventID)
+	}
+	return nil
 }

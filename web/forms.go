@@ -77,7 +77,31 @@ var appActions = map[string]appAction{
 		if err != nil {
 			return "", err
 		}
-		return result(s.o.Tracker.Offer(r.Context(), a.ID, at))
+		var deadline time.Time
+		if v := strings.TrimSpace(r.PostFormValue("deadline")); v != "" {
+			if deadline, err = tracker.ParseTime(v, s.o.Config.Location()); err != nil {
+				return "", badInput("deadline: %v", strings.TrimPrefix(err.Error(), "time: "))
+			}
+		}
+		return result(s.o.Tracker.OfferBy(r.Context(), a.ID, at, deadline))
+	},
+	"offer-withdrawn": func(s *Server, r *http.Request, a store.Application) (string, error) {
+		at, err := s.formTime(r)
+		if err != nil {
+			return "", err
+		}
+		done, err := result(s.o.Tracker.WithdrawOffer(r.Context(), a.ID, at))
+		if err == nil && done == "" {
+			done = "retracted"
+		}
+		return done, err
+	},
+	"decline": func(s *Server, r *http.Request, a store.Application) (string, error) {
+		at, err := s.formTime(r)
+		if err != nil {
+			return "", err
+		}
+		return result(s.o.Tracker.Decline(r.Context(), a.ID, at))
 	},
 	"withdraw": func(s *Server, r *http.Request, a store.Application) (string, error) {
 		at, err := s.formTime(r)
@@ -85,6 +109,13 @@ var appActions = map[string]appAction{
 			return "", err
 		}
 		return result(s.o.Tracker.Withdraw(r.Context(), a.ID, at))
+	},
+	"close": func(s *Server, r *http.Request, a store.Application) (string, error) {
+		at, err := s.formTime(r)
+		if err != nil {
+			return "", err
+		}
+		return result(s.o.Tracker.Close(r.Context(), a.ID, at))
 	},
 	"lesson": func(s *Server, r *http.Request, a store.Application) (string, error) {
 		_, err := s.o.Tracker.Log(r.Context(), a.ID, r.PostFormValue("text"), strings.Fields(r.PostFormValue("tags"))...)
@@ -141,9 +172,19 @@ func result(res tracker.Result, err error) (string, error) {
 // formTime reads the form's "at" (a datetime-local field, or the CLI's
 // --at forms) in the user's zone; empty means now.
 func (s *Server) formTime(r *http.Request) (time.Time, error) {
-	v := strings.TrimSpace(r.PostFormValue("at"))
+	t, err := s.parseAt(r.PostFormValue("at"))
+	if err == nil && t.IsZero() {
+		t = s.o.Now().UTC()
+	}
+	return t, err
+}
+
+// parseAt reads a time as formTime does; empty is the zero time, which
+// the tracker takes as the moment it writes.
+func (s *Server) parseAt(v string) (time.Time, error) {
+	v = strings.TrimSpace(v)
 	if v == "" {
-		return s.o.Now().UTC(), nil
+		return time.Time{}, nil
 	}
 	if len(v) == len("2006-01-02T15:04") && v[10] == 'T' {
 		v = v[:10] + " " + v[11:]
@@ -185,7 +226,12 @@ func (s *Server) appAction(w http.ResponseWriter, r *http.Request) {
 				form[k] = v[0]
 			}
 		}
+		// The tracker names the event ("closed: at: ..."); the page
+		// names the form the user filled in, once.
 		msg := err.Error()
+		for _, k := range onward.EventKinds() {
+			msg = strings.TrimPrefix(msg, string(k)+": ")
+		}
 		if !strings.HasPrefix(msg, name+":") {
 			msg = name + ": " + msg
 		}
@@ -236,7 +282,7 @@ func (s *Server) draft(ctx context.Context, r *http.Request) (store.Message, err
 		return m, err
 	}
 	if m.Audience != onward.Recruiter {
-		return m, badInput("message %d is a %s to you, not a recruiter draft", id, m.Kind.Label())
+		return m, badInput("message %d is the %s to you, not a recruiter draft", id, m.Kind.Label())
 	}
 	return m, nil
 }

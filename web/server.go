@@ -28,6 +28,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/onward-app/onward"
@@ -45,9 +46,10 @@ type Options struct {
 	// does; nil where no SMTP server is set up, and the page offers the
 	// mailto: link and the .eml file instead.
 	Send tracker.DraftSender
-	// Plan lists what is due until a time with the reasons `onward plan`
-	// gives; nil, the page says which rule planned each message itself.
-	Plan func(ctx context.Context, now, until time.Time) ([]PlanItem, error)
+	// Plan lists limit of what is due until a time, from the offset-th,
+	// with the reasons `onward plan` gives, and how many are due in all;
+	// nil, the page says which rule planned each message itself.
+	Plan func(ctx context.Context, now, until time.Time, offset, limit int) ([]PlanItem, int, error)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	Log *slog.Logger
@@ -64,36 +66,43 @@ type PlanItem struct {
 }
 
 // Server is the page's HTTP handler with its access token.
+//
+// A Server is never changed once it serves: Reload makes a copy with the
+// new options and its own routes, and each request runs on the one in
+// force when it arrived, so no request sees half of an old config and
+// half of a new one.
 type Server struct {
 	o     Options
 	token string
 	csrf  string
 	pages map[string]*template.Template
+	mux   *http.ServeMux
 
+	*shared
+}
+
+// shared is what every copy of a Server holds in common: the address it
+// listens on and the copy in force.
+type shared struct {
 	mu    sync.RWMutex
 	hosts []string // the Host values the page answers to
 	port  string
 	tls   bool
 
-	mux *http.ServeMux
+	current atomic.Pointer[Server]
 }
 
 // New returns a server with a fresh random access token.
 func New(o Options) (*Server, error) {
-	if o.Store == nil || o.Tracker == nil || o.Config == nil {
-		return nil, errors.New("web: Store, Tracker and Config are required")
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.Log == nil {
-		o.Log = slog.New(slog.DiscardHandler)
+	o, err := o.fill()
+	if err != nil {
+		return nil, err
 	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return nil, fmt.Errorf("web: access token: %w", err)
 	}
-	s := &Server{o: o, token: hex.EncodeToString(b)}
+	s := &Server{o: o, token: hex.EncodeToString(b), shared: &shared{}}
 	// The CSRF token is bound to the access token: a page of another
 	// site that cannot read ours cannot know it.
 	m := hmac.New(sha256.New, b)
@@ -105,7 +114,37 @@ func New(o Options) (*Server, error) {
 	}
 	s.pages = pages
 	s.routes()
+	s.current.Store(s)
 	return s, nil
+}
+
+func (o Options) fill() (Options, error) {
+	if o.Store == nil || o.Tracker == nil || o.Config == nil {
+		return o, errors.New("web: Store, Tracker and Config are required")
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	return o, nil
+}
+
+// Reload puts o in force for the requests that arrive from now on: the
+// daemon calls it when SIGHUP has read the config again, so that the page
+// shows (and sends with) the user's name, zone and delays of the config
+// the daemon delivers by. A request already running finishes on the
+// options it started with. The token, and so the cookie, stay.
+func (s *Server) Reload(o Options) error {
+	o, err := o.fill()
+	if err != nil {
+		return err
+	}
+	next := &Server{o: o, token: s.token, csrf: s.csrf, pages: s.pages, shared: s.shared}
+	next.routes()
+	s.current.Store(next)
+	return nil
 }
 
 // Bind tells the server the address it listens on: the Host header of
@@ -165,8 +204,12 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "refused: this request comes from another site", http.StatusForbidden)
 	}))
-	return s.guard(cop.Handler(s.mux))
+	serve := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.current.Load().mux.ServeHTTP(w, r) })
+	return s.guard(cop.Handler(serve))
 }
+
+// maxForm bounds a form's body: a draft's text is far less.
+const maxForm = 1 << 20
 
 // csp allows nothing but the page's own styles, scripts and images.
 const csp = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -193,13 +236,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 				s.denied(w)
 				return
 			}
-			http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: s.token, Path: "/", HttpOnly: true,
-				SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
-			// Off the address bar and out of the history.
-			q := r.URL.Query()
-			q.Del("token")
-			u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
-			http.Redirect(w, r, u.String(), http.StatusSeeOther)
+			s.login(w, r)
 			return
 		}
 		c, err := r.Cookie(s.cookieName())
@@ -210,7 +247,16 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead:
 		case http.MethodPost:
-			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+			if err := r.ParseForm(); err != nil {
+				// Unread, the form has no token either: say what is wrong.
+				if _, big := errors.AsType[*http.MaxBytesError](err); big {
+					http.Error(w, fmt.Sprintf("refused: the form is larger than %d MB; nothing was recorded", maxForm>>20), http.StatusRequestEntityTooLarge)
+					return
+				}
+				http.Error(w, "refused: the form could not be read: "+err.Error(), http.StatusBadRequest)
+				return
+			}
 			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(s.csrf)) != 1 {
 				http.Error(w, "refused: the form's token is missing or old; reload the page and try again", http.StatusForbidden)
 				return
@@ -222,6 +268,39 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// login sets the cookie for a request that carried the token, and sends
+// the browser on to the same address without it (off the address bar and
+// out of the history).
+//
+// The cookie stays SameSite=Strict: a link from another site to any page
+// arrives without it, so that site can make the browser show or fetch
+// nothing of ours, GET or POST. But a browser that followed the printed
+// address from another site (a mail program's web page, a chat) treats a
+// redirect as part of that cross-site navigation and leaves the new
+// cookie out of the redirected request: the page answered 401. So the
+// step on is not a redirect but a small page of our own that refreshes to
+// the address: a navigation our page starts is same-site, and the Strict
+// cookie goes with it. SameSite=Lax would have fixed the link too, but
+// would also let every cross-site link reach the pages with the cookie.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: s.token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	q := r.URL.Query()
+	q.Del("token")
+	u := (&url.URL{Path: r.URL.Path, RawQuery: q.Encode()}).String()
+	if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") {
+		u = "/" // only ever a path of this page
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return
+	}
+	e := template.HTMLEscapeString(u)
+	fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url=%s">`+
+		`<title>onward</title></head><body><p><a href="%s">Open onward</a></p></body></html>`+"\n", e, e)
 }
 
 func (s *Server) validToken(v string) bool {

@@ -2,11 +2,13 @@ package web
 
 import (
 	"bytes"
-	"errors"
+	"context"
+	"fmt"
+	"math"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
@@ -40,22 +42,40 @@ func (s *Server) from() string {
 
 func (s *Server) showDrafts(w http.ResponseWriter, r *http.Request, status int, notice, errText string) {
 	ctx := r.Context()
-	msgs, err := s.o.Store.Messages(ctx, store.MessageFilter{Status: onward.StatusDrafted, Audience: onward.Recruiter, Limit: draftsShown})
+	var from int64
+	if v := r.URL.Query().Get("from"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			s.fail(w, r, badInput("from: %q is not a draft id", v))
+			return
+		}
+		from = n
+	}
+	// A page of drafts, the first due first, and one more to know that
+	// another page follows and where it starts.
+	msgs, err := s.o.Store.Messages(ctx, store.MessageFilter{Status: onward.StatusDrafted, Audience: onward.Recruiter, From: from, Limit: draftsShown + 1})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	companies := map[int64]string{}
-	var out []draftView
+	d := draftsData{}
+	if len(msgs) > draftsShown {
+		d.Later = "/drafts?from=" + strconv.FormatInt(msgs[draftsShown].ID, 10)
+		msgs = msgs[:draftsShown]
+	}
+	if from != 0 {
+		d.First = "/drafts"
+	}
+	ids := make([]int64, len(msgs))
+	for i, m := range msgs {
+		ids[i] = m.ApplicationID
+	}
+	companies, err := s.o.Store.Companies(ctx, ids)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, m := range msgs {
-		if _, ok := companies[m.ApplicationID]; !ok {
-			a, err := s.o.Store.Application(ctx, m.ApplicationID)
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				s.fail(w, r, err)
-				return
-			}
-			companies[m.ApplicationID] = a.Company
-		}
 		v := draftView{ID: m.ID, AppID: m.ApplicationID, Company: companies[m.ApplicationID], Kind: m.Kind.Label(), To: m.To,
 			From: s.from(), Subject: m.Subject, Text: m.Text, NoAddress: m.To == "", InMailbox: s.o.Config.Delivery.Drafts == "imap"}
 		if err := s.canSend(m); err != nil {
@@ -66,14 +86,29 @@ func (s *Server) showDrafts(w http.ResponseWriter, r *http.Request, status int, 
 		if m.To != "" {
 			v.Mailto = compose.Mailto(m.To, m.Subject, m.Text)
 		}
-		out = append(out, v)
+		d.Drafts = append(d.Drafts, v)
 	}
-	s.render(w, r, status, "drafts", page{Title: "Drafts", Nav: "drafts", Notice: notice, Error: errText, Data: out})
+	s.render(w, r, status, "drafts", page{Title: "Drafts", Nav: "drafts", Notice: notice, Error: errText, Data: d})
 }
 
 // draftsShown is how many drafts the page shows at once, the first due
 // first: each is a whole letter.
 const draftsShown = 25
+
+// draftsData is a page of the drafts: Later links to the next page when
+// more are due after these, First back to the first page from a later
+// one.
+type draftsData struct {
+	Drafts       []draftView
+	Later, First string
+}
+
+// draftLink is where draft id is on the drafts page: the page that
+// starts with it, however many are due before it.
+func draftLink(id int64) string {
+	v := strconv.FormatInt(id, 10)
+	return "/drafts?from=" + v + "#draft-" + v
+}
 
 type confirmData struct {
 	Draft   draftView
@@ -132,95 +167,108 @@ type planRow struct {
 }
 
 type planData struct {
-	Rows  []planRow
-	Until string
-	More  bool // more than planRows are due
+	Rows          []planRow
+	Until         string
+	Total         int
+	First, Last   int    // the rows shown, counted from 1
+	Sooner, Later string // the links to the pages before and after
 }
 
-// planDays and planRows bound the plan page: two weeks, and no more rows
-// than a person reads.
+// planDays and planRows bound the plan page: two weeks, a page of rows
+// at a time.
 const (
 	planDays = 14
-	planRows = 200
+	planRows = 50
+	// maxPlanPage is the last page whose offset (and the next page's
+	// link) is counted without overflow.
+	maxPlanPage = math.MaxInt32 / planRows
 )
 
 func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.o.Now()
 	until := now.Add(planDays * 24 * time.Hour)
-	if s.o.Plan != nil {
-		items, err := s.o.Plan(ctx, now, until)
-		if err != nil {
-			s.fail(w, r, err)
+	pg := 1
+	if v := r.URL.Query().Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		// Past maxPlanPage the first row's offset overflows: the page
+		// said "-99–-91 of 9" and linked a page of its own.
+		if err != nil || n < 1 || n > maxPlanPage {
+			s.fail(w, r, badInput("page: %q is not a page number", v))
 			return
 		}
-		d := planData{Until: s.day(until), More: len(items) > planRows}
-		for _, it := range items[:min(len(items), planRows)] {
-			d.Rows = append(d.Rows, planRow{When: s.when(it.DueAt), Kind: it.Kind.Label(), To: it.To, Company: it.Company,
-				AppID: it.AppID, Draft: it.Kind.Audience() == onward.Recruiter, Why: it.Why})
-		}
-		s.render(w, r, http.StatusOK, "plan", page{Title: "The plan", Nav: "plan", Data: d})
-		return
+		pg = n
 	}
-	// In due order, without the bodies, and no more than the page shows.
-	msgs, err := s.o.Store.Messages(ctx, store.MessageFilter{Status: onward.StatusScheduled, NoBodies: true, Limit: planRows + 1})
+	offset := (pg - 1) * planRows
+	plan := s.o.Plan
+	if plan == nil {
+		plan = s.ownPlan
+	}
+	items, total, err := plan(ctx, now, until, offset, planRows)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := planData{Until: s.day(until)}
-	if i := slices.IndexFunc(msgs, func(m store.Message) bool { return !m.DueAt.Before(until) }); i >= 0 {
-		msgs = msgs[:i]
+	d := planData{Until: s.day(until), Total: total, First: offset + 1, Last: offset + len(items)}
+	if pg > 1 {
+		d.Sooner = "/plan?" + urlValues("page", strconv.Itoa(pg-1))
 	}
-	if len(msgs) > planRows {
-		d.More = true
-		msgs = msgs[:planRows]
+	if offset+len(items) < total {
+		d.Later = "/plan?" + urlValues("page", strconv.Itoa(pg+1))
 	}
-	companies := map[int64]string{}
-	for _, m := range msgs {
-		if _, ok := companies[m.ApplicationID]; !ok && m.ApplicationID != 0 {
-			a, err := s.o.Store.Application(ctx, m.ApplicationID)
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				s.fail(w, r, err)
-				return
-			}
-			companies[m.ApplicationID] = a.Company
-		}
-		row := s.row(m)
-		if m.Audience == onward.Recruiter {
-			row.To = "draft for " + row.To
-		}
-		d.Rows = append(d.Rows, planRow{When: row.When, Kind: row.Kind, To: row.To, Company: companies[m.ApplicationID],
-			AppID: m.ApplicationID, Draft: m.Audience == onward.Recruiter, Why: s.why(r, m)})
+	for _, it := range items {
+		d.Rows = append(d.Rows, planRow{When: s.when(it.DueAt), Kind: it.Kind.Label(), To: it.To, Company: it.Company,
+			AppID: it.AppID, Draft: it.Kind.Audience() == onward.Recruiter, Why: it.Why})
 	}
 	s.render(w, r, http.StatusOK, "plan", page{Title: "The plan", Nav: "plan", Data: d})
 }
 
-// why says what planned m and by which rule, as the config has it; and
+// ownPlan is the plan where no Plan is given: the scheduled messages of
+// the page with the rule that planned each, in due order.
+func (s *Server) ownPlan(ctx context.Context, _, until time.Time, offset, limit int) ([]PlanItem, int, error) {
+	rows, total, err := s.o.Store.Upcoming(ctx, until, offset, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	var out []PlanItem
+	for _, p := range rows {
+		to := "you"
+		if p.Audience == onward.Recruiter {
+			to = "draft for " + p.To
+			if p.To == "" {
+				to = "draft for (no address yet)"
+			}
+		}
+		out = append(out, PlanItem{DueAt: p.DueAt, Kind: p.Kind, To: to, AppID: p.ApplicationID, Company: p.Company, Why: s.why(p)})
+	}
+	return out, total, nil
+}
+
+// why says what planned p and by which rule, as the config has it; and
 // the reason it waits, when delivery gave one.
-func (s *Server) why(r *http.Request, m store.Message) string {
+func (s *Server) why(p store.PlanRow) string {
 	cfg := s.o.Config
 	var parts []string
-	if ev, err := s.o.Store.EventOf(r.Context(), m.ID); err == nil {
+	if ev := p.Event; ev != nil {
 		switch {
-		case m.Kind == onward.Prep:
+		case p.Kind == onward.Prep:
 			parts = append(parts, "the prep rule ("+cfg.Followups.Prep+") before the interview of "+s.when(ev.At))
-		case cfg.Delay(m.Kind).String() != "":
-			parts = append(parts, cfg.Delay(m.Kind).String()+" after the "+string(ev.Kind)+" of "+s.when(ev.At))
+		case cfg.Delay(p.Kind).String() != "":
+			parts = append(parts, cfg.Delay(p.Kind).String()+" after the "+ev.Kind.Noun()+" of "+s.when(ev.At))
 		default:
-			parts = append(parts, "after the "+string(ev.Kind)+" of "+s.when(ev.At))
+			parts = append(parts, "after the "+ev.Kind.Noun()+" of "+s.when(ev.At))
 		}
-	} else if m.Kind == onward.Digest {
+	} else if p.Kind == onward.Digest {
 		parts = append(parts, "the digest schedule ("+cfg.Digest.Schedule+")")
 	}
-	if m.Audience == onward.Recruiter && cfg.Schedule.SendWindow != "" {
+	if p.Audience == onward.Recruiter && cfg.Schedule.SendWindow != "" {
 		parts = append(parts, "in the send window ("+cfg.Schedule.SendWindow+")")
 	}
-	if m.Audience == onward.User && cfg.Schedule.QuietHours != "" {
+	if p.Audience == onward.User && cfg.Schedule.QuietHours != "" {
 		parts = append(parts, "outside quiet hours ("+cfg.Schedule.QuietHours+")")
 	}
-	if m.LastError != "" {
-		parts = append(parts, "waiting: "+m.LastError)
+	if p.LastError != "" {
+		parts = append(parts, "waiting: "+p.LastError)
 	}
 	return strings.Join(parts, "; ")
 }
@@ -237,18 +285,25 @@ type appLessons struct {
 	Lessons []lessonRow
 }
 
-// lessonsShown and lessonsPerTag bound the lessons page.
+// lessonsShown, lessonsPerTag and tagsShown bound the lessons page: the
+// newest lessons a page at a time, the tags of the newest lessons with
+// their newest few (every tag with its count, each a link to its page),
+// the applications with the newest lessons.
 const (
 	lessonsShown  = 50
 	lessonsPerTag = 5
+	tagsShown     = 20
 )
 
 type lessonsData struct {
 	Tag        string
 	All        []lessonRow
 	Total      int
+	Older      string // the link to the next page of All
+	Newest     string // on a later page: the link to the first
 	ByApp      []appLessons
 	ByTag      []tagGroup
+	OtherTags  []tagGroup // beyond tagsShown: the tag and its count
 	Funnel     chart
 	Tags       chart
 	FunnelFrom string
@@ -256,55 +311,55 @@ type lessonsData struct {
 
 func (s *Server) lessons(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	f := store.LessonFilter{Tag: r.URL.Query().Get("tag")}
-	ls, err := s.o.Store.Lessons(ctx, f)
+	tag := r.URL.Query().Get("tag")
+	var before int64
+	if v := r.URL.Query().Get("before"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			s.fail(w, r, badInput("before: %q is not a lesson id", v))
+			return
+		}
+		before = n
+	}
+	// Newest first, a page at a time: a long hunt has thousands.
+	lp, err := s.o.Store.LatestLessons(ctx, tag, before, lessonsShown)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	// Newest first, and a readable number of them: a long hunt has
-	// thousands; a tag's own page shows all of its lessons.
-	all := s.lessonRows(ls)
-	slices.Reverse(all)
-	d := lessonsData{Tag: f.Tag, Total: len(all)}
-	perTag := lessonsPerTag
-	if f.Tag != "" {
-		perTag = len(all)
+	d := lessonsData{Tag: tag, Total: lp.Total, All: s.lessonRows(lp.Lessons)}
+	if lp.Next != 0 {
+		d.Older = "/lessons?" + urlValues("tag", tag, "before", strconv.FormatInt(lp.Next, 10))
 	}
-	groups := map[string]int{}
-	for _, l := range all {
-		for _, t := range l.Tags {
-			i, ok := groups[t]
-			if !ok {
-				i = len(d.ByTag)
-				groups[t] = i
-				d.ByTag = append(d.ByTag, tagGroup{Tag: t})
-			}
-			d.ByTag[i].Total++
-			if len(d.ByTag[i].Lessons) < perTag {
-				d.ByTag[i].Lessons = append(d.ByTag[i].Lessons, l)
+	if before != 0 {
+		d.Newest = "/lessons?" + urlValues("tag", tag)
+	}
+	if tag == "" {
+		groups, err := s.o.Store.TagGroups(ctx, tagsShown, lessonsPerTag)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for i, g := range groups {
+			tg := tagGroup{Tag: g.Tag, Total: g.Total, Lessons: s.lessonRows(g.Lessons)}
+			if i < tagsShown {
+				d.ByTag = append(d.ByTag, tg)
+			} else {
+				d.OtherTags = append(d.OtherTags, tg)
 			}
 		}
+	} else {
+		// A tag's page: its lessons are the list below.
+		d.ByTag = []tagGroup{{Tag: tag, Total: lp.Total}}
 	}
-	d.All = all[:min(len(all), lessonsShown)]
 	// By application, the applications with the latest lessons first.
-	apps := map[int64]int{}
-	for _, l := range all {
-		if l.AppID == 0 {
-			continue
-		}
-		i, ok := apps[l.AppID]
-		if !ok {
-			if len(d.ByApp) == lessonsShown {
-				continue
-			}
-			i = len(d.ByApp)
-			apps[l.AppID] = i
-			d.ByApp = append(d.ByApp, appLessons{AppID: l.AppID, Company: l.Company})
-		}
-		if len(d.ByApp[i].Lessons) < lessonsPerTag {
-			d.ByApp[i].Lessons = append(d.ByApp[i].Lessons, l)
-		}
+	apps, err := s.o.Store.LessonsByApplication(ctx, tag, lessonsShown, lessonsPerTag)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, a := range apps {
+		d.ByApp = append(d.ByApp, appLessons{AppID: a.AppID, Company: a.Company, Lessons: s.lessonRows(a.Lessons)})
 	}
 	now := s.o.Now()
 	from := now.AddDate(0, -3, 0)
@@ -342,16 +397,38 @@ type settingsData struct {
 // settings shows the effective configuration as `onward config check`
 // prints it, secrets masked; the page never changes it.
 func (s *Server) settings(w http.ResponseWriter, r *http.Request) {
-	cfg := s.o.Config
-	b, err := toml.Marshal(cfg.Masked())
+	d, err := settingsOf(s.o.Config)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	s.render(w, r, http.StatusOK, "settings", page{Title: "Settings", Nav: "settings", Data: d})
+}
+
+// settingsShown is the settings page of the config it was drawn for,
+// drawn once: a config does not change once loaded (a reload loads a new
+// one, and the page is drawn again for it), and masking and encoding it
+// on every request would be work for nothing.
+var settingsShown atomic.Pointer[settingsOfConfig]
+
+type settingsOfConfig struct {
+	cfg  *config.Config
+	data settingsData
+}
+
+func settingsOf(cfg *config.Config) (settingsData, error) {
+	if d := settingsShown.Load(); d != nil && d.cfg == cfg {
+		return d.data, nil
+	}
+	b, err := toml.Marshal(cfg.Masked())
+	if err != nil {
+		return settingsData{}, fmt.Errorf("web: settings: %w", err)
 	}
 	src := cfg.Path
 	if src == "" {
 		src = "none found at " + config.DefaultPath() + "; built-in defaults"
 	}
 	d := settingsData{Source: src, Zone: cfg.Location().String(), TOML: string(b)}
-	s.render(w, r, http.StatusOK, "settings", page{Title: "Settings", Nav: "settings", Data: d})
+	settingsShown.Store(&settingsOfConfig{cfg: cfg, data: d})
+	return d, nil
 }

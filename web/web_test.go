@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -84,8 +85,8 @@ func newFixture(t testing.TB) *fixture {
 	jar, _ := cookiejar.New(nil)
 	f.c = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res := f.get(t, "/?token="+s.Token())
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login: %d", res.StatusCode)
+	if res.StatusCode != http.StatusOK || len(res.Cookies()) != 1 {
+		t.Fatalf("login: %d, cookies %v", res.StatusCode, res.Cookies())
 	}
 	return f
 }
@@ -155,7 +156,7 @@ func (f *fixture) events(t testing.TB, id int64) []store.Event {
 
 // pages are every page with data, for the checks that hold on each.
 func pages(id int64) []string {
-	return []string{"/", "/?stage=closed&q=acme", fmt.Sprintf("/apps/%d", id), "/drafts", "/plan", "/lessons", "/settings"}
+	return []string{"/", "/?stage=closed&q=acme", fmt.Sprintf("/apps/%d", id), fmt.Sprintf("/apps/%d/delete", id), "/drafts", "/plan", "/lessons", "/settings"}
 }
 
 func TestEveryPageRendersWithItsHeaders(t *testing.T) {
@@ -217,8 +218,8 @@ func TestAccessTokenIsRequiredThenACookie(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/drafts" {
-		t.Errorf("with the token: %d to %q, want 303 to /drafts (the token off the address)", res.StatusCode, res.Header.Get("Location"))
+	if res.StatusCode != http.StatusOK || res.Header.Get("Location") != "" {
+		t.Errorf("with the token: %d to %q, want 200 and the page that refreshes to /drafts (the token off the address)", res.StatusCode, res.Header.Get("Location"))
 	}
 	cs := res.Cookies()
 	if len(cs) != 1 || !cs[0].HttpOnly || cs[0].SameSite != http.SameSiteStrictMode || cs[0].Value != f.srv.Token() || cs[0].Path != "/" {
@@ -329,6 +330,10 @@ func TestEveryValueIsEscaped(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.draft(t, a, evil, evil)
+	if _, err := f.tr.InterviewWith(context.Background(), a.ID, time.Now().Add(-3*time.Hour), time.Hour,
+		tracker.InterviewDetails{Topics: []string{evil}, Where: evil}); err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range pages(a.ID) {
 		b := body(t, f.get(t, p))
 		if strings.Contains(b, "<script") || strings.Contains(b, "<img src=x") {
@@ -536,5 +541,64 @@ func TestUndoFeedbackAndInterviewDetailsThroughTheForms(t *testing.T) {
 	evs := f.events(t, a.ID)
 	if last := evs[len(evs)-1]; last.Kind != onward.Feedback {
 		t.Errorf("last event %s, want feedback", last.Kind)
+	}
+}
+
+// A form too large to read is refused as too large, not as a form with a
+// missing token (which sent the user to reload a page that was fine).
+func TestFormTooLargeIsRefusedAsTooLarge(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := f.apply(t, "Acme", "")
+	res := f.post(t, fmt.Sprintf("/apps/%d/reject", a.ID), f.form("note", strings.Repeat("a", 2<<20)))
+	b := body(t, res)
+	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(b, "larger than") {
+		t.Errorf("a 2 MB form: %d, want 413 saying it is too large\n%s", res.StatusCode, b)
+	}
+	if evs := f.events(t, a.ID); len(evs) != 1 {
+		t.Fatalf("a refused request wrote: %d events", len(evs))
+	}
+}
+
+// A draft action on a message to the user names the message in words
+// that read: it said "a offer deadline reminder" and "a congratulations".
+func TestDraftActionOnACheckInNamesItInWords(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := f.apply(t, "Acme", "")
+	for _, k := range []onward.Kind{onward.OfferDeadline, onward.Congratulations} {
+		m := store.Message{ApplicationID: a.ID, Kind: k, Audience: onward.User, To: "you",
+			DueAt: time.Now().Add(time.Hour), MessageID: store.NewMessageID("alex@example.com"), Subject: "s"}
+		if err := f.st.Update(context.Background(), func(tx *store.Tx) error { return tx.InsertMessage(context.Background(), &m) }); err != nil {
+			t.Fatal(err)
+		}
+		res := f.post(t, fmt.Sprintf("/drafts/%d/discard", m.ID), f.form())
+		b := body(t, res)
+		want := fmt.Sprintf("message %d is the %s to you, not a recruiter draft", m.ID, k.Label())
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(b, want) {
+			t.Errorf("discard of a %s: %d, want 400 with %q\n%s", k, res.StatusCode, want, b)
+		}
+	}
+}
+
+// A time that is no time is named in the error, but not echoed whole: a
+// pasted page of text in the date field came back as a page of error.
+func TestLongBadTimeIsNotEchoedWhole(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := f.apply(t, "Acme", "")
+	long := "2026-03-02 " + strings.Repeat("x", 100_000)
+	res := f.post(t, fmt.Sprintf("/apps/%d/close", a.ID), f.form("at", long))
+	b := body(t, res)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(b, "2026-03-02 xxx") || !strings.Contains(b, "is not a time") {
+		t.Fatalf("a long bad time: %d, want 400 naming its start\n%.2000s", res.StatusCode, b)
+	}
+	// The form keeps what was typed, to correct; the error names it.
+	alert := regexp.MustCompile(`role="alert"[^>]*>[^<]*`).FindString(b)
+	if alert == "" || len(alert) > 500 {
+		t.Errorf("the error echoes the whole value (%d bytes): %.300s", len(alert), alert)
+	}
+	if evs := f.events(t, a.ID); len(evs) != 1 {
+		t.Fatalf("a refused request wrote: %d events", len(evs))
 	}
 }

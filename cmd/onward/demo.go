@@ -56,6 +56,9 @@ func demoConfig(dir string) (*config.Config, error) {
 	}
 	// The digest's own schedule is far off; the demo asks for one at the end.
 	cfg.Digest.Schedule = "0 0 1 1 *"
+	// A day is seconds here: one draft a day to a recruiter would push
+	// the story's drafts out by real days.
+	cfg.Guards.OneDraftPerDay = false
 	cfg.Templates.Dir = ""
 	return cfg, cfg.Validate()
 }

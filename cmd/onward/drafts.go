@@ -87,7 +87,7 @@ func (a *app) draftArg(ctx context.Context, arg string) (store.Message, error) {
 		return m, err
 	}
 	if m.Audience != onward.Recruiter {
-		return m, usagef("message %d is a %s to you, not a recruiter draft", id, m.Kind)
+		return m, usagef("message %d is the %s to you, not a recruiter draft", id, m.Kind.Label())
 	}
 	return m, nil
 }

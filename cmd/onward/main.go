@@ -229,7 +229,7 @@ Start with 'onward demo' to watch the whole story in under a minute, or
 		&cobra.Group{ID: "see", Title: "See the plan:"},
 		&cobra.Group{ID: "run", Title: "Deliver:"})
 	for _, c := range []*cobra.Command{a.applyCmd(), a.editCmd(), a.interviewCmd(), a.rejectCmd(), a.replyCmd(),
-		a.offerCmd(), a.acceptCmd(), a.declineCmd(), a.withdrawCmd(), a.logCmd(), a.feedbackCmd()} {
+		a.offerCmd(), a.acceptCmd(), a.declineCmd(), a.withdrawCmd(), a.closeCmd(), a.logCmd(), a.feedbackCmd()} {
 		c.GroupID = "track"
 		root.AddCommand(c)
 	}

@@ -99,14 +99,28 @@ is still timely).`,
 				return err
 			}
 			if asJSON {
+				accepted, err := a.resultOut(ctx, res.Result)
+				if err != nil {
+					return err
+				}
 				out := struct {
 					resultJSON
 					Closed []resultJSON `json:"closed"`
-				}{resultJSON: newResultJSON(res.Result), Closed: []resultJSON{}}
+				}{resultJSON: accepted, Closed: []resultJSON{}}
 				for _, o := range res.Others {
-					out.Closed = append(out.Closed, newResultJSON(o))
+					c, err := a.resultOut(ctx, o)
+					if err != nil {
+						return err
+					}
+					out.Closed = append(out.Closed, c)
 				}
 				return a.writeJSON(out)
+			}
+			if res.Unchanged {
+				// Its stage is offer; "has an offer already" read as if
+				// the acceptance had not been recorded.
+				fmt.Fprintf(a.stdout, "%s (%d): you accepted its offer already; nothing changed.\n", res.App.Company, res.App.ID)
+				return nil
 			}
 			if err := a.printResult(res.Result, false); err != nil {
 				return err
@@ -119,9 +133,7 @@ is still timely).`,
 					fmt.Fprintf(a.stdout, "  no withdrawal draft: no recruiter who may answer is known\n")
 				}
 			}
-			if !res.Unchanged {
-				fmt.Fprintln(a.stdout, "Congratulations.")
-			}
+			fmt.Fprintln(a.stdout, "Congratulations.")
 			return nil
 		},
 	}

@@ -91,7 +91,9 @@ func TestAcceptDraftsWithdrawalsToOpenApplicationsWithAContact(t *testing.T) {
 	}
 
 	// Accepting twice changes nothing.
-	if out := must(t, e, "accept", acme); !strings.Contains(out, "nothing changed") {
+	// It says the offer was accepted, not only that it "has an offer",
+	// which read as if the acceptance had not been recorded.
+	if out := must(t, e, "accept", acme); !strings.Contains(out, "accepted its offer already; nothing changed") || strings.Contains(out, "has an offer") {
 		t.Errorf("second accept:\n%s", out)
 	}
 

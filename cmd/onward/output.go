@@ -88,14 +88,25 @@ func (a *app) interviewJSON(ctx context.Context, e store.Event) (*interviewOut, 
 
 func (a *app) writeMessagesJSON(ctx context.Context, msgs []store.Message) error {
 	out := make([]messageOut, 0, len(msgs))
+	// An interview plans several messages: its details are read once.
+	interviews := map[int64]*interviewOut{} // by event; nil: not an interview
 	for _, m := range msgs {
 		mo := messageJSON(m)
-		if e, err := a.st.EventOf(ctx, m.ID); err == nil && e.Kind == onward.Interview {
-			if mo.Interview, err = a.interviewJSON(ctx, e); err != nil {
-				return err
+		if m.EventID != 0 {
+			iv, seen := interviews[m.EventID]
+			if !seen {
+				e, err := a.st.EventOf(ctx, m.ID)
+				switch {
+				case err == nil && e.Kind == onward.Interview:
+					if iv, err = a.interviewJSON(ctx, e); err != nil {
+						return err
+					}
+				case err != nil && !errors.Is(err, store.ErrNotFound):
+					return err
+				}
+				interviews[m.EventID] = iv
 			}
-		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
+			mo.Interview = iv
 		}
 		out = append(out, mo)
 	}
@@ -138,6 +149,15 @@ type appOut struct {
 	Interview *interviewOut `json:"interview,omitempty"`
 	// Feedback is the recruiter's feedback recorded last.
 	Feedback *feedbackOut `json:"feedback,omitempty"`
+	// Quiet is set when its last follow-up has gone unanswered for
+	// followups.quiet_after (status only).
+	Quiet *quietOut `json:"quiet,omitempty"`
+}
+
+// quietOut is an application gone quiet: since when, and how to close it.
+type quietOut struct {
+	Since *string `json:"since"`
+	Close string  `json:"close"`
 }
 
 type eventOut struct {

@@ -95,7 +95,7 @@ func TestPlanSaysWhy(t *testing.T) {
 	// The table: one line each, with the reasons in words.
 	out := must(t, e, "plan", "--days", "30")
 	for _, want := range []string{"WHEN", "3h after the interview's end", "send window * 9-16 * * MON-FRI (your zone, Europe/Berlin)",
-		"draft for Dana <dana@acme.example>", "1d after rejected", "quiet hours " + quiet, "Globex (2)"} {
+		"draft for Dana <dana@acme.example>", "1d after the rejection", "quiet hours " + quiet, "Globex (2)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("plan does not say %q:\n%s", want, out)
 		}

@@ -19,7 +19,7 @@ import (
 func (a *app) composer(tpl *templates.Set) *compose.Composer {
 	return &compose.Composer{Store: a.st, Templates: tpl, User: a.userAddress(), Location: a.cfg.Location(),
 		Command: commandName(), Stale: a.cfg.StaleLimits(), NoSend: !canSend(a.cfg),
-		RepliesRead: a.cfg.IMAPEnabled()}
+		RepliesRead: a.cfg.IMAPEnabled(), QuietAfter: a.cfg.QuietAfter()}
 }
 
 // notApplicable says why a preview has nothing true to show.

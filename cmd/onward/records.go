@@ -99,6 +99,9 @@ func (a *app) printUndo(u tracker.Undone) {
 	for _, p := range u.Late {
 		fmt.Fprintf(a.stdout, "  not planned again %-16s it would have been due %s: too late to send now\n", p.Kind, a.when(p.PlannedAt))
 	}
+	for _, p := range u.Dropped {
+		fmt.Fprintf(a.stdout, "  not planned again %-16s %s\n", p.Kind, p.Reason)
+	}
 	if len(u.Cancelled)+len(u.Replanned) == 0 {
 		fmt.Fprintln(a.stdout, "  no messages changed")
 	}

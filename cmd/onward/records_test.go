@@ -401,7 +401,7 @@ func TestShowTellsTheWholeStory(t *testing.T) {
 	out := must(t, e, "show", "acme")
 	for _, want := range []string{"Acme — Platform Engineer (application " + id + ")", "Referred by Sam", "https://acme.example/jobs/42",
 		"Dana Reyes <dana@acme.example>", "applied", "interview", "reply", "interviewer: Priya, the team lead",
-		"status_check", "cancelled", "cancelled by reply", "thank_you", "Ask about #oncall early", "Next"} {
+		"status_check", "cancelled", "cancelled by the reply", "thank_you", "Ask about #oncall early", "Next"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show lacks %q:\n%s", want, out)
 		}

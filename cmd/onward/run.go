@@ -164,11 +164,11 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(deli
 	}
 	defer dl.close()
 	cfg := dl.cfg
-	stopWeb, err := a.startWeb(ctx, cfg, dl.setup, log)
+	webPage, err := a.startWeb(ctx, cfg, dl.setup, log)
 	if err != nil {
 		return err
 	}
-	defer stopWeb()
+	defer webPage.stop()
 	// A database file removed or replaced under the daemon would leave it
 	// delivering from a file nobody else sees, holding the lock the next
 	// daemon needs: it stops instead, and its init system starts it again
@@ -220,6 +220,9 @@ func (a *app) daemon(ctx context.Context, log *slog.Logger, onDelivery func(deli
 					continue
 				}
 				d.Reload(next)
+				if err := webPage.reload(ctx, nextCfg, next, log); err != nil {
+					log.Error("the web page keeps the running config", "err", err)
+				}
 				log.Info("reloaded config and templates")
 				if a.imapChanged(ctx, cfg) {
 					log.Warn("the [imap] settings changed; the mailbox reader keeps the old ones until the daemon restarts")

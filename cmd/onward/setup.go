@@ -24,7 +24,7 @@ func (a *app) buildSetup(ctx context.Context, cfg *config.Config, tpl *templates
 		Composer: &compose.Composer{
 			Store: a.st, Templates: tpl, Location: cfg.Location(), Command: commandName(),
 			User:  mailer.Address{Name: cfg.User.Name, Email: cfg.User.Email},
-			Stale: cfg.StaleLimits(), NoSend: !canSend(cfg),
+			Stale: cfg.StaleLimits(), NoSend: !canSend(cfg), QuietAfter: cfg.QuietAfter(),
 		},
 		Stale:       cfg.StaleLimits(),
 		GiveUpAfter: cfg.GiveUpAfter(),
@@ -160,5 +160,9 @@ func policyOf(cfg *config.Config) plan.Policy {
 		Prep:     prep,
 		PrepOn:   on,
 		Stale:    cfg.StaleLimits(),
+
+		MaxUnanswered: cfg.Guards.MaxUnansweredFollowups,
+		OneADay:       cfg.Guards.OneDraftPerDay,
+		QuietAfter:    cfg.QuietAfter(),
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/onward-app/onward"
+	"github.com/onward-app/onward/compose"
 	"github.com/onward-app/onward/replies"
 	"github.com/onward-app/onward/store"
 	"github.com/onward-app/onward/tracker"
@@ -21,6 +22,14 @@ func (a *app) statusCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "status [--stage STAGE]",
 		Short: "Show each application with its stage, last event and next message",
+		Long: `Lists every application with its stage, the event recorded last and the
+next message planned for it, then what waits on you (drafts, failures).
+
+An application whose last follow-up (a status check or an application
+follow-up you sent) has had no answer for [followups] quiet_after is quiet:
+its NEXT says "no reply since DATE" with the command that lets it go,
+onward close APP, and nothing more is planned for it. In --json it has
+"quiet": {"since": ..., "close": "onward close ID"}.`,
 		Example: `  onward status
   onward status --stage interviewing`,
 		Args: exactArgs(0, "no arguments (use --stage)"),
@@ -38,6 +47,14 @@ func (a *app) statusCmd() *cobra.Command {
 			}
 			if stage != "" {
 				overviews = slices.DeleteFunc(overviews, func(o store.Overview) bool { return o.App.Stage != onward.Stage(stage) })
+			}
+			apps := make([]store.Application, len(overviews))
+			for i, o := range overviews {
+				apps[i] = o.App
+			}
+			quiet, err := compose.QuietApps(ctx, a.st, apps, a.cfg.Location(), a.cfg.QuietAfter(), a.now())
+			if err != nil {
+				return err
 			}
 			out := []appOut{}
 			w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
@@ -58,6 +75,9 @@ func (a *app) statusCmd() *cobra.Command {
 					if err := a.appDetailsJSON(ctx, &ao); err != nil {
 						return err
 					}
+					if since, ok := quiet[o.App.ID]; ok {
+						ao.Quiet = &quietOut{Since: rfc3339(since), Close: fmt.Sprintf("onward close %d", o.App.ID)}
+					}
 					out = append(out, ao)
 					continue
 				}
@@ -67,6 +87,9 @@ func (a *app) statusCmd() *cobra.Command {
 				}
 				if o.Next != nil {
 					nextText = string(o.Next.Kind) + " " + a.when(o.Next.DueAt)
+				}
+				if since, ok := quiet[o.App.ID]; ok {
+					nextText = fmt.Sprintf("no reply since %s: let it go with onward close %d", a.day(since), o.App.ID)
 				}
 				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", o.App.ID, clip(o.App.Company, 30), clip(o.App.Role, 30), o.App.Stage, lastText, nextText)
 			}

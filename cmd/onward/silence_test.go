@@ -55,7 +55,7 @@ func TestSilentApplicationGetsItsCheckInAndDraftThenNothingMore(t *testing.T) {
 		t.Errorf("application_follow_up: %+v, want drafted to Dana", draft)
 	}
 	checkIn := outboxWith(t, e, "No word from Acme")
-	for _, want := range []string{"Dana Reyes", "onward drafts", `onward withdraw "Acme"`} {
+	for _, want := range []string{"Dana Reyes", "onward drafts", `onward close "Acme"`} {
 		if !strings.Contains(checkIn, want) {
 			t.Errorf("the check-in does not say %q:\n%s", want, checkIn)
 		}
@@ -63,17 +63,25 @@ func TestSilentApplicationGetsItsCheckInAndDraftThenNothingMore(t *testing.T) {
 
 	// The user sends the draft; more flushes plan nothing more for Acme.
 	must(t, e, "drafts", "sent", strconv.FormatInt(draft.ID, 10))
-	before := len(messages(t, e, "--app", "acme"))
+	nothingMoreAfterFlushes(t, e, "acme", "the follow-up was sent")
+}
+
+// nothingMoreAfterFlushes runs the daemon's work twice and fails if the
+// application got a message more or has one still pending: after says
+// after what.
+func nothingMoreAfterFlushes(t *testing.T, e *env, app, after string) {
+	t.Helper()
+	before := len(messages(t, e, "--app", app))
 	for range 2 {
 		must(t, e, "flush")
 	}
-	after := messages(t, e, "--app", "acme")
-	if len(after) != before {
-		t.Errorf("after the follow-up, %d messages became %d: %+v", before, len(after), after)
+	ms := messages(t, e, "--app", app)
+	if len(ms) != before {
+		t.Errorf("after %s, %d messages became %d: %+v", after, before, len(ms), ms)
 	}
-	for _, m := range after {
+	for _, m := range ms {
 		if m.Status == "scheduled" || m.Status == "drafted" {
-			t.Errorf("still pending after the follow-up was sent: %+v", m)
+			t.Errorf("a message pending after %s: %+v", after, m)
 		}
 	}
 }

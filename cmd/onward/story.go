@@ -94,7 +94,7 @@ func (a *app) printStory(app store.Application, events []store.EventDetail, msgs
 		if !e.EndsAt.IsZero() {
 			line += " until " + a.when(e.EndsAt)
 		}
-		fmt.Fprintf(out, "  %-10s %s\n", e.Kind, line)
+		fmt.Fprintf(out, "  %-10s %s\n", e.Kind.Label(), line)
 		if e.Note != "" {
 			fmt.Fprintf(out, "             note: %s\n", strings.ReplaceAll(e.Note, "\n", "\n                   "))
 		}

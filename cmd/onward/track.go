@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -247,6 +248,30 @@ func (a *app) replyCmd() *cobra.Command {
 		})
 }
 
+func (a *app) closeCmd() *cobra.Command {
+	c := a.eventCmd("close APP [--at TIME]",
+		"Let an application go (one gone quiet): cancels what is pending, sends nothing",
+		`  onward close acme                     # no reply since your follow-ups: let it go
+  onward close acme --at "2026-03-20"   # you let it go on that day
+  onward undo acme                      # changed your mind: it is open again`,
+		nil,
+		func(ctx context.Context, app store.Application, at time.Time) (tracker.Result, error) {
+			return a.tr.Close(ctx, app.ID, at)
+		})
+	c.Long = `Close an application you are letting go, most often one that has gone quiet:
+your follow-ups went unanswered for [followups] quiet_after, and status and
+the digest show it as "no reply since ...". Nothing is sent to the employer
+(unlike a withdrawal note you would write yourself); everything still
+pending for it is cancelled and nothing more is planned. It then counts as
+withdrawn, its last event "closed". onward undo takes it back, with what it
+cancelled planned again where still timely.
+
+Only an application that is applied for or in interviews can be closed: an
+offer is answered with onward decline, and one already rejected or withdrawn
+is over.`
+	return c
+}
+
 func (a *app) withdrawCmd() *cobra.Command {
 	return a.eventCmd("withdraw APP [--at TIME]", "Record that you withdrew: cancels everything pending for it",
 		"  onward withdraw acme", nil,
@@ -330,7 +355,11 @@ Tags group lessons across applications: write #words in the text, or add
 // printResult shows what an event planned and cancelled.
 func (a *app) printResult(res tracker.Result, asJSON bool) error {
 	if asJSON {
-		return a.writeJSON(newResultJSON(res))
+		out, err := a.resultOut(context.Background(), res)
+		if err != nil {
+			return err
+		}
+		return a.writeJSON(out)
 	}
 	if res.Unchanged {
 		fmt.Fprintf(a.stdout, "%s (%d) %s already; nothing changed.\n", res.App.Company, res.App.ID, res.App.Stage.Phrase())
@@ -347,7 +376,7 @@ func (a *app) printResult(res tracker.Result, asJSON bool) error {
 		fmt.Fprintf(a.stdout, "  skipped %-16s it would have been due %s: too late to send now\n", p.Kind, a.when(p.PlannedAt))
 	}
 	for _, p := range res.Dropped {
-		fmt.Fprintf(a.stdout, "  dropped %-16s to %s: %s\n", p.Kind, cmp.Or(p.To.Email, res.App.RecruiterEmail), plan.DroppedNoReply)
+		fmt.Fprintf(a.stdout, "  dropped %-16s to %s: %s\n", p.Kind, cmp.Or(p.To.Email, res.App.RecruiterEmail, "the recruiter"), cmp.Or(p.Reason, plan.DroppedNoReply))
 	}
 	return nil
 }
@@ -363,13 +392,34 @@ type resultJSON struct {
 	Dropped []droppedJSON `json:"dropped"`
 }
 
+// resultOut is newResultJSON with the application's last event and next
+// message read back, as status --json gives them: without, a script saw
+// "last_event": null just after recording one.
+func (a *app) resultOut(ctx context.Context, res tracker.Result) (resultJSON, error) {
+	out := newResultJSON(res)
+	var last *store.Event
+	if e, err := a.st.LastEvent(ctx, res.App.ID); err == nil {
+		last = &e
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return out, err
+	}
+	var next *store.Message
+	if m, err := a.st.NextPending(ctx, res.App.ID); err == nil {
+		next = &m
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return out, err
+	}
+	out.Application = appJSON(res.App, last, next)
+	return out, nil
+}
+
 func newResultJSON(res tracker.Result) resultJSON {
 	out := resultJSON{Application: appJSON(res.App, nil, nil), Scheduled: []any{}, Cancelled: res.Cancelled, Unchanged: res.Unchanged, Dropped: []droppedJSON{}}
 	for _, m := range res.Scheduled {
 		out.Scheduled = append(out.Scheduled, messageJSON(m))
 	}
 	for _, p := range res.Dropped {
-		out.Dropped = append(out.Dropped, droppedJSON{Kind: p.Kind, To: cmp.Or(p.To.Email, res.App.RecruiterEmail), Reason: plan.DroppedNoReply})
+		out.Dropped = append(out.Dropped, droppedJSON{Kind: p.Kind, To: cmp.Or(p.To.Email, res.App.RecruiterEmail), Reason: cmp.Or(p.Reason, plan.DroppedNoReply)})
 	}
 	return out
 }
