@@ -96,7 +96,8 @@ func (k *soak) mail(r *rand.Rand) {
 	now := time.Now().Add(-time.Duration(1+r.IntN(30)) * time.Minute).Truncate(time.Minute)
 	switch n := r.IntN(100); {
 	case n < 30: // the recruiter answers a draft that went
-		ids := k.s.pick(func(m *msg) bool { return m.Audience == "recruiter" && m.Status == "sent" })
+		// A draft marked sent by hand may have no address: no one to answer.
+		ids := k.s.pick(func(m *msg) bool { return m.Audience == "recruiter" && m.Status == "sent" && m.Recipient != "" })
 		if len(ids) == 0 {
 			return
 		}
