@@ -138,7 +138,12 @@ func (k *soak) mail(r *rand.Rand) {
 		}
 		slices.Sort(ids)
 		m, _ := k.s.get(ids[r.IntN(len(ids))])
-		at := now.Add(13 * time.Second)
+		// 13 s past a minute before the soak began: the user's commands
+		// date events at the moment they run, with milliseconds, and
+		// an interview ahead at any second, so a stranger's date in the
+		// run could be one of theirs by chance (it was, twice in a
+		// ten-minute run). Nothing of the soak's own is dated before it.
+		at := k.ev.start.Add(-time.Duration(1+r.IntN(30)) * time.Minute).Truncate(time.Minute).Add(13 * time.Second)
 		k.imap.mu.Lock()
 		t := k.l.token("stranger-")
 		k.imap.strangerDates[at.UnixMilli()] = time.Now()

@@ -43,8 +43,8 @@
 //     one due is delivered (or failed by a 554 the server gave it, or
 //     waits for a retry planned after the end); no second copy but one per
 //     daemon kill between the copies;
-//  3. no event is dated like a stranger's mail (their Date seconds are 13,
-//     which nothing else uses), no lesson or feedback holds a stranger's
+//  3. no event is dated like a stranger's mail (13 s past a minute before
+//     the soak began, which nothing of its own is), no lesson or feedback holds a stranger's
 //     words, every lesson is one the user typed or mailed;
 //  4. no message left a final status (the outbox is read three times a
 //     second), none is for the user and drafted, sent without sent_at, or
