@@ -260,7 +260,6 @@ func (ss *session) Data(r io.Reader) error {
 		_ = ss.conn.Conn().Close()
 		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 0, 0}, Message: "dropped"}
 	case fTrickleReply:
-		s.record(c)
 		if slices.Equal(c.To, []string{userEmail}) {
 			// Only the daemon sends to the user: its wait.
 			defer s.slowed(time.Now())
@@ -270,10 +269,17 @@ func (ss *session) Data(r io.Reader) error {
 		for i := range 20 {
 			_ = ss.conn.Conn().SetWriteDeadline(time.Now().Add(5 * time.Second))
 			if _, err := fmt.Fprintf(ss.conn.Conn(), "250-please wait (%d)\r\n", i+1); err != nil {
+				s.record(c)
 				return err
 			}
 			time.Sleep(s.trickle)
 		}
+		// The sender is still there: it was frozen (SIGSTOP) while the
+		// reply trickled into its socket, and on waking reads it whole,
+		// the final 250 included, before its deadline can fire. Then it
+		// has its 250, rightly: the copy counts as acknowledged.
+		c.Acked = true
+		s.record(c)
 		return nil
 	}
 	c.Acked = true
