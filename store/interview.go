@@ -131,24 +131,7 @@ func (s *Store) Interviews(ctx context.Context, appID int64) ([]Event, error) {
 }
 
 func (s *Store) events(ctx context.Context, appID int64, kind onward.EventKind) ([]Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, application_id, kind, at, ends_at, note, created_at FROM events
-		WHERE application_id = ? AND kind = ? ORDER BY id`, appID, kind)
-	if err != nil {
-		return nil, fmt.Errorf("store: %s events of application %d: %w", kind, appID, err)
-	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
-		var e Event
-		var at, created int64
-		var ends sql.NullInt64
-		if err := rows.Scan(&e.ID, &e.ApplicationID, &e.Kind, &at, &ends, &e.Note, &created); err != nil {
-			return nil, fmt.Errorf("store: %s events of application %d: %w", kind, appID, err)
-		}
-		e.At, e.EndsAt, e.CreatedAt = fromMS(at), fromNullMS(ends), fromMS(created)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return listEvents(ctx, s.db, appID, kind)
 }
 
 // Feedback is what a recruiter said about a rejection.

@@ -27,16 +27,26 @@ func scanEvent(row interface{ Scan(...any) error }) (Event, error) {
 
 // Events lists an application's events in the order they were recorded.
 func (t *Tx) Events(ctx context.Context, appID int64) ([]Event, error) {
-	rows, err := t.tx.QueryContext(ctx, "SELECT "+eventColumns+" FROM events WHERE application_id = ? ORDER BY id", appID)
+	return listEvents(ctx, t.tx, appID, "")
+}
+
+// listEvents lists an application's events of kind ("": every kind) in
+// the order they were recorded.
+func listEvents(ctx context.Context, q querier, appID int64, kind onward.EventKind) ([]Event, error) {
+	query, args, what := "SELECT "+eventColumns+" FROM events WHERE application_id = ?", []any{appID}, "events"
+	if kind != "" {
+		query, args, what = query+" AND kind = ?", append(args, kind), string(kind)+" events"
+	}
+	rows, err := q.QueryContext(ctx, query+" ORDER BY id", args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: events of application %d: %w", appID, err)
+		return nil, fmt.Errorf("store: %s of application %d: %w", what, appID, err)
 	}
 	defer rows.Close()
 	var out []Event
 	for rows.Next() {
 		e, err := scanEvent(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: events of application %d: %w", appID, err)
+			return nil, fmt.Errorf("store: %s of application %d: %w", what, appID, err)
 		}
 		out = append(out, e)
 	}
